@@ -1,0 +1,107 @@
+import { type Permission, PUBLISHABLE_KEY_SCOPES, SECRET_KEY_SCOPES, isPermission } from '../auth/permissions.js';
+import { randomToken, sha256 } from '../auth/secrets.js';
+import type { ApiKeysTable } from '../db/schema.js';
+import type { Scopes } from '../db/tenancy.js';
+import { type Page, type PageRequest, afterId, toPage } from '../http/pagination.js';
+import { type FieldError, problems } from '../http/problem.js';
+import { newId } from '../shared/ids.js';
+import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
+
+const PREFIX_LENGTH = 12;
+
+type ApiKeyRow = Omit<ApiKeysTable, 'created_at' | 'last_used_at' | 'revoked_at'> & { created_at: Date; last_used_at: Date | null; revoked_at: Date | null };
+
+function toApiKey(row: ApiKeyRow): ApiKey {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    prefix: row.prefix,
+    scopes: row.scopes.filter(isPermission),
+    allowed_origins: row.allowed_origins,
+    created_at: row.created_at,
+    last_used_at: row.last_used_at,
+    revoked_at: row.revoked_at,
+  };
+}
+
+function normaliseOrigin(value: string, index: number, errors: FieldError[]): string | undefined {
+  try {
+    const url = new URL(value);
+    if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '')) return url.origin;
+  } catch {
+    // reported below
+  }
+  errors.push({ field: `body.allowed_origins[${index}]`, message: 'must be an origin such as https://example.com (scheme, host and port only)' });
+  return undefined;
+}
+
+/** Generates a key string: `sk_live_…` / `pk_live_…`; `demo` keys are recognisable as such. */
+export function generateKey(kind: 'secret' | 'publishable', mode: 'live' | 'demo' = 'live'): string {
+  return `${kind === 'secret' ? 'sk' : 'pk'}_${mode}_${randomToken(32)}`;
+}
+
+export class ApiKeyService {
+  constructor(private readonly scopes: Scopes) {}
+
+  async create(tenantId: string, createdBy: string | undefined, input: ApiKeyRequest, fixedKey?: string): Promise<CreatedApiKey> {
+    const errors: FieldError[] = [];
+    let scopes: Permission[];
+    let origins: string[] = [];
+    if (input.kind === 'secret') {
+      scopes = input.scopes ?? ['public:read', 'network:read'];
+      scopes.forEach((scope, i) => {
+        if (!SECRET_KEY_SCOPES.includes(scope)) errors.push({ field: `body.scopes[${i}]`, message: `a secret key cannot have ${scope}; allowed: ${SECRET_KEY_SCOPES.join(', ')}` });
+      });
+      if (input.allowed_origins?.length) errors.push({ field: 'body.allowed_origins', message: 'only publishable keys are restricted by origin' });
+    } else {
+      scopes = [...PUBLISHABLE_KEY_SCOPES];
+      if (input.scopes && input.scopes.some((s) => !PUBLISHABLE_KEY_SCOPES.includes(s))) {
+        errors.push({ field: 'body.scopes', message: 'publishable keys only read public data' });
+      }
+      if (!input.allowed_origins?.length) errors.push({ field: 'body.allowed_origins', message: 'a publishable key needs at least one allowed origin' });
+      origins = (input.allowed_origins ?? []).map((o, i) => normaliseOrigin(o, i, errors)).filter((o): o is string => o !== undefined);
+    }
+    if (errors.length) throw problems.validation(errors);
+    const key = fixedKey ?? generateKey(input.kind);
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .insertInto('api_keys')
+        .values({
+          id: newId('key'),
+          tenant_id: tenantId,
+          partner_id: null,
+          kind: input.kind,
+          name: input.name.trim(),
+          prefix: key.slice(0, PREFIX_LENGTH),
+          key_hash: sha256(key),
+          scopes: [...new Set(scopes)],
+          allowed_origins: origins,
+          created_by: createdBy ?? null,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    return { ...toApiKey(row), key };
+  }
+
+  async list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>> {
+    const after = afterId(page);
+    const rows = await this.scopes.tenant(tenantId, (tx) => {
+      let query = tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(page.limit + 1);
+      if (after) query = query.where('id', '<', after);
+      return query.execute();
+    });
+    return toPage(rows, page, (r) => [r.id], toApiKey);
+  }
+
+  /** Revoking twice is fine; a key of another network is simply not found. */
+  async revoke(tenantId: string, id: string): Promise<ApiKey> {
+    const row = await this.scopes.tenant(tenantId, async (tx) => {
+      await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      return tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+    });
+    if (!row) throw problems.notFound('API key', id);
+    return toApiKey(row);
+  }
+}

@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import cors from 'cors';
+import express, { type Request, type Response } from 'express';
+import helmet from 'helmet';
+import { pinoHttp } from 'pino-http';
+import swaggerUi from 'swagger-ui-express';
+import { isReachable } from './db/database.js';
+import { demoRoutes } from './demo/demo.routes.js';
+import { RegisterRoutes } from './generated/routes.js';
+import openapi from './generated/swagger.json' with { type: 'json' };
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { idempotency } from './http/idempotency.js';
+import { limiter } from './http/rate-limit.js';
+import type { Services } from './server/services.js';
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+export function createApp(services: Services): express.Express {
+  const { config } = services;
+  const app = express();
+  app.locals.services = services;
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+
+  app.use(
+    pinoHttp({
+      logger: services.logger,
+      genReqId: (req, res) => {
+        const given = req.headers['x-request-id'];
+        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        res.setHeader('X-Request-Id', id);
+        return id;
+      },
+      // Only the method, path and status: no headers (tokens, keys, cookies) and no bodies.
+      serializers: {
+        req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ status: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url === '/health' },
+    }),
+  );
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:', 'https:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
+      },
+    }),
+  );
+  app.use(cors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] }));
+  app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+
+  const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max);
+  app.use(['/v1/auth', '/v1/invitations/accept'], auth);
+  app.post(['/v1/networks', '/v1/drivers'], auth);
+
+  app.use(idempotency(services.database.db));
+
+  app.get('/health', (_req: Request, res: Response) => {
+    res.json({ status: 'ok' });
+  });
+  app.get('/ready', async (_req: Request, res: Response) => {
+    const ready = await isReachable(services.database.db);
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable', database: services.database.kind });
+  });
+  app.get('/v1/openapi.json', (_req: Request, res: Response) => {
+    res.json(openapi);
+  });
+  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Voltshare API reference' }));
+  if (config.demo) app.use('/demo', demoRoutes(services));
+
+  const router = express.Router();
+  RegisterRoutes(router);
+  app.use(router);
+
+  app.use(notFoundHandler);
+  app.use(errorHandler);
+  return app;
+}

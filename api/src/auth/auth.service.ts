@@ -1,0 +1,141 @@
+import type { StaffRole } from '../db/schema.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { problems } from '../http/problem.js';
+import { newId } from '../shared/ids.js';
+import { DRIVER_PERMISSIONS, type Permission, ROLE_PERMISSIONS, isPermission } from './permissions.js';
+import type { Principal } from './principal.js';
+import { randomToken, sha256, verifyPassword } from './secrets.js';
+import type { TokenSigner } from './tokens.js';
+
+export interface TokenPair {
+  access_token: string;
+  refresh_token: string;
+  token_type: 'Bearer';
+  /** Seconds until the access token expires. */
+  expires_in: number;
+}
+
+export interface AuthenticatedUser {
+  id: string;
+  email: string;
+}
+
+/** Sign-in, token rotation and resolving a bearer credential into a principal. */
+export class AuthService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly signer: TokenSigner,
+    private readonly refreshTtlSeconds: number,
+  ) {}
+
+  async verifyCredentials(email: string, password: string): Promise<AuthenticatedUser | undefined> {
+    const user = await this.scopes.system((tx) =>
+      tx.selectFrom('users').select(['id', 'email', 'password_hash', 'disabled_at']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst(),
+    );
+    const ok = await verifyPassword(user?.password_hash, password);
+    if (!ok || !user || user.disabled_at) return undefined;
+    return { id: user.id, email: user.email };
+  }
+
+  /** Starts a token family for a user; `networkId` picks the network when the user staffs several. */
+  async startSession(userId: string, networkId?: string): Promise<TokenPair> {
+    return this.scopes.system(async (tx) => {
+      const tenantId = await this.chooseNetwork(tx, userId, networkId);
+      return this.issue(tx, userId, tenantId, newId('rtf'));
+    });
+  }
+
+  async refresh(refreshToken: string): Promise<TokenPair> {
+    const outcome = await this.scopes.system(async (tx) => {
+      const row = await tx.selectFrom('refresh_tokens').selectAll().where('token_hash', '=', sha256(refreshToken)).forUpdate().executeTakeFirst();
+      if (!row || row.revoked_at || row.expires_at.getTime() <= Date.now()) return { pair: undefined };
+      if (row.rotated_at) {
+        // A rotated token came back: it was stolen or replayed. End the whole login.
+        await tx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family_id', '=', row.family_id).where('revoked_at', 'is', null).execute();
+        return { pair: undefined };
+      }
+      await tx.updateTable('refresh_tokens').set({ rotated_at: new Date() }).where('id', '=', row.id).execute();
+      const user = await tx.selectFrom('users').select(['disabled_at']).where('id', '=', row.user_id).executeTakeFirst();
+      if (!user || user.disabled_at) return { pair: undefined };
+      const stillMember = row.tenant_id ? await this.membership(tx, row.user_id, row.tenant_id) : undefined;
+      return { pair: await this.issue(tx, row.user_id, stillMember ? row.tenant_id ?? undefined : undefined, row.family_id) };
+    });
+    if (!outcome.pair) throw problems.unauthenticated('The refresh token is invalid, expired or revoked.');
+    return outcome.pair;
+  }
+
+  /** Revokes the login the refresh token belongs to. Unknown tokens are ignored: logout is idempotent. */
+  async logout(refreshToken: string): Promise<void> {
+    await this.scopes.system(async (tx) => {
+      const row = await tx.selectFrom('refresh_tokens').select(['family_id']).where('token_hash', '=', sha256(refreshToken)).executeTakeFirst();
+      if (row) {
+        await tx.updateTable('refresh_tokens').set({ revoked_at: new Date() }).where('family_id', '=', row.family_id).where('revoked_at', 'is', null).execute();
+      }
+    });
+  }
+
+  /** Resolves `Authorization: Bearer …`: an access token, a secret key, or a publishable key (origin-checked). */
+  async resolveBearer(token: string, origin: string | undefined): Promise<Principal | undefined> {
+    if (token.startsWith('sk_') || token.startsWith('pk_')) return this.resolveKey(token, origin);
+    const claims = await this.signer.verify(token);
+    if (!claims) return undefined;
+    const permissions = new Set<Permission>();
+    if (claims.drv) for (const p of DRIVER_PERMISSIONS) permissions.add(p);
+    if (claims.tid && claims.role) for (const p of ROLE_PERMISSIONS[claims.role]) permissions.add(p);
+    return { kind: 'user', userId: claims.sub, tenantId: claims.tid, role: claims.role, isDriver: claims.drv, permissions };
+  }
+
+  private async resolveKey(key: string, origin: string | undefined): Promise<Principal | undefined> {
+    const row = await this.scopes.system((tx) =>
+      tx.selectFrom('api_keys').selectAll().where('key_hash', '=', sha256(key)).where('revoked_at', 'is', null).executeTakeFirst(),
+    );
+    if (!row) return undefined;
+    if (row.kind === 'publishable' && !(origin && row.allowed_origins.includes(origin))) {
+      throw problems.forbidden('This publishable key is not allowed from this origin.');
+    }
+    // Touching last_used_at at most once a minute keeps hot keys from writing on every request.
+    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+      await this.scopes.system((tx) => tx.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', row.id).execute());
+    }
+    return {
+      kind: row.kind === 'secret' ? 'secret_key' : 'publishable_key',
+      keyId: row.id,
+      tenantId: row.tenant_id ?? undefined,
+      partnerId: row.partner_id ?? undefined,
+      isDriver: false,
+      permissions: new Set(row.scopes.filter(isPermission)),
+    };
+  }
+
+  private async chooseNetwork(tx: Tx, userId: string, networkId: string | undefined): Promise<string | undefined> {
+    if (networkId) {
+      if (!(await this.membership(tx, userId, networkId))) throw problems.forbidden('You are not a member of this network.');
+      return networkId;
+    }
+    const rows = await tx.selectFrom('memberships').select('tenant_id').where('user_id', '=', userId).orderBy('created_at').limit(1).execute();
+    return rows[0]?.tenant_id;
+  }
+
+  private membership(tx: Tx, userId: string, tenantId: string): Promise<{ role: StaffRole } | undefined> {
+    return tx.selectFrom('memberships').select('role').where('user_id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
+  }
+
+  private async issue(tx: Tx, userId: string, tenantId: string | undefined, familyId: string): Promise<TokenPair> {
+    const membership = tenantId ? await this.membership(tx, userId, tenantId) : undefined;
+    const driver = await tx.selectFrom('drivers').select('user_id').where('user_id', '=', userId).executeTakeFirst();
+    const refreshToken = `rt_${randomToken(43)}`;
+    await tx
+      .insertInto('refresh_tokens')
+      .values({
+        id: newId('rtk'),
+        user_id: userId,
+        family_id: familyId,
+        tenant_id: membership ? (tenantId ?? null) : null,
+        token_hash: sha256(refreshToken),
+        expires_at: new Date(Date.now() + this.refreshTtlSeconds * 1000),
+      })
+      .execute();
+    const access = await this.signer.sign({ sub: userId, tid: membership ? tenantId : undefined, role: membership?.role, drv: Boolean(driver) });
+    return { access_token: access, refresh_token: refreshToken, token_type: 'Bearer', expires_in: this.signer.ttlSeconds };
+  }
+}

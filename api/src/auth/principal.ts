@@ -1,0 +1,31 @@
+import type { StaffRole } from '../db/schema.js';
+import { problems } from '../http/problem.js';
+import type { Permission } from './permissions.js';
+
+/** Who is calling, resolved once per request by `authentication.ts`. */
+export interface Principal {
+  kind: 'user' | 'secret_key' | 'publishable_key';
+  userId?: string;
+  keyId?: string;
+  /** The network the caller acts for, if any. */
+  tenantId?: string;
+  partnerId?: string;
+  role?: StaffRole;
+  isDriver: boolean;
+  permissions: ReadonlySet<Permission>;
+}
+
+export function can(principal: Principal, permission: Permission): boolean {
+  return principal.permissions.has(permission);
+}
+
+/** The network a staff route acts on; its absence is a 403, not a crash. */
+export function tenantOf(principal: Principal): string {
+  if (!principal.tenantId) throw problems.forbidden('These credentials do not act for a network.');
+  return principal.tenantId;
+}
+
+export function userOf(principal: Principal): string {
+  if (!principal.userId) throw problems.forbidden('This operation needs a signed-in user, not an API key.');
+  return principal.userId;
+}

@@ -1,0 +1,30 @@
+import { type Transaction, sql } from 'kysely';
+import type { Db } from './database.js';
+import type { Database } from './schema.js';
+
+export type Tx = Transaction<Database>;
+
+/**
+ * The only ways the domain reaches the database. Each is one transaction.
+ *
+ * - `tenant(id)`: runs as the restricted role with `app.tenant_id` set; row-level security
+ *   hides and rejects every other tenant's rows even if a query forgets its filter.
+ * - `system()`: cross-tenant work that has no tenant yet (login, key lookup, sign-up, the
+ *   gateway finding a charge point by identity). Keep these few and narrow.
+ */
+export class Scopes {
+  constructor(readonly db: Db) {}
+
+  tenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
+    if (!tenantId) throw new Error('tenant scope needs a tenant id');
+    return this.db.transaction().execute(async (tx) => {
+      await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(tx);
+      await sql`set local role voltshare_app`.execute(tx);
+      return work(tx);
+    });
+  }
+
+  system<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(work);
+  }
+}

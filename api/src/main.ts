@@ -1,0 +1,58 @@
+import { ConfigError, loadConfig } from './config/config.js';
+import { DEMO } from './demo/credentials.js';
+import { startPlatform } from './server/start.js';
+
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`voltshare: invalid configuration: ${error.message}`);
+      process.exit(1);
+    }
+    throw error;
+  }
+  const platform = await startPlatform(config);
+  const mode = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite (${config.dataDir})`;
+  const lines = [
+    '',
+    `  Voltshare is running — ${mode}`,
+    '',
+    `  API            ${platform.url}/v1`,
+    `  API reference  ${platform.url}/docs`,
+    `  OpenAPI        ${platform.url}/v1/openapi.json`,
+    `  Health         ${platform.url}/health  ${platform.url}/ready`,
+  ];
+  if (config.demo) {
+    lines.push(
+      `  Demo           ${platform.url}/`,
+      `  Credentials    ${platform.url}/demo/credentials.json`,
+      '',
+      `  Network owner  ${DEMO.owner.email} / ${DEMO.owner.password}`,
+      `  Driver         ${DEMO.driver.email} / ${DEMO.driver.password}`,
+      `  Publishable    ${DEMO.publishableKey}`,
+      `  Secret key     ${DEMO.secretKey}`,
+    );
+  }
+  // The banner goes to stdout as plain text for people; logs stay JSON.
+  process.stdout.write(`${lines.join('\n')}\n\n`);
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    platform.services.logger.info({ signal }, 'shutting down');
+    platform.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(`voltshare: failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

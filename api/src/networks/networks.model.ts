@@ -1,0 +1,69 @@
+import type { StaffRole } from '../db/schema.js';
+import type { CountryCode, CurrencyCode, DisplayName, Email, Password } from '../shared/validation.js';
+
+export interface Network {
+  id: string;
+  name: string;
+  slug: string;
+  country: string;
+  currency: string;
+  /** Whether the network's published locations appear in public discovery and open data. */
+  public_sharing: boolean;
+  created_at: Date;
+}
+
+export interface NetworkSignup {
+  network: {
+    name: DisplayName;
+    /**
+     * Lower-case letters, digits and dashes.
+     * @pattern ^[a-z0-9][a-z0-9-]{1,62}$
+     */
+    slug: string;
+    country: CountryCode;
+    currency: CurrencyCode;
+    public_sharing?: boolean;
+  };
+  owner: { email: Email; name: DisplayName; password: Password };
+}
+
+export interface NetworkUpdate {
+  name?: DisplayName;
+  country?: CountryCode;
+  currency?: CurrencyCode;
+  public_sharing?: boolean;
+}
+
+export interface StaffMember {
+  user_id: string;
+  email: string;
+  name: string;
+  role: StaffRole;
+  joined_at: Date;
+}
+
+export interface InvitationRequest {
+  email: Email;
+  role: StaffRole;
+}
+
+export interface Invitation {
+  id: string;
+  email: string;
+  role: StaffRole;
+  expires_at: Date;
+  created_at: Date;
+}
+
+export interface CreatedInvitation extends Invitation {
+  /** Shown once. Send it to the invitee, who accepts with `POST /v1/invitations/accept`. */
+  token: string;
+}
+
+export interface InvitationAcceptance {
+  /** @minLength 10 */
+  token: string;
+  /** Needed when the invitee has no account yet. */
+  name?: DisplayName;
+  password: Password;
+}

@@ -1,0 +1,48 @@
+import type { Request } from 'express';
+import type passport from 'passport';
+import type { Logger } from 'pino';
+import { ApiKeyService } from '../api-keys/api-keys.service.js';
+import { AuthService } from '../auth/auth.service.js';
+import { createPassport } from '../auth/authentication.js';
+import { TokenSigner } from '../auth/tokens.js';
+import type { Config } from '../config/config.js';
+import type { DatabaseHandle } from '../db/database.js';
+import { Scopes } from '../db/tenancy.js';
+import { DriverService } from '../drivers/drivers.service.js';
+import { NetworkService } from '../networks/networks.service.js';
+
+/** The domain services one app instance runs with; controllers get them through the IoC hook. */
+export interface Services {
+  config: Config;
+  database: DatabaseHandle;
+  scopes: Scopes;
+  logger: Logger;
+  signer: TokenSigner;
+  auth: AuthService;
+  passport: passport.PassportStatic;
+  networks: NetworkService;
+  drivers: DriverService;
+  apiKeys: ApiKeyService;
+}
+
+export function createServices(config: Config, database: DatabaseHandle, logger: Logger): Services {
+  const scopes = new Scopes(database.db);
+  const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
+  const auth = new AuthService(scopes, signer, config.refreshTokenTtlSeconds);
+  return {
+    config,
+    database,
+    scopes,
+    logger,
+    signer,
+    auth,
+    passport: createPassport(auth),
+    networks: new NetworkService(scopes),
+    drivers: new DriverService(scopes),
+    apiKeys: new ApiKeyService(scopes),
+  };
+}
+
+export function servicesOf(req: Request): Services {
+  return req.app.locals.services as Services;
+}

@@ -1,0 +1,53 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createApp } from '../app.js';
+import type { Config } from '../config/config.js';
+import { type DatabaseHandle, openDatabase } from '../db/database.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { containsDemoData, seedDemo } from '../demo/seed.js';
+import { createLogger } from './logger.js';
+import { createServices, type Services } from './services.js';
+
+export interface RunningPlatform {
+  server: Server;
+  services: Services;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Opens the database, migrates, seeds the demo when asked, and listens. Used by main and tests. */
+export async function startPlatform(config: Config, database?: DatabaseHandle): Promise<RunningPlatform> {
+  const logger = createLogger(config.logLevel);
+  const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
+  const applied = await migrateToLatest(db.db);
+  if (applied.length) logger.info({ migrations: applied }, 'migrations applied');
+  const services = createServices(config, db, logger);
+  if (config.env === 'production' && (await containsDemoData(services))) {
+    await db.close();
+    throw new Error('the database contains the public demo network; production refuses to start with demo credentials');
+  }
+
+  const app = createApp(services);
+  const server = createServer(app);
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, resolve);
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = config.publicUrl ?? `http://localhost:${port}`;
+  if (config.demo) {
+    const origins = [...new Set([new URL(url).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
+    const seeded = await seedDemo(services, origins);
+    logger.info({ network_id: seeded.networkId, created: seeded.created }, seeded.created ? 'demo network seeded' : 'demo network present');
+  }
+  return {
+    server,
+    services,
+    url,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeAllConnections();
+      await db.close();
+    },
+  };
+}
