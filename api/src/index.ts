@@ -1,6 +1,6 @@
-export { loadConfig, type Config } from './config/config.js';
-export { openDatabase, type Db, type DatabaseHandle } from './db/database.js';
+export { type Config, loadConfig } from './config/config.js';
+export { type DatabaseHandle, type Db, openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
 export { Scopes } from './db/tenancy.js';
-export { startPlatform, type RunningPlatform } from './server/start.js';
 export { createServices, type Services } from './server/services.js';
+export { type RunningPlatform, startPlatform } from './server/start.js';

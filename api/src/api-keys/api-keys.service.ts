@@ -1,8 +1,8 @@
-import { type Permission, PUBLISHABLE_KEY_SCOPES, SECRET_KEY_SCOPES, isPermission } from '../auth/permissions.js';
+import { isPermission, type Permission, PUBLISHABLE_KEY_SCOPES, SECRET_KEY_SCOPES } from '../auth/permissions.js';
 import { randomToken, sha256 } from '../auth/secrets.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
-import { type Page, type PageRequest, afterId, toPage } from '../http/pagination.js';
+import { afterId, type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { type FieldError, problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
@@ -51,12 +51,13 @@ export class ApiKeyService {
     if (input.kind === 'secret') {
       scopes = input.scopes ?? ['public:read', 'network:read'];
       scopes.forEach((scope, i) => {
-        if (!SECRET_KEY_SCOPES.includes(scope)) errors.push({ field: `body.scopes[${i}]`, message: `a secret key cannot have ${scope}; allowed: ${SECRET_KEY_SCOPES.join(', ')}` });
+        if (!SECRET_KEY_SCOPES.includes(scope))
+          errors.push({ field: `body.scopes[${i}]`, message: `a secret key cannot have ${scope}; allowed: ${SECRET_KEY_SCOPES.join(', ')}` });
       });
       if (input.allowed_origins?.length) errors.push({ field: 'body.allowed_origins', message: 'only publishable keys are restricted by origin' });
     } else {
       scopes = [...PUBLISHABLE_KEY_SCOPES];
-      if (input.scopes && input.scopes.some((s) => !PUBLISHABLE_KEY_SCOPES.includes(s))) {
+      if (input.scopes?.some((s) => !PUBLISHABLE_KEY_SCOPES.includes(s))) {
         errors.push({ field: 'body.scopes', message: 'publishable keys only read public data' });
       }
       if (!input.allowed_origins?.length) errors.push({ field: 'body.allowed_origins', message: 'a publishable key needs at least one allowed origin' });
@@ -88,7 +89,12 @@ export class ApiKeyService {
   async list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>> {
     const after = afterId(page);
     const rows = await this.scopes.tenant(tenantId, (tx) => {
-      let query = tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(page.limit + 1);
+      let query = tx
+        .selectFrom('api_keys')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
       if (after) query = query.where('id', '<', after);
       return query.execute();
     });
@@ -98,7 +104,13 @@ export class ApiKeyService {
   /** Revoking twice is fine; a key of another network is simply not found. */
   async revoke(tenantId: string, id: string): Promise<ApiKey> {
     const row = await this.scopes.tenant(tenantId, async (tx) => {
-      await tx.updateTable('api_keys').set({ revoked_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', id).where('revoked_at', 'is', null).execute();
+      await tx
+        .updateTable('api_keys')
+        .set({ revoked_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .where('revoked_at', 'is', null)
+        .execute();
       return tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     });
     if (!row) throw problems.notFound('API key', id);

@@ -1,7 +1,7 @@
 import { Body, Controller, Post, Request, Response, Route, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { problems } from '../http/problem.js';
 import type { ProblemDocument } from '../http/problem.js';
+import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Email } from '../shared/validation.js';
 import type { TokenPair } from './auth.service.js';

@@ -2,7 +2,7 @@ import type { StaffRole } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
-import { DRIVER_PERMISSIONS, type Permission, ROLE_PERMISSIONS, isPermission } from './permissions.js';
+import { DRIVER_PERMISSIONS, isPermission, type Permission, ROLE_PERMISSIONS } from './permissions.js';
 import type { Principal } from './principal.js';
 import { randomToken, sha256, verifyPassword } from './secrets.js';
 import type { TokenSigner } from './tokens.js';
@@ -58,7 +58,7 @@ export class AuthService {
       const user = await tx.selectFrom('users').select(['disabled_at']).where('id', '=', row.user_id).executeTakeFirst();
       if (!user || user.disabled_at) return { pair: undefined };
       const stillMember = row.tenant_id ? await this.membership(tx, row.user_id, row.tenant_id) : undefined;
-      return { pair: await this.issue(tx, row.user_id, stillMember ? row.tenant_id ?? undefined : undefined, row.family_id) };
+      return { pair: await this.issue(tx, row.user_id, stillMember ? (row.tenant_id ?? undefined) : undefined, row.family_id) };
     });
     if (!outcome.pair) throw problems.unauthenticated('The refresh token is invalid, expired or revoked.');
     return outcome.pair;

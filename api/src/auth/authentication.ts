@@ -4,8 +4,8 @@ import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { problems } from '../http/problem.js';
 import { servicesOf } from '../server/services.js';
-import type { AuthService, AuthenticatedUser } from './auth.service.js';
-import { type Permission, isPermission } from './permissions.js';
+import type { AuthenticatedUser, AuthService } from './auth.service.js';
+import { isPermission, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
 
 /**

@@ -115,4 +115,3 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   idempotency_keys: IdempotencyKeysTable;
 }
-

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { backends, openTestDatabase, unique } from '../test/harness.js';
 import type { DatabaseHandle } from './database.js';
 import { Scopes } from './tenancy.js';
-import { backends, openTestDatabase, unique } from '../test/harness.js';
 
 describe.each(backends())('row-level security on %s', (backend) => {
   let handle: DatabaseHandle;
@@ -15,10 +15,23 @@ describe.each(backends())('row-level security on %s', (backend) => {
     scopes = new Scopes(handle.db);
     await scopes.system(async (tx) => {
       for (const id of [a, b]) {
-        await tx.insertInto('networks').values({ id, name: id, slug: id.replace(/_/g, '-').toLowerCase().slice(0, 60), country: 'LU', currency: 'EUR' }).execute();
+        await tx
+          .insertInto('networks')
+          .values({ id, name: id, slug: id.replace(/_/g, '-').toLowerCase().slice(0, 60), country: 'LU', currency: 'EUR' })
+          .execute();
         await tx
           .insertInto('api_keys')
-          .values({ id: `key_${id}`, tenant_id: id, partner_id: null, kind: 'secret', name: 'k', prefix: 'sk_', key_hash: `hash-${id}`, scopes: [], allowed_origins: [] })
+          .values({
+            id: `key_${id}`,
+            tenant_id: id,
+            partner_id: null,
+            kind: 'secret',
+            name: 'k',
+            prefix: 'sk_',
+            key_hash: `hash-${id}`,
+            scopes: [],
+            allowed_origins: [],
+          })
           .execute();
       }
     });
@@ -51,7 +64,17 @@ describe.each(backends())('row-level security on %s', (backend) => {
       scopes.tenant(a, (tx) =>
         tx
           .insertInto('api_keys')
-          .values({ id: unique('key_x'), tenant_id: b, partner_id: null, kind: 'secret', name: 'x', prefix: 'sk_', key_hash: unique('h'), scopes: [], allowed_origins: [] })
+          .values({
+            id: unique('key_x'),
+            tenant_id: b,
+            partner_id: null,
+            kind: 'secret',
+            name: 'x',
+            prefix: 'sk_',
+            key_hash: unique('h'),
+            scopes: [],
+            allowed_origins: [],
+          })
           .execute(),
       ),
     ).rejects.toThrow(/row-level security/);

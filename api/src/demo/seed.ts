@@ -18,7 +18,12 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     networkId = network.id;
     await scopes.system((tx) => tx.updateTable('networks').set({ is_demo: true }).where('id', '=', network.id).execute());
     await services.drivers.register({ ...DEMO.driver, locale: 'en' });
-    await services.apiKeys.create(networkId, ownerId, { kind: 'secret', name: 'Demo secret key', scopes: ['public:read', 'network:read', 'network:write', 'network:operate', 'support:write'] }, DEMO.secretKey);
+    await services.apiKeys.create(
+      networkId,
+      ownerId,
+      { kind: 'secret', name: 'Demo secret key', scopes: ['public:read', 'network:read', 'network:write', 'network:operate', 'support:write'] },
+      DEMO.secretKey,
+    );
     await services.apiKeys.create(networkId, ownerId, { kind: 'publishable', name: 'Demo publishable key', allowed_origins: origins }, DEMO.publishableKey);
   } else {
     const id = networkId;

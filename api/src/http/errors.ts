@@ -4,7 +4,10 @@ import { type FieldError, Problem, problems } from './problem.js';
 
 function send(res: Response, req: Request, problem: Problem): void {
   for (const [name, value] of Object.entries(problem.extensions.headers ?? {})) res.setHeader(name, value);
-  res.status(problem.status).type('application/problem+json').send(JSON.stringify(problem.toJSON(req.originalUrl, String(req.id ?? ''))));
+  res
+    .status(problem.status)
+    .type('application/problem+json')
+    .send(JSON.stringify(problem.toJSON(req.originalUrl, String(req.id ?? ''))));
 }
 
 function fieldErrors(error: ValidateError): FieldError[] {
@@ -18,6 +21,17 @@ export function notFoundHandler(req: Request, res: Response): void {
   send(res, req, new Problem(404, 'route-not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
 }
 
+function toProblem(error: unknown): Problem | undefined {
+  if (error instanceof Problem) return error;
+  if (error instanceof ValidateError) return problems.validation(fieldErrors(error));
+  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 0;
+  const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
+  if (type === 'entity.parse.failed') return problems.badRequest('The body is not valid JSON.');
+  if (type === 'entity.too.large') return new Problem(413, 'payload-too-large', 'Payload too large', 'The body exceeds 1 MB.');
+  if (status >= 400 && status < 500) return new Problem(status, 'bad-request', 'Bad request', error instanceof Error ? error.message : undefined);
+  return undefined;
+}
+
 /** Turns anything thrown into problem+json; an unexpected error is logged and shown only as a 500 with the request id. */
 export function errorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   if (res.headersSent) {
@@ -25,13 +39,11 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     res.end();
     return;
   }
-  if (error instanceof Problem) return send(res, req, error);
-  if (error instanceof ValidateError) return send(res, req, problems.validation(fieldErrors(error)));
-  const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 0;
-  const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
-  if (type === 'entity.parse.failed') return send(res, req, problems.badRequest('The body is not valid JSON.'));
-  if (type === 'entity.too.large') return send(res, req, new Problem(413, 'payload-too-large', 'Payload too large', 'The body exceeds 1 MB.'));
-  if (status >= 400 && status < 500) return send(res, req, new Problem(status, 'bad-request', 'Bad request', error instanceof Error ? error.message : undefined));
+  const problem = toProblem(error);
+  if (problem) {
+    send(res, req, problem);
+    return;
+  }
   req.log?.error({ err: error }, 'unhandled error');
   send(res, req, new Problem(500, 'internal', 'Internal server error', 'Something went wrong on our side. Quote the request_id when reporting it.'));
 }

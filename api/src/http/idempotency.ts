@@ -20,14 +20,19 @@ export function idempotency(db: Db) {
     if (!KEY_PATTERN.test(key)) {
       return next(problems.validation([{ field: 'header.Idempotency-Key', message: 'must be 1–255 printable ASCII characters' }]));
     }
-    const scope = createHash('sha256').update(req.get('authorization') ?? `anonymous:${req.ip}`).digest('hex');
+    const scope = createHash('sha256')
+      .update(req.get('authorization') ?? `anonymous:${req.ip}`)
+      .digest('hex');
     const requestHash = createHash('sha256')
       .update(`${req.method} ${req.originalUrl}\n${JSON.stringify(req.body ?? null)}`)
       .digest('hex');
 
     if (Date.now() - lastSweep > 3600_000) {
       lastSweep = Date.now();
-      await db.deleteFrom('idempotency_keys').where('created_at', '<', new Date(Date.now() - RETENTION_MS)).execute();
+      await db
+        .deleteFrom('idempotency_keys')
+        .where('created_at', '<', new Date(Date.now() - RETENTION_MS))
+        .execute();
     }
 
     const claimed = await db
@@ -57,7 +62,8 @@ export function idempotency(db: Db) {
     const end = res.end.bind(res) as (...args: unknown[]) => Response;
     res.end = ((...args: unknown[]) => {
       const [chunk] = args;
-      const body = chunk === undefined || chunk === null || typeof chunk === 'function' ? null : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
+      const body =
+        chunk === undefined || chunk === null || typeof chunk === 'function' ? null : Buffer.isBuffer(chunk) ? chunk.toString('utf8') : String(chunk);
       const stored =
         res.statusCode >= 500
           ? // A server error is not an answer: let the client retry with the same key.
@@ -68,9 +74,7 @@ export function idempotency(db: Db) {
               .where('scope', '=', scope)
               .where('key', '=', key)
               .execute();
-      stored
-        .catch((error: unknown) => req.log?.error({ err: error }, 'could not store idempotent response'))
-        .finally(() => end(...args));
+      stored.catch((error: unknown) => req.log?.error({ err: error }, 'could not store idempotent response')).finally(() => end(...args));
       return res;
     }) as Response['end'];
     next();

@@ -57,10 +57,8 @@ export const problems = {
     new Problem(401, 'unauthenticated', 'Authentication required', detail, {
       headers: { 'WWW-Authenticate': 'Bearer realm="voltshare"' },
     }),
-  forbidden: (detail = 'These credentials do not allow this operation.') =>
-    new Problem(403, 'forbidden', 'Not allowed', detail),
-  notFound: (what = 'resource', id?: string) =>
-    new Problem(404, 'not-found', 'Not found', id ? `No ${what} with id ${id}.` : `No such ${what}.`),
+  forbidden: (detail = 'These credentials do not allow this operation.') => new Problem(403, 'forbidden', 'Not allowed', detail),
+  notFound: (what = 'resource', id?: string) => new Problem(404, 'not-found', 'Not found', id ? `No ${what} with id ${id}.` : `No such ${what}.`),
   conflict: (detail: string, slug = 'conflict') => new Problem(409, slug, 'Conflict', detail),
   tooManyRequests: (retryAfterSeconds: number) =>
     new Problem(429, 'rate-limited', 'Too many requests', `Try again in ${retryAfterSeconds} s.`, {
@@ -73,6 +71,5 @@ export const problems = {
       'Idempotency key reused with another request',
       'This Idempotency-Key was already used with a different method, path or body.',
     ),
-  idempotencyInProgress: () =>
-    new Problem(409, 'idempotency-key-in-progress', 'Request still in progress', 'Retry once the first request has finished.'),
+  idempotencyInProgress: () => new Problem(409, 'idempotency-key-in-progress', 'Request still in progress', 'Retry once the first request has finished.'),
 };

@@ -12,7 +12,15 @@ const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 const ROLE_RANK: Record<StaffRole, number> = { viewer: 0, support: 1, operator: 2, admin: 3, owner: 4 };
 
 function toNetwork(row: Pick<NetworksTable, 'id' | 'name' | 'slug' | 'country' | 'currency'> & { public_sharing: boolean; created_at: Date }): Network {
-  return { id: row.id, name: row.name, slug: row.slug, country: row.country, currency: row.currency, public_sharing: row.public_sharing, created_at: row.created_at };
+  return {
+    id: row.id,
+    name: row.name,
+    slug: row.slug,
+    country: row.country,
+    currency: row.currency,
+    public_sharing: row.public_sharing,
+    created_at: row.created_at,
+  };
 }
 
 export class NetworkService {
@@ -128,7 +136,8 @@ export class NetworkService {
       const existing = await tx.selectFrom('users').select(['id', 'password_hash']).where('email', '=', invitation.email).executeTakeFirst();
       let userId: string;
       if (existing) {
-        if (!(await verifyPassword(existing.password_hash, password))) throw problems.unauthenticated('The password does not match the existing account for this email.');
+        if (!(await verifyPassword(existing.password_hash, password)))
+          throw problems.unauthenticated('The password does not match the existing account for this email.');
         userId = existing.id;
       } else {
         if (!name) throw problems.validation([{ field: 'body.name', message: 'is required to create the account' }]);
@@ -142,8 +151,13 @@ export class NetworkService {
         .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doNothing())
         .returning('user_id')
         .executeTakeFirst();
-      if (!inserted) throw problems.conflict('You are already on this network\'s staff.', 'already-member');
-      await tx.updateTable('invitations').set({ accepted_at: new Date() }).where('tenant_id', '=', invitation.tenant_id).where('id', '=', invitation.id).execute();
+      if (!inserted) throw problems.conflict("You are already on this network's staff.", 'already-member');
+      await tx
+        .updateTable('invitations')
+        .set({ accepted_at: new Date() })
+        .where('tenant_id', '=', invitation.tenant_id)
+        .where('id', '=', invitation.id)
+        .execute();
       return { userId, tenantId: invitation.tenant_id };
     });
   }

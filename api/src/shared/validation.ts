@@ -1,12 +1,11 @@
-/**
- * Shared field shapes for request models. tsoa turns these JSDoc tags into validation and into
- * the OpenAPI schema, so the rule and its documentation are one.
- */
+// Shared field shapes for request models. tsoa turns the JSDoc tags below into validation and
+// into the OpenAPI schema, so each rule and its documentation are one. (A block comment here
+// would be taken as the first type's JSDoc.)
 
 /**
- * @pattern ^[^@\s]+@[^@\s]+\.[^@\s]+$
+ * An email address. (In the pattern, \x40 stands for the at sign, which JSDoc reads as a tag.)
  * @maxLength 254
- * @example "ana@example.com"
+ * @pattern ^[^\x40\s]+\x40[^\x40\s]+\.[^\x40\s]+$
  */
 export type Email = string;
 

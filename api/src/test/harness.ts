@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import supertest from 'supertest';
@@ -87,7 +87,9 @@ export async function signUpNetwork(http: TestAgent, name = 'Test Network'): Pro
   };
 }
 
-export async function registerDriver(http: TestAgent): Promise<{ driverId: string; email: string; password: string; accessToken: string; refreshToken: string }> {
+export async function registerDriver(
+  http: TestAgent,
+): Promise<{ driverId: string; email: string; password: string; accessToken: string; refreshToken: string }> {
   const email = `${unique('driver')}@example.com`;
   const password = 'driver password 123';
   const res = await http.post('/v1/drivers').send({ email, name: 'Driver', password }).expect(201);

@@ -1,0 +1,114 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Starts the built server the way `npm start` does and waits for its banner. */
+function start(env: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [main], {
+    env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /API\s+(http:\/\/localhost:\d+)\/v1/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1], output: () => output });
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`exited with ${code}:\n${output}`));
+    });
+  });
+}
+
+function stop(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve(child.exitCode);
+    child.once('exit', (code) => resolve(code));
+    child.kill('SIGTERM');
+  });
+}
+
+function run(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, [main], { env: { PATH: process.env.PATH ?? '', PORT: '0', ...env } });
+  let output = '';
+  child.stdout.on('data', (c: Buffer) => (output += c));
+  child.stderr.on('data', (c: Buffer) => (output += c));
+  return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
+}
+
+describe('start-up of the built server', () => {
+  const running: ChildProcess[] = [];
+  afterEach(async () => {
+    await Promise.all(running.splice(0).map(stop));
+  });
+
+  it('starts on an empty data dir, seeds the demo once, serves /ready, and keeps data across restarts', async () => {
+    expect(existsSync(main)).toBe(true);
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'voltshare-start-'));
+    const first = await start({ DATA_DIR: dataDir });
+    running.push(first.child);
+    expect(first.output()).toContain('owner@demo.voltshare.dev');
+    const ready = await fetch(`${first.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
+    const credentials = (await (await fetch(`${first.url}/demo/credentials.json`)).json()) as Record<string, { email: string; password: string }>;
+    expect(credentials).toMatchObject({ owner: { email: 'owner@demo.voltshare.dev' }, driver: { email: 'driver@demo.voltshare.dev' } });
+    const login = await fetch(`${first.url}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(credentials.owner),
+    });
+    expect(login.status).toBe(200);
+    const { access_token } = (await login.json()) as { access_token: string };
+    await fetch(`${first.url}/v1/network`, {
+      method: 'PATCH',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${access_token}` },
+      body: JSON.stringify({ name: 'Kept across restarts' }),
+    });
+    expect(await stop(first.child)).toBe(0);
+
+    const second = await start({ DATA_DIR: dataDir });
+    running.push(second.child);
+    const secretKey = (credentials as unknown as { secret_key: string }).secret_key;
+    const network = await fetch(`${second.url}/v1/network`, { headers: { authorization: `Bearer ${secretKey}` } });
+    expect(((await network.json()) as { name: string }).name).toBe('Kept across restarts');
+    const staff = await fetch(`${second.url}/v1/network/staff`, { headers: { authorization: `Bearer ${access_token}` } });
+    expect(((await staff.json()) as { data: unknown[] }).data).toHaveLength(1);
+  });
+
+  it('refuses a bad configuration with one line naming the variable', async () => {
+    const { code, output } = await run({ PORT: 'abc', DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-bad-')) });
+    expect(code).toBe(1);
+    expect(output.trim()).toBe('voltshare: invalid configuration: PORT: expected a whole number, got "abc"');
+  });
+
+  it('production refuses demo mode', async () => {
+    const { code, output } = await run({
+      NODE_ENV: 'production',
+      VOLTSHARE_DEMO: 'true',
+      JWT_SECRET: 'x'.repeat(40),
+      DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-prod-')),
+    });
+    expect(code).toBe(1);
+    expect(output).toMatch(/VOLTSHARE_DEMO/);
+  });
+});

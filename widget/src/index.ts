@@ -1,0 +1,1 @@
+export { formatDistance, formatEnergy, formatMoney, formatPower } from './format.js';
