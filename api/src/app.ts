@@ -52,6 +52,7 @@ export function createApp(services: Services): express.Express {
   const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max);
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
   app.post(['/v1/networks', '/v1/drivers'], auth);
+  app.use(['/v1/locations', '/v1/open-data', '/ocpi'], limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max));
 
   app.use(idempotency(services.database.db));
 

@@ -104,7 +104,120 @@ export interface IdempotencyKeysTable {
   created_at: CreatedAt;
 }
 
+type Version = ColumnType<number, never, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+
+export interface TariffsTable {
+  tenant_id: string;
+  id: string;
+  currency: string;
+  elements: ColumnType<unknown, string | undefined, string>;
+  vat_percent: ColumnType<number, number | undefined, number>;
+  energy_price_per_kwh: number | null;
+  flat_price: number | null;
+  time_price_per_hour: number | null;
+  display_text: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OpeningHours {
+  twentyfourseven: boolean;
+  regular_hours?: { weekday: number; period_begin: string; period_end: string }[];
+  exceptional_openings?: { period_begin: string; period_end: string }[];
+  exceptional_closings?: { period_begin: string; period_end: string }[];
+}
+
+export interface LocationsTable {
+  tenant_id: string;
+  id: string;
+  name: string;
+  address: string;
+  city: string;
+  postal_code: string | null;
+  state: string | null;
+  country: string;
+  latitude: number;
+  longitude: number;
+  time_zone: string;
+  opening_hours: ColumnType<OpeningHours, string | undefined, string>;
+  facilities: ColumnType<string[], string[] | undefined, string[]>;
+  parking_type: string | null;
+  operator_name: string | null;
+  owner_name: string | null;
+  images: ColumnType<unknown[], string | undefined, string>;
+  publish: ColumnType<boolean, boolean | undefined, boolean>;
+  renewable_share: ColumnType<string | null, number | null | undefined, number | null>;
+  co2_g_per_kwh: ColumnType<string | null, number | null | undefined, number | null>;
+  status: ColumnType<'ACTIVE' | 'REMOVED', 'ACTIVE' | 'REMOVED' | undefined, 'ACTIVE' | 'REMOVED'>;
+  source: string | null;
+  attribution: ColumnType<unknown, string | null | undefined, string | null>;
+  version: Version;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChargePointsTable {
+  tenant_id: string;
+  id: string;
+  location_id: string;
+  identity: string;
+  password_hash: string | null;
+  has_password: ColumnType<boolean, never, never>;
+  vendor: string | null;
+  model: string | null;
+  serial_number: string | null;
+  firmware_version: string | null;
+  ocpp_version: ColumnType<string, string | undefined, string>;
+  online: ColumnType<boolean, boolean | undefined, boolean>;
+  last_seen_at: NullableTimestamp;
+  status: ColumnType<'ACTIVE' | 'REMOVED', 'ACTIVE' | 'REMOVED' | undefined, 'ACTIVE' | 'REMOVED'>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type EvseStatus = 'AVAILABLE' | 'BLOCKED' | 'CHARGING' | 'INOPERATIVE' | 'OUTOFORDER' | 'PLANNED' | 'REMOVED' | 'RESERVED' | 'UNKNOWN';
+
+export interface EvsesTable {
+  tenant_id: string;
+  id: string;
+  location_id: string;
+  evse_id: string | null;
+  charge_point_id: string | null;
+  ocpp_connector_id: number | null;
+  status: ColumnType<EvseStatus, EvseStatus | undefined, EvseStatus>;
+  availability: ColumnType<EvseStatus, EvseStatus | undefined, EvseStatus>;
+  status_updated_at: UpdatedAt;
+  capabilities: ColumnType<string[], string[] | undefined, string[]>;
+  physical_reference: string | null;
+  floor_level: string | null;
+  source: string | null;
+  version: Version;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ConnectorsTable {
+  tenant_id: string;
+  id: string;
+  evse_id: string;
+  standard: string;
+  format: 'SOCKET' | 'CABLE';
+  power_type: 'AC_1_PHASE' | 'AC_2_PHASE' | 'AC_2_PHASE_SPLIT' | 'AC_3_PHASE' | 'DC';
+  max_voltage: number;
+  max_amperage: number;
+  max_electric_power: number;
+  tariff_id: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface Database {
+  tariffs: TariffsTable;
+  locations: LocationsTable;
+  charge_points: ChargePointsTable;
+  evses: EvsesTable;
+  connectors: ConnectorsTable;
   networks: NetworksTable;
   users: UsersTable;
   drivers: DriversTable;

@@ -24,6 +24,19 @@ export class Scopes {
     });
   }
 
+  /**
+   * Public reads (discovery, open data): published locations of every network that shares
+   * publicly, plus all of the caller's own network when `tenantId` is given. Read-only.
+   */
+  public<T>(tenantId: string | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      await sql`select set_config('app.tenant_id', ${tenantId ?? ''}, true), set_config('app.public_read', 'on', true)`.execute(tx);
+      await sql`set local role voltshare_app`.execute(tx);
+      await sql`set transaction read only`.execute(tx);
+      return work(tx);
+    });
+  }
+
   system<T>(work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(work);
   }

@@ -9,7 +9,12 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriverService } from '../drivers/drivers.service.js';
+import { ChargePointsService } from '../charge-points/charge-points.service.js';
+import { DiscoveryService } from '../locations/discovery.service.js';
+import { LocationsService } from '../locations/locations.service.js';
 import { NetworkService } from '../networks/networks.service.js';
+import { type EventBus, InProcessBus } from '../realtime/events.js';
+import { TariffsService } from '../tariffs/tariffs.service.js';
 
 /** The domain services one app instance runs with; controllers get them through the IoC hook. */
 export interface Services {
@@ -23,12 +28,18 @@ export interface Services {
   networks: NetworkService;
   drivers: DriverService;
   apiKeys: ApiKeyService;
+  bus: EventBus;
+  locations: LocationsService;
+  discovery: DiscoveryService;
+  tariffs: TariffsService;
+  chargePoints: ChargePointsService;
 }
 
 export function createServices(config: Config, database: DatabaseHandle, logger: Logger): Services {
   const scopes = new Scopes(database.db);
   const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
   const auth = new AuthService(scopes, signer, config.refreshTokenTtlSeconds);
+  const bus = new InProcessBus();
   return {
     config,
     database,
@@ -40,6 +51,11 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     networks: new NetworkService(scopes),
     drivers: new DriverService(scopes),
     apiKeys: new ApiKeyService(scopes),
+    bus,
+    locations: new LocationsService(scopes, bus),
+    discovery: new DiscoveryService(scopes),
+    tariffs: new TariffsService(scopes),
+    chargePoints: new ChargePointsService(scopes),
   };
 }
 

@@ -1,0 +1,191 @@
+import { type Expression, type SqlBool, sql } from 'kysely';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { type Page, type PageRequest, encodeCursor } from '../http/pagination.js';
+import { type FieldError, problems } from '../http/problem.js';
+import type { Capability, ConnectorStandard, LocationDetail, LocationSummary } from './locations.model.js';
+import { type LocationKey, loadLocations, summarise } from './read-model.js';
+
+export interface DiscoveryQuery {
+  /** Near a point... */
+  lat?: number;
+  lng?: number;
+  radius_m?: number;
+  /** ...or inside a box: min_lng, min_lat, max_lng, max_lat. */
+  bbox?: [number, number, number, number];
+  connector_standard?: ConnectorStandard[];
+  min_power_kw?: number;
+  power_type?: 'AC' | 'DC';
+  available_now?: boolean;
+  open_now?: boolean;
+  network_id?: string;
+  capability?: Capability[];
+  /** Minor units per kWh, VAT included. */
+  max_price_per_kwh?: number;
+}
+
+const MAX_RADIUS_M = 200_000;
+
+export function parseBbox(raw: string | undefined): [number, number, number, number] | undefined {
+  if (raw === undefined) return undefined;
+  const parts = raw.split(',').map(Number);
+  const [minLng, minLat, maxLng, maxLat] = parts;
+  if (
+    parts.length !== 4 ||
+    parts.some((n) => !Number.isFinite(n)) ||
+    minLng === undefined ||
+    minLat === undefined ||
+    maxLng === undefined ||
+    maxLat === undefined ||
+    minLat < -90 ||
+    maxLat > 90 ||
+    minLng < -180 ||
+    maxLng > 180 ||
+    minLat >= maxLat ||
+    minLng >= maxLng
+  ) {
+    throw problems.validation([{ field: 'query.bbox', message: 'must be min_lng,min_lat,max_lng,max_lat with min < max, in degrees' }]);
+  }
+  return [minLng, minLat, maxLng, maxLat];
+}
+
+function validate(q: DiscoveryQuery): void {
+  const errors: FieldError[] = [];
+  const near = q.lat !== undefined || q.lng !== undefined;
+  if (near && (q.lat === undefined || q.lng === undefined)) errors.push({ field: q.lat === undefined ? 'query.lat' : 'query.lng', message: 'lat and lng go together' });
+  if (q.lat !== undefined && (q.lat < -90 || q.lat > 90)) errors.push({ field: 'query.lat', message: 'must be between -90 and 90' });
+  if (q.lng !== undefined && (q.lng < -180 || q.lng > 180)) errors.push({ field: 'query.lng', message: 'must be between -180 and 180' });
+  if (q.radius_m !== undefined && (q.radius_m <= 0 || q.radius_m > MAX_RADIUS_M)) errors.push({ field: 'query.radius_m', message: `must be between 1 and ${MAX_RADIUS_M}` });
+  if (q.radius_m !== undefined && !near) errors.push({ field: 'query.radius_m', message: 'needs lat and lng' });
+  if (near && q.bbox) errors.push({ field: 'query.bbox', message: 'search near a point or in a box, not both' });
+  if (q.min_power_kw !== undefined && (q.min_power_kw < 0 || q.min_power_kw > 2000)) errors.push({ field: 'query.min_power_kw', message: 'must be between 0 and 2000' });
+  if (q.max_price_per_kwh !== undefined && q.max_price_per_kwh < 0) errors.push({ field: 'query.max_price_per_kwh', message: 'must not be negative' });
+  if (errors.length) throw problems.validation(errors);
+}
+
+export class DiscoveryService {
+  constructor(private readonly scopes: Scopes) {}
+
+  /**
+   * Published locations of every sharing network plus the caller's own, nearest first. The
+   * EVSE and connector filters must all hold for one and the same connector.
+   */
+  async search(callerTenantId: string | undefined, q: DiscoveryQuery, page: PageRequest, now = new Date()): Promise<Page<LocationSummary>> {
+    validate(q);
+    const center =
+      q.lat !== undefined && q.lng !== undefined
+        ? { lat: q.lat, lng: q.lng }
+        : q.bbox
+          ? { lat: (q.bbox[1] + q.bbox[3]) / 2, lng: (q.bbox[0] + q.bbox[2]) / 2 }
+          : undefined;
+    const radius = q.lat !== undefined ? (q.radius_m ?? 10_000) : undefined;
+    const after = page.after as [number | null, string, string] | undefined;
+    if (after && (after.length !== 3 || typeof after[1] !== 'string' || typeof after[2] !== 'string')) {
+      throw problems.validation([{ field: 'query.cursor', message: 'is not a cursor returned by this endpoint' }]);
+    }
+
+    return this.scopes.public(callerTenantId, async (tx) => {
+      const found: { key: LocationKey; distance: number | null; detail: LocationDetail }[] = [];
+      let position = after;
+      // open_now is evaluated per location in its time zone, so rows are fetched in batches
+      // until the page is full; every other filter is in SQL.
+      for (let round = 0; round < 20 && found.length <= page.limit; round++) {
+        const batchSize = q.open_now ? Math.max(50, (page.limit + 1) * 3) : page.limit + 1 - found.length;
+        const rows = await this.candidates(tx, callerTenantId, q, center, radius, position, batchSize);
+        if (rows.length === 0) break;
+        const keys = rows.map((r) => ({ tenant_id: r.tenant_id, id: r.id }));
+        const distances = new Map(rows.map((r) => [`${r.tenant_id}/${r.id}`, r.distance_m === null ? null : Math.round(r.distance_m)]));
+        const details = await loadLocations(tx, keys, now, distances as Map<string, number>);
+        for (const [i, detail] of details.entries()) {
+          const row = rows[i];
+          if (!row) continue;
+          position = [row.distance_m, row.tenant_id, row.id];
+          if (q.open_now && !detail.open_now) continue;
+          found.push({ key: keys[i] as LocationKey, distance: row.distance_m, detail });
+          if (found.length > page.limit) break;
+        }
+        if (rows.length < batchSize) break;
+      }
+      const hasMore = found.length > page.limit;
+      const shown = found.slice(0, page.limit);
+      const last = shown[shown.length - 1];
+      return {
+        data: shown.map((f) => summarise(f.detail)),
+        next_cursor: hasMore && last ? encodeCursor([last.distance, last.key.tenant_id, last.key.id]) : null,
+      };
+    });
+  }
+
+  /** One location as drivers see it, or 404 when it is not visible to the caller. */
+  async detail(callerTenantId: string | undefined, id: string, now = new Date()): Promise<LocationDetail> {
+    const detail = await this.scopes.public(callerTenantId, async (tx) => {
+      const rows = await tx.selectFrom('locations').select(['tenant_id', 'id']).where('id', '=', id).execute();
+      const own = rows.find((r) => r.tenant_id === callerTenantId);
+      const [found] = await loadLocations(tx, own ? [own] : rows.slice(0, 1), now);
+      return found;
+    });
+    if (!detail || (detail.status === 'REMOVED' && detail.network_id !== callerTenantId)) throw problems.notFound('location', id);
+    return detail;
+  }
+
+  private candidates(
+    tx: Tx,
+    callerTenantId: string | undefined,
+    q: DiscoveryQuery,
+    center: { lat: number; lng: number } | undefined,
+    radius: number | undefined,
+    after: [number | null, string, string] | undefined,
+    limit: number,
+  ) {
+    const distance = center ? sql<number>`earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${center.lat}, ${center.lng}))` : sql<number | null>`null::float8`;
+    let query = tx
+      .selectFrom('locations as l')
+      .select(['l.tenant_id', 'l.id', distance.as('distance_m')])
+      .where('l.status', '=', 'ACTIVE')
+      // Also enforced by row-level security; said here so the query means what it reads.
+      .where((eb) => eb.or([eb('l.publish', '=', true), eb('l.tenant_id', '=', callerTenantId ?? '')]));
+    if (center && radius !== undefined) {
+      query = query
+        .where(sql<SqlBool>`earth_box(ll_to_earth(${center.lat}, ${center.lng}), ${radius}) @> ll_to_earth(l.latitude, l.longitude)`)
+        .where(sql<SqlBool>`${distance} <= ${radius}`);
+    }
+    if (q.bbox) {
+      const [minLng, minLat, maxLng, maxLat] = q.bbox;
+      const halfDiagonal = sql`earth_distance(ll_to_earth(${minLat}, ${minLng}), ll_to_earth(${maxLat}, ${maxLng})) / 2 + 1`;
+      query = query
+        .where(sql<SqlBool>`earth_box(ll_to_earth(${(minLat + maxLat) / 2}, ${(minLng + maxLng) / 2}), ${halfDiagonal}) @> ll_to_earth(l.latitude, l.longitude)`)
+        .where('l.latitude', '>=', minLat)
+        .where('l.latitude', '<=', maxLat)
+        .where('l.longitude', '>=', minLng)
+        .where('l.longitude', '<=', maxLng);
+    }
+    if (q.network_id) query = query.where('l.tenant_id', '=', q.network_id);
+
+    const conditions: Expression<SqlBool>[] = [];
+    if (q.connector_standard?.length) conditions.push(sql<SqlBool>`c.standard = any(${q.connector_standard})`);
+    if (q.min_power_kw !== undefined) conditions.push(sql<SqlBool>`c.max_electric_power >= ${Math.round(q.min_power_kw * 1000)}`);
+    if (q.power_type === 'DC') conditions.push(sql<SqlBool>`c.power_type = 'DC'`);
+    if (q.power_type === 'AC') conditions.push(sql<SqlBool>`c.power_type <> 'DC'`);
+    if (q.available_now) conditions.push(sql<SqlBool>`e.availability = 'AVAILABLE'`);
+    for (const capability of q.capability ?? []) conditions.push(sql<SqlBool>`${capability} = any(e.capabilities)`);
+    if (q.max_price_per_kwh !== undefined) {
+      conditions.push(
+        sql<SqlBool>`exists (select 1 from tariffs t where t.tenant_id = c.tenant_id and t.id = c.tariff_id and t.energy_price_per_kwh <= ${q.max_price_per_kwh})`,
+      );
+    }
+    if (conditions.length) {
+      query = query.where(
+        sql<SqlBool>`exists (
+          select 1 from evses e join connectors c on c.tenant_id = e.tenant_id and c.evse_id = e.id
+          where e.tenant_id = l.tenant_id and e.location_id = l.id and e.availability <> 'REMOVED'
+            and ${sql.join(conditions, sql` and `)})`,
+      );
+    }
+    if (after) {
+      const [d, tenant, id] = after;
+      query = center
+        ? query.where(sql<SqlBool>`(${distance}, l.tenant_id, l.id) > (${d ?? 0}::float8, ${tenant}, ${id})`)
+        : query.where(sql<SqlBool>`(l.tenant_id, l.id) > (${tenant}, ${id})`);
+    }
+    return query.orderBy(sql`3`).orderBy('l.tenant_id').orderBy('l.id').limit(limit).execute();
+  }
+}

@@ -1,0 +1,101 @@
+import { Body, Controller, Delete, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
+import { tenantOf } from '../auth/principal.js';
+import { principalOf } from '../auth/request.js';
+import { type Page, pageRequest } from '../http/pagination.js';
+import type { ProblemDocument } from '../http/problem.js';
+import type { Services } from '../server/services.js';
+import { parseBbox } from './discovery.service.js';
+import type { Capability, ConnectorStandard, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationSummary, LocationUpdate } from './locations.model.js';
+
+@Route('v1')
+@Tags('Locations')
+export class LocationsController extends Controller {
+  constructor(private readonly services: Services) {
+    super();
+  }
+
+  /**
+   * Find charging locations near a point (`lat`, `lng`, `radius_m`, nearest first) or inside a
+   * box (`bbox=min_lng,min_lat,max_lng,max_lat`). Shows published locations of every network
+   * that shares them, plus all of the caller's own network.
+   * @param radius_m Metres, up to 200 km; 10 km by default.
+   * @param min_power_kw Only connectors at least this powerful.
+   * @param power_type AC or DC.
+   * @param available_now Only locations with a free compatible EVSE right now.
+   * @param open_now Only locations open now, in their own time zone.
+   * @param max_price_per_kwh Minor units per kWh, VAT included.
+   */
+  @Get('locations')
+  @Security('bearer', ['public:read'])
+  @Response<ProblemDocument>(422, 'Invalid search')
+  async search(
+    @Request() req: ExpressRequest,
+    @Query() lat?: number,
+    @Query() lng?: number,
+    @Query() radius_m?: number,
+    @Query() bbox?: string,
+    @Query() connector_standard?: ConnectorStandard[],
+    @Query() min_power_kw?: number,
+    @Query() power_type?: 'AC' | 'DC',
+    @Query() available_now?: boolean,
+    @Query() open_now?: boolean,
+    @Query() network_id?: string,
+    @Query() capability?: Capability[],
+    @Query() max_price_per_kwh?: number,
+    @Query() limit?: number,
+    @Query() cursor?: string,
+  ): Promise<Page<LocationSummary>> {
+    return this.services.discovery.search(
+      principalOf(req).tenantId,
+      { lat, lng, radius_m, bbox: parseBbox(bbox), connector_standard, min_power_kw, power_type, available_now, open_now, network_id, capability, max_price_per_kwh },
+      pageRequest(limit, cursor),
+    );
+  }
+
+  /** A location with its EVSEs, connectors, live status, opening hours and prices. */
+  @Get('locations/{location_id}')
+  @Security('bearer', ['public:read'])
+  @Response<ProblemDocument>(404, 'Not found or not visible')
+  async detail(@Request() req: ExpressRequest, @Path() location_id: string): Promise<LocationDetail> {
+    return this.services.discovery.detail(principalOf(req).tenantId, location_id);
+  }
+
+  @Post('locations')
+  @Security('bearer', ['network:write'])
+  @SuccessResponse(201, 'Created')
+  async create(@Request() req: ExpressRequest, @Body() body: LocationInput): Promise<LocationDetail> {
+    const location = await this.services.locations.create(tenantOf(principalOf(req)), body);
+    this.setStatus(201);
+    return location;
+  }
+
+  @Patch('locations/{location_id}')
+  @Security('bearer', ['network:write'])
+  async update(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: LocationUpdate): Promise<LocationDetail> {
+    return this.services.locations.update(tenantOf(principalOf(req)), location_id, body);
+  }
+
+  /** Removes a location (status REMOVED): it leaves discovery and open data; history keeps it. */
+  @Delete('locations/{location_id}')
+  @Security('bearer', ['network:write'])
+  async remove(@Request() req: ExpressRequest, @Path() location_id: string): Promise<LocationDetail> {
+    return this.services.locations.remove(tenantOf(principalOf(req)), location_id);
+  }
+
+  @Post('locations/{location_id}/evses')
+  @Security('bearer', ['network:write'])
+  @SuccessResponse(201, 'Created')
+  async addEvse(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: EvseInput): Promise<LocationDetail> {
+    const location = await this.services.locations.addEvse(tenantOf(principalOf(req)), location_id, body);
+    this.setStatus(201);
+    return location;
+  }
+
+  /** Edits an EVSE; staff may also set it out of order, back in service, or removed. */
+  @Patch('evses/{evse_uid}')
+  @Security('bearer', ['network:operate'])
+  async updateEvse(@Request() req: ExpressRequest, @Path() evse_uid: string, @Body() body: EvseUpdate): Promise<LocationDetail> {
+    return this.services.locations.updateEvse(tenantOf(principalOf(req)), evse_uid, body);
+  }
+}

@@ -1,0 +1,383 @@
+import { sql } from 'kysely';
+import type { EvseStatus } from '../db/schema.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { type FieldError, problems } from '../http/problem.js';
+import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
+import type { ImportedLocation } from '../importers/ocm.js';
+import { newId } from '../shared/ids.js';
+import { evseAvailability } from './availability.js';
+import type { ConnectorInput, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationUpdate } from './locations.model.js';
+import { isValidTimeZone, validateOpeningHours } from './opening-hours.js';
+import { loadLocations } from './read-model.js';
+
+const PHASES: Record<ConnectorInput['power_type'], number> = { AC_1_PHASE: 1, AC_2_PHASE: 2, AC_2_PHASE_SPLIT: 2, AC_3_PHASE: 3, DC: 1 };
+
+/** AC three-phase power is √3·U·I with line voltage (400 V) or 3·U·I with phase voltage (230 V). */
+export function connectorPower(c: Pick<ConnectorInput, 'power_type' | 'max_voltage' | 'max_amperage'>): number {
+  if (c.power_type === 'AC_3_PHASE') return Math.round(c.max_voltage > 300 ? Math.sqrt(3) * c.max_voltage * c.max_amperage : 3 * c.max_voltage * c.max_amperage);
+  return Math.round(c.max_voltage * c.max_amperage * PHASES[c.power_type]);
+}
+
+function validateConnector(c: ConnectorInput, field: string, errors: FieldError[]): void {
+  const dc = c.power_type === 'DC';
+  const dcOnly = ['CHADEMO', 'IEC_62196_T1_COMBO', 'IEC_62196_T2_COMBO', 'GBT_DC', 'CHAOJI'].includes(c.standard);
+  if (dcOnly && !dc) errors.push({ field: `${field}.power_type`, message: `${c.standard} is a DC connector` });
+  if (!dc && c.max_voltage > 1000) errors.push({ field: `${field}.max_voltage`, message: 'an AC connector above 1000 V is not plausible' });
+  if (c.max_electric_power !== undefined && c.max_electric_power > connectorPower(c) * 1.1) {
+    errors.push({ field: `${field}.max_electric_power`, message: `exceeds what ${c.max_voltage} V × ${c.max_amperage} A can deliver (${connectorPower(c)} W)` });
+  }
+}
+
+export class LocationsService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly bus: EventBus,
+  ) {}
+
+  /** Runs tenant work and publishes the events it produced once the transaction has committed. */
+  private async write<T>(tenantId: string, work: (tx: Tx, emit: (...e: DomainEvent[]) => void) => Promise<T>): Promise<T> {
+    const events: DomainEvent[] = [];
+    const result = await this.scopes.tenant(tenantId, (tx) => work(tx, (...e) => events.push(...e)));
+    for (const event of events) this.bus.publish(event);
+    return result;
+  }
+
+  async create(tenantId: string, input: LocationInput): Promise<LocationDetail> {
+    this.validate(input, 'body');
+    const id = newId('loc');
+    return this.write(tenantId, async (tx, emit) => {
+      await tx
+        .insertInto('locations')
+        .values({ tenant_id: tenantId, id, ...this.locationColumns(input), country: input.country, name: input.name, address: input.address, city: input.city, time_zone: input.time_zone, latitude: input.coordinates.latitude, longitude: input.coordinates.longitude })
+        .execute();
+      for (const [i, evse] of (input.evses ?? []).entries()) await this.insertEvse(tx, tenantId, id, evse, `body.evses[${i}]`);
+      const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
+      if (!detail) throw new Error('created location not readable');
+      emit(await this.locationEvent(tx, tenantId, id));
+      return detail;
+    });
+  }
+
+  async get(tenantId: string, id: string): Promise<LocationDetail> {
+    const [detail] = await this.scopes.tenant(tenantId, (tx) => loadLocations(tx, [{ tenant_id: tenantId, id }]));
+    if (!detail) throw problems.notFound('location', id);
+    return detail;
+  }
+
+  async update(tenantId: string, id: string, patch: LocationUpdate): Promise<LocationDetail> {
+    this.validate(patch, 'body');
+    return this.write(tenantId, async (tx, emit) => {
+      const existing = await tx.selectFrom('locations').select(['status']).where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+      if (!existing) throw problems.notFound('location', id);
+      if (existing.status === 'REMOVED') throw problems.conflict('This location was removed; create a new one instead.', 'location-removed');
+      const values = {
+        ...this.locationColumns(patch),
+        ...(patch.name !== undefined ? { name: patch.name } : {}),
+        ...(patch.address !== undefined ? { address: patch.address } : {}),
+        ...(patch.city !== undefined ? { city: patch.city } : {}),
+        ...(patch.country !== undefined ? { country: patch.country } : {}),
+        ...(patch.time_zone !== undefined ? { time_zone: patch.time_zone } : {}),
+        ...(patch.coordinates ? { latitude: patch.coordinates.latitude, longitude: patch.coordinates.longitude } : {}),
+      };
+      await tx
+        .updateTable('locations')
+        .set({ ...values, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .execute();
+      emit(await this.locationEvent(tx, tenantId, id));
+      const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
+      return detail as LocationDetail;
+    });
+  }
+
+  /** Soft delete: sessions and history keep pointing at it; discovery and open data drop it. */
+  async remove(tenantId: string, id: string): Promise<LocationDetail> {
+    return this.write(tenantId, async (tx, emit) => {
+      const updated = await tx
+        .updateTable('locations')
+        .set({ status: 'REMOVED', updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returning('id')
+        .executeTakeFirst();
+      if (!updated) throw problems.notFound('location', id);
+      const evses = await tx.selectFrom('evses').select('id').where('tenant_id', '=', tenantId).where('location_id', '=', id).where('status', '<>', 'REMOVED').execute();
+      for (const e of evses) emit(...(await this.setStatus(tx, tenantId, e.id, 'REMOVED', new Date())));
+      emit(await this.locationEvent(tx, tenantId, id));
+      const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
+      return detail as LocationDetail;
+    });
+  }
+
+  async addEvse(tenantId: string, locationId: string, input: EvseInput): Promise<LocationDetail> {
+    return this.write(tenantId, async (tx, emit) => {
+      const location = await tx.selectFrom('locations').select('status').where('tenant_id', '=', tenantId).where('id', '=', locationId).executeTakeFirst();
+      if (!location) throw problems.notFound('location', locationId);
+      if (location.status === 'REMOVED') throw problems.conflict('This location was removed.', 'location-removed');
+      await this.insertEvse(tx, tenantId, locationId, input, 'body');
+      emit(await this.locationEvent(tx, tenantId, locationId));
+      const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id: locationId }]);
+      return detail as LocationDetail;
+    });
+  }
+
+  async updateEvse(tenantId: string, evseUid: string, patch: EvseUpdate): Promise<LocationDetail> {
+    return this.write(tenantId, async (tx, emit) => {
+      const evse = await tx.selectFrom('evses').select(['location_id', 'status']).where('tenant_id', '=', tenantId).where('id', '=', evseUid).forUpdate().executeTakeFirst();
+      if (!evse) throw problems.notFound('EVSE', evseUid);
+      if (evse.status === 'REMOVED') throw problems.conflict('This EVSE was removed.', 'evse-removed');
+      const values = {
+        ...(patch.capabilities ? { capabilities: [...new Set(patch.capabilities)] } : {}),
+        ...(patch.physical_reference !== undefined ? { physical_reference: patch.physical_reference } : {}),
+        ...(patch.floor_level !== undefined ? { floor_level: patch.floor_level } : {}),
+      };
+      if (Object.keys(values).length) {
+        await tx
+          .updateTable('evses')
+          .set({ ...values, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', evseUid)
+          .execute();
+        emit(await this.locationEvent(tx, tenantId, evse.location_id));
+      }
+      if (patch.status) emit(...(await this.setStatus(tx, tenantId, evseUid, patch.status, new Date())));
+      const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id: evse.location_id }]);
+      return detail as LocationDetail;
+    });
+  }
+
+  /**
+   * The domain entry for a status report, from staff or from a charger (the OCPP gateway calls
+   * this). Stale reports (older than the last one) are ignored. Emits `evse.status` when what
+   * drivers see changes.
+   */
+  async applyEvseStatus(tenantId: string, evseUid: string, status: EvseStatus, at: Date): Promise<{ availability: EvseStatus; changed: boolean }> {
+    return this.write(tenantId, async (tx, emit) => {
+      const events = await this.setStatus(tx, tenantId, evseUid, status, at);
+      emit(...events);
+      const row = await tx.selectFrom('evses').select('availability').where('tenant_id', '=', tenantId).where('id', '=', evseUid).executeTakeFirstOrThrow();
+      return { availability: row.availability, changed: events.length > 0 };
+    });
+  }
+
+  /** Recomputes availability of a charge point's EVSEs, e.g. after it connected or dropped. */
+  async refreshChargePoint(tenantId: string, chargePointId: string): Promise<void> {
+    await this.write(tenantId, async (tx, emit) => {
+      const evses = await tx.selectFrom('evses').select(['id', 'status']).where('tenant_id', '=', tenantId).where('charge_point_id', '=', chargePointId).execute();
+      for (const e of evses) emit(...(await this.recompute(tx, tenantId, e.id)));
+    });
+  }
+
+  /**
+   * Creates or updates a location that came from an outside source (`source` is its stable key),
+   * with its EVSEs, in one transaction. EVSEs gone from the source are marked REMOVED; a location
+   * staff removed stays removed.
+   */
+  async upsertImported(tenantId: string, record: ImportedLocation): Promise<'created' | 'updated' | 'kept-removed'> {
+    this.validate(record.location, 'record');
+    return this.write(tenantId, async (tx, emit) => {
+      const l = record.location;
+      const columns = {
+        ...this.locationColumns(l),
+        name: l.name,
+        address: l.address,
+        city: l.city,
+        country: l.country,
+        time_zone: l.time_zone,
+        latitude: l.coordinates.latitude,
+        longitude: l.coordinates.longitude,
+        attribution: JSON.stringify(record.attribution),
+      };
+      const existing = await tx.selectFrom('locations').select(['id', 'status']).where('tenant_id', '=', tenantId).where('source', '=', record.source).forUpdate().executeTakeFirst();
+      if (existing?.status === 'REMOVED') return 'kept-removed';
+      const locationId = existing?.id ?? newId('loc');
+      if (existing) {
+        await tx
+          .updateTable('locations')
+          .set({ ...columns, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', locationId)
+          .execute();
+      } else {
+        await tx.insertInto('locations').values({ tenant_id: tenantId, id: locationId, source: record.source, ...columns }).execute();
+      }
+      const current = await tx.selectFrom('evses').select(['id', 'source', 'charge_point_id']).where('tenant_id', '=', tenantId).where('location_id', '=', locationId).execute();
+      const bySource = new Map(current.map((e) => [e.source, e]));
+      for (const imported of record.evses) {
+        const evse = bySource.get(imported.source);
+        if (evse) {
+          await tx
+            .updateTable('connectors')
+            .set({ ...imported.connector, updated_at: new Date() })
+            .where('tenant_id', '=', tenantId)
+            .where('evse_id', '=', evse.id)
+            .execute();
+          // A connected charger reports its own status; the source only speaks for the others.
+          if (!evse.charge_point_id) emit(...(await this.setStatus(tx, tenantId, evse.id, imported.status, new Date())));
+        } else {
+          const id = await this.insertEvse(tx, tenantId, locationId, { capabilities: imported.capabilities, connectors: [imported.connector] }, 'record');
+          await tx.updateTable('evses').set({ source: imported.source }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
+          emit(...(await this.setStatus(tx, tenantId, id, imported.status, new Date())));
+        }
+      }
+      const kept = new Set(record.evses.map((e) => e.source));
+      for (const evse of current) {
+        if (evse.source && !kept.has(evse.source)) emit(...(await this.setStatus(tx, tenantId, evse.id, 'REMOVED', new Date())));
+      }
+      emit(await this.locationEvent(tx, tenantId, locationId));
+      return existing ? 'updated' : 'created';
+    });
+  }
+
+  private async setStatus(tx: Tx, tenantId: string, evseUid: string, status: EvseStatus, at: Date): Promise<DomainEvent[]> {
+    const updated = await tx
+      .updateTable('evses')
+      .set({ status, status_updated_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', evseUid)
+      .where('status_updated_at', '<=', at)
+      .returning('id')
+      .executeTakeFirst();
+    if (!updated) {
+      const exists = await tx.selectFrom('evses').select('id').where('tenant_id', '=', tenantId).where('id', '=', evseUid).executeTakeFirst();
+      if (!exists) throw problems.notFound('EVSE', evseUid);
+      return [];
+    }
+    return this.recompute(tx, tenantId, evseUid);
+  }
+
+  private async recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
+    const row = await tx
+      .selectFrom('evses')
+      .leftJoin('charge_points', (join) => join.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
+      .select(['evses.status', 'evses.availability', 'evses.location_id', 'evses.evse_id', 'evses.charge_point_id', 'charge_points.online'])
+      .where('evses.tenant_id', '=', tenantId)
+      .where('evses.id', '=', evseUid)
+      .executeTakeFirstOrThrow();
+    const availability = evseAvailability({ status: row.status, chargePoint: row.charge_point_id === null ? 'none' : row.online ? 'online' : 'offline' });
+    if (availability === row.availability) return [];
+    const changed = await tx
+      .updateTable('evses')
+      .set({ availability, version: sql`nextval('realtime_version_seq')` } as never)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', evseUid)
+      .returning(['version', 'status_updated_at'])
+      .executeTakeFirstOrThrow();
+    return [
+      {
+        type: 'evse.status',
+        audience: await this.audience(tx, tenantId, row.location_id),
+        payload: { location_id: row.location_id, evse_uid: evseUid, evse_id: row.evse_id, status: availability, version: changed.version, updated_at: changed.status_updated_at.toISOString() },
+      },
+    ];
+  }
+
+  private async insertEvse(tx: Tx, tenantId: string, locationId: string, input: EvseInput, field: string): Promise<string> {
+    const errors: FieldError[] = [];
+    input.connectors.forEach((c, i) => validateConnector(c, `${field}.connectors[${i}]`, errors));
+    if ((input.charge_point_id === undefined) !== (input.ocpp_connector_id === undefined)) {
+      errors.push({ field: `${field}.ocpp_connector_id`, message: 'charge_point_id and ocpp_connector_id go together' });
+    }
+    if (input.charge_point_id) {
+      const cp = await tx.selectFrom('charge_points').select('location_id').where('tenant_id', '=', tenantId).where('id', '=', input.charge_point_id).executeTakeFirst();
+      if (!cp) errors.push({ field: `${field}.charge_point_id`, message: 'no such charge point in this network' });
+      else if (cp.location_id !== locationId) errors.push({ field: `${field}.charge_point_id`, message: 'the charge point is at another location' });
+    }
+    for (const [i, c] of input.connectors.entries()) {
+      if (!c.tariff_id) continue;
+      const tariff = await tx.selectFrom('tariffs').select('id').where('tenant_id', '=', tenantId).where('id', '=', c.tariff_id).executeTakeFirst();
+      if (!tariff) errors.push({ field: `${field}.connectors[${i}].tariff_id`, message: 'no such tariff in this network' });
+    }
+    if (errors.length) throw problems.validation(errors);
+    const id = newId('evse');
+    try {
+      await tx
+        .insertInto('evses')
+        .values({
+          tenant_id: tenantId,
+          id,
+          location_id: locationId,
+          evse_id: input.evse_id ?? null,
+          charge_point_id: input.charge_point_id ?? null,
+          ocpp_connector_id: input.ocpp_connector_id ?? null,
+          capabilities: [...new Set(input.capabilities ?? [])],
+          physical_reference: input.physical_reference ?? null,
+          floor_level: input.floor_level ?? null,
+          status: 'UNKNOWN',
+          availability: 'UNKNOWN',
+        })
+        .execute();
+    } catch (error) {
+      if (String((error as Error).message).includes('evses_tenant_id_charge_point_id_ocpp_connector_id_key')) {
+        throw problems.validation([{ field: `${field}.ocpp_connector_id`, message: 'another EVSE already uses this connector of the charge point' }]);
+      }
+      throw error;
+    }
+    for (const c of input.connectors) {
+      await tx
+        .insertInto('connectors')
+        .values({
+          tenant_id: tenantId,
+          id: newId('con'),
+          evse_id: id,
+          standard: c.standard,
+          format: c.format,
+          power_type: c.power_type,
+          max_voltage: c.max_voltage,
+          max_amperage: c.max_amperage,
+          max_electric_power: c.max_electric_power ?? connectorPower(c),
+          tariff_id: c.tariff_id ?? null,
+        })
+        .execute();
+    }
+    return id;
+  }
+
+  private validate(input: LocationUpdate, field: string): void {
+    const errors: FieldError[] = [];
+    if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) errors.push({ field: `${field}.time_zone`, message: `"${input.time_zone}" is not an IANA time zone` });
+    if (input.opening_hours) errors.push(...validateOpeningHours(input.opening_hours, `${field}.opening_hours`));
+    if (errors.length) throw problems.validation(errors);
+  }
+
+  private locationColumns(input: LocationUpdate) {
+    return {
+      ...(input.postal_code !== undefined ? { postal_code: input.postal_code } : {}),
+      ...(input.state !== undefined ? { state: input.state } : {}),
+      ...(input.opening_hours !== undefined ? { opening_hours: JSON.stringify(input.opening_hours) } : {}),
+      ...(input.facilities !== undefined ? { facilities: [...new Set(input.facilities)] } : {}),
+      ...(input.parking_type !== undefined ? { parking_type: input.parking_type } : {}),
+      ...(input.operator_name !== undefined ? { operator_name: input.operator_name } : {}),
+      ...(input.owner_name !== undefined ? { owner_name: input.owner_name } : {}),
+      ...(input.publish !== undefined ? { publish: input.publish } : {}),
+      ...(input.energy_mix ? { renewable_share: input.energy_mix.renewable_share ?? null, co2_g_per_kwh: input.energy_mix.co2_g_per_kwh ?? null } : {}),
+    };
+  }
+
+  private async audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
+    const row = await tx
+      .selectFrom('locations')
+      .innerJoin('networks', 'networks.id', 'locations.tenant_id')
+      .select(['locations.publish', 'locations.status', 'locations.latitude', 'locations.longitude', 'networks.public_sharing'])
+      .where('locations.tenant_id', '=', tenantId)
+      .where('locations.id', '=', locationId)
+      .executeTakeFirstOrThrow();
+    return {
+      tenant_id: tenantId,
+      location_id: locationId,
+      public: row.publish && row.status === 'ACTIVE' && row.public_sharing,
+      latitude: row.latitude,
+      longitude: row.longitude,
+    };
+  }
+
+  private async locationEvent(tx: Tx, tenantId: string, locationId: string): Promise<DomainEvent> {
+    const row = await tx.selectFrom('locations').select(['version', 'updated_at']).where('tenant_id', '=', tenantId).where('id', '=', locationId).executeTakeFirstOrThrow();
+    return {
+      type: 'location.updated',
+      audience: await this.audience(tx, tenantId, locationId),
+      payload: { location_id: locationId, version: row.version, updated_at: row.updated_at.toISOString() },
+    };
+  }
+}

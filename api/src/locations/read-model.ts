@@ -1,0 +1,147 @@
+import { sql } from 'kysely';
+import type { EvseStatus, OpeningHours } from '../db/schema.js';
+import type { Tx } from '../db/tenancy.js';
+import { locationAvailability } from './availability.js';
+import type { Capability, ConnectorStandard, ConnectorView, EvseView, Facility, LocationDetail, ParkingType, PowerType, PriceSummary } from './locations.model.js';
+import { isOpenAt } from './opening-hours.js';
+
+export interface LocationKey {
+  tenant_id: string;
+  id: string;
+}
+
+const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
+
+/**
+ * Loads locations with their EVSEs, connectors and prices in four queries, within whatever
+ * scope the transaction has (so RLS decides what is visible). Order follows `keys`.
+ */
+export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(), distances?: Map<string, number>): Promise<LocationDetail[]> {
+  if (keys.length === 0) return [];
+  const pairs = sql.join(keys.map((k) => sql`(${k.tenant_id}, ${k.id})`));
+  const locations = await tx
+    .selectFrom('locations')
+    .selectAll()
+    .where(sql<boolean>`(tenant_id, id) in (${pairs})`)
+    .execute();
+  const evses = await tx
+    .selectFrom('evses')
+    .selectAll()
+    .where(sql<boolean>`(tenant_id, location_id) in (${pairs})`)
+    .orderBy('id')
+    .execute();
+  const connectors = evses.length
+    ? await tx
+        .selectFrom('connectors')
+        .leftJoin('tariffs', (join) => join.onRef('tariffs.tenant_id', '=', 'connectors.tenant_id').onRef('tariffs.id', '=', 'connectors.tariff_id'))
+        .select([
+          'connectors.tenant_id',
+          'connectors.id',
+          'connectors.evse_id',
+          'connectors.standard',
+          'connectors.format',
+          'connectors.power_type',
+          'connectors.max_voltage',
+          'connectors.max_amperage',
+          'connectors.max_electric_power',
+          'connectors.tariff_id',
+          'tariffs.currency',
+          'tariffs.energy_price_per_kwh',
+          'tariffs.flat_price',
+          'tariffs.time_price_per_hour',
+          'tariffs.display_text',
+        ])
+        .where(sql<boolean>`(connectors.tenant_id, connectors.evse_id) in (${sql.join(evses.map((e) => sql`(${e.tenant_id}, ${e.id})`))})`)
+        .orderBy('connectors.id')
+        .execute()
+    : [];
+
+  const connectorsByEvse = new Map<string, ConnectorView[]>();
+  for (const c of connectors) {
+    const price: PriceSummary | null = c.currency
+      ? { currency: c.currency, energy_per_kwh: c.energy_price_per_kwh, flat: c.flat_price, time_per_hour: c.time_price_per_hour, display_text: c.display_text }
+      : null;
+    const view: ConnectorView = {
+      id: c.id,
+      standard: c.standard as ConnectorStandard,
+      format: c.format,
+      power_type: c.power_type,
+      max_voltage: c.max_voltage,
+      max_amperage: c.max_amperage,
+      max_electric_power: c.max_electric_power,
+      tariff_id: c.tariff_id,
+      price,
+    };
+    const key = `${c.tenant_id}/${c.evse_id}`;
+    connectorsByEvse.set(key, [...(connectorsByEvse.get(key) ?? []), view]);
+  }
+
+  const evsesByLocation = new Map<string, EvseView[]>();
+  for (const e of evses) {
+    const view: EvseView = {
+      uid: e.id,
+      evse_id: e.evse_id,
+      status: e.availability,
+      capabilities: e.capabilities as Capability[],
+      physical_reference: e.physical_reference,
+      floor_level: e.floor_level,
+      charge_point_id: e.charge_point_id,
+      ocpp_connector_id: e.ocpp_connector_id,
+      connectors: connectorsByEvse.get(`${e.tenant_id}/${e.id}`) ?? [],
+      version: e.version,
+      last_updated: e.updated_at > e.status_updated_at ? e.updated_at : e.status_updated_at,
+    };
+    const key = `${e.tenant_id}/${e.location_id}`;
+    evsesByLocation.set(key, [...(evsesByLocation.get(key) ?? []), view]);
+  }
+
+  const byKey = new Map(locations.map((l) => [`${l.tenant_id}/${l.id}`, l]));
+  const details: LocationDetail[] = [];
+  for (const key of keys) {
+    const l = byKey.get(`${key.tenant_id}/${key.id}`);
+    if (!l) continue;
+    const evseViews = evsesByLocation.get(`${l.tenant_id}/${l.id}`) ?? [];
+    const live = evseViews.filter((e) => e.status !== 'REMOVED');
+    const allConnectors = live.flatMap((e) => e.connectors);
+    const prices = allConnectors.map((c) => c.price).filter((p): p is PriceSummary => p !== null);
+    const cheapest = prices.sort((a, b) => (a.energy_per_kwh ?? Number.MAX_SAFE_INTEGER) - (b.energy_per_kwh ?? Number.MAX_SAFE_INTEGER))[0] ?? null;
+    const version = Math.max(l.version, ...evseViews.map((e) => e.version));
+    details.push({
+      id: l.id,
+      network_id: l.tenant_id,
+      name: l.name,
+      address: l.address,
+      city: l.city,
+      postal_code: l.postal_code,
+      state: l.state,
+      country: l.country,
+      coordinates: { latitude: l.latitude, longitude: l.longitude },
+      time_zone: l.time_zone,
+      opening_hours: l.opening_hours as OpeningHours,
+      facilities: l.facilities as Facility[],
+      parking_type: l.parking_type as ParkingType | null,
+      operator_name: l.operator_name,
+      owner_name: l.owner_name,
+      publish: l.publish,
+      status: l.status,
+      energy_mix: { renewable_share: num(l.renewable_share), co2_g_per_kwh: num(l.co2_g_per_kwh) },
+      attribution: l.attribution ?? null,
+      distance_m: distances?.get(`${l.tenant_id}/${l.id}`) ?? null,
+      availability: locationAvailability(evseViews.map((e) => e.status as EvseStatus)),
+      max_power_w: allConnectors.reduce((max, c) => Math.max(max, c.max_electric_power), 0),
+      connector_standards: [...new Set(allConnectors.map((c) => c.standard))].sort(),
+      power_types: [...new Set(allConnectors.map((c) => c.power_type as PowerType))].sort(),
+      price: cheapest,
+      open_now: l.status === 'ACTIVE' && isOpenAt(l.opening_hours as OpeningHours, l.time_zone, now),
+      version,
+      updated_at: l.updated_at,
+      evses: evseViews,
+    });
+  }
+  return details;
+}
+
+/** The list form: everything but the EVSE array. */
+export function summarise({ evses: _evses, state: _s, opening_hours: _o, facilities: _f, parking_type: _p, owner_name: _w, energy_mix: _e, attribution: _a, ...summary }: LocationDetail) {
+  return summary;
+}

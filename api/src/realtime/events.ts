@@ -1,0 +1,46 @@
+import { EventEmitter } from 'node:events';
+import type { EvseStatus } from '../db/schema.js';
+
+/** Where an event may go: its network always; everyone when the location is public. */
+export interface Audience {
+  tenant_id: string;
+  location_id: string;
+  /** Published location of a network that shares publicly. */
+  public: boolean;
+  latitude: number;
+  longitude: number;
+}
+
+export interface EvseStatusEvent {
+  type: 'evse.status';
+  audience: Audience;
+  payload: { location_id: string; evse_uid: string; evse_id: string | null; status: EvseStatus; version: number; updated_at: string };
+}
+
+export interface LocationUpdatedEvent {
+  type: 'location.updated';
+  audience: Audience;
+  payload: { location_id: string; version: number; updated_at: string };
+}
+
+export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent;
+
+/**
+ * Domain events after commit. Embedded mode delivers in process; the scaled mode's Redis bus
+ * implements the same two methods.
+ */
+export interface EventBus {
+  publish(event: DomainEvent): void;
+  subscribe(handler: (event: DomainEvent) => void): () => void;
+}
+
+export class InProcessBus implements EventBus {
+  private readonly emitter = new EventEmitter().setMaxListeners(0);
+  publish(event: DomainEvent): void {
+    this.emitter.emit('event', event);
+  }
+  subscribe(handler: (event: DomainEvent) => void): () => void {
+    this.emitter.on('event', handler);
+    return () => this.emitter.off('event', handler);
+  }
+}
