@@ -1,7 +1,7 @@
 import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { type Page, type PageRequest, afterId, toPage } from '../http/pagination.js';
+import { afterId, type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
 import type { ChargePoint, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
@@ -29,10 +29,18 @@ export class ChargePointsService {
     const passwordHash = input.password ? await hashPassword(input.password) : null;
     try {
       return await this.scopes.tenant(tenantId, async (tx) => {
-        const location = await tx.selectFrom('locations').select('status').where('tenant_id', '=', tenantId).where('id', '=', input.location_id).executeTakeFirst();
+        const location = await tx
+          .selectFrom('locations')
+          .select('status')
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', input.location_id)
+          .executeTakeFirst();
         if (!location || location.status === 'REMOVED') throw problems.validation([{ field: 'body.location_id', message: 'no such location in this network' }]);
         const id = newId('cp');
-        await tx.insertInto('charge_points').values({ tenant_id: tenantId, id, location_id: input.location_id, identity: input.identity, password_hash: passwordHash }).execute();
+        await tx
+          .insertInto('charge_points')
+          .values({ tenant_id: tenantId, id, location_id: input.location_id, identity: input.identity, password_hash: passwordHash })
+          .execute();
         return this.read(tx, tenantId, id);
       });
     } catch (error) {
@@ -64,11 +72,21 @@ export class ChargePointsService {
   async list(tenantId: string, page: PageRequest): Promise<Page<ChargePoint>> {
     const after = afterId(page);
     const rows = await this.scopes.tenant(tenantId, async (tx) => {
-      let query = tx.selectFrom('charge_points').select(COLUMNS).where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(page.limit + 1);
+      let query = tx
+        .selectFrom('charge_points')
+        .select(COLUMNS)
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
       if (after) query = query.where('id', '<', after);
       return query.execute();
     });
-    return toPage(rows, page, (r) => [r.id], (r) => r);
+    return toPage(
+      rows,
+      page,
+      (r) => [r.id],
+      (r) => r,
+    );
   }
 
   private async read(tx: Tx, tenantId: string, id: string): Promise<ChargePoint> {

@@ -10,20 +10,25 @@ function send(res: Response, req: Request, problem: Problem): void {
     .send(JSON.stringify(problem.toJSON(req.originalUrl, String(req.id ?? ''))));
 }
 
-function fieldErrors(error: ValidateError): FieldError[] {
-  return Object.entries(error.fields).map(([field, detail]) => ({
-    field: field.replace(/^requestBody\b/, 'body'),
-    message: detail.message,
-  }));
+/** tsoa names fields `requestBody.a`, `a.$0.b` or just `lat`; clients get `body.a[0].b` / `query.lat`. */
+function fieldErrors(error: ValidateError, req: Request): FieldError[] {
+  return Object.entries(error.fields).map(([raw, detail]) => {
+    let field = raw.replace(/\.\$(\d+)/g, '[$1]').replace(/^requestBody\b/, 'body');
+    if (!/^(body|query|path|header)\b/.test(field)) {
+      const root = field.split(/[.[]/)[0] ?? '';
+      field = `${root in (req.query as object) ? 'query' : 'body'}.${field}`;
+    }
+    return { field, message: detail.message };
+  });
 }
 
 export function notFoundHandler(req: Request, res: Response): void {
   send(res, req, new Problem(404, 'route-not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
 }
 
-function toProblem(error: unknown): Problem | undefined {
+function toProblem(error: unknown, req: Request): Problem | undefined {
   if (error instanceof Problem) return error;
-  if (error instanceof ValidateError) return problems.validation(fieldErrors(error));
+  if (error instanceof ValidateError) return problems.validation(fieldErrors(error, req));
   const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 0;
   const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
   if (type === 'entity.parse.failed') return problems.badRequest('The body is not valid JSON.');
@@ -39,7 +44,7 @@ export function errorHandler(error: unknown, req: Request, res: Response, _next:
     res.end();
     return;
   }
-  const problem = toProblem(error);
+  const problem = toProblem(error, req);
   if (problem) {
     send(res, req, problem);
     return;

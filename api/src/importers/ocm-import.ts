@@ -1,5 +1,5 @@
 import type { LocationsService } from '../locations/locations.service.js';
-import { type OcmReference, mapPoi } from './ocm.js';
+import { mapPoi, type OcmReference } from './ocm.js';
 
 export interface ImportReport {
   total: number;
@@ -17,7 +17,13 @@ export type Progress = (done: number, total: number) => void;
  * Imports OCM POIs into a network. Each record is its own transaction: it lands whole or, if
  * the database refuses it, not at all and is reported as skipped. Re-importing updates.
  */
-export async function importOcm(locations: LocationsService, tenantId: string, pois: unknown[], reference: OcmReference, progress?: Progress): Promise<ImportReport> {
+export async function importOcm(
+  locations: LocationsService,
+  tenantId: string,
+  pois: unknown[],
+  reference: OcmReference,
+  progress?: Progress,
+): Promise<ImportReport> {
   const report: ImportReport = { total: pois.length, created: 0, updated: 0, skipped: [], skipped_connections: [], evses: 0 };
   for (const [index, poi] of pois.entries()) {
     const mapped = mapPoi(poi, reference);
@@ -38,5 +44,8 @@ export async function importOcm(locations: LocationsService, tenantId: string, p
     }
     progress?.(index + 1, pois.length);
   }
+  // A bulk load changes the tables' shape; fresh statistics keep discovery's plans fast
+  // (PGlite has no autovacuum to do it).
+  await locations.analyze();
   return report;
 }

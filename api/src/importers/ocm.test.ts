@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
+import { mapPoi } from './ocm.js';
 import { luxembourgPois, ocmReference } from './ocm-fixture.js';
 import { importOcm } from './ocm-import.js';
-import { mapPoi } from './ocm.js';
 
 const reference = ocmReference();
 const pois = luxembourgPois();
@@ -18,7 +18,11 @@ describe('Open Charge Map mapping', () => {
     expect(mapped.value.location.operator_name).toBeUndefined();
     expect(mapped.value.evses).toHaveLength(16);
     expect(mapped.value.evses[0]?.connector).toMatchObject({ standard: 'IEC_62196_T2_COMBO', format: 'CABLE', power_type: 'DC', max_electric_power: 250_000 });
-    expect(mapped.value.attribution).toMatchObject({ provider: 'Open Charge Map Contributors', licence: expect.stringContaining('CC BY-SA 4.0'), ocm_id: 313299 });
+    expect(mapped.value.attribution).toMatchObject({
+      provider: 'Open Charge Map Contributors',
+      licence: expect.stringContaining('CC BY-SA 4.0'),
+      ocm_id: 313299,
+    });
   });
 
   it('keeps the provider licence of non-commercial records', () => {
@@ -28,7 +32,13 @@ describe('Open Charge Map mapping', () => {
   });
 
   it('says why malformed records and connections are skipped', () => {
-    const reasons = [null, { ID: 1 }, { ID: 2, AddressInfo: { Title: 'x', Latitude: 123, Longitude: 6, CountryID: 132 } }, { ID: 3, AddressInfo: { Latitude: 49.6, Longitude: 6.1, CountryID: 132 } }, { ID: 4, AddressInfo: { Title: 'Nowhere', Latitude: 49.6, Longitude: 6.1, CountryID: 99999 }, Connections: [] }].map((p) => {
+    const reasons = [
+      null,
+      { ID: 1 },
+      { ID: 2, AddressInfo: { Title: 'x', Latitude: 123, Longitude: 6, CountryID: 132 } },
+      { ID: 3, AddressInfo: { Latitude: 49.6, Longitude: 6.1, CountryID: 132 } },
+      { ID: 4, AddressInfo: { Title: 'Nowhere', Latitude: 49.6, Longitude: 6.1, CountryID: 99999 }, Connections: [] },
+    ].map((p) => {
       const m = mapPoi(p, reference);
       return m.ok ? 'ok' : m.reason;
     });
@@ -93,11 +103,35 @@ describe.each(backends())('Open Charge Map import on %s', (backend: Backend) => 
     await expect(
       t.services.locations.upsertImported(networkId, {
         source: 'test:broken',
-        location: { name: 'Broken', address: 'Rue', city: 'Lux', country: 'LU', coordinates: { latitude: 49.6, longitude: 6.1 }, time_zone: 'Europe/Luxembourg' },
+        location: {
+          name: 'Broken',
+          address: 'Rue',
+          city: 'Lux',
+          country: 'LU',
+          coordinates: { latitude: 49.6, longitude: 6.1 },
+          time_zone: 'Europe/Luxembourg',
+        },
         attribution: { provider: 'test', licence: null, url: 'x', ocm_id: 0 },
         evses: [
-          { source: 'test:broken#1', status: 'AVAILABLE', capabilities: [], connector: { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32, max_electric_power: 22_000 } },
-          { source: 'test:broken#2', status: 'AVAILABLE', capabilities: [], connector: { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 5000, max_electric_power: 22_000 } },
+          {
+            source: 'test:broken#1',
+            status: 'AVAILABLE',
+            capabilities: [],
+            connector: { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32, max_electric_power: 22_000 },
+          },
+          {
+            source: 'test:broken#2',
+            status: 'AVAILABLE',
+            capabilities: [],
+            connector: {
+              standard: 'IEC_62196_T2',
+              format: 'SOCKET',
+              power_type: 'AC_3_PHASE',
+              max_voltage: 400,
+              max_amperage: 5000,
+              max_electric_power: 22_000,
+            },
+          },
         ],
         skipped_connections: [],
       }),

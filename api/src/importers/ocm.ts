@@ -103,7 +103,9 @@ function mapConnection(c: Json, ref: OcmReference, label: string): ImportedEvse[
   const typeName = ref.ConnectionTypes.find((t) => t.ID === typeId)?.Title ?? `type ${typeId}`;
   if (!type) return `${label}: ${typeName} has no OCPI connector standard`;
   const powerKw = positive(c.PowerKW);
-  let powerType: PowerType = (typeof c.CurrentTypeID === 'number' && CURRENT_TYPES[c.CurrentTypeID]) || (type.dc ? 'DC' : powerKw !== undefined && powerKw > 7.4 ? 'AC_3_PHASE' : 'AC_1_PHASE');
+  let powerType: PowerType =
+    (typeof c.CurrentTypeID === 'number' && CURRENT_TYPES[c.CurrentTypeID]) ||
+    (type.dc ? 'DC' : powerKw !== undefined && powerKw > 7.4 ? 'AC_3_PHASE' : 'AC_1_PHASE');
   if (type.dc && powerType !== 'DC') powerType = 'DC';
   const dc = powerType === 'DC';
   let voltage = positive(c.Voltage) ?? (dc ? 400 : powerType === 'AC_3_PHASE' ? 400 : 230);
@@ -137,7 +139,8 @@ export function mapPoi(poi: unknown, ref: OcmReference): MappedPoi {
   if (!isObject(address)) return fail('no AddressInfo');
   const lat = address.Latitude;
   const lng = address.Longitude;
-  if (typeof lat !== 'number' || typeof lng !== 'number' || Math.abs(lat) > 90 || Math.abs(lng) > 180 || (lat === 0 && lng === 0)) return fail('no valid coordinates');
+  if (typeof lat !== 'number' || typeof lng !== 'number' || Math.abs(lat) > 90 || Math.abs(lng) > 180 || (lat === 0 && lng === 0))
+    return fail('no valid coordinates');
   const name = text(address.Title);
   if (!name) return fail('no title');
   const country = ref.Countries.find((c) => c.ID === address.CountryID)?.ISOCode;

@@ -55,9 +55,8 @@ describe('opening hours', () => {
     expect(isValidTimeZone('Europe/Luxembourg')).toBe(true);
     expect(isValidTimeZone('Mars/Olympus')).toBe(false);
     expect(validateOpeningHours({ twentyfourseven: false }, 'body.opening_hours')).toHaveLength(1);
-    expect(validateOpeningHours({ twentyfourseven: false, regular_hours: [{ weekday: 8, period_begin: '9:00', period_end: '18:00' }] }, 'x').map((e) => e.field)).toEqual([
-      'x.regular_hours[0].weekday',
-      'x.regular_hours[0].period_begin',
-    ]);
+    expect(
+      validateOpeningHours({ twentyfourseven: false, regular_hours: [{ weekday: 8, period_begin: '9:00', period_end: '18:00' }] }, 'x').map((e) => e.field),
+    ).toEqual(['x.regular_hours[0].weekday', 'x.regular_hours[0].period_begin']);
   });
 });

@@ -1,6 +1,6 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { type Page, type PageRequest, encodeCursor } from '../http/pagination.js';
+import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import { type FieldError, problems } from '../http/problem.js';
 import type { Capability, ConnectorStandard, LocationDetail, LocationSummary } from './locations.model.js';
 import { type LocationKey, loadLocations, summarise } from './read-model.js';
@@ -51,13 +51,16 @@ export function parseBbox(raw: string | undefined): [number, number, number, num
 function validate(q: DiscoveryQuery): void {
   const errors: FieldError[] = [];
   const near = q.lat !== undefined || q.lng !== undefined;
-  if (near && (q.lat === undefined || q.lng === undefined)) errors.push({ field: q.lat === undefined ? 'query.lat' : 'query.lng', message: 'lat and lng go together' });
+  if (near && (q.lat === undefined || q.lng === undefined))
+    errors.push({ field: q.lat === undefined ? 'query.lat' : 'query.lng', message: 'lat and lng go together' });
   if (q.lat !== undefined && (q.lat < -90 || q.lat > 90)) errors.push({ field: 'query.lat', message: 'must be between -90 and 90' });
   if (q.lng !== undefined && (q.lng < -180 || q.lng > 180)) errors.push({ field: 'query.lng', message: 'must be between -180 and 180' });
-  if (q.radius_m !== undefined && (q.radius_m <= 0 || q.radius_m > MAX_RADIUS_M)) errors.push({ field: 'query.radius_m', message: `must be between 1 and ${MAX_RADIUS_M}` });
+  if (q.radius_m !== undefined && (q.radius_m <= 0 || q.radius_m > MAX_RADIUS_M))
+    errors.push({ field: 'query.radius_m', message: `must be between 1 and ${MAX_RADIUS_M}` });
   if (q.radius_m !== undefined && !near) errors.push({ field: 'query.radius_m', message: 'needs lat and lng' });
   if (near && q.bbox) errors.push({ field: 'query.bbox', message: 'search near a point or in a box, not both' });
-  if (q.min_power_kw !== undefined && (q.min_power_kw < 0 || q.min_power_kw > 2000)) errors.push({ field: 'query.min_power_kw', message: 'must be between 0 and 2000' });
+  if (q.min_power_kw !== undefined && (q.min_power_kw < 0 || q.min_power_kw > 2000))
+    errors.push({ field: 'query.min_power_kw', message: 'must be between 0 and 2000' });
   if (q.max_price_per_kwh !== undefined && q.max_price_per_kwh < 0) errors.push({ field: 'query.max_price_per_kwh', message: 'must not be negative' });
   if (errors.length) throw problems.validation(errors);
 }
@@ -136,7 +139,9 @@ export class DiscoveryService {
     after: [number | null, string, string] | undefined,
     limit: number,
   ) {
-    const distance = center ? sql<number>`earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${center.lat}, ${center.lng}))` : sql<number | null>`null::float8`;
+    const distance = center
+      ? sql<number>`earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${center.lat}, ${center.lng}))`
+      : sql<number | null>`null::float8`;
     let query = tx
       .selectFrom('locations as l')
       .select(['l.tenant_id', 'l.id', distance.as('distance_m')])
@@ -152,7 +157,9 @@ export class DiscoveryService {
       const [minLng, minLat, maxLng, maxLat] = q.bbox;
       const halfDiagonal = sql`earth_distance(ll_to_earth(${minLat}, ${minLng}), ll_to_earth(${maxLat}, ${maxLng})) / 2 + 1`;
       query = query
-        .where(sql<SqlBool>`earth_box(ll_to_earth(${(minLat + maxLat) / 2}, ${(minLng + maxLng) / 2}), ${halfDiagonal}) @> ll_to_earth(l.latitude, l.longitude)`)
+        .where(
+          sql<SqlBool>`earth_box(ll_to_earth(${(minLat + maxLat) / 2}, ${(minLng + maxLng) / 2}), ${halfDiagonal}) @> ll_to_earth(l.latitude, l.longitude)`,
+        )
         .where('l.latitude', '>=', minLat)
         .where('l.latitude', '<=', maxLat)
         .where('l.longitude', '>=', minLng)
@@ -173,11 +180,11 @@ export class DiscoveryService {
       );
     }
     if (conditions.length) {
+      // A non-correlated semi-join: the matching EVSEs are found once, not once per location.
       query = query.where(
-        sql<SqlBool>`exists (
-          select 1 from evses e join connectors c on c.tenant_id = e.tenant_id and c.evse_id = e.id
-          where e.tenant_id = l.tenant_id and e.location_id = l.id and e.availability <> 'REMOVED'
-            and ${sql.join(conditions, sql` and `)})`,
+        sql<SqlBool>`(l.tenant_id, l.id) in (
+          select e.tenant_id, e.location_id from evses e join connectors c on c.tenant_id = e.tenant_id and c.evse_id = e.id
+          where e.availability <> 'REMOVED' and ${sql.join(conditions, sql` and `)})`,
       );
     }
     if (after) {

@@ -6,7 +6,16 @@ import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import { parseBbox } from './discovery.service.js';
-import type { Capability, ConnectorStandard, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationSummary, LocationUpdate } from './locations.model.js';
+import type {
+  Capability,
+  ConnectorStandard,
+  EvseInput,
+  EvseUpdate,
+  LocationDetail,
+  LocationInput,
+  LocationSummary,
+  LocationUpdate,
+} from './locations.model.js';
 
 @Route('v1')
 @Tags('Locations')
@@ -48,7 +57,20 @@ export class LocationsController extends Controller {
   ): Promise<Page<LocationSummary>> {
     return this.services.discovery.search(
       principalOf(req).tenantId,
-      { lat, lng, radius_m, bbox: parseBbox(bbox), connector_standard, min_power_kw, power_type, available_now, open_now, network_id, capability, max_price_per_kwh },
+      {
+        lat,
+        lng,
+        radius_m,
+        bbox: parseBbox(bbox),
+        connector_standard,
+        min_power_kw,
+        power_type,
+        available_now,
+        open_now,
+        network_id,
+        capability,
+        max_price_per_kwh,
+      },
       pageRequest(limit, cursor),
     );
   }

@@ -2,8 +2,8 @@ import { sql } from 'kysely';
 import type { EvseStatus } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type FieldError, problems } from '../http/problem.js';
-import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
 import type { ImportedLocation } from '../importers/ocm.js';
+import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import { evseAvailability } from './availability.js';
 import type { ConnectorInput, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationUpdate } from './locations.model.js';
@@ -14,7 +14,8 @@ const PHASES: Record<ConnectorInput['power_type'], number> = { AC_1_PHASE: 1, AC
 
 /** AC three-phase power is √3·U·I with line voltage (400 V) or 3·U·I with phase voltage (230 V). */
 export function connectorPower(c: Pick<ConnectorInput, 'power_type' | 'max_voltage' | 'max_amperage'>): number {
-  if (c.power_type === 'AC_3_PHASE') return Math.round(c.max_voltage > 300 ? Math.sqrt(3) * c.max_voltage * c.max_amperage : 3 * c.max_voltage * c.max_amperage);
+  if (c.power_type === 'AC_3_PHASE')
+    return Math.round(c.max_voltage > 300 ? Math.sqrt(3) * c.max_voltage * c.max_amperage : 3 * c.max_voltage * c.max_amperage);
   return Math.round(c.max_voltage * c.max_amperage * PHASES[c.power_type]);
 }
 
@@ -24,7 +25,10 @@ function validateConnector(c: ConnectorInput, field: string, errors: FieldError[
   if (dcOnly && !dc) errors.push({ field: `${field}.power_type`, message: `${c.standard} is a DC connector` });
   if (!dc && c.max_voltage > 1000) errors.push({ field: `${field}.max_voltage`, message: 'an AC connector above 1000 V is not plausible' });
   if (c.max_electric_power !== undefined && c.max_electric_power > connectorPower(c) * 1.1) {
-    errors.push({ field: `${field}.max_electric_power`, message: `exceeds what ${c.max_voltage} V × ${c.max_amperage} A can deliver (${connectorPower(c)} W)` });
+    errors.push({
+      field: `${field}.max_electric_power`,
+      message: `exceeds what ${c.max_voltage} V × ${c.max_amperage} A can deliver (${connectorPower(c)} W)`,
+    });
   }
 }
 
@@ -48,7 +52,18 @@ export class LocationsService {
     return this.write(tenantId, async (tx, emit) => {
       await tx
         .insertInto('locations')
-        .values({ tenant_id: tenantId, id, ...this.locationColumns(input), country: input.country, name: input.name, address: input.address, city: input.city, time_zone: input.time_zone, latitude: input.coordinates.latitude, longitude: input.coordinates.longitude })
+        .values({
+          tenant_id: tenantId,
+          id,
+          ...this.locationColumns(input),
+          country: input.country,
+          name: input.name,
+          address: input.address,
+          city: input.city,
+          time_zone: input.time_zone,
+          latitude: input.coordinates.latitude,
+          longitude: input.coordinates.longitude,
+        })
         .execute();
       for (const [i, evse] of (input.evses ?? []).entries()) await this.insertEvse(tx, tenantId, id, evse, `body.evses[${i}]`);
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
@@ -67,7 +82,13 @@ export class LocationsService {
   async update(tenantId: string, id: string, patch: LocationUpdate): Promise<LocationDetail> {
     this.validate(patch, 'body');
     return this.write(tenantId, async (tx, emit) => {
-      const existing = await tx.selectFrom('locations').select(['status']).where('tenant_id', '=', tenantId).where('id', '=', id).forUpdate().executeTakeFirst();
+      const existing = await tx
+        .selectFrom('locations')
+        .select(['status'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .forUpdate()
+        .executeTakeFirst();
       if (!existing) throw problems.notFound('location', id);
       if (existing.status === 'REMOVED') throw problems.conflict('This location was removed; create a new one instead.', 'location-removed');
       const values = {
@@ -102,7 +123,13 @@ export class LocationsService {
         .returning('id')
         .executeTakeFirst();
       if (!updated) throw problems.notFound('location', id);
-      const evses = await tx.selectFrom('evses').select('id').where('tenant_id', '=', tenantId).where('location_id', '=', id).where('status', '<>', 'REMOVED').execute();
+      const evses = await tx
+        .selectFrom('evses')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', id)
+        .where('status', '<>', 'REMOVED')
+        .execute();
       for (const e of evses) emit(...(await this.setStatus(tx, tenantId, e.id, 'REMOVED', new Date())));
       emit(await this.locationEvent(tx, tenantId, id));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
@@ -124,7 +151,13 @@ export class LocationsService {
 
   async updateEvse(tenantId: string, evseUid: string, patch: EvseUpdate): Promise<LocationDetail> {
     return this.write(tenantId, async (tx, emit) => {
-      const evse = await tx.selectFrom('evses').select(['location_id', 'status']).where('tenant_id', '=', tenantId).where('id', '=', evseUid).forUpdate().executeTakeFirst();
+      const evse = await tx
+        .selectFrom('evses')
+        .select(['location_id', 'status'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', evseUid)
+        .forUpdate()
+        .executeTakeFirst();
       if (!evse) throw problems.notFound('EVSE', evseUid);
       if (evse.status === 'REMOVED') throw problems.conflict('This EVSE was removed.', 'evse-removed');
       const values = {
@@ -164,7 +197,12 @@ export class LocationsService {
   /** Recomputes availability of a charge point's EVSEs, e.g. after it connected or dropped. */
   async refreshChargePoint(tenantId: string, chargePointId: string): Promise<void> {
     await this.write(tenantId, async (tx, emit) => {
-      const evses = await tx.selectFrom('evses').select(['id', 'status']).where('tenant_id', '=', tenantId).where('charge_point_id', '=', chargePointId).execute();
+      const evses = await tx
+        .selectFrom('evses')
+        .select(['id', 'status'])
+        .where('tenant_id', '=', tenantId)
+        .where('charge_point_id', '=', chargePointId)
+        .execute();
       for (const e of evses) emit(...(await this.recompute(tx, tenantId, e.id)));
     });
   }
@@ -189,7 +227,13 @@ export class LocationsService {
         longitude: l.coordinates.longitude,
         attribution: JSON.stringify(record.attribution),
       };
-      const existing = await tx.selectFrom('locations').select(['id', 'status']).where('tenant_id', '=', tenantId).where('source', '=', record.source).forUpdate().executeTakeFirst();
+      const existing = await tx
+        .selectFrom('locations')
+        .select(['id', 'status'])
+        .where('tenant_id', '=', tenantId)
+        .where('source', '=', record.source)
+        .forUpdate()
+        .executeTakeFirst();
       if (existing?.status === 'REMOVED') return 'kept-removed';
       const locationId = existing?.id ?? newId('loc');
       if (existing) {
@@ -200,9 +244,17 @@ export class LocationsService {
           .where('id', '=', locationId)
           .execute();
       } else {
-        await tx.insertInto('locations').values({ tenant_id: tenantId, id: locationId, source: record.source, ...columns }).execute();
+        await tx
+          .insertInto('locations')
+          .values({ tenant_id: tenantId, id: locationId, source: record.source, ...columns })
+          .execute();
       }
-      const current = await tx.selectFrom('evses').select(['id', 'source', 'charge_point_id']).where('tenant_id', '=', tenantId).where('location_id', '=', locationId).execute();
+      const current = await tx
+        .selectFrom('evses')
+        .select(['id', 'source', 'charge_point_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', locationId)
+        .execute();
       const bySource = new Map(current.map((e) => [e.source, e]));
       for (const imported of record.evses) {
         const evse = bySource.get(imported.source);
@@ -230,6 +282,13 @@ export class LocationsService {
     });
   }
 
+  /** Refreshes planner statistics of the network model after bulk changes. */
+  async analyze(): Promise<void> {
+    await this.scopes.system(async (tx) => {
+      for (const table of ['locations', 'evses', 'connectors', 'charge_points', 'tariffs'] as const) await sql`analyze ${sql.table(table)}`.execute(tx);
+    });
+  }
+
   private async setStatus(tx: Tx, tenantId: string, evseUid: string, status: EvseStatus, at: Date): Promise<DomainEvent[]> {
     const updated = await tx
       .updateTable('evses')
@@ -250,7 +309,9 @@ export class LocationsService {
   private async recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
     const row = await tx
       .selectFrom('evses')
-      .leftJoin('charge_points', (join) => join.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
+      .leftJoin('charge_points', (join) =>
+        join.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'),
+      )
       .select(['evses.status', 'evses.availability', 'evses.location_id', 'evses.evse_id', 'evses.charge_point_id', 'charge_points.online'])
       .where('evses.tenant_id', '=', tenantId)
       .where('evses.id', '=', evseUid)
@@ -268,7 +329,14 @@ export class LocationsService {
       {
         type: 'evse.status',
         audience: await this.audience(tx, tenantId, row.location_id),
-        payload: { location_id: row.location_id, evse_uid: evseUid, evse_id: row.evse_id, status: availability, version: changed.version, updated_at: changed.status_updated_at.toISOString() },
+        payload: {
+          location_id: row.location_id,
+          evse_uid: evseUid,
+          evse_id: row.evse_id,
+          status: availability,
+          version: changed.version,
+          updated_at: changed.status_updated_at.toISOString(),
+        },
       },
     ];
   }
@@ -280,7 +348,12 @@ export class LocationsService {
       errors.push({ field: `${field}.ocpp_connector_id`, message: 'charge_point_id and ocpp_connector_id go together' });
     }
     if (input.charge_point_id) {
-      const cp = await tx.selectFrom('charge_points').select('location_id').where('tenant_id', '=', tenantId).where('id', '=', input.charge_point_id).executeTakeFirst();
+      const cp = await tx
+        .selectFrom('charge_points')
+        .select('location_id')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', input.charge_point_id)
+        .executeTakeFirst();
       if (!cp) errors.push({ field: `${field}.charge_point_id`, message: 'no such charge point in this network' });
       else if (cp.location_id !== locationId) errors.push({ field: `${field}.charge_point_id`, message: 'the charge point is at another location' });
     }
@@ -336,7 +409,8 @@ export class LocationsService {
 
   private validate(input: LocationUpdate, field: string): void {
     const errors: FieldError[] = [];
-    if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone)) errors.push({ field: `${field}.time_zone`, message: `"${input.time_zone}" is not an IANA time zone` });
+    if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone))
+      errors.push({ field: `${field}.time_zone`, message: `"${input.time_zone}" is not an IANA time zone` });
     if (input.opening_hours) errors.push(...validateOpeningHours(input.opening_hours, `${field}.opening_hours`));
     if (errors.length) throw problems.validation(errors);
   }
@@ -373,7 +447,12 @@ export class LocationsService {
   }
 
   private async locationEvent(tx: Tx, tenantId: string, locationId: string): Promise<DomainEvent> {
-    const row = await tx.selectFrom('locations').select(['version', 'updated_at']).where('tenant_id', '=', tenantId).where('id', '=', locationId).executeTakeFirstOrThrow();
+    const row = await tx
+      .selectFrom('locations')
+      .select(['version', 'updated_at'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', locationId)
+      .executeTakeFirstOrThrow();
     return {
       type: 'location.updated',
       audience: await this.audience(tx, tenantId, locationId),

@@ -18,7 +18,8 @@ export function validateOpeningHours(hours: OpeningHours, field: string): FieldE
   if (hours.twentyfourseven && regular.length > 0) errors.push({ field: `${field}.regular_hours`, message: 'must be empty when twentyfourseven is true' });
   if (!hours.twentyfourseven && regular.length === 0) errors.push({ field: `${field}.regular_hours`, message: 'is required unless twentyfourseven is true' });
   regular.forEach((p, i) => {
-    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7) errors.push({ field: `${field}.regular_hours[${i}].weekday`, message: 'must be 1 (Monday) to 7 (Sunday)' });
+    if (!Number.isInteger(p.weekday) || p.weekday < 1 || p.weekday > 7)
+      errors.push({ field: `${field}.regular_hours[${i}].weekday`, message: 'must be 1 (Monday) to 7 (Sunday)' });
     if (!HHMM.test(p.period_begin)) errors.push({ field: `${field}.regular_hours[${i}].period_begin`, message: 'must be HH:MM' });
     if (!HHMM.test(p.period_end) && p.period_end !== '24:00') errors.push({ field: `${field}.regular_hours[${i}].period_end`, message: 'must be HH:MM' });
   });
@@ -26,7 +27,8 @@ export function validateOpeningHours(hours: OpeningHours, field: string): FieldE
     (hours[key] ?? []).forEach((p, i) => {
       const begin = Date.parse(p.period_begin);
       const end = Date.parse(p.period_end);
-      if (Number.isNaN(begin) || Number.isNaN(end) || end <= begin) errors.push({ field: `${field}.${key}[${i}]`, message: 'needs ISO-8601 period_begin before period_end' });
+      if (Number.isNaN(begin) || Number.isNaN(end) || end <= begin)
+        errors.push({ field: `${field}.${key}[${i}]`, message: 'needs ISO-8601 period_begin before period_end' });
     });
   }
   return errors;

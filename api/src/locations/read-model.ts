@@ -2,7 +2,17 @@ import { sql } from 'kysely';
 import type { EvseStatus, OpeningHours } from '../db/schema.js';
 import type { Tx } from '../db/tenancy.js';
 import { locationAvailability } from './availability.js';
-import type { Capability, ConnectorStandard, ConnectorView, EvseView, Facility, LocationDetail, ParkingType, PowerType, PriceSummary } from './locations.model.js';
+import type {
+  Capability,
+  ConnectorStandard,
+  ConnectorView,
+  EvseView,
+  Facility,
+  LocationDetail,
+  ParkingType,
+  PowerType,
+  PriceSummary,
+} from './locations.model.js';
 import { isOpenAt } from './opening-hours.js';
 
 export interface LocationKey {
@@ -19,17 +29,8 @@ const num = (value: string | number | null): number | null => (value === null ? 
 export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(), distances?: Map<string, number>): Promise<LocationDetail[]> {
   if (keys.length === 0) return [];
   const pairs = sql.join(keys.map((k) => sql`(${k.tenant_id}, ${k.id})`));
-  const locations = await tx
-    .selectFrom('locations')
-    .selectAll()
-    .where(sql<boolean>`(tenant_id, id) in (${pairs})`)
-    .execute();
-  const evses = await tx
-    .selectFrom('evses')
-    .selectAll()
-    .where(sql<boolean>`(tenant_id, location_id) in (${pairs})`)
-    .orderBy('id')
-    .execute();
+  const locations = await tx.selectFrom('locations').selectAll().where(sql<boolean>`(tenant_id, id) in (${pairs})`).execute();
+  const evses = await tx.selectFrom('evses').selectAll().where(sql<boolean>`(tenant_id, location_id) in (${pairs})`).orderBy('id').execute();
   const connectors = evses.length
     ? await tx
         .selectFrom('connectors')
@@ -142,6 +143,16 @@ export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(
 }
 
 /** The list form: everything but the EVSE array. */
-export function summarise({ evses: _evses, state: _s, opening_hours: _o, facilities: _f, parking_type: _p, owner_name: _w, energy_mix: _e, attribution: _a, ...summary }: LocationDetail) {
+export function summarise({
+  evses: _evses,
+  state: _s,
+  opening_hours: _o,
+  facilities: _f,
+  parking_type: _p,
+  owner_name: _w,
+  energy_mix: _e,
+  attribution: _a,
+  ...summary
+}: LocationDetail) {
   return summary;
 }

@@ -1,9 +1,18 @@
 import type { Scopes } from '../db/tenancy.js';
-import { type Page, type PageRequest, afterId, toPage } from '../http/pagination.js';
+import { afterId, type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { newId } from '../shared/ids.js';
 import type { Tariff, TariffInput } from './tariffs.model.js';
 
-type Row = { id: string; currency: string; energy_price_per_kwh: number | null; flat_price: number | null; time_price_per_hour: number | null; vat_percent: number | string; display_text: string | null; created_at: Date };
+type Row = {
+  id: string;
+  currency: string;
+  energy_price_per_kwh: number | null;
+  flat_price: number | null;
+  time_price_per_hour: number | null;
+  vat_percent: number | string;
+  display_text: string | null;
+  created_at: Date;
+};
 
 const toTariff = (r: Row): Tariff => ({ ...r, vat_percent: Number(r.vat_percent) });
 
@@ -37,7 +46,12 @@ export class TariffsService {
   async list(tenantId: string, page: PageRequest): Promise<Page<Tariff>> {
     const after = afterId(page);
     const rows = await this.scopes.tenant(tenantId, (tx) => {
-      let query = tx.selectFrom('tariffs').selectAll().where('tenant_id', '=', tenantId).orderBy('id', 'desc').limit(page.limit + 1);
+      let query = tx
+        .selectFrom('tariffs')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
       if (after) query = query.where('id', '<', after);
       return query.execute();
     });

@@ -140,21 +140,29 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     grant select (tenant_id, id, location_id, identity, vendor, model, serial_number, firmware_version, ocpp_version,
                   online, last_seen_at, status, created_at, updated_at, has_password) on charge_points to voltshare_app`.execute(db);
 
-  // Public reads: set app.public_read = 'on' in the transaction (Scopes.public).
+  // Public reads: set app.public_read = 'on' in the transaction (Scopes.public). Publicness is
+  // decided by one function that runs as the tables' owner, so each check is a single index
+  // lookup instead of policies nested three deep (connector → EVSE → location → network).
+  await sql`
+    create function public_location(t text, l text) returns boolean
+    language sql stable security definer set search_path = public as $$
+      select exists (
+        select 1 from locations x join networks n on n.id = x.tenant_id
+        where x.tenant_id = t and x.id = l and x.publish and x.status = 'ACTIVE' and n.public_sharing)
+    $$`.execute(db);
+  await sql`
+    create function public_evse(t text, e text) returns boolean
+    language sql stable security definer set search_path = public as $$
+      select exists (select 1 from evses x where x.tenant_id = t and x.id = e and public_location(x.tenant_id, x.location_id))
+    $$`.execute(db);
+  await sql`revoke all on function public_location(text, text), public_evse(text, text) from public`.execute(db);
+  await sql`grant execute on function public_location(text, text), public_evse(text, text) to voltshare_app`.execute(db);
+
   const isPublic = sql`current_setting('app.public_read', true) = 'on'`;
   await sql`create policy public_read on networks for select using (${isPublic} and public_sharing)`.execute(db);
-  await sql`
-    create policy public_read on locations for select
-    using (${isPublic} and publish and status = 'ACTIVE'
-           and exists (select 1 from networks n where n.id = locations.tenant_id and n.public_sharing))`.execute(db);
-  await sql`
-    create policy public_read on evses for select
-    using (${isPublic} and exists (select 1 from locations l where l.tenant_id = evses.tenant_id and l.id = evses.location_id))`.execute(db);
-  await sql`
-    create policy public_read on connectors for select
-    using (${isPublic} and exists (select 1 from evses e where e.tenant_id = connectors.tenant_id and e.id = connectors.evse_id))`.execute(db);
+  await sql`create policy public_read on locations for select using (${isPublic} and public_location(tenant_id, id))`.execute(db);
+  await sql`create policy public_read on evses for select using (${isPublic} and public_location(tenant_id, location_id))`.execute(db);
+  await sql`create policy public_read on connectors for select using (${isPublic} and public_evse(tenant_id, evse_id))`.execute(db);
   await sql`create policy public_read on tariffs for select using (${isPublic})`.execute(db);
-  await sql`
-    create policy public_read on charge_points for select
-    using (${isPublic} and exists (select 1 from locations l where l.tenant_id = charge_points.tenant_id and l.id = charge_points.location_id))`.execute(db);
+  await sql`create policy public_read on charge_points for select using (${isPublic} and public_location(tenant_id, location_id))`.execute(db);
 }
