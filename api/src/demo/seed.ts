@@ -1,4 +1,6 @@
 import { sha256 } from '../auth/secrets.js';
+import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
+import { importOcm } from '../importers/ocm-import.js';
 import type { Services } from '../server/services.js';
 import { DEMO } from './credentials.js';
 
@@ -25,6 +27,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
       DEMO.secretKey,
     );
     await services.apiKeys.create(networkId, ownerId, { kind: 'publishable', name: 'Demo publishable key', allowed_origins: origins }, DEMO.publishableKey);
+    await seedStations(services, networkId);
   } else {
     const id = networkId;
     await scopes.tenant(id, (tx) =>
@@ -37,4 +40,53 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
 export async function containsDemoData(services: Services): Promise<boolean> {
   const row = await services.scopes.system((tx) => tx.selectFrom('networks').select('id').where('is_demo', '=', true).executeTakeFirst());
   return Boolean(row);
+}
+
+/**
+ * The real Luxembourg stations from Open Charge Map, with a day-time tariff and, since OCM has
+ * no live status, a plausible mix of free and busy EVSEs (the simulators change them live).
+ */
+async function seedStations(services: Services, networkId: string): Promise<void> {
+  const tariff = await services.tariffs.create(networkId, {
+    currency: 'EUR',
+    energy_price_per_kwh: 45,
+    vat_percent: 17,
+    display_text: '0.45 €/kWh incl. 17 % VAT',
+  });
+  const fast = await services.tariffs.create(networkId, {
+    currency: 'EUR',
+    energy_price_per_kwh: 69,
+    vat_percent: 17,
+    display_text: 'DC fast: 0.69 €/kWh incl. 17 % VAT',
+  });
+  await importOcm(services.locations, networkId, luxembourgPois(), ocmReference());
+  const evses = await services.scopes.tenant(networkId, (tx) =>
+    tx
+      .selectFrom('evses')
+      .innerJoin('connectors', (j) => j.onRef('connectors.tenant_id', '=', 'evses.tenant_id').onRef('connectors.evse_id', '=', 'evses.id'))
+      .select(['evses.id', 'evses.status', 'connectors.id as connector_id', 'connectors.power_type'])
+      .where('evses.tenant_id', '=', networkId)
+      .orderBy('evses.id')
+      .execute(),
+  );
+  await services.scopes.tenant(networkId, async (tx) => {
+    for (const e of evses) {
+      await tx
+        .updateTable('connectors')
+        .set({ tariff_id: e.power_type === 'DC' ? fast.id : tariff.id })
+        .where('tenant_id', '=', networkId)
+        .where('id', '=', e.connector_id)
+        .execute();
+      await tx
+        .updateTable('evses')
+        .set({ capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE', 'RFID_READER'] })
+        .where('tenant_id', '=', networkId)
+        .where('id', '=', e.id)
+        .execute();
+    }
+  });
+  const mix = ['AVAILABLE', 'AVAILABLE', 'CHARGING', 'AVAILABLE', 'CHARGING', 'OUTOFORDER', 'AVAILABLE'] as const;
+  for (const [i, e] of evses.entries()) {
+    if (e.status === 'UNKNOWN') await services.locations.applyEvseStatus(networkId, e.id, mix[i % mix.length] ?? 'AVAILABLE', new Date());
+  }
 }

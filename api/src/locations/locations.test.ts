@@ -154,7 +154,7 @@ describe.each(backends())('locations and discovery on %s', (backend: Backend) =>
       .send({ currency: 'EUR', energy_price_per_kwh: 39, vat_percent: 17 })
       .expect(201);
     const body = structuredClone(station) as typeof station & { opening_hours?: unknown };
-    body.evses[1]!.connectors[0]!.tariff_id = tariff.body.id as never;
+    (body.evses[1]?.connectors[0] as Record<string, unknown>).tariff_id = tariff.body.id;
     body.opening_hours = { twentyfourseven: false, regular_hours: [{ weekday: 1, period_begin: '00:00', period_end: '00:01' }] };
     const created = await t.http.post('/v1/locations').set(bearer(other.accessToken)).send(body).expect(201);
     expect(created.body.evses).toHaveLength(2);

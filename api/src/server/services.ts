@@ -13,6 +13,7 @@ import { DriverService } from '../drivers/drivers.service.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { LocationsService } from '../locations/locations.service.js';
 import { NetworkService } from '../networks/networks.service.js';
+import { OpenDataService } from '../open-data/open-data.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
 
@@ -33,6 +34,7 @@ export interface Services {
   discovery: DiscoveryService;
   tariffs: TariffsService;
   chargePoints: ChargePointsService;
+  openData: OpenDataService;
 }
 
 export function createServices(config: Config, database: DatabaseHandle, logger: Logger): Services {
@@ -56,6 +58,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discovery: new DiscoveryService(scopes),
     tariffs: new TariffsService(scopes),
     chargePoints: new ChargePointsService(scopes),
+    openData: new OpenDataService(scopes),
   };
 }
 
