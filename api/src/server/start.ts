@@ -5,6 +5,7 @@ import type { Config } from '../config/config.js';
 import { type DatabaseHandle, openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { containsDemoData, seedDemo } from '../demo/seed.js';
+import { attachRealtime } from '../realtime/realtime.server.js';
 import { createLogger } from './logger.js';
 import { createServices, type Services } from './services.js';
 
@@ -29,6 +30,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle): 
 
   const app = createApp(services);
   const server = createServer(app);
+  const io = attachRealtime(server, services);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -45,8 +47,11 @@ export async function startPlatform(config: Config, database?: DatabaseHandle): 
     services,
     url,
     async stop() {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      server.closeAllConnections();
+      io.disconnectSockets(true);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
       await db.close();
     },
   };
