@@ -3,12 +3,16 @@ import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
 import * as m0003 from './migrations/0003_network_model.js';
+import * as m0004 from './migrations/0004_spatial_candidates.js';
+import * as m0005 from './migrations/0005_public_flags.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_staff_visibility': m0002,
   '0003_network_model': m0003,
+  '0004_spatial_candidates': m0004,
+  '0005_public_flags': m0005,
 };
 
 class StaticProvider implements MigrationProvider {

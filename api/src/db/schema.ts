@@ -129,6 +129,8 @@ export interface OpeningHours {
 }
 
 export interface LocationsTable {
+  /** Kept by triggers (migration 0005); read by the public_read policies. */
+  is_public: ColumnType<boolean, never, never>;
   tenant_id: string;
   id: string;
   name: string;
@@ -179,6 +181,8 @@ export interface ChargePointsTable {
 export type EvseStatus = 'AVAILABLE' | 'BLOCKED' | 'CHARGING' | 'INOPERATIVE' | 'OUTOFORDER' | 'PLANNED' | 'REMOVED' | 'RESERVED' | 'UNKNOWN';
 
 export interface EvsesTable {
+  /** Kept by triggers (migration 0005); read by the public_read policies. */
+  is_public: ColumnType<boolean, never, never>;
   tenant_id: string;
   id: string;
   location_id: string;
@@ -198,6 +202,8 @@ export interface EvsesTable {
 }
 
 export interface ConnectorsTable {
+  /** Kept by triggers (migration 0005); read by the public_read policies. */
+  is_public: ColumnType<boolean, never, never>;
   tenant_id: string;
   id: string;
   evse_id: string;

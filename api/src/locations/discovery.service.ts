@@ -139,32 +139,24 @@ export class DiscoveryService {
     after: [number | null, string, string] | undefined,
     limit: number,
   ) {
-    const distance = center
-      ? sql<number>`earth_distance(ll_to_earth(l.latitude, l.longitude), ll_to_earth(${center.lat}, ${center.lng}))`
-      : sql<number | null>`null::float8`;
-    let query = tx
-      .selectFrom('locations as l')
-      .select(['l.tenant_id', 'l.id', distance.as('distance_m')])
+    // Spatial candidates come from the index (see migration 0004); joining them back to
+    // `locations` puts every row under row-level security again.
+    const spatial =
+      center && radius !== undefined
+        ? sql`locations_within(${center.lat}, ${center.lng}, ${radius})`
+        : q.bbox
+          ? sql`locations_in_box(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]})`
+          : undefined;
+    const from = spatial
+      ? tx
+          .selectFrom(sql<{ tenant_id: string; id: string; distance_m: number }>`${spatial}`.as('w'))
+          .innerJoin('locations as l', (join) => join.onRef('l.tenant_id', '=', 'w.tenant_id').onRef('l.id', '=', 'w.id'))
+          .select(['l.tenant_id', 'l.id', sql<number | null>`w.distance_m`.as('distance_m')])
+      : tx.selectFrom('locations as l').select(['l.tenant_id', 'l.id', sql<number | null>`null::float8`.as('distance_m')]);
+    let query = from
       .where('l.status', '=', 'ACTIVE')
       // Also enforced by row-level security; said here so the query means what it reads.
       .where((eb) => eb.or([eb('l.publish', '=', true), eb('l.tenant_id', '=', callerTenantId ?? '')]));
-    if (center && radius !== undefined) {
-      query = query
-        .where(sql<SqlBool>`earth_box(ll_to_earth(${center.lat}, ${center.lng}), ${radius}) @> ll_to_earth(l.latitude, l.longitude)`)
-        .where(sql<SqlBool>`${distance} <= ${radius}`);
-    }
-    if (q.bbox) {
-      const [minLng, minLat, maxLng, maxLat] = q.bbox;
-      const halfDiagonal = sql`earth_distance(ll_to_earth(${minLat}, ${minLng}), ll_to_earth(${maxLat}, ${maxLng})) / 2 + 1`;
-      query = query
-        .where(
-          sql<SqlBool>`earth_box(ll_to_earth(${(minLat + maxLat) / 2}, ${(minLng + maxLng) / 2}), ${halfDiagonal}) @> ll_to_earth(l.latitude, l.longitude)`,
-        )
-        .where('l.latitude', '>=', minLat)
-        .where('l.latitude', '<=', maxLat)
-        .where('l.longitude', '>=', minLng)
-        .where('l.longitude', '<=', maxLng);
-    }
     if (q.network_id) query = query.where('l.tenant_id', '=', q.network_id);
 
     const conditions: Expression<SqlBool>[] = [];
@@ -180,17 +172,17 @@ export class DiscoveryService {
       );
     }
     if (conditions.length) {
-      // A non-correlated semi-join: the matching EVSEs are found once, not once per location.
       query = query.where(
-        sql<SqlBool>`(l.tenant_id, l.id) in (
-          select e.tenant_id, e.location_id from evses e join connectors c on c.tenant_id = e.tenant_id and c.evse_id = e.id
-          where e.availability <> 'REMOVED' and ${sql.join(conditions, sql` and `)})`,
+        sql<SqlBool>`exists (
+          select 1 from evses e join connectors c on c.tenant_id = e.tenant_id and c.evse_id = e.id
+          where e.tenant_id = l.tenant_id and e.location_id = l.id and e.availability <> 'REMOVED'
+            and ${sql.join(conditions, sql` and `)})`,
       );
     }
     if (after) {
       const [d, tenant, id] = after;
-      query = center
-        ? query.where(sql<SqlBool>`(${distance}, l.tenant_id, l.id) > (${d ?? 0}::float8, ${tenant}, ${id})`)
+      query = spatial
+        ? query.where(sql<SqlBool>`(w.distance_m, l.tenant_id, l.id) > (${d ?? 0}::float8, ${tenant}, ${id})`)
         : query.where(sql<SqlBool>`(l.tenant_id, l.id) > (${tenant}, ${id})`);
     }
     return query.orderBy(sql`3`).orderBy('l.tenant_id').orderBy('l.id').limit(limit).execute();

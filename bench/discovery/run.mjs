@@ -1,0 +1,128 @@
+// Discovery benchmark: nearby search on 100,000 connectors vs a bare Node hello-world.
+// Usage: npm run bench:discovery   (PGlite always; PostgreSQL too when BENCH_DATABASE_URL or
+// TEST_DATABASE_URL is set). Prints req/s, p50/p99 latency and the ratio to hello-world.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import pg from 'pg';
+import { migrateToLatest, openDatabase } from '../../api/dist/index.js';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const root = path.resolve(here, '../..');
+const DURATION = Number(process.env.BENCH_DURATION ?? 15);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
+const KEY = 'sk_bench_discovery_key';
+const cities = readFileSync(path.join(here, 'seed.sql'), 'utf8')
+  .match(/\(\d+,[\d.-]+,[\d.-]+\)/g)
+  .map((t) => t.slice(1, -1).split(',').slice(1).map(Number));
+const filters = ['', '&power_type=DC', '&min_power_kw=50', '&available_now=true', '&connector_standard=IEC_62196_T2_COMBO&available_now=true'];
+
+function log(...args) {
+  process.stderr.write(`${args.join(' ')}\n`);
+}
+
+function randomPath() {
+  const [lat, lng] = cities[Math.floor(Math.random() * cities.length)];
+  const la = (lat + (Math.random() - 0.5) * 0.4).toFixed(5);
+  const ln = (lng + (Math.random() - 0.5) * 0.5).toFixed(5);
+  return `/v1/locations?lat=${la}&lng=${ln}&radius_m=5000&limit=20${filters[Math.floor(Math.random() * filters.length)]}`;
+}
+
+function startChild(args, env, readyPattern) {
+  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let out = '';
+  return new Promise((resolve, reject) => {
+    const onData = (chunk) => {
+      out += chunk;
+      const m = readyPattern.exec(out);
+      if (m) resolve({ child, port: Number(m[1]) });
+    };
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
+    child.once('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
+  });
+}
+
+function run(url, requests) {
+  return new Promise((resolve, reject) => {
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests, headers: { authorization: `Bearer ${KEY}` } }, (err, result) =>
+      err ? reject(err) : resolve(result),
+    );
+    autocannon.track(instance, { renderProgressBar: process.stderr.isTTY, renderResultsTable: false, renderLatencyTable: false });
+  });
+}
+
+async function seed(kind) {
+  if (kind === 'pglite') {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'voltshare-bench-'));
+    const db = await openDatabase({ dataDir: path.join(dataDir, 'pglite') });
+    await migrateToLatest(db.db);
+    log('seeding PGlite …');
+    await db.pglite.exec(readFileSync(path.join(here, 'seed.sql'), 'utf8'));
+    await db.close();
+    return { env: { DATA_DIR: dataDir } };
+  }
+  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
+  const name = `voltshare_bench_${Date.now()}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  const db = await openDatabase({ databaseUrl: url.toString() });
+  await migrateToLatest(db.db);
+  await db.close();
+  log('seeding PostgreSQL …');
+  const client = new pg.Client({ connectionString: url.toString() });
+  await client.connect();
+  await client.query(readFileSync(path.join(here, 'seed.sql'), 'utf8'));
+  await client.end();
+  return {
+    env: { DATABASE_URL: url.toString(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0' },
+    cleanup: async () => {
+      await admin.query(`drop database if exists ${name} with (force)`);
+      await admin.end();
+    },
+  };
+}
+
+const helloWorld =
+  "require('node:http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{\"hello\":\"world\"}')}).listen(0,'127.0.0.1',function(){console.log('listening '+this.address().port)})";
+
+const rows = [];
+const hello = await startChild(['-e', helloWorld], {}, /listening (\d+)/);
+const helloResult = await run(`http://127.0.0.1:${hello.port}`, undefined);
+hello.child.kill();
+rows.push({ target: 'bare node:http hello-world', result: helloResult });
+
+const kinds = ['pglite', ...(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
+for (const kind of kinds) {
+  const { env, cleanup } = await seed(kind);
+  const api = await startChild(
+    [path.join(root, 'api/dist/main.js')],
+    { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VOLTSHARE_DEMO: 'false', PUBLIC_RATE_LIMIT_MAX: '1000000' },
+    /API\s+http:\/\/localhost:(\d+)/,
+  );
+  const base = `http://127.0.0.1:${api.port}`;
+  const check = await fetch(`${base}${randomPath()}`, { headers: { authorization: `Bearer ${KEY}` } });
+  if (check.status !== 200) throw new Error(`search answered ${check.status}: ${await check.text()}`);
+  log(`measuring discovery on ${kind} …`);
+  const result = await run(base, [{ method: 'GET', setupRequest: (req) => ({ ...req, path: randomPath() }) }]);
+  api.child.kill();
+  await cleanup?.();
+  rows.push({ target: `GET /v1/locations nearby (${kind})`, result });
+}
+
+const base = helloResult.requests.average;
+console.log(`\nDiscovery benchmark — 100,000 connectors, 50 networks; ${CONNECTIONS} connections × ${DURATION} s; random points, 5 km, mixed filters\n`);
+console.log('| target | req/s | p50 ms | p99 ms | errors | vs hello-world |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
+for (const { target, result } of rows) {
+  const errors = result.errors + result.non2xx;
+  console.log(
+    `| ${target} | ${result.requests.average.toFixed(0)} | ${result.latency.p50} | ${result.latency.p99} | ${errors} | ${((result.requests.average / base) * 100).toFixed(1)} % |`,
+  );
+}
