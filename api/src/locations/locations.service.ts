@@ -343,7 +343,7 @@ export class LocationsService {
 
   private async insertEvse(tx: Tx, tenantId: string, locationId: string, input: EvseInput, field: string): Promise<string> {
     const errors: FieldError[] = [];
-    input.connectors.forEach((c, i) => validateConnector(c, `${field}.connectors[${i}]`, errors));
+    for (const [i, c] of input.connectors.entries()) validateConnector(c, `${field}.connectors[${i}]`, errors);
     if ((input.charge_point_id === undefined) !== (input.ocpp_connector_id === undefined)) {
       errors.push({ field: `${field}.ocpp_connector_id`, message: 'charge_point_id and ocpp_connector_id go together' });
     }
