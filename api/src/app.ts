@@ -5,7 +5,7 @@ import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import { isReachable } from './db/database.js';
-import { demoRoutes } from './demo/demo.routes.js';
+import { demoHome, demoRoutes } from './demo/demo.routes.js';
 import { RegisterRoutes } from './generated/routes.js';
 import openapi from './generated/swagger.json' with { type: 'json' };
 import { errorHandler, notFoundHandler } from './http/errors.js';
@@ -67,7 +67,10 @@ export function createApp(services: Services): express.Express {
     res.json(openapi);
   });
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Voltshare API reference' }));
-  if (config.demo) app.use('/demo', demoRoutes(services));
+  if (config.demo) {
+    app.use('/demo', demoRoutes(services));
+    app.get('/', demoHome);
+  }
 
   const router = express.Router();
   RegisterRoutes(router);

@@ -4,6 +4,7 @@ import { createApp } from '../app.js';
 import type { Config } from '../config/config.js';
 import { type DatabaseHandle, openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { startDemoActivity } from '../demo/activity.js';
 import { containsDemoData, seedDemo } from '../demo/seed.js';
 import { attachRealtime } from '../realtime/realtime.server.js';
 import { createLogger } from './logger.js';
@@ -37,16 +38,19 @@ export async function startPlatform(config: Config, database?: DatabaseHandle): 
   });
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl ?? `http://localhost:${port}`;
+  let stopActivity = () => {};
   if (config.demo) {
     const origins = [...new Set([new URL(url).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];
     const seeded = await seedDemo(services, origins);
     logger.info({ network_id: seeded.networkId, created: seeded.created }, seeded.created ? 'demo network seeded' : 'demo network present');
+    stopActivity = startDemoActivity(services, seeded.networkId);
   }
   return {
     server,
     services,
     url,
     async stop() {
+      stopActivity();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

@@ -70,6 +70,13 @@ describe('start-up of the built server', () => {
     const ready = await fetch(`${first.url}/ready`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
+    const home = await fetch(`${first.url}/`);
+    expect(home.headers.get('content-type')).toMatch(/text\/html/);
+    expect(await home.text()).toContain('data-publishable-key="pk_demo_');
+    const nearby = await fetch(`${first.url}/v1/locations?lat=49.6&lng=6.1335&radius_m=1000`, {
+      headers: { authorization: 'Bearer pk_demo_VoltshareDemoPublishableKey2026', origin: first.url },
+    });
+    expect(((await nearby.json()) as { data: { name: string }[] }).data[0]?.name).toBe('Park Inn By Radisson Luxembourg City');
     const credentials = (await (await fetch(`${first.url}/demo/credentials.json`)).json()) as Record<string, { email: string; password: string }>;
     expect(credentials).toMatchObject({ owner: { email: 'owner@demo.voltshare.dev' }, driver: { email: 'driver@demo.voltshare.dev' } });
     const login = await fetch(`${first.url}/v1/auth/login`, {
