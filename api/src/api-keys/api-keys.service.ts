@@ -42,7 +42,11 @@ export function generateKey(kind: 'secret' | 'publishable', mode: 'live' | 'demo
 }
 
 export class ApiKeyService {
-  constructor(private readonly scopes: Scopes) {}
+  constructor(
+    private readonly scopes: Scopes,
+    /** Called after a revocation so this process stops trusting cached keys at once. */
+    private readonly onRevoke: () => void = () => {},
+  ) {}
 
   async create(tenantId: string, createdBy: string | undefined, input: ApiKeyRequest, fixedKey?: string): Promise<CreatedApiKey> {
     const errors: FieldError[] = [];
@@ -114,6 +118,7 @@ export class ApiKeyService {
       return tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     });
     if (!row) throw problems.notFound('API key', id);
+    this.onRevoke();
     return toApiKey(row);
   }
 }

@@ -15,13 +15,29 @@ export interface TokenPair {
   expires_in: number;
 }
 
+interface KeyRow {
+  id: string;
+  kind: 'secret' | 'publishable';
+  tenant_id: string | null;
+  partner_id: string | null;
+  scopes: string[];
+  allowed_origins: string[];
+  last_used_at: Date | null;
+}
+
 export interface AuthenticatedUser {
   id: string;
   email: string;
 }
 
 /** Sign-in, token rotation and resolving a bearer credential into a principal. */
+/** How long a resolved API key is trusted before it is looked up again (revocation in another process takes at most this long). */
+const KEY_CACHE_MS = 30_000;
+const KEY_CACHE_SIZE = 10_000;
+
 export class AuthService {
+  private readonly keyCache = new Map<string, { row: KeyRow; until: number }>();
+
   constructor(
     private readonly scopes: Scopes,
     private readonly signer: TokenSigner,
@@ -85,17 +101,41 @@ export class AuthService {
     return { kind: 'user', userId: claims.sub, tenantId: claims.tid, role: claims.role, isDriver: claims.drv, permissions };
   }
 
-  private async resolveKey(key: string, origin: string | undefined): Promise<Principal | undefined> {
+  /** Forgets cached keys at once, e.g. after a revocation in this process. */
+  forgetKeys(): void {
+    this.keyCache.clear();
+  }
+
+  private async lookupKey(hash: string): Promise<KeyRow | undefined> {
+    const cached = this.keyCache.get(hash);
+    if (cached && cached.until > Date.now()) return cached.row;
     const row = await this.scopes.system((tx) =>
-      tx.selectFrom('api_keys').selectAll().where('key_hash', '=', sha256(key)).where('revoked_at', 'is', null).executeTakeFirst(),
+      tx
+        .selectFrom('api_keys')
+        .select(['id', 'kind', 'tenant_id', 'partner_id', 'scopes', 'allowed_origins', 'last_used_at'])
+        .where('key_hash', '=', hash)
+        .where('revoked_at', 'is', null)
+        .executeTakeFirst(),
     );
+    if (!row) {
+      this.keyCache.delete(hash);
+      return undefined;
+    }
+    if (this.keyCache.size >= KEY_CACHE_SIZE) this.keyCache.clear();
+    this.keyCache.set(hash, { row, until: Date.now() + KEY_CACHE_MS });
+    return row;
+  }
+
+  private async resolveKey(key: string, origin: string | undefined): Promise<Principal | undefined> {
+    const row = await this.lookupKey(sha256(key));
     if (!row) return undefined;
     if (row.kind === 'publishable' && !(origin && row.allowed_origins.includes(origin))) {
       throw problems.forbidden('This publishable key is not allowed from this origin.');
     }
     // Touching last_used_at at most once a minute keeps hot keys from writing on every request.
     if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
-      await this.scopes.system((tx) => tx.updateTable('api_keys').set({ last_used_at: new Date() }).where('id', '=', row.id).execute());
+      row.last_used_at = new Date();
+      await this.scopes.system((tx) => tx.updateTable('api_keys').set({ last_used_at: row.last_used_at }).where('id', '=', row.id).execute());
     }
     return {
       kind: row.kind === 'secret' ? 'secret_key' : 'publishable_key',

@@ -18,8 +18,8 @@ export class Scopes {
   tenant<T>(tenantId: string, work: (tx: Tx) => Promise<T>): Promise<T> {
     if (!tenantId) throw new Error('tenant scope needs a tenant id');
     return this.db.transaction().execute(async (tx) => {
-      await sql`select set_config('app.tenant_id', ${tenantId}, true)`.execute(tx);
-      await sql`set local role voltshare_app`.execute(tx);
+      // One round trip: set_config('role', …, true) is SET LOCAL ROLE.
+      await sql`select set_config('app.tenant_id', ${tenantId}, true), set_config('role', 'voltshare_app', true)`.execute(tx);
       return work(tx);
     });
   }
@@ -30,9 +30,8 @@ export class Scopes {
    */
   public<T>(tenantId: string | undefined, work: (tx: Tx) => Promise<T>): Promise<T> {
     return this.db.transaction().execute(async (tx) => {
-      await sql`select set_config('app.tenant_id', ${tenantId ?? ''}, true), set_config('app.public_read', 'on', true)`.execute(tx);
-      await sql`set local role voltshare_app`.execute(tx);
-      await sql`set transaction read only`.execute(tx);
+      await sql`select set_config('app.tenant_id', ${tenantId ?? ''}, true), set_config('app.public_read', 'on', true),
+                       set_config('role', 'voltshare_app', true), set_config('transaction_read_only', 'on', true)`.execute(tx);
       return work(tx);
     });
   }

@@ -52,7 +52,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     passport: createPassport(auth),
     networks: new NetworkService(scopes),
     drivers: new DriverService(scopes),
-    apiKeys: new ApiKeyService(scopes),
+    apiKeys: new ApiKeyService(scopes, () => auth.forgetKeys()),
     bus,
     locations: new LocationsService(scopes, bus),
     discovery: new DiscoveryService(scopes),

@@ -21,7 +21,7 @@ function start(env: Record<string, string>): Promise<Started> {
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no banner within 60 s:\n${output}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`no banner within 120 s:\n${output}`)), 120_000);
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /API\s+(http:\/\/localhost:\d+)\/v1/.exec(output);
@@ -55,7 +55,8 @@ function run(env: Record<string, string>): Promise<{ code: number | null; output
   return new Promise((resolve) => child.once('exit', (code) => resolve({ code, output })));
 }
 
-describe('start-up of the built server', () => {
+// Seeding the demo imports the real stations: allow for a slow, shared machine.
+describe('start-up of the built server', { timeout: 180_000 }, () => {
   const running: ChildProcess[] = [];
   afterEach(async () => {
     await Promise.all(running.splice(0).map(stop));
