@@ -5,6 +5,7 @@ import * as m0002 from './migrations/0002_staff_visibility.js';
 import * as m0003 from './migrations/0003_network_model.js';
 import * as m0004 from './migrations/0004_spatial_candidates.js';
 import * as m0005 from './migrations/0005_public_flags.js';
+import * as m0006 from './migrations/0006_charging_sessions.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '0003_network_model': m0003,
   '0004_spatial_candidates': m0004,
   '0005_public_flags': m0005,
+  '0006_charging_sessions': m0006,
 };
 
 class StaticProvider implements MigrationProvider {

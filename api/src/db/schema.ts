@@ -218,7 +218,68 @@ export interface ConnectorsTable {
   updated_at: UpdatedAt;
 }
 
+export type IdTagStatus = 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+
+export interface IdTagsTable {
+  id_tag: string;
+  driver_id: string | null;
+  status: ColumnType<IdTagStatus, IdTagStatus | undefined, IdTagStatus>;
+  expires_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface ChargingSessionsTable {
+  tenant_id: string;
+  id: string;
+  transaction_id: number;
+  charge_point_id: string;
+  evse_uid: string | null;
+  connector_id: number;
+  id_tag: string;
+  driver_id: string | null;
+  status: ColumnType<'ACTIVE' | 'COMPLETED', 'ACTIVE' | 'COMPLETED' | undefined, 'ACTIVE' | 'COMPLETED'>;
+  started_at: Timestamp;
+  stopped_at: NullableTimestamp;
+  meter_start_wh: number;
+  meter_last_wh: number;
+  meter_stop_wh: number | null;
+  power_w: number | null;
+  soc_percent: number | null;
+  stop_reason: string | null;
+  authorization_status: string;
+  cost: ColumnType<unknown, string | null | undefined, string | null>;
+  version: Version;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface EvseFaultsTable {
+  tenant_id: string;
+  id: string;
+  charge_point_id: string;
+  connector_id: number;
+  error_code: string;
+  info: string | null;
+  vendor_id: string | null;
+  vendor_error_code: string | null;
+  occurred_at: Timestamp;
+  created_at: CreatedAt;
+}
+
+export interface OcppMessagesTable {
+  tenant_id: string;
+  id: ColumnType<number, never, never>;
+  charge_point_id: string;
+  direction: 'in' | 'out';
+  frame: ColumnType<unknown, string, never>;
+  created_at: CreatedAt;
+}
+
 export interface Database {
+  id_tags: IdTagsTable;
+  charging_sessions: ChargingSessionsTable;
+  evse_faults: EvseFaultsTable;
+  ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;
   locations: LocationsTable;
   charge_points: ChargePointsTable;

@@ -15,6 +15,11 @@ describe.each(backends())('HTTP conventions on %s', (backend: Backend) => {
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/auth/login', '/v1/networks', '/v1/api-keys', '/v1/me']));
     expect(spec.body.components.securitySchemes.bearer).toMatchObject({ type: 'http', scheme: 'bearer' });
+    // The SDK is generated from this document: operation ids must be unique.
+    const ids = Object.values(spec.body.paths as Record<string, Record<string, { operationId: string }>>).flatMap((p) =>
+      Object.values(p).map((op) => op.operationId),
+    );
+    expect(new Set(ids).size).toBe(ids.length);
     const docs = await t.http.get('/docs/').expect(200);
     expect(docs.text).toContain('swagger-ui');
     // The reference's assets are served locally, not from a CDN.

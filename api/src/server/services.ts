@@ -6,6 +6,8 @@ import { AuthService } from '../auth/auth.service.js';
 import { createPassport } from '../auth/authentication.js';
 import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
+import { ChargingService } from '../charging/charging.service.js';
+import { type CommandRouter, InProcessCommandRouter } from '../charging/commands.js';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
@@ -35,6 +37,9 @@ export interface Services {
   tariffs: TariffsService;
   chargePoints: ChargePointsService;
   openData: OpenDataService;
+  charging: ChargingService;
+  /** Where remote commands go; the embedded gateway registers its sockets on the in-process router. */
+  commands: CommandRouter & Partial<Pick<InProcessCommandRouter, 'register'>>;
 }
 
 export function createServices(config: Config, database: DatabaseHandle, logger: Logger): Services {
@@ -42,6 +47,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
   const auth = new AuthService(scopes, signer, config.refreshTokenTtlSeconds);
   const bus = new InProcessBus();
+  const locations = new LocationsService(scopes, bus);
   return {
     config,
     database,
@@ -54,11 +60,13 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     drivers: new DriverService(scopes),
     apiKeys: new ApiKeyService(scopes, () => auth.forgetKeys()),
     bus,
-    locations: new LocationsService(scopes, bus),
+    locations,
     discovery: new DiscoveryService(scopes),
     tariffs: new TariffsService(scopes),
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),
+    charging: new ChargingService(scopes, locations),
+    commands: new InProcessCommandRouter(),
   };
 }
 

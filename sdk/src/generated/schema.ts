@@ -4,6 +4,80 @@
  */
 
 export interface paths {
+    "/v1/tariffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["Tariffs_list"];
+        put?: never;
+        post: operations["Tariffs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ocpi/2.2.1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description OCPI 2.2.1 Locations, sender interface, for national access points and roaming partners:
+         *     every published location. Paginated with `offset`/`limit` and the OCPI headers
+         *     `X-Total-Count`, `X-Limit` and `Link: <…>; rel="next"`.
+         */
+        get: operations["OcpiLocations_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ocpi/2.2.1/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["OcpiLocations_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/open-data/locations.geojson": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Every published location as GeoJSON with the AFIR static fields (operator, connectors, power,
+         *     AC/DC, opening hours, renewable flag) and dynamic ones (availability, ad-hoc price). Free and
+         *     unauthenticated; cite the `attribution` of each feature when it carries one.
+         */
+        get: operations["GeoJson_locations"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/networks": {
         parameters: {
             query?: never;
@@ -14,7 +88,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Signs up a charging network with its first owner, who is signed in at once. */
-        post: operations["SignUp"];
+        post: operations["Networks_signUp"];
         delete?: never;
         options?: never;
         head?: never;
@@ -29,13 +103,13 @@ export interface paths {
             cookie?: never;
         };
         /** @description The network the caller acts for. */
-        get: operations["Current"];
+        get: operations["Networks_current"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
-        patch: operations["Update"];
+        patch: operations["Networks_update"];
         trace?: never;
     };
     "/v1/network/staff": {
@@ -45,7 +119,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["Staff"];
+        get: operations["Networks_staff"];
         put?: never;
         post?: never;
         delete?: never;
@@ -64,7 +138,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Invites someone to the staff with a role no higher than the inviter's. The token is shown once. */
-        post: operations["Invite"];
+        post: operations["Networks_invite"];
         delete?: never;
         options?: never;
         head?: never;
@@ -81,7 +155,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Accepts an invitation: creates the account if needed, joins the network, and signs in. */
-        post: operations["Accept"];
+        post: operations["Networks_accept"];
         delete?: never;
         options?: never;
         head?: never;
@@ -96,13 +170,85 @@ export interface paths {
             cookie?: never;
         };
         /** @description Who the credentials belong to and what they may do. */
-        get: operations["Me"];
+        get: operations["Me_me"];
         put?: never;
         post?: never;
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/locations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description Find charging locations near a point (`lat`, `lng`, `radius_m`, nearest first) or inside a
+         *     box (`bbox=min_lng,min_lat,max_lng,max_lat`). Shows published locations of every network
+         *     that shares them, plus all of the caller's own network.
+         */
+        get: operations["Locations_search"];
+        put?: never;
+        post: operations["Locations_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/locations/{location_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A location with its EVSEs, connectors, live status, opening hours and prices. */
+        get: operations["Locations_detail"];
+        put?: never;
+        post?: never;
+        /** @description Removes a location (status REMOVED): it leaves discovery and open data; history keeps it. */
+        delete: operations["Locations_remove"];
+        options?: never;
+        head?: never;
+        patch: operations["Locations_update"];
+        trace?: never;
+    };
+    "/v1/locations/{location_id}/evses": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["Locations_addEvse"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/evses/{evse_uid}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Edits an EVSE; staff may also set it out of order, back in service, or removed. */
+        patch: operations["Locations_updateEvse"];
         trace?: never;
     };
     "/v1/drivers": {
@@ -115,11 +261,133 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Registers a driver account, valid at every network on the platform, and signs it in. */
-        post: operations["Register"];
+        post: operations["Drivers_register"];
         delete?: never;
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/v1/charge-points/{charge_point_id}/commands/{command}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Sends a command to a connected charge point and returns its answer: 409 when it is offline,
+         *     504 when it does not answer in time. One command at a time per charge point, as OCPP requires.
+         */
+        post: operations["Charging_command"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charge-points/{charge_point_id}/messages": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The OCPP frames in and out of a charge point, newest first: the first thing to open when a charger misbehaves. */
+        get: operations["Charging_messages"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The network's charging sessions, newest first. */
+        get: operations["Charging_sessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/sessions/{session_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description One session: its network's staff, or the driver it belongs to. */
+        get: operations["Charging_session"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/sessions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The signed-in driver's live and past sessions, at every network. */
+        get: operations["Charging_mySessions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charge-points": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChargePoints_list"];
+        put?: never;
+        /** @description Registers an OCPP charge point; it may connect once registered (with its password, if set). */
+        post: operations["ChargePoints_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/charge-points/{charge_point_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["ChargePoints_get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Sets or rotates the charge point's Basic-auth password. */
+        patch: operations["ChargePoints_update"];
         trace?: never;
     };
     "/v1/auth/login": {
@@ -132,7 +400,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Exchanges email and password for a short-lived access token and a refresh token. */
-        post: operations["Login"];
+        post: operations["Auth_login"];
         delete?: never;
         options?: never;
         head?: never;
@@ -149,7 +417,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Rotates a refresh token: the old one stops working; reusing it revokes the whole login. */
-        post: operations["Refresh"];
+        post: operations["Auth_refresh"];
         delete?: never;
         options?: never;
         head?: never;
@@ -166,7 +434,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Ends the login the refresh token belongs to. */
-        post: operations["Logout"];
+        post: operations["Auth_logout"];
         delete?: never;
         options?: never;
         head?: never;
@@ -180,10 +448,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get: operations["List"];
+        get: operations["ApiKeys_list"];
         put?: never;
         /** @description Creates a secret or publishable key; the full key is in this response only. */
-        post: operations["Create"];
+        post: operations["ApiKeys_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -200,7 +468,7 @@ export interface paths {
         get?: never;
         put?: never;
         /** @description Revokes a key at once; requests using it fail with 401 from then on. */
-        post: operations["Revoke"];
+        post: operations["ApiKeys_revoke"];
         delete?: never;
         options?: never;
         head?: never;
@@ -211,6 +479,164 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        Tariff: {
+            id: string;
+            currency: string;
+            /** Format: double */
+            energy_price_per_kwh: number | null;
+            /** Format: double */
+            flat_price: number | null;
+            /** Format: double */
+            time_price_per_hour: number | null;
+            /** Format: double */
+            vat_percent: number;
+            display_text: string | null;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /**
+         * @description ISO 4217.
+         * @example EUR
+         */
+        CurrencyCode: string;
+        TariffInput: {
+            currency: components["schemas"]["CurrencyCode"];
+            /**
+             * Format: int32
+             * @description Minor units per kWh, VAT included.
+             */
+            energy_price_per_kwh?: number;
+            /**
+             * Format: int32
+             * @description Minor units per session, VAT included.
+             */
+            flat_price?: number;
+            /**
+             * Format: int32
+             * @description Minor units per hour of charging, VAT included.
+             */
+            time_price_per_hour?: number;
+            /** Format: double */
+            vat_percent?: number;
+            display_text?: string;
+        };
+        /** @description Cursor pagination shared by every list endpoint: `limit`, `cursor` in; `data`, `next_cursor` out. */
+        Page_Tariff_: {
+            data: components["schemas"]["Tariff"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        OcpiConnector: {
+            id: string;
+            standard: string;
+            format: string;
+            power_type: string;
+            /** Format: double */
+            max_voltage: number;
+            /** Format: double */
+            max_amperage: number;
+            /** Format: double */
+            max_electric_power?: number;
+            tariff_ids?: string[];
+            last_updated: string;
+        };
+        OcpiEvse: {
+            uid: string;
+            evse_id?: string;
+            status: string;
+            capabilities?: string[];
+            connectors: components["schemas"]["OcpiConnector"][];
+            physical_reference?: string;
+            floor_level?: string;
+            last_updated: string;
+        };
+        OpeningHours: {
+            twentyfourseven: boolean;
+            regular_hours?: {
+                period_end: string;
+                period_begin: string;
+                /** Format: double */
+                weekday: number;
+            }[];
+            exceptional_openings?: {
+                period_end: string;
+                period_begin: string;
+            }[];
+            exceptional_closings?: {
+                period_end: string;
+                period_begin: string;
+            }[];
+        };
+        /** @description OCPI 2.2.1 Location module objects (sender side), mapped from our model. */
+        OcpiLocation: {
+            country_code: string;
+            party_id: string;
+            id: string;
+            publish: boolean;
+            name?: string;
+            address: string;
+            city: string;
+            postal_code?: string;
+            state?: string;
+            country: string;
+            coordinates: {
+                longitude: string;
+                latitude: string;
+            };
+            evses: components["schemas"]["OcpiEvse"][];
+            operator?: {
+                name: string;
+            };
+            owner?: {
+                name: string;
+            };
+            facilities?: string[];
+            parking_type?: string;
+            time_zone: string;
+            opening_times: components["schemas"]["OpeningHours"];
+            energy_mix?: {
+                is_green_energy: boolean;
+            };
+            last_updated: string;
+        };
+        /** @description The OCPI response envelope. */
+        "OcpiResponse_OcpiLocation-Array_": {
+            data?: components["schemas"]["OcpiLocation"][];
+            /**
+             * Format: double
+             * @description 1000 success; 2001 invalid parameters; 2003 unknown location.
+             */
+            status_code: number;
+            status_message?: string;
+            timestamp: string;
+        };
+        /** @description The OCPI response envelope. */
+        OcpiResponse_OcpiLocation_: {
+            data?: components["schemas"]["OcpiLocation"];
+            /**
+             * Format: double
+             * @description 1000 success; 2001 invalid parameters; 2003 unknown location.
+             */
+            status_code: number;
+            status_message?: string;
+            timestamp: string;
+        };
+        /** @description Construct a type with a set of properties K of type T */
+        "Record_string.unknown_": {
+            [key: string]: unknown;
+        };
+        GeoJsonFeature: {
+            /** @enum {string} */
+            type: "Feature";
+            id: string;
+            /** @description `coordinates` is [longitude, latitude], as GeoJSON requires. */
+            geometry: {
+                coordinates: number[];
+                /** @enum {string} */
+                type: "Point";
+            };
+            properties: components["schemas"]["Record_string.unknown_"];
+        };
         Network: {
             id: string;
             name: string;
@@ -265,11 +691,6 @@ export interface components {
          * @example LU
          */
         CountryCode: string;
-        /**
-         * @description ISO 4217.
-         * @example EUR
-         */
-        CurrencyCode: string;
         /** @description An email address. (In the pattern, \x40 stands for the at sign, which JSDoc reads as a tag.) */
         Email: string;
         /** @description At least 10 characters. */
@@ -359,6 +780,301 @@ export interface components {
             role: components["schemas"]["StaffRole"] | null;
             permissions: components["schemas"]["Permission"][];
         };
+        Coordinates: {
+            /** Format: double */
+            latitude: number;
+            /** Format: double */
+            longitude: number;
+        };
+        /** @description Make all properties in T optional */
+        "Partial_Record_EvseStatus.number__": {
+            /** Format: double */
+            AVAILABLE?: number;
+            /** Format: double */
+            BLOCKED?: number;
+            /** Format: double */
+            CHARGING?: number;
+            /** Format: double */
+            INOPERATIVE?: number;
+            /** Format: double */
+            OUTOFORDER?: number;
+            /** Format: double */
+            PLANNED?: number;
+            /** Format: double */
+            REMOVED?: number;
+            /** Format: double */
+            RESERVED?: number;
+            /** Format: double */
+            UNKNOWN?: number;
+        };
+        AvailabilitySummary: {
+            counts: components["schemas"]["Partial_Record_EvseStatus.number__"];
+            /** Format: double */
+            total: number;
+            /** Format: double */
+            available: number;
+            available_now: boolean;
+        };
+        /**
+         * @description OCPI 2.2.1 ConnectorType values we accept.
+         * @enum {string}
+         */
+        ConnectorStandard: "CHADEMO" | "CHAOJI" | "DOMESTIC_A" | "DOMESTIC_B" | "DOMESTIC_C" | "DOMESTIC_D" | "DOMESTIC_E" | "DOMESTIC_F" | "DOMESTIC_G" | "DOMESTIC_H" | "DOMESTIC_I" | "DOMESTIC_J" | "DOMESTIC_K" | "DOMESTIC_L" | "GBT_AC" | "GBT_DC" | "IEC_60309_2_single_16" | "IEC_60309_2_three_16" | "IEC_60309_2_three_32" | "IEC_60309_2_three_64" | "IEC_62196_T1" | "IEC_62196_T1_COMBO" | "IEC_62196_T2" | "IEC_62196_T2_COMBO" | "IEC_62196_T3A" | "IEC_62196_T3C" | "NEMA_5_20" | "NEMA_6_30" | "NEMA_6_50" | "NEMA_10_30" | "NEMA_10_50" | "NEMA_14_30" | "NEMA_14_50" | "PANTOGRAPH_BOTTOM_UP" | "PANTOGRAPH_TOP_DOWN" | "TESLA_R" | "TESLA_S";
+        /** @enum {string} */
+        PowerType: "AC_1_PHASE" | "AC_2_PHASE" | "AC_2_PHASE_SPLIT" | "AC_3_PHASE" | "DC";
+        PriceSummary: {
+            currency: string;
+            /**
+             * Format: double
+             * @description Minor units per kWh, VAT included; null when not charged per kWh.
+             */
+            energy_per_kwh: number | null;
+            /**
+             * Format: double
+             * @description Minor units per session.
+             */
+            flat: number | null;
+            /**
+             * Format: double
+             * @description Minor units per hour of charging.
+             */
+            time_per_hour: number | null;
+            display_text: string | null;
+        };
+        LocationSummary: {
+            id: string;
+            network_id: string;
+            name: string;
+            address: string;
+            city: string;
+            postal_code: string | null;
+            country: string;
+            coordinates: components["schemas"]["Coordinates"];
+            time_zone: string;
+            operator_name: string | null;
+            publish: boolean;
+            /** @enum {string} */
+            status: "ACTIVE" | "REMOVED";
+            /**
+             * Format: double
+             * @description Metres from the search point, when searching near a point.
+             */
+            distance_m: number | null;
+            availability: components["schemas"]["AvailabilitySummary"];
+            /**
+             * Format: double
+             * @description Highest connector power in W.
+             */
+            max_power_w: number;
+            connector_standards: components["schemas"]["ConnectorStandard"][];
+            power_types: components["schemas"]["PowerType"][];
+            /** @description The cheapest per-kWh price at this location, shown before start. */
+            price: components["schemas"]["PriceSummary"] | null;
+            open_now: boolean;
+            /** Format: double */
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Cursor pagination shared by every list endpoint: `limit`, `cursor` in; `data`, `next_cursor` out. */
+        Page_LocationSummary_: {
+            data: components["schemas"]["LocationSummary"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        /** @enum {string} */
+        Capability: "CHARGING_PROFILE_CAPABLE" | "CHARGING_PREFERENCES_CAPABLE" | "CHIP_CARD_SUPPORT" | "CONTACTLESS_CARD_SUPPORT" | "CREDIT_CARD_PAYABLE" | "DEBIT_CARD_PAYABLE" | "PED_TERMINAL" | "REMOTE_START_STOP_CAPABLE" | "RESERVABLE" | "RFID_READER" | "START_SESSION_CONNECTOR_REQUIRED" | "TOKEN_GROUP_CAPABLE" | "UNLOCK_CAPABLE";
+        /** @enum {string} */
+        Facility: "HOTEL" | "RESTAURANT" | "CAFE" | "MALL" | "SUPERMARKET" | "SPORT" | "RECREATION_AREA" | "NATURE" | "MUSEUM" | "BIKE_SHARING" | "BUS_STOP" | "TAXI_STAND" | "TRAM_STOP" | "METRO_STATION" | "TRAIN_STATION" | "AIRPORT" | "PARKING_LOT" | "CARPOOL_PARKING" | "FUEL_STATION" | "WIFI";
+        /** @enum {string} */
+        ParkingType: "ALONG_MOTORWAY" | "PARKING_GARAGE" | "PARKING_LOT" | "ON_DRIVEWAY" | "ON_STREET" | "UNDERGROUND_GARAGE";
+        /** @enum {string} */
+        EvseStatus: "AVAILABLE" | "BLOCKED" | "CHARGING" | "INOPERATIVE" | "OUTOFORDER" | "PLANNED" | "REMOVED" | "RESERVED" | "UNKNOWN";
+        /** @enum {string} */
+        ConnectorFormat: "SOCKET" | "CABLE";
+        ConnectorView: {
+            id: string;
+            standard: components["schemas"]["ConnectorStandard"];
+            format: components["schemas"]["ConnectorFormat"];
+            power_type: components["schemas"]["PowerType"];
+            /** Format: double */
+            max_voltage: number;
+            /** Format: double */
+            max_amperage: number;
+            /** Format: double */
+            max_electric_power: number;
+            tariff_id: string | null;
+            price: components["schemas"]["PriceSummary"] | null;
+        };
+        EvseView: {
+            /** @description Our id (OCPI `uid`). */
+            uid: string;
+            /** @description eMI3 EVSE id, printed on the charger. */
+            evse_id: string | null;
+            /** @description Availability as drivers should see it (see availability rules). */
+            status: components["schemas"]["EvseStatus"];
+            capabilities: components["schemas"]["Capability"][];
+            physical_reference: string | null;
+            floor_level: string | null;
+            charge_point_id: string | null;
+            /** Format: double */
+            ocpp_connector_id: number | null;
+            connectors: components["schemas"]["ConnectorView"][];
+            /** Format: double */
+            version: number;
+            /** Format: date-time */
+            last_updated: string;
+        };
+        LocationDetail: {
+            id: string;
+            network_id: string;
+            name: string;
+            address: string;
+            city: string;
+            postal_code: string | null;
+            country: string;
+            coordinates: components["schemas"]["Coordinates"];
+            time_zone: string;
+            operator_name: string | null;
+            publish: boolean;
+            /** @enum {string} */
+            status: "ACTIVE" | "REMOVED";
+            /**
+             * Format: double
+             * @description Metres from the search point, when searching near a point.
+             */
+            distance_m: number | null;
+            availability: components["schemas"]["AvailabilitySummary"];
+            /**
+             * Format: double
+             * @description Highest connector power in W.
+             */
+            max_power_w: number;
+            connector_standards: components["schemas"]["ConnectorStandard"][];
+            power_types: components["schemas"]["PowerType"][];
+            /** @description The cheapest per-kWh price at this location, shown before start. */
+            price: components["schemas"]["PriceSummary"] | null;
+            open_now: boolean;
+            /** Format: double */
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+            state: string | null;
+            opening_hours: components["schemas"]["OpeningHours"];
+            facilities: components["schemas"]["Facility"][];
+            parking_type: components["schemas"]["ParkingType"] | null;
+            owner_name: string | null;
+            energy_mix: {
+                /** Format: double */
+                co2_g_per_kwh: number | null;
+                /** Format: double */
+                renewable_share: number | null;
+            };
+            attribution: unknown;
+            evses: components["schemas"]["EvseView"][];
+        };
+        EnergyMix: {
+            /**
+             * Format: double
+             * @description Percent of renewable energy.
+             */
+            renewable_share?: number | null;
+            /**
+             * Format: double
+             * @description g CO₂ per kWh.
+             */
+            co2_g_per_kwh?: number | null;
+        };
+        ConnectorInput: {
+            standard: components["schemas"]["ConnectorStandard"];
+            format: components["schemas"]["ConnectorFormat"];
+            power_type: components["schemas"]["PowerType"];
+            /**
+             * Format: int32
+             * @description Volts.
+             */
+            max_voltage: number;
+            /**
+             * Format: int32
+             * @description Amperes.
+             */
+            max_amperage: number;
+            /**
+             * Format: int32
+             * @description Watts; derived from voltage, amperage and phases when left out.
+             */
+            max_electric_power?: number;
+            tariff_id?: string;
+        };
+        EvseInput: {
+            /** @description eMI3 EVSE id, e.g. LU*VOL*E0001*1. */
+            evse_id?: string;
+            capabilities?: components["schemas"]["Capability"][];
+            physical_reference?: string;
+            floor_level?: string;
+            /** @description The OCPP charge point this EVSE belongs to, and its connectorId there. */
+            charge_point_id?: string;
+            /** Format: int32 */
+            ocpp_connector_id?: number;
+            connectors: components["schemas"]["ConnectorInput"][];
+        };
+        LocationInput: {
+            name: string;
+            address: string;
+            city: string;
+            postal_code?: string;
+            state?: string;
+            country: components["schemas"]["CountryCode"];
+            coordinates: components["schemas"]["Coordinates"];
+            /**
+             * @description IANA time zone.
+             * @example Europe/Luxembourg
+             */
+            time_zone: string;
+            opening_hours?: components["schemas"]["OpeningHours"];
+            facilities?: components["schemas"]["Facility"][];
+            parking_type?: components["schemas"]["ParkingType"];
+            operator_name?: string;
+            owner_name?: string;
+            /** @description Share this location in public discovery and open data. */
+            publish?: boolean;
+            energy_mix?: components["schemas"]["EnergyMix"];
+            evses?: components["schemas"]["EvseInput"][];
+        };
+        /** @description Make all properties in T optional */
+        "Partial_Omit_LocationInput.evses__": {
+            name?: string;
+            address?: string;
+            city?: string;
+            postal_code?: string;
+            state?: string;
+            country?: string;
+            coordinates?: components["schemas"]["Coordinates"];
+            /**
+             * @description IANA time zone.
+             * @example Europe/Luxembourg
+             */
+            time_zone?: string;
+            opening_hours?: components["schemas"]["OpeningHours"];
+            facilities?: components["schemas"]["Facility"][];
+            parking_type?: components["schemas"]["ParkingType"];
+            operator_name?: string;
+            owner_name?: string;
+            /** @description Share this location in public discovery and open data. */
+            publish?: boolean;
+            energy_mix?: components["schemas"]["EnergyMix"];
+        };
+        LocationUpdate: components["schemas"]["Partial_Omit_LocationInput.evses__"];
+        EvseUpdate: {
+            capabilities?: components["schemas"]["Capability"][];
+            physical_reference?: string;
+            floor_level?: string;
+            /**
+             * @description Staff may take an EVSE out of service or remove it; chargers report the rest over OCPP.
+             * @enum {string}
+             */
+            status?: "AVAILABLE" | "INOPERATIVE" | "OUTOFORDER" | "BLOCKED" | "PLANNED" | "REMOVED";
+        };
         DriverRegistrationResult: {
             driver_id: string;
             tokens: components["schemas"]["TokenPair"];
@@ -374,6 +1090,118 @@ export interface components {
             password: components["schemas"]["Password"];
             /** @description Language for the app, receipts and notifications. */
             locale?: components["schemas"]["Locale"];
+        };
+        /**
+         * @description OCPP 1.6 commands staff may send (the gateway validates the payload against the official schema).
+         * @enum {string}
+         */
+        ChargePointCommand: "RemoteStartTransaction" | "RemoteStopTransaction" | "UnlockConnector" | "Reset" | "ChangeAvailability" | "ChangeConfiguration" | "GetConfiguration" | "TriggerMessage" | "ReserveNow" | "CancelReservation" | "SetChargingProfile" | "ClearChargingProfile" | "GetCompositeSchedule";
+        CommandResult: {
+            command: components["schemas"]["ChargePointCommand"];
+            /** @description The charge point's answer, as it sent it. */
+            response: unknown;
+        };
+        CommandRequest: {
+            /** @description The command's OCPP 1.6 payload, e.g. `{"connectorId": 1, "idTag": "ABC123"}`. */
+            payload: components["schemas"]["Record_string.unknown_"];
+            /**
+             * Format: int32
+             * @description How long to wait for the charge point's answer (ms).
+             */
+            timeout_ms?: number;
+        };
+        OcppMessage: {
+            /** Format: double */
+            id: number;
+            /** @enum {string} */
+            direction: "in" | "out";
+            frame: unknown;
+            /** Format: date-time */
+            created_at: string;
+        };
+        /** @description Cursor pagination shared by every list endpoint: `limit`, `cursor` in; `data`, `next_cursor` out. */
+        Page_OcppMessage_: {
+            data: components["schemas"]["OcppMessage"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        ChargingSession: {
+            id: string;
+            network_id: string;
+            /** Format: double */
+            transaction_id: number;
+            charge_point_id: string;
+            evse_uid: string | null;
+            /** Format: double */
+            connector_id: number;
+            id_tag: string;
+            driver_id: string | null;
+            /** @enum {string} */
+            status: "ACTIVE" | "COMPLETED";
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            stopped_at: string | null;
+            /** Format: double */
+            meter_start_wh: number;
+            /** Format: double */
+            meter_stop_wh: number | null;
+            /**
+             * Format: double
+             * @description Energy delivered so far (Wh).
+             */
+            energy_wh: number;
+            /** Format: double */
+            power_w: number | null;
+            /** Format: double */
+            soc_percent: number | null;
+            stop_reason: string | null;
+            /** @description Filled by the payments module; null until then. */
+            cost: unknown;
+            /** Format: double */
+            version: number;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description Cursor pagination shared by every list endpoint: `limit`, `cursor` in; `data`, `next_cursor` out. */
+        Page_ChargingSession_: {
+            data: components["schemas"]["ChargingSession"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        ChargePoint: {
+            id: string;
+            identity: string;
+            location_id: string;
+            vendor: string | null;
+            model: string | null;
+            serial_number: string | null;
+            firmware_version: string | null;
+            ocpp_version: string;
+            online: boolean;
+            /** Format: date-time */
+            last_seen_at: string | null;
+            has_password: boolean;
+            /** @enum {string} */
+            status: "ACTIVE" | "REMOVED";
+            /** Format: date-time */
+            created_at: string;
+        };
+        ChargePointInput: {
+            /** @description The OCPP identity the charger connects with: ws(s)://HOST/ocpp/{identity}. */
+            identity: string;
+            location_id: string;
+            /** @description HTTP Basic password for OCPP security profile 1/2; stored hashed. */
+            password?: string;
+        };
+        /** @description Cursor pagination shared by every list endpoint: `limit`, `cursor` in; `data`, `next_cursor` out. */
+        Page_ChargePoint_: {
+            data: components["schemas"]["ChargePoint"][];
+            /** @description Pass as `cursor` to get the next page; null on the last page. */
+            next_cursor: string | null;
+        };
+        ChargePointUpdate: {
+            password?: string;
         };
         LoginRequest: {
             email: components["schemas"]["Email"];
@@ -441,7 +1269,129 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    SignUp: {
+    Tariffs_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_Tariff_"];
+                };
+            };
+        };
+    };
+    Tariffs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TariffInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tariff"];
+                };
+            };
+        };
+    };
+    OcpiLocations_list: {
+        parameters: {
+            query?: {
+                offset?: number;
+                /** @description At most 1000; 100 by default. */
+                limit?: number;
+                date_from?: string;
+                date_to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcpiResponse_OcpiLocation-Array_"];
+                };
+            };
+        };
+    };
+    OcpiLocations_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcpiResponse_OcpiLocation_"];
+                };
+            };
+        };
+    };
+    GeoJson_locations: {
+        parameters: {
+            query?: {
+                /** @description min_lng,min_lat,max_lng,max_lat */
+                bbox?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        features: components["schemas"]["GeoJsonFeature"][];
+                        /** @enum {string} */
+                        type: "FeatureCollection";
+                    };
+                };
+            };
+        };
+    };
+    Networks_signUp: {
         parameters: {
             query?: never;
             header?: never;
@@ -483,7 +1433,7 @@ export interface operations {
             };
         };
     };
-    Current: {
+    Networks_current: {
         parameters: {
             query?: never;
             header?: never;
@@ -503,7 +1453,7 @@ export interface operations {
             };
         };
     };
-    Update: {
+    Networks_update: {
         parameters: {
             query?: never;
             header?: never;
@@ -527,7 +1477,7 @@ export interface operations {
             };
         };
     };
-    Staff: {
+    Networks_staff: {
         parameters: {
             query?: {
                 limit?: number;
@@ -550,7 +1500,7 @@ export interface operations {
             };
         };
     };
-    Invite: {
+    Networks_invite: {
         parameters: {
             query?: never;
             header?: never;
@@ -574,7 +1524,7 @@ export interface operations {
             };
         };
     };
-    Accept: {
+    Networks_accept: {
         parameters: {
             query?: never;
             header?: never;
@@ -607,7 +1557,7 @@ export interface operations {
             };
         };
     };
-    Me: {
+    Me_me: {
         parameters: {
             query?: never;
             header?: never;
@@ -627,7 +1577,212 @@ export interface operations {
             };
         };
     };
-    Register: {
+    Locations_search: {
+        parameters: {
+            query?: {
+                lat?: number;
+                lng?: number;
+                /** @description Metres, up to 200 km; 10 km by default. */
+                radius_m?: number;
+                bbox?: string;
+                connector_standard?: components["schemas"]["ConnectorStandard"][];
+                /** @description Only connectors at least this powerful. */
+                min_power_kw?: number;
+                /** @description AC or DC. */
+                power_type?: "AC" | "DC";
+                /** @description Only locations with a free compatible EVSE right now. */
+                available_now?: boolean;
+                /** @description Only locations open now, in their own time zone. */
+                open_now?: boolean;
+                network_id?: string;
+                capability?: components["schemas"]["Capability"][];
+                /** @description Minor units per kWh, VAT included. */
+                max_price_per_kwh?: number;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_LocationSummary_"];
+                };
+            };
+            /** @description Invalid search */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    Locations_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDetail"];
+                };
+            };
+        };
+    };
+    Locations_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDetail"];
+                };
+            };
+            /** @description Not found or not visible */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    Locations_remove: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDetail"];
+                };
+            };
+        };
+    };
+    Locations_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LocationUpdate"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDetail"];
+                };
+            };
+        };
+    };
+    Locations_addEvse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                location_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvseInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDetail"];
+                };
+            };
+        };
+    };
+    Locations_updateEvse: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                evse_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EvseUpdate"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LocationDetail"];
+                };
+            };
+        };
+    };
+    Drivers_register: {
         parameters: {
             query?: never;
             header?: never;
@@ -660,7 +1815,242 @@ export interface operations {
             };
         };
     };
-    Login: {
+    Charging_command: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                charge_point_id: string;
+                command: components["schemas"]["ChargePointCommand"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CommandRequest"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CommandResult"];
+                };
+            };
+            /** @description Charge point offline */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDocument"];
+                };
+            };
+            /** @description No answer in time */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProblemDocument"];
+                };
+            };
+        };
+    };
+    Charging_messages: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path: {
+                charge_point_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_OcppMessage_"];
+                };
+            };
+        };
+    };
+    Charging_sessions: {
+        parameters: {
+            query?: {
+                status?: "ACTIVE" | "COMPLETED";
+                charge_point_id?: string;
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChargingSession_"];
+                };
+            };
+        };
+    };
+    Charging_session: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                session_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargingSession"];
+                };
+            };
+        };
+    };
+    Charging_mySessions: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChargingSession_"];
+                };
+            };
+        };
+    };
+    ChargePoints_list: {
+        parameters: {
+            query?: {
+                limit?: number;
+                cursor?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Page_ChargePoint_"];
+                };
+            };
+        };
+    };
+    ChargePoints_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChargePointInput"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargePoint"];
+                };
+            };
+        };
+    };
+    ChargePoints_get: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                charge_point_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargePoint"];
+                };
+            };
+        };
+    };
+    ChargePoints_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                charge_point_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ChargePointUpdate"];
+            };
+        };
+        responses: {
+            /** @description Ok */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ChargePoint"];
+                };
+            };
+        };
+    };
+    Auth_login: {
         parameters: {
             query?: never;
             header?: never;
@@ -702,7 +2092,7 @@ export interface operations {
             };
         };
     };
-    Refresh: {
+    Auth_refresh: {
         parameters: {
             query?: never;
             header?: never;
@@ -735,7 +2125,7 @@ export interface operations {
             };
         };
     };
-    Logout: {
+    Auth_logout: {
         parameters: {
             query?: never;
             header?: never;
@@ -757,7 +2147,7 @@ export interface operations {
             };
         };
     };
-    List: {
+    ApiKeys_list: {
         parameters: {
             query?: {
                 limit?: number;
@@ -780,7 +2170,7 @@ export interface operations {
             };
         };
     };
-    Create: {
+    ApiKeys_create: {
         parameters: {
             query?: never;
             header?: never;
@@ -804,7 +2194,7 @@ export interface operations {
             };
         };
     };
-    Revoke: {
+    ApiKeys_revoke: {
         parameters: {
             query?: never;
             header?: never;

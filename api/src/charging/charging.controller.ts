@@ -1,0 +1,127 @@
+import { Body, Controller, Get, Path, Post, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
+import { tenantOf, userOf } from '../auth/principal.js';
+import { principalOf } from '../auth/request.js';
+import { type Page, pageRequest } from '../http/pagination.js';
+import type { ProblemDocument } from '../http/problem.js';
+import { problems } from '../http/problem.js';
+import type { Services } from '../server/services.js';
+import type { ChargingSession, OcppMessage } from './charging.model.js';
+import { commandProblem } from './commands.js';
+
+/** OCPP 1.6 commands staff may send (the gateway validates the payload against the official schema). */
+export type ChargePointCommand =
+  | 'RemoteStartTransaction'
+  | 'RemoteStopTransaction'
+  | 'UnlockConnector'
+  | 'Reset'
+  | 'ChangeAvailability'
+  | 'ChangeConfiguration'
+  | 'GetConfiguration'
+  | 'TriggerMessage'
+  | 'ReserveNow'
+  | 'CancelReservation'
+  | 'SetChargingProfile'
+  | 'ClearChargingProfile'
+  | 'GetCompositeSchedule';
+
+export interface CommandRequest {
+  /** The command's OCPP 1.6 payload, e.g. `{"connectorId": 1, "idTag": "ABC123"}`. */
+  payload: Record<string, unknown>;
+  /**
+   * How long to wait for the charge point's answer (ms).
+   * @isInt
+   * @minimum 1000
+   * @maximum 60000
+   */
+  timeout_ms?: number;
+}
+
+export interface CommandResult {
+  command: ChargePointCommand;
+  /** The charge point's answer, as it sent it. */
+  response: unknown;
+}
+
+@Route('v1')
+@Tags('Charging')
+export class ChargingController extends Controller {
+  constructor(private readonly services: Services) {
+    super();
+  }
+
+  /**
+   * Sends a command to a connected charge point and returns its answer: 409 when it is offline,
+   * 504 when it does not answer in time. One command at a time per charge point, as OCPP requires.
+   */
+  @Post('charge-points/{charge_point_id}/commands/{command}')
+  @Security('bearer', ['network:operate'])
+  @Response<ProblemDocument>(409, 'Charge point offline')
+  @Response<ProblemDocument>(504, 'No answer in time')
+  async command(
+    @Request() req: ExpressRequest,
+    @Path() charge_point_id: string,
+    @Path() command: ChargePointCommand,
+    @Body() body: CommandRequest,
+  ): Promise<CommandResult> {
+    const cp = await this.services.chargePoints.get(tenantOf(principalOf(req)), charge_point_id);
+    try {
+      const response = await this.services.commands.send(cp.identity, command, body.payload, body.timeout_ms ?? 15_000);
+      return { command, response };
+    } catch (error) {
+      throw commandProblem(error);
+    }
+  }
+
+  /** The OCPP frames in and out of a charge point, newest first: the first thing to open when a charger misbehaves. */
+  @Get('charge-points/{charge_point_id}/messages')
+  @Security('bearer', ['network:read'])
+  async messages(
+    @Request() req: ExpressRequest,
+    @Path() charge_point_id: string,
+    @Query() limit?: number,
+    @Query() cursor?: string,
+  ): Promise<Page<OcppMessage>> {
+    return this.services.charging.messages(tenantOf(principalOf(req)), charge_point_id, pageRequest(limit, cursor));
+  }
+
+  /** The network's charging sessions, newest first. */
+  @Get('sessions')
+  @Security('bearer', ['network:read'])
+  async sessions(
+    @Request() req: ExpressRequest,
+    @Query() status?: 'ACTIVE' | 'COMPLETED',
+    @Query() charge_point_id?: string,
+    @Query() limit?: number,
+    @Query() cursor?: string,
+  ): Promise<Page<ChargingSession>> {
+    return this.services.charging.networkSessions(tenantOf(principalOf(req)), { status, charge_point_id }, pageRequest(limit, cursor));
+  }
+
+  /** One session: its network's staff, or the driver it belongs to. */
+  @Get('sessions/{session_id}')
+  @Security('bearer')
+  async session(@Request() req: ExpressRequest, @Path() session_id: string): Promise<ChargingSession> {
+    const principal = principalOf(req);
+    if (principal.tenantId && principal.permissions.has('network:read')) {
+      try {
+        return await this.services.charging.session(principal.tenantId, session_id);
+      } catch (error) {
+        if (!principal.isDriver) throw error;
+      }
+    }
+    if (principal.isDriver && principal.userId) {
+      const own = await this.services.charging.driverSessions(principal.userId, { limit: 100 });
+      const found = own.data.find((s) => s.id === session_id);
+      if (found) return found;
+    }
+    throw problems.notFound('session', session_id);
+  }
+
+  /** The signed-in driver's live and past sessions, at every network. */
+  @Get('me/sessions')
+  @Security('bearer', ['driver'])
+  async mySessions(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<ChargingSession>> {
+    return this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor));
+  }
+}

@@ -1,0 +1,61 @@
+import type { EvseStatus, IdTagStatus } from '../db/schema.js';
+
+export interface ChargePointIdentity {
+  tenantId: string;
+  chargePointId: string;
+  identity: string;
+  passwordHash: string | null;
+}
+
+export interface Authorization {
+  status: IdTagStatus;
+  expiresAt?: Date;
+  driverId?: string;
+}
+
+export interface StatusReport {
+  /** 0 means the charge point as a whole. */
+  connectorId: number;
+  status: EvseStatus;
+  fault?: { errorCode: string; info?: string; vendorId?: string; vendorErrorCode?: string };
+  at: Date;
+}
+
+export interface MeterSample {
+  at: Date;
+  energyWh?: number;
+  powerW?: number;
+  socPercent?: number;
+}
+
+export interface ChargingSession {
+  id: string;
+  network_id: string;
+  transaction_id: number;
+  charge_point_id: string;
+  evse_uid: string | null;
+  connector_id: number;
+  id_tag: string;
+  driver_id: string | null;
+  status: 'ACTIVE' | 'COMPLETED';
+  started_at: Date;
+  stopped_at: Date | null;
+  meter_start_wh: number;
+  meter_stop_wh: number | null;
+  /** Energy delivered so far (Wh). */
+  energy_wh: number;
+  power_w: number | null;
+  soc_percent: number | null;
+  stop_reason: string | null;
+  /** Filled by the payments module; null until then. */
+  cost: unknown;
+  version: number;
+  updated_at: Date;
+}
+
+export interface OcppMessage {
+  id: number;
+  direction: 'in' | 'out';
+  frame: unknown;
+  created_at: Date;
+}

@@ -1,0 +1,363 @@
+import { sql } from 'kysely';
+import type { ChargingSessionsTable } from '../db/schema.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { problems } from '../http/problem.js';
+import type { LocationsService } from '../locations/locations.service.js';
+import { newId } from '../shared/ids.js';
+import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport } from './charging.model.js';
+
+type SessionRow = Omit<ChargingSessionsTable, 'version' | 'started_at' | 'stopped_at' | 'created_at' | 'updated_at' | 'status' | 'cost'> & {
+  status: 'ACTIVE' | 'COMPLETED';
+  cost: unknown;
+  version: number;
+  started_at: Date;
+  stopped_at: Date | null;
+  updated_at: Date;
+};
+
+function toSession(r: SessionRow): ChargingSession {
+  return {
+    id: r.id,
+    network_id: r.tenant_id,
+    transaction_id: r.transaction_id,
+    charge_point_id: r.charge_point_id,
+    evse_uid: r.evse_uid,
+    connector_id: r.connector_id,
+    id_tag: r.id_tag,
+    driver_id: r.driver_id,
+    status: r.status,
+    started_at: r.started_at,
+    stopped_at: r.stopped_at,
+    meter_start_wh: Number(r.meter_start_wh),
+    meter_stop_wh: r.meter_stop_wh === null ? null : Number(r.meter_stop_wh),
+    energy_wh: Math.max(0, Number(r.meter_stop_wh ?? r.meter_last_wh) - Number(r.meter_start_wh)),
+    power_w: r.power_w,
+    soc_percent: r.soc_percent,
+    stop_reason: r.stop_reason,
+    cost: r.cost ?? null,
+    version: r.version,
+    updated_at: r.updated_at,
+  };
+}
+
+/**
+ * What charge points do, in domain terms: connect, report status, authorise, charge. The OCPP
+ * gateway translates each protocol version onto these calls; nothing here knows OCPP.
+ */
+export class ChargingService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly locations: LocationsService,
+  ) {}
+
+  /** The one cross-tenant lookup the gateway needs: who is this identity? */
+  async findChargePoint(identity: string): Promise<ChargePointIdentity | undefined> {
+    const row = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('charge_points')
+        .select(['tenant_id', 'id', 'identity', 'password_hash'])
+        .where('identity', '=', identity)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst(),
+    );
+    return row ? { tenantId: row.tenant_id, chargePointId: row.id, identity: row.identity, passwordHash: row.password_hash } : undefined;
+  }
+
+  async setConnected(tenantId: string, chargePointId: string, online: boolean): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('charge_points')
+        .set({ online, last_seen_at: new Date(), updated_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', chargePointId)
+        .execute(),
+    );
+    await this.locations.refreshChargePoint(tenantId, chargePointId);
+  }
+
+  async seen(tenantId: string, chargePointId: string): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx.updateTable('charge_points').set({ last_seen_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', chargePointId).execute(),
+    );
+  }
+
+  async recordBoot(
+    tenantId: string,
+    chargePointId: string,
+    info: { vendor: string; model: string; serialNumber?: string; firmwareVersion?: string },
+  ): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('charge_points')
+        .set({
+          vendor: info.vendor,
+          model: info.model,
+          serial_number: info.serialNumber ?? null,
+          firmware_version: info.firmwareVersion ?? null,
+          last_seen_at: new Date(),
+          updated_at: new Date(),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', chargePointId)
+        .execute(),
+    );
+  }
+
+  /** A connector's status: faults are kept; the EVSE's status goes through the availability rule. */
+  async reportStatus(tenantId: string, chargePointId: string, report: StatusReport): Promise<void> {
+    const evses = await this.scopes.tenant(tenantId, async (tx) => {
+      if (report.fault && report.fault.errorCode !== 'NoError') {
+        await tx
+          .insertInto('evse_faults')
+          .values({
+            tenant_id: tenantId,
+            id: newId('flt'),
+            charge_point_id: chargePointId,
+            connector_id: report.connectorId,
+            error_code: report.fault.errorCode,
+            info: report.fault.info ?? null,
+            vendor_id: report.fault.vendorId ?? null,
+            vendor_error_code: report.fault.vendorErrorCode ?? null,
+            occurred_at: report.at,
+          })
+          .execute();
+      }
+      let query = tx
+        .selectFrom('evses')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('charge_point_id', '=', chargePointId)
+        .where('status', '<>', 'REMOVED');
+      if (report.connectorId !== 0) query = query.where('ocpp_connector_id', '=', report.connectorId);
+      return query.execute();
+    });
+    // Connector 0 speaks for the whole charge point only when it is out of service.
+    if (report.connectorId === 0 && !['INOPERATIVE', 'OUTOFORDER'].includes(report.status)) return;
+    for (const evse of evses) await this.locations.applyEvseStatus(tenantId, evse.id, report.status, report.at);
+  }
+
+  /** Id tags are platform-wide: a driver's card works at every network. */
+  async authorize(idTag: string): Promise<Authorization> {
+    const row = await this.scopes.system((tx) => tx.selectFrom('id_tags').selectAll().where('id_tag', '=', idTag).executeTakeFirst());
+    if (!row) return { status: 'Invalid' };
+    if (row.status === 'Accepted' && row.expires_at && row.expires_at.getTime() <= Date.now()) return { status: 'Expired', expiresAt: row.expires_at };
+    return { status: row.status, expiresAt: row.expires_at ?? undefined, driverId: row.driver_id ?? undefined };
+  }
+
+  /**
+   * Opens a session for a StartTransaction. A retried message (same connector, tag, meter and
+   * time) returns the session it already created instead of a second one.
+   */
+  async startSession(
+    tenantId: string,
+    chargePointId: string,
+    start: { connectorId: number; idTag: string; meterStartWh: number; at: Date },
+  ): Promise<{ transactionId: number; authorization: Authorization; session: ChargingSession }> {
+    const authorization = await this.authorize(start.idTag);
+    const session = await this.scopes.tenant(tenantId, async (tx) => {
+      const existing = await tx
+        .selectFrom('charging_sessions')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('charge_point_id', '=', chargePointId)
+        .where('connector_id', '=', start.connectorId)
+        .where('id_tag', '=', start.idTag)
+        .where('meter_start_wh', '=', start.meterStartWh)
+        .where('started_at', '=', start.at)
+        .executeTakeFirst();
+      if (existing) return existing;
+      const evse = await tx
+        .selectFrom('evses')
+        .select('id')
+        .where('tenant_id', '=', tenantId)
+        .where('charge_point_id', '=', chargePointId)
+        .where('ocpp_connector_id', '=', start.connectorId)
+        .executeTakeFirst();
+      return tx
+        .insertInto('charging_sessions')
+        .values({
+          tenant_id: tenantId,
+          id: newId('ses'),
+          transaction_id: sql<number>`nextval('ocpp_transaction_id_seq')`,
+          charge_point_id: chargePointId,
+          evse_uid: evse?.id ?? null,
+          connector_id: start.connectorId,
+          id_tag: start.idTag,
+          driver_id: authorization.driverId ?? null,
+          started_at: start.at,
+          meter_start_wh: start.meterStartWh,
+          meter_last_wh: start.meterStartWh,
+          authorization_status: authorization.status,
+        })
+        .onConflict((oc) =>
+          oc
+            .columns(['tenant_id', 'charge_point_id', 'connector_id', 'id_tag', 'meter_start_wh', 'started_at'])
+            .doUpdateSet({ updated_at: sql`charging_sessions.updated_at` } as never),
+        )
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    return { transactionId: session.transaction_id, authorization, session: toSession(session as SessionRow) };
+  }
+
+  /** Meter values move a session's progress forward; samples older than the last are kept out. */
+  async addMeterValues(
+    tenantId: string,
+    chargePointId: string,
+    transactionId: number | undefined,
+    samples: MeterSample[],
+  ): Promise<ChargingSession | undefined> {
+    if (transactionId === undefined) return undefined;
+    return this.scopes.tenant(tenantId, async (tx) => {
+      const session = await this.sessionByTransaction(tx, tenantId, chargePointId, transactionId);
+      if (!session || session.status !== 'ACTIVE') return undefined;
+      const latest = [...samples].sort((a, b) => a.at.getTime() - b.at.getTime());
+      let energy = Number(session.meter_last_wh);
+      let power = session.power_w;
+      let soc = session.soc_percent;
+      for (const s of latest) {
+        if (s.energyWh !== undefined && s.energyWh >= energy) energy = Math.round(s.energyWh);
+        if (s.powerW !== undefined) power = Math.round(s.powerW);
+        if (s.socPercent !== undefined) soc = Math.round(s.socPercent);
+      }
+      const row = await tx
+        .updateTable('charging_sessions')
+        .set({ meter_last_wh: energy, power_w: power, soc_percent: soc, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', session.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return toSession(row as SessionRow);
+    });
+  }
+
+  /**
+   * Ends a session. Late messages from a charger that was offline carry their own times and are
+   * reconciled; a StopTransaction for a transaction we never saw is logged and accepted so the
+   * charger can clear its queue.
+   */
+  async stopSession(
+    tenantId: string,
+    chargePointId: string,
+    stop: { transactionId: number; meterStopWh: number; at: Date; reason?: string; idTag?: string },
+  ): Promise<{ known: boolean; session?: ChargingSession; authorization?: Authorization }> {
+    const authorization = stop.idTag ? await this.authorize(stop.idTag) : undefined;
+    const session = await this.scopes.tenant(tenantId, async (tx) => {
+      const current = await this.sessionByTransaction(tx, tenantId, chargePointId, stop.transactionId);
+      if (!current) return undefined;
+      if (current.status === 'COMPLETED') return current;
+      return tx
+        .updateTable('charging_sessions')
+        .set({
+          status: 'COMPLETED',
+          stopped_at: stop.at < current.started_at ? current.started_at : stop.at,
+          meter_stop_wh: Math.max(stop.meterStopWh, Number(current.meter_start_wh)),
+          meter_last_wh: Math.max(stop.meterStopWh, Number(current.meter_start_wh)),
+          stop_reason: stop.reason ?? 'Local',
+          power_w: 0,
+          updated_at: new Date(),
+          version: sql`nextval('realtime_version_seq')`,
+        } as never)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', current.id)
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    return { known: Boolean(session), session: session ? toSession(session as SessionRow) : undefined, authorization };
+  }
+
+  async logFrame(tenantId: string, chargePointId: string, direction: 'in' | 'out', frame: unknown): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .insertInto('ocpp_messages')
+        .values({ tenant_id: tenantId, charge_point_id: chargePointId, direction, frame: JSON.stringify(frame) })
+        .execute(),
+    );
+  }
+
+  /** Drops message-log entries older than the retention period. */
+  async pruneMessages(olderThan: Date): Promise<number> {
+    const result = await this.scopes.system((tx) => tx.deleteFrom('ocpp_messages').where('created_at', '<', olderThan).executeTakeFirst());
+    return Number(result.numDeletedRows);
+  }
+
+  async messages(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<OcppMessage>> {
+    const after = page.after?.[0];
+    const rows = await this.scopes.tenant(tenantId, async (tx) => {
+      const exists = await tx.selectFrom('charge_points').select('id').where('tenant_id', '=', tenantId).where('id', '=', chargePointId).executeTakeFirst();
+      if (!exists) throw problems.notFound('charge point', chargePointId);
+      let query = tx
+        .selectFrom('ocpp_messages')
+        .select(['id', 'direction', 'frame', 'created_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('charge_point_id', '=', chargePointId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
+      if (typeof after === 'number') query = query.where('id', '<', after);
+      return query.execute();
+    });
+    return toPage(
+      rows,
+      page,
+      (r) => [Number(r.id)],
+      (r) => ({ id: Number(r.id), direction: r.direction, frame: r.frame, created_at: r.created_at }),
+    );
+  }
+
+  async session(tenantId: string, id: string): Promise<ChargingSession> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('charging_sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
+    );
+    if (!row) throw problems.notFound('session', id);
+    return toSession(row as SessionRow);
+  }
+
+  async networkSessions(
+    tenantId: string,
+    filter: { status?: 'ACTIVE' | 'COMPLETED'; charge_point_id?: string },
+    page: PageRequest,
+  ): Promise<Page<ChargingSession>> {
+    const after = page.after?.[0];
+    const rows = await this.scopes.tenant(tenantId, (tx) => {
+      let query = tx
+        .selectFrom('charging_sessions')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
+      if (filter.status) query = query.where('status', '=', filter.status);
+      if (filter.charge_point_id) query = query.where('charge_point_id', '=', filter.charge_point_id);
+      if (typeof after === 'string') query = query.where('id', '<', after);
+      return query.execute();
+    });
+    return toPage(rows as SessionRow[], page, (r) => [r.id], toSession);
+  }
+
+  /** A driver's sessions at every network (drivers are platform-wide). */
+  async driverSessions(driverId: string, page: PageRequest): Promise<Page<ChargingSession>> {
+    const after = page.after?.[0];
+    const rows = await this.scopes.system((tx) => {
+      let query = tx
+        .selectFrom('charging_sessions')
+        .selectAll()
+        .where('driver_id', '=', driverId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
+      if (typeof after === 'string') query = query.where('id', '<', after);
+      return query.execute();
+    });
+    return toPage(rows as SessionRow[], page, (r) => [r.id], toSession);
+  }
+
+  private sessionByTransaction(tx: Tx, tenantId: string, chargePointId: string, transactionId: number) {
+    return tx
+      .selectFrom('charging_sessions')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('charge_point_id', '=', chargePointId)
+      .where('transaction_id', '=', transactionId)
+      .forUpdate()
+      .executeTakeFirst();
+  }
+}

@@ -1,0 +1,57 @@
+import { Problem, problems } from '../http/problem.js';
+
+/**
+ * Remote commands travel addressed to a charge point identity; whichever gateway process holds
+ * that socket runs them. Embedded mode routes in process; the scaled mode's Redis router keeps
+ * the same interface.
+ */
+export interface CommandRouter {
+  /** Sends `action` with `payload` and resolves with the charge point's answer. */
+  send(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+}
+
+export type CommandExecutor = (action: string, payload: unknown, timeoutMs: number) => Promise<unknown>;
+
+/** Raised by executors; turned into 409 / 504 / 422 problems for API callers. */
+export class ChargePointOffline extends Error {}
+export class ChargePointTimeout extends Error {}
+export class ChargePointRejected extends Error {
+  constructor(
+    message: string,
+    readonly code: string,
+  ) {
+    super(message);
+  }
+}
+
+export class InProcessCommandRouter implements CommandRouter {
+  private readonly executors = new Map<string, CommandExecutor>();
+
+  /** A gateway registers the sockets it holds; the returned function unregisters that one. */
+  register(identity: string, executor: CommandExecutor): () => void {
+    this.executors.set(identity, executor);
+    return () => {
+      if (this.executors.get(identity) === executor) this.executors.delete(identity);
+    };
+  }
+
+  async send(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    const executor = this.executors.get(identity);
+    if (!executor) throw new ChargePointOffline(identity);
+    return executor(action, payload, timeoutMs);
+  }
+}
+
+/** Maps router failures onto the API's problems. */
+export function commandProblem(error: unknown): Error {
+  if (error instanceof ChargePointOffline) return problems.conflict('The charge point is not connected; try again when it is online.', 'charge-point-offline');
+  if (error instanceof ChargePointTimeout) {
+    return new Problem(504, 'charge-point-timeout', 'Charge point did not answer', 'The charge point did not answer in time; it may still act on the command.');
+  }
+  if (error instanceof ChargePointRejected)
+    return problems.validation(
+      [{ field: 'body.payload', message: `${error.code}: ${error.message}` }],
+      'The command was refused before or by the charge point.',
+    );
+  return error instanceof Error ? error : new Error(String(error));
+}
