@@ -1,6 +1,12 @@
-export { type Config, loadConfig } from './config/config.js';
+export { hashPassword, verifyPassword } from './auth/secrets.js';
+export type { MeterSample } from './charging/charging.model.js';
+export { ChargePointOffline, ChargePointRejected, ChargePointTimeout, InProcessCommandRouter } from './charging/commands.js';
+export { type Config, ConfigError, loadConfig } from './config/config.js';
 export { type DatabaseHandle, type Db, openDatabase } from './db/database.js';
 export { migrateToLatest } from './db/migrate.js';
+export type { EvseStatus } from './db/schema.js';
 export { Scopes } from './db/tenancy.js';
+export { DEMO } from './demo/credentials.js';
+export { createLogger } from './server/logger.js';
 export { createServices, type Services } from './server/services.js';
 export { type RunningPlatform, startPlatform } from './server/start.js';

@@ -8,6 +8,11 @@ export const DEMO = {
   driver: { email: 'driver@demo.voltshare.dev', password: 'demo-driver-password', name: 'Daniel Driver' },
   publishableKey: 'pk_demo_VoltshareDemoPublishableKey2026',
   secretKey: 'sk_demo_VoltshareDemoSecretKey2026xxxxxx',
+  /** The demo driver's RFID card. */
+  idTag: 'DEMO-DRIVER-CARD',
+  /** Charge points no built-in simulator drives: for a newcomer's own charger or simulator. */
+  chargePoints: ['VOLTSHARE-DEMO-1', 'VOLTSHARE-DEMO-2', 'VOLTSHARE-DEMO-3'],
+  chargePointPassword: 'demo-charge-point-password',
 } as const;
 
 export interface DemoCredentials {
@@ -15,13 +20,18 @@ export interface DemoCredentials {
   driver: { email: string; password: string };
   publishable_key: string;
   secret_key: string;
+  id_tag: string;
+  charge_points: { identity: string; password: string; ocpp_url: string }[];
 }
 
-export function demoCredentials(): DemoCredentials {
+export function demoCredentials(baseUrl: string): DemoCredentials {
+  const ws = baseUrl.replace(/^http/, 'ws');
   return {
     owner: { email: DEMO.owner.email, password: DEMO.owner.password },
     driver: { email: DEMO.driver.email, password: DEMO.driver.password },
     publishable_key: DEMO.publishableKey,
     secret_key: DEMO.secretKey,
+    id_tag: DEMO.idTag,
+    charge_points: DEMO.chargePoints.map((identity) => ({ identity, password: DEMO.chargePointPassword, ocpp_url: `${ws}/ocpp/${identity}` })),
   };
 }

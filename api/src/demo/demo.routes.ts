@@ -6,8 +6,8 @@ import { demoPage, demoScript } from './page.js';
 /** Mounted only in demo mode. */
 export function demoRoutes(_services: Services): Router {
   const router = Router();
-  router.get('/credentials.json', (_req: Request, res: Response) => {
-    res.json(demoCredentials());
+  router.get('/credentials.json', (req: Request, res: Response) => {
+    res.json(demoCredentials(`${req.protocol}://${req.get('host')}`));
   });
   router.get('/app.js', (_req: Request, res: Response) => {
     res.type('application/javascript').send(demoScript);

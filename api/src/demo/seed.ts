@@ -19,7 +19,8 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     const { network, ownerId } = await services.networks.signUp({ network: { ...DEMO.network }, owner: { ...DEMO.owner } });
     networkId = network.id;
     await scopes.system((tx) => tx.updateTable('networks').set({ is_demo: true }).where('id', '=', network.id).execute());
-    await services.drivers.register({ ...DEMO.driver, locale: 'en' });
+    const driverId = await services.drivers.register({ ...DEMO.driver, locale: 'en' });
+    await services.scopes.system((tx) => tx.insertInto('id_tags').values({ id_tag: DEMO.idTag, driver_id: driverId, status: 'Accepted' }).execute());
     await services.apiKeys.create(
       networkId,
       ownerId,
@@ -28,6 +29,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     );
     await services.apiKeys.create(networkId, ownerId, { kind: 'publishable', name: 'Demo publishable key', allowed_origins: origins }, DEMO.publishableKey);
     await seedStations(services, networkId);
+    await seedChargePoints(services, networkId);
   } else {
     const id = networkId;
     await scopes.tenant(id, (tx) =>
@@ -88,5 +90,29 @@ async function seedStations(services: Services, networkId: string): Promise<void
   const mix = ['AVAILABLE', 'AVAILABLE', 'CHARGING', 'AVAILABLE', 'CHARGING', 'OUTOFORDER', 'AVAILABLE'] as const;
   for (const [i, e] of evses.entries()) {
     if (e.status === 'UNKNOWN') await services.locations.applyEvseStatus(networkId, e.id, mix[i % mix.length] ?? 'AVAILABLE', new Date());
+  }
+}
+
+/** Charge points for a newcomer's own charger or OCPP simulator, at a real site in Luxembourg City. */
+async function seedChargePoints(services: Services, networkId: string): Promise<void> {
+  const location = await services.locations.create(networkId, {
+    name: 'Voltshare Demo Hub (bring your own charger)',
+    address: '1 Place de la Gare',
+    city: 'Luxembourg',
+    postal_code: '1616',
+    country: 'LU',
+    coordinates: { latitude: 49.5999, longitude: 6.1342 },
+    time_zone: 'Europe/Luxembourg',
+    facilities: ['TRAIN_STATION'],
+  });
+  for (const identity of DEMO.chargePoints) {
+    const cp = await services.chargePoints.create(networkId, { identity, location_id: location.id, password: DEMO.chargePointPassword });
+    await services.locations.addEvse(networkId, location.id, {
+      evse_id: `LU*VOL*E${identity.slice(-1)}*1`,
+      charge_point_id: cp.id,
+      ocpp_connector_id: 1,
+      capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE', 'RFID_READER'],
+      connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+    });
   }
 }

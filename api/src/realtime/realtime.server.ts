@@ -46,7 +46,7 @@ function validBbox(value: unknown): value is Bbox {
  */
 export function attachRealtime(httpServer: HttpServer, services: Services): Server {
   const origins = services.config.corsOrigins;
-  const io = new Server(httpServer, { cors: { origin: origins === '*' ? true : origins }, serveClient: true });
+  const io = new Server(httpServer, { cors: { origin: origins === '*' ? true : origins }, serveClient: true, destroyUpgrade: false });
 
   io.use((socket, next) => {
     const token = typeof socket.handshake.auth?.token === 'string' ? socket.handshake.auth.token : undefined;

@@ -10,6 +10,9 @@ import { attachRealtime } from '../realtime/realtime.server.js';
 import { createLogger } from './logger.js';
 import { createServices, type Services } from './services.js';
 
+/** Something attached to the platform's HTTP server before it listens (the OCPP gateway). */
+export type Extension = (server: Server, services: Services) => { close(): Promise<void> } | Promise<{ close(): Promise<void> }>;
+
 export interface RunningPlatform {
   server: Server;
   services: Services;
@@ -18,7 +21,7 @@ export interface RunningPlatform {
 }
 
 /** Opens the database, migrates, seeds the demo when asked, and listens. Used by main and tests. */
-export async function startPlatform(config: Config, database?: DatabaseHandle): Promise<RunningPlatform> {
+export async function startPlatform(config: Config, database?: DatabaseHandle, extensions: Extension[] = []): Promise<RunningPlatform> {
   const logger = createLogger(config.logLevel);
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const applied = await migrateToLatest(db.db);
@@ -32,6 +35,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle): 
   const app = createApp(services);
   const server = createServer(app);
   const io = attachRealtime(server, services);
+  const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -51,6 +55,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle): 
     url,
     async stop() {
       stopActivity();
+      for (const extension of attached) await extension.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
         server.close(() => resolve());

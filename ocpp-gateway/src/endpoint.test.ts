@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { identityFromPath, negotiateSubprotocol } from './index.js';
+import { identityFromPath, negotiateSubprotocol } from './endpoint.js';
 
 describe('charge point endpoint', () => {
   it.each([

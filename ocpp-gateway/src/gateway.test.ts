@@ -1,0 +1,322 @@
+import { loadConfig, migrateToLatest, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import ocppRpc from 'ocpp-rpc';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { attachOcppGateway } from './gateway.js';
+
+const { RPCClient } = ocppRpc;
+type RPCClient = InstanceType<typeof ocppRpc.RPCClient>;
+const PASSWORD = 'a-long-charge-point-secret';
+let platform: RunningPlatform;
+let http: ReturnType<typeof supertest>;
+let staff: string;
+let driverToken: string;
+let locationId: string;
+let counter = 0;
+
+const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
+const wsUrl = () => platform.url.replace('http://localhost', 'ws://127.0.0.1') + '/ocpp';
+
+async function chargePoint(connectors = 1): Promise<{ id: string; identity: string; evses: string[] }> {
+  counter += 1;
+  const identity = `CP-${process.pid}-${counter}`;
+  const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: locationId, password: PASSWORD }).expect(201);
+  const evses: string[] = [];
+  for (let n = 1; n <= connectors; n++) {
+    const loc = await http
+      .post(`/v1/locations/${locationId}/evses`)
+      .set(auth(staff))
+      .send({
+        charge_point_id: cp.body.id,
+        ocpp_connector_id: n,
+        connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+      })
+      .expect(201);
+    evses.push(
+      loc.body.evses.find((e: { charge_point_id: string; ocpp_connector_id: number }) => e.charge_point_id === cp.body.id && e.ocpp_connector_id === n).uid,
+    );
+  }
+  return { id: cp.body.id, identity, evses };
+}
+
+async function connect(identity: string, password = PASSWORD): Promise<RPCClient> {
+  const client = new RPCClient({ endpoint: wsUrl(), identity, password, protocols: ['ocpp1.6'], strictMode: true, reconnect: false });
+  await client.connect();
+  return client;
+}
+
+async function evseStatus(uid: string): Promise<string> {
+  const res = await http.get(`/v1/locations/${locationId}`).set(auth(staff)).expect(200);
+  return res.body.evses.find((e: { uid: string }) => e.uid === uid).status;
+}
+
+const until = async (check: () => Promise<boolean>, ms = 3000) => {
+  const end = Date.now() + ms;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 25));
+  }
+};
+
+beforeAll(async () => {
+  const db = await openDatabase({});
+  await migrateToLatest(db.db);
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: 'gateway-test-secret-gateway-test-secret-0',
+    VOLTSHARE_DEMO: 'false',
+    DATA_DIR: '/tmp/voltshare-gw-test',
+    AUTH_RATE_LIMIT_MAX: '10000',
+  });
+  platform = await startPlatform(config, db, [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120, pingIntervalMs: 5_000 })]);
+  http = supertest(platform.server);
+  const signup = await http
+    .post('/v1/networks')
+    .send({
+      network: { name: 'OCPP test', slug: 'ocpp-test', country: 'LU', currency: 'EUR' },
+      owner: { email: 'ocpp@example.com', name: 'O', password: 'owner password' },
+    })
+    .expect(201);
+  staff = signup.body.tokens.access_token;
+  const driver = await http.post('/v1/drivers').send({ email: 'ev@example.com', name: 'EV Driver', password: 'driver password' }).expect(201);
+  driverToken = driver.body.tokens.access_token;
+  await platform.services.scopes.system(async (tx) => {
+    await tx.insertInto('id_tags').values({ id_tag: 'DRIVER-CARD', driver_id: driver.body.driver_id, status: 'Accepted' }).execute();
+    await tx.insertInto('id_tags').values({ id_tag: 'BLOCKED-CARD', driver_id: driver.body.driver_id, status: 'Blocked' }).execute();
+    await tx
+      .insertInto('id_tags')
+      .values({ id_tag: 'OLD-CARD', driver_id: driver.body.driver_id, status: 'Accepted', expires_at: new Date('2020-01-01') })
+      .execute();
+  });
+  const loc = await http
+    .post('/v1/locations')
+    .set(auth(staff))
+    .send({
+      name: 'Gateway test site',
+      address: 'Rue 1',
+      city: 'Luxembourg',
+      country: 'LU',
+      coordinates: { latitude: 49.6, longitude: 6.13 },
+      time_zone: 'Europe/Luxembourg',
+    })
+    .expect(201);
+  locationId = loc.body.id;
+}, 60_000);
+
+afterAll(() => platform.stop());
+
+describe('OCPP 1.6J connection', () => {
+  it('refuses a wrong password, an unknown identity and a missing subprotocol at the handshake', async () => {
+    const cp = await chargePoint();
+    await expect(connect(cp.identity, 'not-the-password-at-all')).rejects.toThrow(/Unauthorized/);
+    await expect(connect('NO-SUCH-CP')).rejects.toThrow(/Unauthorized/);
+    const bare = new WebSocket(`${wsUrl()}/${cp.identity}`, {
+      headers: { authorization: `Basic ${Buffer.from(`${cp.identity}:${PASSWORD}`).toString('base64')}` },
+    });
+    const status = await new Promise((resolve) => bare.on('unexpected-response', (_req, res) => resolve(res.statusCode)).on('open', () => resolve('open')));
+    expect(status).toBe(400);
+  });
+
+  it('boots, heartbeats, and is shown online with its vendor and model', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    const boot = (await client.call('BootNotification', { chargePointVendor: 'Alfen', chargePointModel: 'Eve Single', firmwareVersion: '6.1.0' })) as Record<
+      string,
+      unknown
+    >;
+    expect(boot).toMatchObject({ status: 'Accepted', interval: 120 });
+    expect(new Date(boot.currentTime as string).getTime()).toBeGreaterThan(Date.now() - 5000);
+    expect(await client.call('Heartbeat', {})).toHaveProperty('currentTime');
+    const shown = await http.get(`/v1/charge-points/${cp.id}`).set(auth(staff)).expect(200);
+    expect(shown.body).toMatchObject({ vendor: 'Alfen', model: 'Eve Single', firmware_version: '6.1.0', online: true });
+    await client.close();
+    await until(async () => !(await http.get(`/v1/charge-points/${cp.id}`).set(auth(staff))).body.online);
+  });
+
+  it('maps StatusNotification onto live availability, keeps faults, and an offline charger is UNKNOWN', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: new Date().toISOString() });
+    expect(await evseStatus(cp.evses[0] as string)).toBe('AVAILABLE');
+    await client.call('StatusNotification', {
+      connectorId: 1,
+      errorCode: 'GroundFailure',
+      status: 'Faulted',
+      info: 'RCD tripped',
+      timestamp: new Date().toISOString(),
+    });
+    expect(await evseStatus(cp.evses[0] as string)).toBe('OUTOFORDER');
+    const faults = await platform.services.scopes.system((tx) => tx.selectFrom('evse_faults').selectAll().where('charge_point_id', '=', cp.id).execute());
+    expect(faults.map((f) => [f.connector_id, f.error_code, f.info])).toEqual([[1, 'GroundFailure', 'RCD tripped']]);
+    // A report older than the last one changes nothing.
+    await client.call('StatusNotification', {
+      connectorId: 1,
+      errorCode: 'NoError',
+      status: 'Available',
+      timestamp: new Date(Date.now() - 60_000).toISOString(),
+    });
+    expect(await evseStatus(cp.evses[0] as string)).toBe('OUTOFORDER');
+    await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available', timestamp: new Date().toISOString() });
+    await client.close();
+    await until(async () => (await evseStatus(cp.evses[0] as string)) === 'UNKNOWN');
+  });
+
+  it('a new connection from the same identity replaces the stale one', async () => {
+    const cp = await chargePoint();
+    const first = await connect(cp.identity);
+    const closed = new Promise((resolve) => first.once('close', resolve));
+    const second = await connect(cp.identity);
+    await closed;
+    expect(await second.call('Heartbeat', {})).toHaveProperty('currentTime');
+    await new Promise((r) => setTimeout(r, 100));
+    expect((await http.get(`/v1/charge-points/${cp.id}`).set(auth(staff))).body.online).toBe(true);
+    await second.close();
+  });
+});
+
+describe('OCPP 1.6J transactions', () => {
+  it('authorizes id tags: accepted, blocked, expired, unknown', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    const status = async (idTag: string) => ((await client.call('Authorize', { idTag })) as { idTagInfo: { status: string } }).idTagInfo.status;
+    expect(await status('DRIVER-CARD')).toBe('Accepted');
+    expect(await status('BLOCKED-CARD')).toBe('Blocked');
+    expect(await status('OLD-CARD')).toBe('Expired');
+    expect(await status('STRANGER')).toBe('Invalid');
+    await client.close();
+  });
+
+  it('runs a session: start (retried once), meter values, stop; the driver and staff see it', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    const start = { connectorId: 1, idTag: 'DRIVER-CARD', meterStart: 1_000, timestamp: new Date(Date.now() - 3_600_000).toISOString() };
+    const first = (await client.call('StartTransaction', start)) as { transactionId: number; idTagInfo: { status: string } };
+    const retry = (await client.call('StartTransaction', start)) as { transactionId: number };
+    expect(first.idTagInfo.status).toBe('Accepted');
+    expect(retry.transactionId).toBe(first.transactionId);
+    await client.call('MeterValues', {
+      connectorId: 1,
+      transactionId: first.transactionId,
+      meterValue: [
+        {
+          timestamp: new Date(Date.now() - 1_800_000).toISOString(),
+          sampledValue: [
+            { value: '6.5', measurand: 'Energy.Active.Import.Register', unit: 'kWh' },
+            { value: '11000', measurand: 'Power.Active.Import', unit: 'W' },
+            { value: '54', measurand: 'SoC', unit: 'Percent' },
+          ],
+        },
+      ],
+    });
+    const live = await http.get('/v1/me/sessions').set(auth(driverToken)).expect(200);
+    const mine = live.body.data.find((s: { transaction_id: number }) => s.transaction_id === first.transactionId);
+    expect(mine).toMatchObject({ status: 'ACTIVE', energy_wh: 5_500, power_w: 11_000, soc_percent: 54, evse_uid: cp.evses[0] });
+    const stop = await client.call('StopTransaction', {
+      transactionId: first.transactionId,
+      meterStop: 12_000,
+      timestamp: new Date().toISOString(),
+      reason: 'EVDisconnected',
+      idTag: 'DRIVER-CARD',
+    });
+    expect(stop).toEqual({ idTagInfo: { status: 'Accepted' } });
+    const done = await http.get(`/v1/sessions/${mine.id}`).set(auth(driverToken)).expect(200);
+    expect(done.body).toMatchObject({ status: 'COMPLETED', energy_wh: 11_000, stop_reason: 'EVDisconnected', cost: null });
+    const forStaff = await http.get(`/v1/sessions?charge_point_id=${cp.id}`).set(auth(staff)).expect(200);
+    expect(forStaff.body.data).toHaveLength(1);
+    await client.close();
+  });
+
+  it('accepts a StopTransaction for an unknown transaction (late replay) and creates nothing', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    expect(await client.call('StopTransaction', { transactionId: 987654, meterStop: 5, timestamp: new Date().toISOString() })).toEqual({});
+    const sessions = await http.get(`/v1/sessions?charge_point_id=${cp.id}`).set(auth(staff)).expect(200);
+    expect(sessions.body.data).toEqual([]);
+    await client.close();
+  });
+});
+
+describe('OCPP 1.6J bad input', () => {
+  it('answers schema violations, malformed frames and unknown actions with CALLERRORs and changes nothing', async () => {
+    const cp = await chargePoint();
+    const ws = new WebSocket(`${wsUrl()}/${cp.identity}`, 'ocpp1.6', {
+      headers: { authorization: `Basic ${Buffer.from(`${cp.identity}:${PASSWORD}`).toString('base64')}` },
+    });
+    await new Promise((r) => ws.once('open', r));
+    const replies: unknown[][] = [];
+    ws.on('message', (data) => replies.push(JSON.parse(String(data))));
+    ws.send(JSON.stringify([2, 'a1', 'StatusNotification', { connectorId: 'one', errorCode: 'NoError', status: 'Available' }]));
+    ws.send(JSON.stringify([2, 'a2', 'StartTransaction', { connectorId: 1 }]));
+    ws.send(JSON.stringify([2, 'a3', 'FlyToTheMoon', {}]));
+    ws.send(JSON.stringify([2, 'a4', 'StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Levitating' }]));
+    await until(async () => replies.length >= 4);
+    const byId = Object.fromEntries(replies.map((r) => [r[1], r]));
+    expect(byId.a1?.[0]).toBe(4);
+    expect(byId.a1?.[2]).toBe('TypeConstraintViolation');
+    expect(byId.a2?.[2]).toBe('OccurrenceConstraintViolation');
+    expect(byId.a3?.[2]).toBe('NotImplemented');
+    expect(byId.a4?.[2]).toMatch(/PropertyConstraintViolation|FormationViolation/);
+    expect(await evseStatus(cp.evses[0] as string)).not.toBe('AVAILABLE');
+    const sessions = await http.get(`/v1/sessions?charge_point_id=${cp.id}`).set(auth(staff)).expect(200);
+    expect(sessions.body.data).toEqual([]);
+    ws.close();
+  });
+});
+
+describe('remote commands', () => {
+  it('returns the charge point’s answer, 409 when offline, 504 on time-out, 422 for a payload the schema refuses', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    client.handle('RemoteStartTransaction', async ({ params }: { params: { idTag: string } }) => ({
+      status: params.idTag === 'DRIVER-CARD' ? 'Accepted' : 'Rejected',
+    }));
+    client.handle('Reset', async () => new Promise(() => {}));
+    const started = await http
+      .post(`/v1/charge-points/${cp.id}/commands/RemoteStartTransaction`)
+      .set(auth(staff))
+      .send({ payload: { connectorId: 1, idTag: 'DRIVER-CARD' } })
+      .expect(200);
+    expect(started.body).toEqual({ command: 'RemoteStartTransaction', response: { status: 'Accepted' } });
+    const invalid = await http
+      .post(`/v1/charge-points/${cp.id}/commands/RemoteStartTransaction`)
+      .set(auth(staff))
+      .send({ payload: { connectorId: 'x' } })
+      .expect(422);
+    expect(invalid.body.type).toBe('https://voltshare.dev/problems/validation-error');
+    const timeout = await http
+      .post(`/v1/charge-points/${cp.id}/commands/Reset`)
+      .set(auth(staff))
+      .send({ payload: { type: 'Soft' }, timeout_ms: 1000 })
+      .expect(504);
+    expect(timeout.body.type).toBe('https://voltshare.dev/problems/charge-point-timeout');
+    // The charger still holds the unanswered Reset: close without waiting for it.
+    await client.close({ force: true });
+    await until(async () => !(await http.get(`/v1/charge-points/${cp.id}`).set(auth(staff))).body.online);
+    const offline = await http
+      .post(`/v1/charge-points/${cp.id}/commands/Reset`)
+      .set(auth(staff))
+      .send({ payload: { type: 'Soft' } })
+      .expect(409);
+    expect(offline.body.type).toBe('https://voltshare.dev/problems/charge-point-offline');
+    await http
+      .post(`/v1/charge-points/${cp.id}/commands/Reset`)
+      .set(auth(driverToken))
+      .send({ payload: { type: 'Soft' } })
+      .expect(403);
+  });
+
+  it('keeps every frame in and out in the charge point’s message log', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    await client.call('Heartbeat', {});
+    await until(async () => (await http.get(`/v1/charge-points/${cp.id}/messages`).set(auth(staff))).body.data.length >= 2);
+    const log = await http.get(`/v1/charge-points/${cp.id}/messages`).set(auth(staff)).expect(200);
+    const frames = log.body.data.map((m: { direction: string; frame: unknown[] }) => [m.direction, m.frame[0], m.frame[2]]);
+    expect(frames).toContainEqual(['in', 2, 'Heartbeat']);
+    expect(frames.some((f: unknown[]) => f[0] === 'out' && f[1] === 3)).toBe(true);
+    await client.close();
+  });
+});
