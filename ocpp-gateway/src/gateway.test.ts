@@ -320,3 +320,74 @@ describe('remote commands', () => {
     await client.close();
   });
 });
+
+describe('simulator', () => {
+  it('charges with a CC-CV curve through the gateway and answers remote commands', async () => {
+    const { SimulatedChargePoint } = await import('./simulator/charge-point.js');
+    const cp = await chargePoint(2);
+    let seed = 1;
+    const sim = new SimulatedChargePoint({
+      url: wsUrl(),
+      identity: cp.identity,
+      password: PASSWORD,
+      connectors: 2,
+      idTags: ['DRIVER-CARD'],
+      maxPowerW: 11_000,
+      arrivalPerMinute: 0,
+      faultPerMinute: 0,
+      random: () => {
+        seed = (seed * 16807) % 2147483647;
+        return seed / 2147483647;
+      },
+    });
+    await sim.connect();
+    await until(async () => (await evseStatus(cp.evses[0] as string)) === 'AVAILABLE' && (await evseStatus(cp.evses[1] as string)) === 'AVAILABLE');
+    const connector = sim.connectors[0]!;
+    const transactionId = await sim.arrive(connector);
+    expect(transactionId).toEqual(expect.any(Number));
+    expect(await evseStatus(cp.evses[0] as string)).toBe('CHARGING');
+    connector.socPercent = 70;
+    connector.targetSoc = 90;
+    expect(sim.powerW(connector)).toBe(11_000);
+    await sim.charge(connector, 3600);
+    expect(connector.socPercent).toBeGreaterThan(80);
+    expect(sim.powerW(connector)).toBeLessThan(11_000);
+    while (connector.transactionId !== undefined) await sim.charge(connector, 600);
+    const sessions = await http.get(`/v1/sessions?charge_point_id=${cp.id}`).set(auth(staff)).expect(200);
+    expect(sessions.body.data[0]).toMatchObject({ status: 'COMPLETED', transaction_id: transactionId, stop_reason: 'EVDisconnected' });
+    expect(sessions.body.data[0].energy_wh).toBeGreaterThan(11_000);
+
+    const send = (command: string, payload: unknown) =>
+      http.post(`/v1/charge-points/${cp.id}/commands/${command}`).set(auth(staff)).send({ payload }).expect(200);
+    expect(
+      (await send('ReserveNow', { connectorId: 2, expiryDate: new Date(Date.now() + 900_000).toISOString(), idTag: 'DRIVER-CARD', reservationId: 7 })).body
+        .response,
+    ).toEqual({ status: 'Accepted' });
+    await until(async () => (await evseStatus(cp.evses[1] as string)) === 'RESERVED');
+    expect((await send('CancelReservation', { reservationId: 7 })).body.response).toEqual({ status: 'Accepted' });
+    await until(async () => (await evseStatus(cp.evses[1] as string)) === 'AVAILABLE');
+    const config = await send('GetConfiguration', { key: ['HeartbeatInterval', 'Nope'] });
+    expect(config.body.response).toMatchObject({ configurationKey: [{ key: 'HeartbeatInterval', value: '300' }], unknownKey: ['Nope'] });
+    await send('SetChargingProfile', {
+      connectorId: 1,
+      csChargingProfiles: {
+        chargingProfileId: 1,
+        stackLevel: 0,
+        chargingProfilePurpose: 'TxDefaultProfile',
+        chargingProfileKind: 'Absolute',
+        chargingSchedule: { chargingRateUnit: 'W', chargingSchedulePeriod: [{ startPeriod: 0, limit: 4000 }] },
+      },
+    });
+    const composite = await send('GetCompositeSchedule', { connectorId: 1, duration: 3600 });
+    expect(composite.body.response.chargingSchedule.chargingSchedulePeriod[0].limit).toBe(4000);
+    // The car drives off: Finishing → Available.
+    await sim.tick();
+    expect((await send('RemoteStartTransaction', { connectorId: 1, idTag: 'DRIVER-CARD' })).body.response).toEqual({ status: 'Accepted' });
+    await until(async () => (await evseStatus(cp.evses[0] as string)) === 'CHARGING');
+    expect(sim.powerW(sim.connectors[0]!)).toBe(4000);
+    const active = await http.get(`/v1/sessions?charge_point_id=${cp.id}&status=ACTIVE`).set(auth(staff)).expect(200);
+    expect((await send('RemoteStopTransaction', { transactionId: active.body.data[0].transaction_id })).body.response).toEqual({ status: 'Accepted' });
+    await until(async () => (await http.get(`/v1/sessions?charge_point_id=${cp.id}&status=ACTIVE`).set(auth(staff))).body.data.length === 0);
+    await sim.stop();
+  });
+});

@@ -30,6 +30,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     await services.apiKeys.create(networkId, ownerId, { kind: 'publishable', name: 'Demo publishable key', allowed_origins: origins }, DEMO.publishableKey);
     await seedStations(services, networkId);
     await seedChargePoints(services, networkId);
+    await seedSimulatedChargePoints(services, networkId);
   } else {
     const id = networkId;
     await scopes.tenant(id, (tx) =>
@@ -114,5 +115,47 @@ async function seedChargePoints(services: Services, networkId: string): Promise<
       capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE', 'RFID_READER'],
       connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
     });
+  }
+}
+
+/**
+ * Puts OCPP charge points behind the EVSEs of a few real stations with several EVSEs, so the
+ * built-in simulators (ocpp-gateway) drive them over OCPP like real chargers.
+ */
+async function seedSimulatedChargePoints(services: Services, networkId: string): Promise<void> {
+  const { prefix, count, password } = DEMO.simulated;
+  const sites = await services.scopes.tenant(networkId, (tx) =>
+    tx
+      .selectFrom('evses')
+      .select(['location_id'])
+      .where('tenant_id', '=', networkId)
+      .where('charge_point_id', 'is', null)
+      .groupBy('location_id')
+      .having((eb) => eb.fn.countAll(), '>=', 2)
+      .orderBy('location_id')
+      .limit(count)
+      .execute(),
+  );
+  for (const [i, site] of sites.entries()) {
+    const cp = await services.chargePoints.create(networkId, { identity: `${prefix}${i + 1}`, location_id: site.location_id, password });
+    await services.scopes.tenant(networkId, async (tx) => {
+      const evses = await tx
+        .selectFrom('evses')
+        .select('id')
+        .where('tenant_id', '=', networkId)
+        .where('location_id', '=', site.location_id)
+        .orderBy('id')
+        .limit(2)
+        .execute();
+      for (const [n, evse] of evses.entries()) {
+        await tx
+          .updateTable('evses')
+          .set({ charge_point_id: cp.id, ocpp_connector_id: n + 1 })
+          .where('tenant_id', '=', networkId)
+          .where('id', '=', evse.id)
+          .execute();
+      }
+    });
+    await services.locations.refreshChargePoint(networkId, cp.id);
   }
 }

@@ -1,9 +1,13 @@
 import { ConfigError, loadConfig } from '../config/config.js';
 import { DEMO } from '../demo/credentials.js';
-import { type Extension, startPlatform } from './start.js';
+import { type Extension, type RunningPlatform, startPlatform } from './start.js';
 
 /** The process entry shared by the API-only and the embedded (API + gateway) starts. */
-export async function runMain(extensions: Extension[] = [], extraLines: (url: string) => string[] = () => []): Promise<void> {
+export async function runMain(
+  extensions: Extension[] = [],
+  extraLines: (url: string) => string[] = () => [],
+  afterStart?: (platform: RunningPlatform) => Promise<() => Promise<void>>,
+): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -15,6 +19,7 @@ export async function runMain(extensions: Extension[] = [], extraLines: (url: st
     throw error;
   }
   const platform = await startPlatform(config, undefined, extensions);
+  const stopAfterStart = afterStart ? await afterStart(platform) : async () => {};
   const mode = config.databaseUrl ? 'PostgreSQL server' : `embedded PGlite (${config.dataDir})`;
   const lines = [
     '',
@@ -45,10 +50,12 @@ export async function runMain(extensions: Extension[] = [], extraLines: (url: st
     if (stopping) return;
     stopping = true;
     platform.services.logger.info({ signal }, 'shutting down');
-    platform.stop().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    stopAfterStart()
+      .then(() => platform.stop())
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   process.on('SIGINT', () => stop('SIGINT'));
   process.on('SIGTERM', () => stop('SIGTERM'));
