@@ -8,6 +8,7 @@ import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
 import { ChargingService } from '../charging/charging.service.js';
 import { type CommandRouter, InProcessCommandRouter } from '../charging/commands.js';
+import { RedisCommandRouter } from '../charging/redis-commands.js';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
@@ -17,6 +18,7 @@ import { LocationsService } from '../locations/locations.service.js';
 import { NetworkService } from '../networks/networks.service.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
+import { RedisEventBus } from '../realtime/redis-bus.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
 
 /** The domain services one app instance runs with; controllers get them through the IoC hook. */
@@ -40,13 +42,17 @@ export interface Services {
   charging: ChargingService;
   /** Where remote commands go; the embedded gateway registers its sockets on the in-process router. */
   commands: CommandRouter & Partial<Pick<InProcessCommandRouter, 'register'>>;
+  /** Closes connections the services hold (Redis in scaled mode). */
+  close(): Promise<void>;
 }
 
 export function createServices(config: Config, database: DatabaseHandle, logger: Logger): Services {
   const scopes = new Scopes(database.db);
   const signer = new TokenSigner(config.jwtSecret, config.accessTokenTtlSeconds);
   const auth = new AuthService(scopes, signer, config.refreshTokenTtlSeconds);
-  const bus = new InProcessBus();
+  // Scaled mode: events and commands cross processes through Redis.
+  const bus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new InProcessBus();
+  const commands = config.redisUrl ? new RedisCommandRouter(config.redisUrl) : new InProcessCommandRouter();
   const locations = new LocationsService(scopes, bus);
   return {
     config,
@@ -66,7 +72,11 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),
     charging: new ChargingService(scopes, locations),
-    commands: new InProcessCommandRouter(),
+    commands,
+    async close() {
+      if (bus instanceof RedisEventBus) await bus.close();
+      if (commands instanceof RedisCommandRouter) await commands.close();
+    },
   };
 }
 
