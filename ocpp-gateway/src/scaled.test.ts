@@ -69,6 +69,7 @@ describe.skipIf(!serverUrl)('scaled mode: two processes, PostgreSQL and Redis', 
       headers: { 'content-type': 'application/json', ...(init.token ? { authorization: `Bearer ${init.token}` } : {}) },
       body: init.body ? JSON.stringify(init.body) : undefined,
     });
+    // biome-ignore lint/suspicious/noExplicitAny: the test walks arbitrary response JSON
     return { status: res.status, body: (await res.json()) as Record<string, any> };
   };
 
