@@ -1,5 +1,6 @@
 import { loadConfig, migrateToLatest, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
+import { io } from 'socket.io-client';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
@@ -317,6 +318,38 @@ describe('remote commands', () => {
     const frames = log.body.data.map((m: { direction: string; frame: unknown[] }) => [m.direction, m.frame[0], m.frame[2]]);
     expect(frames).toContainEqual(['in', 2, 'Heartbeat']);
     expect(frames.some((f: unknown[]) => f[0] === 'out' && f[1] === 3)).toBe(true);
+    await client.close();
+    // Retention: frames older than the cut-off go.
+    expect(await platform.services.charging.pruneMessages(new Date(Date.now() + 1000))).toBeGreaterThanOrEqual(2);
+    expect((await http.get(`/v1/charge-points/${cp.id}/messages`).set(auth(staff))).body.data).toEqual([]);
+  });
+
+  it('pushes live session progress to the driver over socket.io', async () => {
+    const cp = await chargePoint();
+    const socket = io(platform.url.replace('localhost', '127.0.0.1'), { auth: { token: driverToken }, transports: ['websocket'], reconnection: false });
+    await new Promise((r) => socket.once('connect', r));
+    const seen: { status: string; energy_wh: number; power_w: number | null }[] = [];
+    socket.on('session.updated', (e) => seen.push(e));
+    const client = await connect(cp.identity);
+    const { transactionId } = (await client.call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'DRIVER-CARD',
+      meterStart: 100,
+      timestamp: new Date().toISOString(),
+    })) as { transactionId: number };
+    await client.call('MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '2100' }, { value: '7400', measurand: 'Power.Active.Import', unit: 'W' }] }],
+    });
+    await client.call('StopTransaction', { transactionId, meterStop: 3100, timestamp: new Date().toISOString() });
+    await until(async () => seen.length >= 3);
+    expect(seen.map((e) => [e.status, e.energy_wh, e.power_w])).toEqual([
+      ['ACTIVE', 0, null],
+      ['ACTIVE', 2000, 7400],
+      ['COMPLETED', 3000, 0],
+    ]);
+    socket.disconnect();
     await client.close();
   });
 });

@@ -14,9 +14,11 @@ export interface GatewayOptions extends GatewaySettings {
   pingIntervalMs: number;
   /** Bad frames tolerated per connection before it is closed. */
   maxBadMessages: number;
+  /** How long the per-charge-point message log keeps frames. */
+  messageRetentionDays: number;
 }
 
-export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { heartbeatIntervalS: 300, pingIntervalMs: 30_000, maxBadMessages: 20 };
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { heartbeatIntervalS: 300, pingIntervalMs: 30_000, maxBadMessages: 20, messageRetentionDays: 30 };
 
 interface Handshake {
   request: IncomingMessage;
@@ -119,6 +121,13 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     await services.charging.setConnected(c.tenantId, c.chargePointId, true).catch((err: unknown) => log.error({ err }, 'online update failed'));
   });
 
+  const prune = setInterval(() => {
+    services.charging
+      .pruneMessages(new Date(Date.now() - settings.messageRetentionDays * 86_400_000))
+      .catch((err: unknown) => log.error({ err }, 'message log pruning failed'));
+  }, 3_600_000);
+  prune.unref();
+
   const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     if ((req.url ?? '').startsWith('/ocpp/')) rpc.handleUpgrade(req, socket as Socket, head);
   };
@@ -127,6 +136,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
   return {
     connections: () => live.size,
     async close() {
+      clearInterval(prune);
       httpServer.off('upgrade', onUpgrade);
       await rpc.close({ force: true, awaitPending: false });
     },

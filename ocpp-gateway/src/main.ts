@@ -17,9 +17,10 @@ const number = (name: string, fallback: number, min: number, max: number): numbe
 
 const heartbeatIntervalS = number('OCPP_HEARTBEAT_INTERVAL_S', 300, 10, 86_400);
 const pingIntervalMs = number('OCPP_PING_INTERVAL_MS', 30_000, 1_000, 600_000);
+const messageRetentionDays = number('OCPP_MESSAGE_RETENTION_DAYS', 30, 1, 3650);
 
 runMain(
-  [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS, pingIntervalMs })],
+  [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS, pingIntervalMs, messageRetentionDays })],
   (url) => [`  OCPP 1.6J      ${url.replace(/^http/, 'ws')}/ocpp/{identity}`],
   async (platform) => {
     if (!platform.services.config.demo) return async () => {};

@@ -4,6 +4,7 @@ import type { Scopes, Tx } from '../db/tenancy.js';
 import { type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import type { LocationsService } from '../locations/locations.service.js';
+import type { EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport } from './charging.model.js';
 
@@ -49,7 +50,24 @@ export class ChargingService {
   constructor(
     private readonly scopes: Scopes,
     private readonly locations: LocationsService,
+    private readonly bus?: EventBus,
   ) {}
+
+  private announce(session: ChargingSession): void {
+    this.bus?.publish({
+      type: 'session.updated',
+      audience: { tenant_id: session.network_id, driver_id: session.driver_id },
+      payload: {
+        session_id: session.id,
+        status: session.status,
+        energy_wh: session.energy_wh,
+        power_w: session.power_w,
+        soc_percent: session.soc_percent,
+        version: session.version,
+        updated_at: session.updated_at.toISOString(),
+      },
+    });
+  }
 
   /** The one cross-tenant lookup the gateway needs: who is this identity? */
   async findChargePoint(identity: string): Promise<ChargePointIdentity | undefined> {
@@ -198,7 +216,9 @@ export class ChargingService {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
-    return { transactionId: session.transaction_id, authorization, session: toSession(session as SessionRow) };
+    const started = toSession(session as SessionRow);
+    this.announce(started);
+    return { transactionId: session.transaction_id, authorization, session: started };
   }
 
   /** Meter values move a session's progress forward; samples older than the last are kept out. */
@@ -209,7 +229,7 @@ export class ChargingService {
     samples: MeterSample[],
   ): Promise<ChargingSession | undefined> {
     if (transactionId === undefined) return undefined;
-    return this.scopes.tenant(tenantId, async (tx) => {
+    const updated = await this.scopes.tenant(tenantId, async (tx) => {
       const session = await this.sessionByTransaction(tx, tenantId, chargePointId, transactionId);
       if (!session || session.status !== 'ACTIVE') return undefined;
       const latest = [...samples].sort((a, b) => a.at.getTime() - b.at.getTime());
@@ -230,6 +250,8 @@ export class ChargingService {
         .executeTakeFirstOrThrow();
       return toSession(row as SessionRow);
     });
+    if (updated) this.announce(updated);
+    return updated;
   }
 
   /**
@@ -264,7 +286,9 @@ export class ChargingService {
         .returningAll()
         .executeTakeFirstOrThrow();
     });
-    return { known: Boolean(session), session: session ? toSession(session as SessionRow) : undefined, authorization };
+    const stopped = session ? toSession(session as SessionRow) : undefined;
+    if (stopped) this.announce(stopped);
+    return { known: Boolean(session), session: stopped, authorization };
   }
 
   async logFrame(tenantId: string, chargePointId: string, direction: 'in' | 'out', frame: unknown): Promise<void> {

@@ -23,7 +23,22 @@ export interface LocationUpdatedEvent {
   payload: { location_id: string; version: number; updated_at: string };
 }
 
-export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent;
+/** Live charging progress for the driver it belongs to and the network's staff. */
+export interface SessionUpdatedEvent {
+  type: 'session.updated';
+  audience: { tenant_id: string; driver_id: string | null };
+  payload: {
+    session_id: string;
+    status: 'ACTIVE' | 'COMPLETED';
+    energy_wh: number;
+    power_w: number | null;
+    soc_percent: number | null;
+    version: number;
+    updated_at: string;
+  };
+}
+
+export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent | SessionUpdatedEvent;
 
 /**
  * Domain events after commit. Embedded mode delivers in process; the scaled mode's Redis bus

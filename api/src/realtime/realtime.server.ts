@@ -20,6 +20,7 @@ const room = {
   location: (id: string) => `loc:${id}`,
   ownLocation: (id: string, tenant: string) => `loc:${id}:tenant:${tenant}`,
   network: (tenant: string) => `net:${tenant}`,
+  driver: (userId: string) => `drv:${userId}`,
 };
 
 const inside = (b: Bbox, lat: number, lng: number) => lng >= b[0] && lat >= b[1] && lng <= b[2] && lat <= b[3];
@@ -65,6 +66,8 @@ export function attachRealtime(httpServer: HttpServer, services: Services): Serv
 
   io.on('connection', (socket: Socket) => {
     const data = socket.data as SocketData;
+    // Drivers always hear about their own sessions.
+    if (data.principal.isDriver && data.principal.userId) socket.join(room.driver(data.principal.userId));
     socket.on('subscribe', async (subscription: Subscription, ack?: Ack) => {
       const reply: Ack = typeof ack === 'function' ? ack : () => {};
       try {
@@ -115,8 +118,13 @@ export function attachRealtime(httpServer: HttpServer, services: Services): Serv
   }
 
   const deliver = (event: DomainEvent) => {
-    const { audience } = event;
     const local = io.local;
+    if (event.type === 'session.updated') {
+      local.to(room.network(event.audience.tenant_id)).emit(event.type, event.payload);
+      if (event.audience.driver_id) local.to(room.driver(event.audience.driver_id)).emit(event.type, event.payload);
+      return;
+    }
+    const { audience } = event;
     local.to(room.network(audience.tenant_id)).emit(event.type, event.payload);
     local
       .to(audience.public ? room.location(audience.location_id) : room.ownLocation(audience.location_id, audience.tenant_id))

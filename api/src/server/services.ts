@@ -71,7 +71,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     tariffs: new TariffsService(scopes),
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),
-    charging: new ChargingService(scopes, locations),
+    charging: new ChargingService(scopes, locations, bus),
     commands,
     async close() {
       if (bus instanceof RedisEventBus) await bus.close();
