@@ -291,22 +291,46 @@ export class ChargingService {
     return { known: Boolean(session), session: stopped, authorization };
   }
 
-  async logFrame(tenantId: string, chargePointId: string, direction: 'in' | 'out', frame: unknown): Promise<void> {
-    await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .insertInto('ocpp_messages')
-        .values({ tenant_id: tenantId, charge_point_id: chargePointId, direction, frame: JSON.stringify(frame) })
-        .execute(),
-    );
+  private frames: { tenant_id: string; charge_point_id: string; direction: 'in' | 'out'; frame: string }[] = [];
+  private flushing?: Promise<void>;
+  private flushTimer?: NodeJS.Timeout;
+
+  /**
+   * Queues a frame for the message log. Frames are written in batches (every 100 ms, one insert
+   * per network) so logging does not double the database work of every message.
+   */
+  logFrame(tenantId: string, chargePointId: string, direction: 'in' | 'out', frame: unknown): Promise<void> {
+    this.frames.push({ tenant_id: tenantId, charge_point_id: chargePointId, direction, frame: JSON.stringify(frame) });
+    this.flushTimer ??= setTimeout(() => {
+      this.flushTimer = undefined;
+      this.flushFrames().catch(() => {});
+    }, 100);
+    return Promise.resolve();
+  }
+
+  /** Writes queued frames now (also before reads and on shutdown). */
+  async flushFrames(): Promise<void> {
+    await this.flushing;
+    const batch = this.frames;
+    this.frames = [];
+    if (batch.length === 0) return;
+    const byTenant = new Map<string, typeof batch>();
+    for (const f of batch) byTenant.set(f.tenant_id, [...(byTenant.get(f.tenant_id) ?? []), f]);
+    this.flushing = (async () => {
+      for (const [tenantId, rows] of byTenant) await this.scopes.tenant(tenantId, (tx) => tx.insertInto('ocpp_messages').values(rows).execute());
+    })();
+    await this.flushing;
   }
 
   /** Drops message-log entries older than the retention period. */
   async pruneMessages(olderThan: Date): Promise<number> {
+    await this.flushFrames();
     const result = await this.scopes.system((tx) => tx.deleteFrom('ocpp_messages').where('created_at', '<', olderThan).executeTakeFirst());
     return Number(result.numDeletedRows);
   }
 
   async messages(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<OcppMessage>> {
+    await this.flushFrames();
     const after = page.after?.[0];
     const rows = await this.scopes.tenant(tenantId, async (tx) => {
       const exists = await tx.selectFrom('charge_points').select('id').where('tenant_id', '=', tenantId).where('id', '=', chargePointId).executeTakeFirst();

@@ -56,6 +56,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
     async stop() {
       stopActivity();
       for (const extension of attached) await extension.close();
+      await services.charging.flushFrames().catch(() => {});
       await services.close();
       io.disconnectSockets(true);
       await new Promise<void>((resolve) => {
