@@ -2,7 +2,7 @@ import { isPermission, type Permission, PUBLISHABLE_KEY_SCOPES, SECRET_KEY_SCOPE
 import { randomToken, sha256 } from '../auth/secrets.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
-import { afterId, type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { type FieldError, problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
@@ -90,19 +90,22 @@ export class ApiKeyService {
     return { ...toApiKey(row), key };
   }
 
-  async list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>> {
-    const after = afterId(page);
-    const rows = await this.scopes.tenant(tenantId, (tx) => {
-      let query = tx
-        .selectFrom('api_keys')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1);
-      if (after) query = query.where('id', '<', after);
-      return query.execute();
-    });
-    return toPage(rows, page, (r) => [r.id], toApiKey);
+  list(tenantId: string, page: PageRequest): Promise<Page<ApiKey>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('api_keys')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      toApiKey,
+    );
   }
 
   /** Revoking twice is fine; a key of another network is simply not found. */

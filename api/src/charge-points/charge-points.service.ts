@@ -1,7 +1,7 @@
 import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { afterId, type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
 import type { ChargePoint, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
@@ -69,22 +69,20 @@ export class ChargePointsService {
     return this.scopes.tenant(tenantId, (tx) => this.read(tx, tenantId, id));
   }
 
-  async list(tenantId: string, page: PageRequest): Promise<Page<ChargePoint>> {
-    const after = afterId(page);
-    const rows = await this.scopes.tenant(tenantId, async (tx) => {
-      let query = tx
-        .selectFrom('charge_points')
-        .select(COLUMNS)
-        .where('tenant_id', '=', tenantId)
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1);
-      if (after) query = query.where('id', '<', after);
-      return query.execute();
-    });
-    return toPage(
-      rows,
+  list(tenantId: string, page: PageRequest): Promise<Page<ChargePoint>> {
+    return newestFirst(
       page,
-      (r) => [r.id],
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('charge_points')
+            .select(COLUMNS)
+            .where('tenant_id', '=', tenantId)
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
       (r) => r,
     );
   }

@@ -111,9 +111,8 @@ export class ChargingController extends Controller {
       }
     }
     if (principal.isDriver && principal.userId) {
-      const own = await this.services.charging.driverSessions(principal.userId, { limit: 100 });
-      const found = own.data.find((s) => s.id === session_id);
-      if (found) return found;
+      const own = await this.services.charging.driverSession(principal.userId, session_id);
+      if (own) return own;
     }
     throw problems.notFound('session', session_id);
   }

@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import type { ChargingSessionsTable } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { newestFirst, type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import type { EventBus } from '../realtime/events.js';
@@ -361,41 +361,52 @@ export class ChargingService {
     return toSession(row as SessionRow);
   }
 
-  async networkSessions(
-    tenantId: string,
-    filter: { status?: 'ACTIVE' | 'COMPLETED'; charge_point_id?: string },
-    page: PageRequest,
-  ): Promise<Page<ChargingSession>> {
-    const after = page.after?.[0];
-    const rows = await this.scopes.tenant(tenantId, (tx) => {
-      let query = tx
-        .selectFrom('charging_sessions')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1);
-      if (filter.status) query = query.where('status', '=', filter.status);
-      if (filter.charge_point_id) query = query.where('charge_point_id', '=', filter.charge_point_id);
-      if (typeof after === 'string') query = query.where('id', '<', after);
-      return query.execute();
-    });
-    return toPage(rows as SessionRow[], page, (r) => [r.id], toSession);
+  networkSessions(tenantId: string, filter: { status?: 'ACTIVE' | 'COMPLETED'; charge_point_id?: string }, page: PageRequest): Promise<Page<ChargingSession>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(
+          tenantId,
+          (tx) =>
+            tx
+              .selectFrom('charging_sessions')
+              .selectAll()
+              .where('tenant_id', '=', tenantId)
+              .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as 'ACTIVE' | 'COMPLETED'))
+              .$if(filter.charge_point_id !== undefined, (q) => q.where('charge_point_id', '=', filter.charge_point_id as string))
+              .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+              .orderBy('id', 'desc')
+              .limit(limit)
+              .execute() as Promise<SessionRow[]>,
+        ),
+      toSession,
+    );
+  }
+
+  /** One of a driver's own sessions, at any network. */
+  async driverSession(driverId: string, id: string): Promise<ChargingSession | undefined> {
+    const row = await this.scopes.system((tx) => tx.selectFrom('charging_sessions').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst());
+    return row ? toSession(row as SessionRow) : undefined;
   }
 
   /** A driver's sessions at every network (drivers are platform-wide). */
-  async driverSessions(driverId: string, page: PageRequest): Promise<Page<ChargingSession>> {
-    const after = page.after?.[0];
-    const rows = await this.scopes.system((tx) => {
-      let query = tx
-        .selectFrom('charging_sessions')
-        .selectAll()
-        .where('driver_id', '=', driverId)
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1);
-      if (typeof after === 'string') query = query.where('id', '<', after);
-      return query.execute();
-    });
-    return toPage(rows as SessionRow[], page, (r) => [r.id], toSession);
+  driverSessions(driverId: string, page: PageRequest): Promise<Page<ChargingSession>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.system(
+          (tx) =>
+            tx
+              .selectFrom('charging_sessions')
+              .selectAll()
+              .where('driver_id', '=', driverId)
+              .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+              .orderBy('id', 'desc')
+              .limit(limit)
+              .execute() as Promise<SessionRow[]>,
+        ),
+      toSession,
+    );
   }
 
   private sessionByTransaction(tx: Tx, tenantId: string, chargePointId: string, transactionId: number) {

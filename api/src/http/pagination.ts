@@ -48,7 +48,19 @@ export function toPage<Row, T>(rows: Row[], request: PageRequest, positionOf: (r
   return { data: shown.map(map), next_cursor: hasMore && last !== undefined ? encodeCursor(positionOf(last)) : null };
 }
 
-/** The common case: newest first by time-ordered id. */
+/**
+ * The common case, newest first by time-ordered id: `fetch` reads up to `limit` rows with ids
+ * below `before` (when given), newest first.
+ */
+export async function newestFirst<Row extends { id: string }, T>(
+  page: PageRequest,
+  fetch: (before: string | undefined, limit: number) => Promise<Row[]>,
+  map: (row: Row) => T,
+): Promise<Page<T>> {
+  return toPage(await fetch(afterId(page), page.limit + 1), page, (r) => [r.id], map);
+}
+
+/** The id a newest-first page continues below. */
 export function afterId(request: PageRequest): string | undefined {
   if (!request.after) return undefined;
   const [id] = request.after;

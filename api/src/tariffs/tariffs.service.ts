@@ -1,5 +1,5 @@
 import type { Scopes } from '../db/tenancy.js';
-import { afterId, type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { newId } from '../shared/ids.js';
 import type { Tariff, TariffInput } from './tariffs.model.js';
 
@@ -43,18 +43,21 @@ export class TariffsService {
     return toTariff(row);
   }
 
-  async list(tenantId: string, page: PageRequest): Promise<Page<Tariff>> {
-    const after = afterId(page);
-    const rows = await this.scopes.tenant(tenantId, (tx) => {
-      let query = tx
-        .selectFrom('tariffs')
-        .selectAll()
-        .where('tenant_id', '=', tenantId)
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1);
-      if (after) query = query.where('id', '<', after);
-      return query.execute();
-    });
-    return toPage(rows, page, (r) => [r.id], toTariff);
+  list(tenantId: string, page: PageRequest): Promise<Page<Tariff>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('tariffs')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      toTariff,
+    );
   }
 }
