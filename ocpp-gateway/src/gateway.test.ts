@@ -179,7 +179,17 @@ describe('OCPP 1.6J connection', () => {
 });
 
 describe('OCPP 1.6J transactions', () => {
-  it('authorizes id tags: accepted, blocked, expired, unknown', async () => {
+  it('authorizes id tags: accepted, blocked, expired, unknown; drivers register their own cards', async () => {
+    const registered = await http.post('/v1/me/id-tags').set(auth(driverToken)).send({ id_tag: 'NEW-CARD-1' }).expect(201);
+    expect(registered.body).toMatchObject({ id_tag: 'NEW-CARD-1', status: 'Accepted' });
+    await http.post('/v1/me/id-tags').set(auth(driverToken)).send({ id_tag: 'NEW-CARD-1' }).expect(409);
+    await http
+      .post('/v1/me/id-tags')
+      .set(auth(driverToken))
+      .send({ id_tag: 'x'.repeat(21) })
+      .expect(422);
+    await http.post('/v1/me/id-tags').set(auth(staff)).send({ id_tag: 'STAFF-CARD' }).expect(403);
+    expect((await http.get('/v1/me/id-tags').set(auth(driverToken)).expect(200)).body.map((t: { id_tag: string }) => t.id_tag)).toContain('NEW-CARD-1');
     const cp = await chargePoint();
     const client = await connect(cp.identity);
     const status = async (idTag: string) => ((await client.call('Authorize', { idTag })) as { idTagInfo: { status: string } }).idTagInfo.status;
@@ -187,6 +197,7 @@ describe('OCPP 1.6J transactions', () => {
     expect(await status('BLOCKED-CARD')).toBe('Blocked');
     expect(await status('OLD-CARD')).toBe('Expired');
     expect(await status('STRANGER')).toBe('Invalid');
+    expect(await status('NEW-CARD-1')).toBe('Accepted');
     await client.close();
   });
 
@@ -227,6 +238,21 @@ describe('OCPP 1.6J transactions', () => {
     expect(done.body).toMatchObject({ status: 'COMPLETED', energy_wh: 11_000, stop_reason: 'EVDisconnected', cost: null });
     const forStaff = await http.get(`/v1/sessions?charge_point_id=${cp.id}`).set(auth(staff)).expect(200);
     expect(forStaff.body.data).toHaveLength(1);
+    // Nobody else sees it: another driver, another network's staff.
+    const otherDriver = await http
+      .post('/v1/drivers')
+      .send({ email: `other-${Date.now()}@example.com`, name: 'Other', password: 'other password 1' })
+      .expect(201);
+    await http.get(`/v1/sessions/${mine.id}`).set(auth(otherDriver.body.tokens.access_token)).expect(404);
+    const rival = await http
+      .post('/v1/networks')
+      .send({
+        network: { name: 'Rival', slug: `rival-${Date.now()}`, country: 'LU', currency: 'EUR' },
+        owner: { email: `rival-${Date.now()}@example.com`, name: 'R', password: 'rival password' },
+      })
+      .expect(201);
+    await http.get(`/v1/sessions/${mine.id}`).set(auth(rival.body.tokens.access_token)).expect(404);
+    expect((await http.get('/v1/sessions').set(auth(rival.body.tokens.access_token)).expect(200)).body.data).toEqual([]);
     await client.close();
   });
 

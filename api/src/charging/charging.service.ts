@@ -385,7 +385,9 @@ export class ChargingService {
 
   /** One of a driver's own sessions, at any network. */
   async driverSession(driverId: string, id: string): Promise<ChargingSession | undefined> {
-    const row = await this.scopes.system((tx) => tx.selectFrom('charging_sessions').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst());
+    const row = await this.scopes.system((tx) =>
+      tx.selectFrom('charging_sessions').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst(),
+    );
     return row ? toSession(row as SessionRow) : undefined;
   }
 
