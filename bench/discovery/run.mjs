@@ -1,7 +1,6 @@
 // Discovery benchmark: nearby search on 100,000 connectors vs a bare Node hello-world.
 // Usage: npm run bench:discovery   (PGlite always; PostgreSQL too when BENCH_DATABASE_URL or
 // TEST_DATABASE_URL is set). Prints req/s, p50/p99 latency and the ratio to hello-world.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -9,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrateToLatest, openDatabase } from '../../api/dist/index.js';
+import { startChild } from '../child.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -29,21 +29,6 @@ function randomPath() {
   const la = (lat + (Math.random() - 0.5) * 0.4).toFixed(5);
   const ln = (lng + (Math.random() - 0.5) * 0.5).toFixed(5);
   return `/v1/locations?lat=${la}&lng=${ln}&radius_m=5000&limit=20${filters[Math.floor(Math.random() * filters.length)]}`;
-}
-
-function startChild(args, env, readyPattern) {
-  const child = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  return new Promise((resolve, reject) => {
-    const onData = (chunk) => {
-      out += chunk;
-      const m = readyPattern.exec(out);
-      if (m) resolve({ child, port: Number(m[1]) });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`child exited ${code}: ${out}`)));
-  });
 }
 
 function run(url, requests) {
@@ -93,25 +78,25 @@ const helloWorld =
   "require('node:http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{\"hello\":\"world\"}')}).listen(0,'127.0.0.1',function(){console.log('listening '+this.address().port)})";
 
 const rows = [];
-const hello = await startChild(['-e', helloWorld], {}, /listening (\d+)/);
-const helloResult = await run(`http://127.0.0.1:${hello.port}`, undefined);
-hello.child.kill();
+const hello = startChild(['-e', helloWorld], {}, /listening (\d+)/);
+const helloResult = await run(`http://127.0.0.1:${await hello.ready}`, undefined);
+hello.process.kill();
 rows.push({ target: 'bare node:http hello-world', result: helloResult });
 
 const kinds = ['pglite', ...(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
 for (const kind of kinds) {
   const { env, cleanup } = await seed(kind);
-  const api = await startChild(
+  const api = startChild(
     [path.join(root, 'api/dist/main.js')],
     { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VOLTSHARE_DEMO: 'false', PUBLIC_RATE_LIMIT_MAX: '1000000' },
     /API\s+http:\/\/localhost:(\d+)/,
   );
-  const base = `http://127.0.0.1:${api.port}`;
+  const base = `http://127.0.0.1:${await api.ready}`;
   const check = await fetch(`${base}${randomPath()}`, { headers: { authorization: `Bearer ${KEY}` } });
   if (check.status !== 200) throw new Error(`search answered ${check.status}: ${await check.text()}`);
   log(`measuring discovery on ${kind} …`);
   const result = await run(base, [{ method: 'GET', setupRequest: (req) => ({ ...req, path: randomPath() }) }]);
-  api.child.kill();
+  api.process.kill();
   await cleanup?.();
   rows.push({ target: `GET /v1/locations nearby (${kind})`, result });
 }

@@ -1,12 +1,12 @@
 // OCPP gateway benchmark. Usage: npm run bench:ocpp  (needs BENCH_DATABASE_URL or TEST_DATABASE_URL).
 // BENCH_OCPP_CONNECTIONS (default 10000) and BENCH_OCPP_SECONDS (default 20).
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { io } from 'socket.io-client';
 import { hashPassword, migrateToLatest, openDatabase } from '../../api/dist/index.js';
+import { startChild as child } from '../child.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -17,21 +17,6 @@ const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!server) throw new Error('set BENCH_DATABASE_URL or TEST_DATABASE_URL (a PostgreSQL server)');
 const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
-function child(args, env, pattern) {
-  const c = spawn(process.execPath, args, { env: { PATH: process.env.PATH, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let out = '';
-  const ready = new Promise((resolve, reject) => {
-    const on = (d) => {
-      out += d;
-      const m = pattern.exec(out);
-      if (m) resolve(m[1]);
-    };
-    c.stdout.on('data', on);
-    c.stderr.on('data', (d) => process.stderr.write(d));
-    c.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { process: c, ready, output: () => out };
-}
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
 async function load(url) {

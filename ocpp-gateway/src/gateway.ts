@@ -3,7 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, type Services, verifyPassword } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
-import { identityFromPath, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
+import { identityFromPath, negotiateSubprotocol, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
 import { type Connection, type GatewaySettings, type OcppParams, v16Handlers } from './v16/handlers.js';
 
 // ocpp-rpc is CommonJS with spread exports, which Node's ESM loader cannot name.
@@ -59,7 +59,8 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
   rpc.auth(async (accept: (session: Connection, protocol?: string) => void, reject: (code: number, message: string) => void, handshake: Handshake) => {
     const identity = identityFromPath(new URL(handshake.request.url ?? '/', 'http://x').pathname);
     if (!identity) return reject(404, 'not a charge point endpoint');
-    if (!handshake.protocols.has('ocpp1.6')) return reject(400, 'subprotocol ocpp1.6 required');
+    const protocol = negotiateSubprotocol(handshake.protocols);
+    if (!protocol) return reject(400, `subprotocol required: ${SUPPORTED_SUBPROTOCOLS.join(', ')}`);
     const cp = await services.charging.findChargePoint(identity).catch(() => undefined);
     const password = handshake.password ? Buffer.from(handshake.password).toString('utf8') : undefined;
     // Unknown identity, no password set, or the wrong one: all refused alike (security profile 1/2).
@@ -68,7 +69,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       log.warn({ identity, remote: handshake.remoteAddress }, 'charge point refused at handshake');
       return reject(401, 'unauthorized');
     }
-    accept({ tenantId: cp.tenantId, chargePointId: cp.chargePointId, identity }, 'ocpp1.6');
+    accept({ tenantId: cp.tenantId, chargePointId: cp.chargePointId, identity }, protocol);
   });
 
   rpc.on('client', async (client: ClientLike) => {

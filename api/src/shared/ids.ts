@@ -28,5 +28,3 @@ export function newId(prefix: string, now = Date.now()): string {
   }
   return `${prefix}_${time}${random}`;
 }
-
-export const ID_PATTERN = /^[a-z]{2,4}_[0-9a-z]{26}$/;
