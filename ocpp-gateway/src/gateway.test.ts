@@ -293,6 +293,23 @@ describe('OCPP 1.6J bad input', () => {
   });
 });
 
+describe('OCPP 1.6J flood', () => {
+  it('disconnects a charger flooding bad frames; another charger is unaffected', async () => {
+    const noisy = await chargePoint();
+    const calm = await chargePoint();
+    const good = await connect(calm.identity);
+    const ws = new WebSocket(`${wsUrl()}/${noisy.identity}`, 'ocpp1.6', {
+      headers: { authorization: `Basic ${Buffer.from(`${noisy.identity}:${PASSWORD}`).toString('base64')}` },
+    });
+    await new Promise((r) => ws.once('open', r));
+    const closed = new Promise<number>((resolve) => ws.once('close', (code) => resolve(code)));
+    for (let i = 0; i < 200; i++) ws.send(`not json at all ${i}`);
+    expect(await closed).toBe(1002);
+    expect(await good.call('Heartbeat', {})).toHaveProperty('currentTime');
+    await good.close();
+  });
+});
+
 describe('remote commands', () => {
   it('returns the charge point’s answer, 409 when offline, 504 on time-out, 422 for a payload the schema refuses', async () => {
     const cp = await chargePoint();
