@@ -256,6 +256,38 @@ describe('OCPP 1.6J transactions', () => {
     await client.close();
   });
 
+  it('reconciles a session a charger replays after being offline, with its own timestamps', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    const startedAt = new Date(Date.now() - 3 * 3_600_000);
+    const stoppedAt = new Date(Date.now() - 3_600_000);
+    // Queued while offline, sent in order once the link is back.
+    const { transactionId } = (await client.call('StartTransaction', {
+      connectorId: 1,
+      idTag: 'DRIVER-CARD',
+      meterStart: 50_000,
+      timestamp: startedAt.toISOString(),
+    })) as { transactionId: number };
+    await client.call('MeterValues', {
+      connectorId: 1,
+      transactionId,
+      meterValue: [{ timestamp: new Date(startedAt.getTime() + 3_600_000).toISOString(), sampledValue: [{ value: '61000' }] }],
+    });
+    await client.call('StopTransaction', { transactionId, meterStop: 72_000, timestamp: stoppedAt.toISOString(), reason: 'PowerLoss' });
+    // The charger retries the stop because it never saw our answer: nothing changes.
+    await client.call('StopTransaction', { transactionId, meterStop: 72_000, timestamp: stoppedAt.toISOString(), reason: 'PowerLoss' });
+    const sessions = await http.get(`/v1/sessions?charge_point_id=${cp.id}`).set(auth(staff)).expect(200);
+    expect(sessions.body.data).toHaveLength(1);
+    expect(sessions.body.data[0]).toMatchObject({
+      status: 'COMPLETED',
+      energy_wh: 22_000,
+      stop_reason: 'PowerLoss',
+      started_at: startedAt.toISOString(),
+      stopped_at: stoppedAt.toISOString(),
+    });
+    await client.close();
+  });
+
   it('accepts a StopTransaction for an unknown transaction (late replay) and creates nothing', async () => {
     const cp = await chargePoint();
     const client = await connect(cp.identity);
