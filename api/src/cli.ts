@@ -3,18 +3,25 @@ import { readFileSync } from 'node:fs';
 import { ConfigError, loadConfig } from './config/config.js';
 import { openDatabase } from './db/database.js';
 import { migrateToLatest } from './db/migrate.js';
+import type { PartnerKind } from './db/schema.js';
+import { Scopes } from './db/tenancy.js';
 import { DEMO } from './demo/credentials.js';
+import { Problem } from './http/problem.js';
 import type { OcmReference } from './importers/ocm.js';
 import { ocmReference } from './importers/ocm-fixture.js';
 import { importOcm } from './importers/ocm-import.js';
+import { PartnersService } from './partners/partners.service.js';
 import { createLogger } from './server/logger.js';
 import { createServices } from './server/services.js';
 
-const USAGE = `usage: voltshare import ocm <file.json> [--network <slug>] [--reference <referencedata.json>]
+const USAGE = `usage:
+  voltshare import ocm <file.json> [--network <slug>] [--reference <referencedata.json>]
+      Imports Open Charge Map POI records into a network (default: the demo network).
+      Idempotent: re-importing updates locations instead of duplicating them.
+  voltshare partner create <name> <automaker|city|utility>
+      Creates a partner and prints its server key (shown once).
 
-Imports Open Charge Map POI records into a network (default: the demo network). Idempotent:
-re-importing updates locations instead of duplicating them. Uses DATABASE_URL / DATA_DIR like
-the server.`;
+Uses DATABASE_URL / DATA_DIR like the server.`;
 
 function option(args: string[], name: string): string | undefined {
   const i = args.indexOf(name);
@@ -36,7 +43,25 @@ function progressBar(label: string) {
   };
 }
 
+async function createPartner(name: string | undefined, kind: string | undefined): Promise<number> {
+  if (!name || !kind) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  try {
+    await migrateToLatest(database.db);
+    const partner = await new PartnersService(new Scopes(database.db)).create(name, kind as PartnerKind);
+    console.log(`partner ${partner.id} (${partner.kind}) ${partner.name}\nsecret key (shown once): ${partner.secret_key}`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
+  if (argv[0] === 'partner' && argv[1] === 'create') return createPartner(argv[2], argv[3]);
   const [command, kind, file, ...rest] = argv;
   if (command !== 'import' || kind !== 'ocm' || !file) {
     console.error(USAGE);
@@ -80,9 +105,15 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(
-      `voltshare: ${error instanceof ConfigError ? `invalid configuration: ${error.message}` : error instanceof Error ? error.message : String(error)}`,
-    );
+    const detail =
+      error instanceof Problem
+        ? (error.extensions.errors?.map((e) => `${e.field} ${e.message}`).join('; ') ?? error.message)
+        : error instanceof ConfigError
+          ? `invalid configuration: ${error.message}`
+          : error instanceof Error
+            ? error.message
+            : String(error);
+    console.error(`voltshare: ${detail}`);
     process.exit(1);
   },
 );
