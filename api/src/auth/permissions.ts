@@ -27,8 +27,6 @@ export const ROLE_PERMISSIONS: Record<StaffRole, readonly Permission[]> = {
   owner: [...READ, 'support:write', 'network:operate', 'network:write', 'staff:manage', 'keys:manage', 'network:own'],
 };
 
-export const ROLES = Object.keys(ROLE_PERMISSIONS) as StaffRole[];
-
 /** Secret keys act for servers: never for a driver, never to mint more keys or own the network. */
 export const SECRET_KEY_SCOPES: readonly Permission[] = ['public:read', 'network:read', 'network:write', 'network:operate', 'support:write'];
 

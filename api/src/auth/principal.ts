@@ -15,10 +15,6 @@ export interface Principal {
   permissions: ReadonlySet<Permission>;
 }
 
-export function can(principal: Principal, permission: Permission): boolean {
-  return principal.permissions.has(permission);
-}
-
 /** The network a staff route acts on; its absence is a 403, not a crash. */
 export function tenantOf(principal: Principal): string {
   if (!principal.tenantId) throw problems.forbidden('These credentials do not act for a network.');

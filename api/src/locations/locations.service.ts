@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { isUniqueViolation } from '../db/errors.js';
 import type { EvseStatus } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type FieldError, problems } from '../http/problem.js';
@@ -52,18 +53,7 @@ export class LocationsService {
     return this.write(tenantId, async (tx, emit) => {
       await tx
         .insertInto('locations')
-        .values({
-          tenant_id: tenantId,
-          id,
-          ...this.locationColumns(input),
-          country: input.country,
-          name: input.name,
-          address: input.address,
-          city: input.city,
-          time_zone: input.time_zone,
-          latitude: input.coordinates.latitude,
-          longitude: input.coordinates.longitude,
-        })
+        .values({ tenant_id: tenantId, id, ...this.allLocationColumns(input) })
         .execute();
       for (const [i, evse] of (input.evses ?? []).entries()) await this.insertEvse(tx, tenantId, id, evse, `body.evses[${i}]`);
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
@@ -71,12 +61,6 @@ export class LocationsService {
       emit(await this.locationEvent(tx, tenantId, id));
       return detail;
     });
-  }
-
-  async get(tenantId: string, id: string): Promise<LocationDetail> {
-    const [detail] = await this.scopes.tenant(tenantId, (tx) => loadLocations(tx, [{ tenant_id: tenantId, id }]));
-    if (!detail) throw problems.notFound('location', id);
-    return detail;
   }
 
   async update(tenantId: string, id: string, patch: LocationUpdate): Promise<LocationDetail> {
@@ -216,17 +200,7 @@ export class LocationsService {
     this.validate(record.location, 'record');
     return this.write(tenantId, async (tx, emit) => {
       const l = record.location;
-      const columns = {
-        ...this.locationColumns(l),
-        name: l.name,
-        address: l.address,
-        city: l.city,
-        country: l.country,
-        time_zone: l.time_zone,
-        latitude: l.coordinates.latitude,
-        longitude: l.coordinates.longitude,
-        attribution: JSON.stringify(record.attribution),
-      };
+      const columns = { ...this.allLocationColumns(l), attribution: JSON.stringify(record.attribution) };
       const existing = await tx
         .selectFrom('locations')
         .select(['id', 'status'])
@@ -382,7 +356,7 @@ export class LocationsService {
         })
         .execute();
     } catch (error) {
-      if (String((error as Error).message).includes('evses_tenant_id_charge_point_id_ocpp_connector_id_key')) {
+      if (isUniqueViolation(error, 'evses_tenant_id_charge_point_id_ocpp_connector_id_key')) {
         throw problems.validation([{ field: `${field}.ocpp_connector_id`, message: 'another EVSE already uses this connector of the charge point' }]);
       }
       throw error;
@@ -413,6 +387,20 @@ export class LocationsService {
       errors.push({ field: `${field}.time_zone`, message: `"${input.time_zone}" is not an IANA time zone` });
     if (input.opening_hours) errors.push(...validateOpeningHours(input.opening_hours, `${field}.opening_hours`));
     if (errors.length) throw problems.validation(errors);
+  }
+
+  /** Every column of a complete location (create, import); `locationColumns` covers the optional ones. */
+  private allLocationColumns(input: Omit<LocationInput, 'evses'>) {
+    return {
+      ...this.locationColumns(input),
+      name: input.name,
+      address: input.address,
+      city: input.city,
+      country: input.country,
+      time_zone: input.time_zone,
+      latitude: input.coordinates.latitude,
+      longitude: input.coordinates.longitude,
+    };
   }
 
   private locationColumns(input: LocationUpdate) {
