@@ -17,7 +17,7 @@ let locationId: string;
 let counter = 0;
 
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-const wsUrl = () => platform.url.replace('http://localhost', 'ws://127.0.0.1') + '/ocpp';
+const wsUrl = () => `${platform.url.replace('http://localhost', 'ws://127.0.0.1')}/ocpp`;
 
 async function chargePoint(connectors = 1): Promise<{ id: string; identity: string; evses: string[] }> {
   counter += 1;

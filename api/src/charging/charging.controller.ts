@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Path, Post, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Patch, Path, Post, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
@@ -35,6 +35,11 @@ export interface CommandRequest {
    * @maximum 60000
    */
   timeout_ms?: number;
+}
+
+export interface SessionChange {
+  /** When you expect to unplug (ISO 8601); null to clear. */
+  departure_at: Date | null;
 }
 
 export interface CommandResult {
@@ -122,5 +127,12 @@ export class ChargingController extends Controller {
   @Security('bearer', ['driver'])
   async mySessions(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<ChargingSession>> {
     return this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor));
+  }
+
+  /** Tells the platform when you will leave, so people in line get a better estimate. */
+  @Patch('me/sessions/{session_id}')
+  @Security('bearer', ['driver'])
+  async updateMySession(@Request() req: ExpressRequest, @Path() session_id: string, @Body() body: SessionChange): Promise<ChargingSession> {
+    return this.services.charging.setDeparture(userOf(principalOf(req)), session_id, body.departure_at);
   }
 }

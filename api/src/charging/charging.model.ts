@@ -47,6 +47,8 @@ export interface ChargingSession {
   power_w: number | null;
   soc_percent: number | null;
   stop_reason: string | null;
+  /** When the driver said they will leave (used for queue ETAs). */
+  departure_at: Date | null;
   /** Filled by the payments module; null until then. */
   cost: unknown;
   version: number;

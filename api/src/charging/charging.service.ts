@@ -1,21 +1,15 @@
-import { sql } from 'kysely';
+import { type Selectable, sql } from 'kysely';
 import type { ChargingSessionsTable } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import type { LocationsService } from '../locations/locations.service.js';
+import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport } from './charging.model.js';
 
-type SessionRow = Omit<ChargingSessionsTable, 'version' | 'started_at' | 'stopped_at' | 'created_at' | 'updated_at' | 'status' | 'cost'> & {
-  status: 'ACTIVE' | 'COMPLETED';
-  cost: unknown;
-  version: number;
-  started_at: Date;
-  stopped_at: Date | null;
-  updated_at: Date;
-};
+type SessionRow = Selectable<ChargingSessionsTable>;
 
 function toSession(r: SessionRow): ChargingSession {
   return {
@@ -36,6 +30,7 @@ function toSession(r: SessionRow): ChargingSession {
     power_w: r.power_w,
     soc_percent: r.soc_percent,
     stop_reason: r.stop_reason,
+    departure_at: r.departure_at,
     cost: r.cost ?? null,
     version: r.version,
     updated_at: r.updated_at,
@@ -46,12 +41,31 @@ function toSession(r: SessionRow): ChargingSession {
  * What charge points do, in domain terms: connect, report status, authorise, charge. The OCPP
  * gateway translates each protocol version onto these calls; nothing here knows OCPP.
  */
+/** What charging needs of reservations: who may start on a reserved EVSE, and releasing the rest of a slot. */
+export interface ReservationClaims {
+  claimForSession(
+    tx: Tx,
+    tenantId: string,
+    evseUid: string,
+    claim: { driverId?: string; ocppReservationId?: number; sessionId: string; at: Date },
+    emit: Emit,
+  ): Promise<'fulfilled' | 'free' | 'reserved-for-another'>;
+  releaseAfterSession(tx: Tx, tenantId: string, sessionId: string, stoppedAt: Date): Promise<void>;
+}
+
 export class ChargingService {
+  private reservations?: ReservationClaims;
+
   constructor(
     private readonly scopes: Scopes,
     private readonly locations: LocationsService,
     private readonly bus?: EventBus,
   ) {}
+
+  /** Reservations are wired in after construction (they depend on charging's neighbours). */
+  useReservations(reservations: ReservationClaims): void {
+    this.reservations = reservations;
+  }
 
   private announce(session: ChargingSession): void {
     this.bus?.publish({
@@ -170,10 +184,10 @@ export class ChargingService {
   async startSession(
     tenantId: string,
     chargePointId: string,
-    start: { connectorId: number; idTag: string; meterStartWh: number; at: Date },
+    start: { connectorId: number; idTag: string; meterStartWh: number; at: Date; reservationId?: number },
   ): Promise<{ transactionId: number; authorization: Authorization; session: ChargingSession }> {
-    const authorization = await this.authorize(start.idTag);
-    const session = await this.scopes.tenant(tenantId, async (tx) => {
+    let authorization = await this.authorize(start.idTag);
+    const session = await writeThenPublish(this.scopes, this.bus, tenantId, async (tx, emit) => {
       const existing = await tx
         .selectFrom('charging_sessions')
         .selectAll()
@@ -192,11 +206,27 @@ export class ChargingService {
         .where('charge_point_id', '=', chargePointId)
         .where('ocpp_connector_id', '=', start.connectorId)
         .executeTakeFirst();
+      const sessionId = newId('ses');
+      let authorizationStatus: string = authorization.status;
+      if (evse && this.reservations && authorization.status === 'Accepted') {
+        const claim = await this.reservations.claimForSession(
+          tx,
+          tenantId,
+          evse.id,
+          { driverId: authorization.driverId, ocppReservationId: start.reservationId, sessionId, at: start.at },
+          emit,
+        );
+        if (claim === 'reserved-for-another') {
+          // The charger stops a transaction whose id tag comes back Invalid.
+          authorization = { status: 'Invalid' };
+          authorizationStatus = 'ReservedForAnother';
+        }
+      }
       return tx
         .insertInto('charging_sessions')
         .values({
           tenant_id: tenantId,
-          id: newId('ses'),
+          id: sessionId,
           transaction_id: sql<number>`nextval('ocpp_transaction_id_seq')`,
           charge_point_id: chargePointId,
           evse_uid: evse?.id ?? null,
@@ -206,7 +236,7 @@ export class ChargingService {
           started_at: start.at,
           meter_start_wh: start.meterStartWh,
           meter_last_wh: start.meterStartWh,
-          authorization_status: authorization.status,
+          authorization_status: authorizationStatus,
         })
         .onConflict((oc) =>
           oc
@@ -231,7 +261,7 @@ export class ChargingService {
     if (transactionId === undefined) return undefined;
     const updated = await this.scopes.tenant(tenantId, async (tx) => {
       const session = await this.sessionByTransaction(tx, tenantId, chargePointId, transactionId);
-      if (!session || session.status !== 'ACTIVE') return undefined;
+      if (session?.status !== 'ACTIVE') return undefined;
       const latest = [...samples].sort((a, b) => a.at.getTime() - b.at.getTime());
       let energy = Number(session.meter_last_wh);
       let power = session.power_w;
@@ -269,11 +299,13 @@ export class ChargingService {
       const current = await this.sessionByTransaction(tx, tenantId, chargePointId, stop.transactionId);
       if (!current) return undefined;
       if (current.status === 'COMPLETED') return current;
+      const stoppedAt = stop.at < current.started_at ? current.started_at : stop.at;
+      await this.reservations?.releaseAfterSession(tx, tenantId, current.id, stoppedAt);
       return tx
         .updateTable('charging_sessions')
         .set({
           status: 'COMPLETED',
-          stopped_at: stop.at < current.started_at ? current.started_at : stop.at,
+          stopped_at: stoppedAt,
           meter_stop_wh: Math.max(stop.meterStopWh, Number(current.meter_start_wh)),
           meter_last_wh: Math.max(stop.meterStopWh, Number(current.meter_start_wh)),
           stop_reason: stop.reason ?? 'Local',
@@ -389,6 +421,24 @@ export class ChargingService {
       tx.selectFrom('charging_sessions').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst(),
     );
     return row ? toSession(row as SessionRow) : undefined;
+  }
+
+  /** The driver's own departure time for a live session (queue ETAs use it). */
+  async setDeparture(driverId: string, id: string, departureAt: Date | null): Promise<ChargingSession> {
+    const own = await this.driverSession(driverId, id);
+    if (!own) throw problems.notFound('session', id);
+    if (own.status !== 'ACTIVE') throw problems.conflict('This session has ended.', 'session-ended');
+    if (departureAt && departureAt.getTime() < Date.now() - 60_000) throw problems.validation([{ field: 'body.departure_at', message: 'is in the past' }]);
+    const row = await this.scopes.tenant(own.network_id, (tx) =>
+      tx
+        .updateTable('charging_sessions')
+        .set({ departure_at: departureAt, updated_at: new Date() })
+        .where('tenant_id', '=', own.network_id)
+        .where('id', '=', id)
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    return toSession(row);
   }
 
   /** A driver's sessions at every network (drivers are platform-wide). */

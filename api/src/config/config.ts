@@ -21,6 +21,9 @@ export interface Config {
   publicRateLimit: { windowMs: number; max: number };
   corsOrigins: string[] | '*';
   logLevel: string;
+  /** Run the job runner in this process (slot starts, no-shows, queue offers, webhooks). */
+  jobs: boolean;
+  jobPollMs: number;
 }
 
 export class ConfigError extends Error {
@@ -136,5 +139,7 @@ export function loadConfig(env: Env = process.env): Config {
     },
     corsOrigins,
     logLevel,
+    jobs: boolean(env, 'JOBS', true),
+    jobPollMs: integer(env, 'JOB_POLL_MS', 1000, 50, 60_000),
   };
 }

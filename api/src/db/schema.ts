@@ -248,6 +248,7 @@ export interface ChargingSessionsTable {
   stop_reason: string | null;
   authorization_status: string;
   cost: ColumnType<unknown, string | null | undefined, string | null>;
+  departure_at: NullableTimestamp;
   version: Version;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
@@ -275,7 +276,140 @@ export interface OcppMessagesTable {
   created_at: CreatedAt;
 }
 
+export interface ReservationPoliciesTable {
+  tenant_id: string;
+  max_days_ahead: ColumnType<number, number | undefined, number>;
+  min_duration_minutes: ColumnType<number, number | undefined, number>;
+  max_duration_minutes: ColumnType<number, number | undefined, number>;
+  grace_minutes: ColumnType<number, number | undefined, number>;
+  reservation_fee: ColumnType<number, number | undefined, number>;
+  no_show_fee: ColumnType<number, number | undefined, number>;
+  queue_offer_minutes: ColumnType<number, number | undefined, number>;
+  queue_hold_minutes: ColumnType<number, number | undefined, number>;
+  updated_at: UpdatedAt;
+}
+
+export type ReservationStatus = 'OFFERED' | 'CONFIRMED' | 'ACTIVE' | 'FULFILLED' | 'CANCELLED' | 'NO_SHOW' | 'EXPIRED';
+export type ChargerReservationStatus = 'none' | 'not_reservable' | 'accepted' | 'rejected' | 'offline' | 'no_id_tag' | 'cancelled';
+
+export interface ReservationsTable {
+  tenant_id: string;
+  id: string;
+  ocpp_reservation_id: ColumnType<number, never, never>;
+  driver_id: string;
+  location_id: string;
+  evse_uid: string;
+  connector_standard: string | null;
+  kind: ColumnType<'booking' | 'queue', 'booking' | 'queue' | undefined, never>;
+  starts_at: Timestamp;
+  ends_at: Timestamp;
+  grace_until: Timestamp;
+  status: ReservationStatus;
+  charger_status: ColumnType<ChargerReservationStatus, ChargerReservationStatus | undefined, ChargerReservationStatus>;
+  session_id: string | null;
+  fee_amount: ColumnType<number, number | undefined, number>;
+  no_show_fee_amount: ColumnType<number, number | undefined, number>;
+  currency: string;
+  ended_at: NullableTimestamp;
+  version: Version;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export type QueueEntryStatus = 'WAITING' | 'OFFERED' | 'ACCEPTED' | 'LEFT' | 'DECLINED' | 'EXPIRED';
+
+export interface QueueEntriesTable {
+  tenant_id: string;
+  id: string;
+  location_id: string;
+  driver_id: string;
+  connector_standard: string | null;
+  status: ColumnType<QueueEntryStatus, QueueEntryStatus | undefined, QueueEntryStatus>;
+  line_key: ColumnType<Date, Date | string | undefined, Date | string>;
+  snoozed_until: NullableTimestamp;
+  joined_at: CreatedAt;
+  ended_at: NullableTimestamp;
+  updated_at: UpdatedAt;
+}
+
+export type QueueOfferStatus = 'PENDING' | 'ACCEPTED' | 'DECLINED' | 'SNOOZED' | 'EXPIRED';
+
+export interface QueueOffersTable {
+  tenant_id: string;
+  id: string;
+  entry_id: string;
+  reservation_id: string;
+  evse_uid: string;
+  status: ColumnType<QueueOfferStatus, QueueOfferStatus | undefined, QueueOfferStatus>;
+  expires_at: Timestamp;
+  decided_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface WebhookEndpointsTable {
+  tenant_id: string;
+  id: string;
+  url: string;
+  secret: string;
+  events: ColumnType<string[], string[] | undefined, string[]>;
+  description: string | null;
+  disabled_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface WebhookDeliveriesTable {
+  tenant_id: string;
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  event_type: string;
+  payload: ColumnType<unknown, string, string>;
+  status: ColumnType<'PENDING' | 'DELIVERED' | 'FAILED', 'PENDING' | 'DELIVERED' | 'FAILED' | undefined, 'PENDING' | 'DELIVERED' | 'FAILED'>;
+  attempts: ColumnType<number, number | undefined, number>;
+  response_status: number | null;
+  last_error: string | null;
+  delivered_at: NullableTimestamp;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface NotificationOutboxTable {
+  tenant_id: string;
+  id: string;
+  driver_id: string;
+  channel: 'email' | 'push';
+  template: string;
+  data: ColumnType<unknown, string, string>;
+  status: ColumnType<'PENDING' | 'SENT' | 'FAILED', 'PENDING' | 'SENT' | 'FAILED' | undefined, 'PENDING' | 'SENT' | 'FAILED'>;
+  sent_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
+export interface JobsTable {
+  id: ColumnType<number, never, never>;
+  kind: string;
+  key: string | null;
+  tenant_id: string | null;
+  payload: ColumnType<unknown, string | undefined, string>;
+  run_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  status: ColumnType<'pending' | 'running' | 'done' | 'failed', 'pending' | undefined, 'pending' | 'running' | 'done' | 'failed'>;
+  attempts: ColumnType<number, never, number>;
+  max_attempts: ColumnType<number, number | undefined, number>;
+  locked_until: NullableTimestamp;
+  last_error: string | null;
+  created_at: CreatedAt;
+  finished_at: NullableTimestamp;
+}
+
 export interface Database {
+  reservation_policies: ReservationPoliciesTable;
+  reservations: ReservationsTable;
+  queue_entries: QueueEntriesTable;
+  queue_offers: QueueOffersTable;
+  webhook_endpoints: WebhookEndpointsTable;
+  webhook_deliveries: WebhookDeliveriesTable;
+  notification_outbox: NotificationOutboxTable;
+  jobs: JobsTable;
   id_tags: IdTagsTable;
   charging_sessions: ChargingSessionsTable;
   evse_faults: EvseFaultsTable;

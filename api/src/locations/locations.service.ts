@@ -4,6 +4,7 @@ import type { EvseStatus } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type FieldError, problems } from '../http/problem.js';
 import type { ImportedLocation } from '../importers/ocm.js';
+import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import { evseAvailability } from './availability.js';
@@ -40,11 +41,8 @@ export class LocationsService {
   ) {}
 
   /** Runs tenant work and publishes the events it produced once the transaction has committed. */
-  private async write<T>(tenantId: string, work: (tx: Tx, emit: (...e: DomainEvent[]) => void) => Promise<T>): Promise<T> {
-    const events: DomainEvent[] = [];
-    const result = await this.scopes.tenant(tenantId, (tx) => work(tx, (...e) => events.push(...e)));
-    for (const event of events) this.bus.publish(event);
-    return result;
+  private write<T>(tenantId: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    return writeThenPublish(this.scopes, this.bus, tenantId, work);
   }
 
   async create(tenantId: string, input: LocationInput): Promise<LocationDetail> {
@@ -280,17 +278,34 @@ export class LocationsService {
     return this.recompute(tx, tenantId, evseUid);
   }
 
-  private async recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
+  /** Recomputes what drivers see of an EVSE inside `tx` (after its status, its charger or its reservations changed). */
+  async recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
     const row = await tx
       .selectFrom('evses')
       .leftJoin('charge_points', (join) =>
         join.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'),
       )
       .select(['evses.status', 'evses.availability', 'evses.location_id', 'evses.evse_id', 'evses.charge_point_id', 'charge_points.online'])
+      .select((eb) =>
+        eb
+          .exists(
+            eb
+              .selectFrom('reservations')
+              .select('reservations.id')
+              .whereRef('reservations.tenant_id', '=', 'evses.tenant_id')
+              .whereRef('reservations.evse_uid', '=', 'evses.id')
+              .where('reservations.status', 'in', ['OFFERED', 'ACTIVE']),
+          )
+          .as('reserved_now'),
+      )
       .where('evses.tenant_id', '=', tenantId)
       .where('evses.id', '=', evseUid)
       .executeTakeFirstOrThrow();
-    const availability = evseAvailability({ status: row.status, chargePoint: row.charge_point_id === null ? 'none' : row.online ? 'online' : 'offline' });
+    const availability = evseAvailability({
+      status: row.status,
+      chargePoint: row.charge_point_id === null ? 'none' : row.online ? 'online' : 'offline',
+      reservedNow: Boolean(row.reserved_now),
+    });
     if (availability === row.availability) return [];
     const changed = await tx
       .updateTable('evses')
@@ -417,7 +432,8 @@ export class LocationsService {
     };
   }
 
-  private async audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
+  /** Who may hear about a location: its network, and everyone when it is public. */
+  async audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
     const row = await tx
       .selectFrom('locations')
       .innerJoin('networks', 'networks.id', 'locations.tenant_id')

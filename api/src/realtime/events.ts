@@ -38,7 +38,39 @@ export interface SessionUpdatedEvent {
   };
 }
 
-export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent | SessionUpdatedEvent;
+export const DRIVER_EVENT_TYPES = [
+  'reservation.created',
+  'reservation.updated',
+  'reservation.started',
+  'reservation.fulfilled',
+  'reservation.cancelled',
+  'reservation.no_show',
+  'reservation.expired',
+  'queue.joined',
+  'queue.position',
+  'queue.offer',
+  'queue.offer_expired',
+  'queue.left',
+] as const;
+export type DriverEventType = (typeof DRIVER_EVENT_TYPES)[number];
+
+/** A driver's reservations and place in a queue: for that driver and the network's staff. */
+export interface DriverEvent {
+  type: DriverEventType;
+  /** Stable id: the same event reaches socket.io, webhooks and notifications. */
+  id: string;
+  audience: { tenant_id: string; driver_id: string };
+  payload: Record<string, unknown>;
+}
+
+/** A location's queue for everyone who may see the location: length and expected wait. */
+export interface QueueUpdatedEvent {
+  type: 'queue.updated';
+  audience: Audience;
+  payload: { location_id: string; length: number; estimated_wait_minutes: number | null; updated_at: string };
+}
+
+export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent | SessionUpdatedEvent | DriverEvent | QueueUpdatedEvent;
 
 /**
  * Domain events after commit. Embedded mode delivers in process; the scaled mode's Redis bus

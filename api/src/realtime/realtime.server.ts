@@ -3,7 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.js';
 import { Problem } from '../http/problem.js';
 import type { Services } from '../server/services.js';
-import type { DomainEvent } from './events.js';
+import type { DomainEvent, DriverEvent, SessionUpdatedEvent } from './events.js';
 
 type Bbox = [number, number, number, number];
 
@@ -22,6 +22,9 @@ const room = {
   network: (tenant: string) => `net:${tenant}`,
   driver: (userId: string) => `drv:${userId}`,
 };
+
+/** Sessions, reservations and queue places: for their driver and the network's staff only. */
+const isPersonal = (e: DomainEvent): e is SessionUpdatedEvent | DriverEvent => 'driver_id' in e.audience;
 
 const inside = (b: Bbox, lat: number, lng: number) => lng >= b[0] && lat >= b[1] && lng <= b[2] && lat <= b[3];
 
@@ -55,7 +58,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): Serv
     const origin = socket.handshake.headers.origin;
     services.auth.resolveBearer(token, origin).then(
       (principal) => {
-        if (!principal || !principal.permissions.has('public:read')) return next(new Error('unauthenticated: invalid or expired credentials'));
+        if (!principal?.permissions.has('public:read')) return next(new Error('unauthenticated: invalid or expired credentials'));
         (socket.data as SocketData).principal = principal;
         (socket.data as SocketData).bboxes = [];
         next();
@@ -119,7 +122,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): Serv
 
   const deliver = (event: DomainEvent) => {
     const local = io.local;
-    if (event.type === 'session.updated') {
+    if (isPersonal(event)) {
       local.to(room.network(event.audience.tenant_id)).emit(event.type, event.payload);
       if (event.audience.driver_id) local.to(room.driver(event.audience.driver_id)).emit(event.type, event.payload);
       return;

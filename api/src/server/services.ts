@@ -13,13 +13,18 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriverService } from '../drivers/drivers.service.js';
+import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { LocationsService } from '../locations/locations.service.js';
 import { NetworkService } from '../networks/networks.service.js';
+import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
+import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
+import { ReservationsService } from '../reservations/reservations.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
+import { WebhooksService } from '../webhooks/webhooks.service.js';
 
 /** The domain services one app instance runs with; controllers get them through the IoC hook. */
 export interface Services {
@@ -40,6 +45,12 @@ export interface Services {
   chargePoints: ChargePointsService;
   openData: OpenDataService;
   charging: ChargingService;
+  reservations: ReservationsService;
+  queue: QueueService;
+  webhooks: WebhooksService;
+  /** Slot starts, no-shows, queue offers, webhook and notification deliveries. */
+  jobs: JobRunner;
+  notifications: NotificationSender;
   /** Where remote commands go; the embedded gateway registers its sockets on the in-process router. */
   commands: CommandRouter & Partial<Pick<InProcessCommandRouter, 'register'>>;
   /** Closes connections the services hold (Redis in scaled mode). */
@@ -54,6 +65,18 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const bus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new InProcessBus();
   const commands = config.redisUrl ? new RedisCommandRouter(config.redisUrl) : new InProcessCommandRouter();
   const locations = new LocationsService(scopes, bus);
+  const discovery = new DiscoveryService(scopes);
+  const charging = new ChargingService(scopes, locations, bus);
+  const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
+  charging.useReservations(reservations);
+  const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
+  const webhooks = new WebhooksService(scopes);
+  const notifications = new ConsoleSender(logger);
+  const jobs = new JobRunner(database.db, logger, { pollMs: config.jobPollMs });
+  reservations.registerJobs(jobs);
+  queue.registerJobs(jobs);
+  webhooks.registerJobs(jobs);
+  registerNotificationJobs(jobs, scopes, notifications);
   return {
     config,
     database,
@@ -67,11 +90,16 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     apiKeys: new ApiKeyService(scopes, () => auth.forgetKeys()),
     bus,
     locations,
-    discovery: new DiscoveryService(scopes),
+    discovery,
     tariffs: new TariffsService(scopes),
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),
-    charging: new ChargingService(scopes, locations, bus),
+    charging,
+    reservations,
+    queue,
+    webhooks,
+    jobs,
+    notifications,
     commands,
     async close() {
       if (bus instanceof RedisEventBus) await bus.close();

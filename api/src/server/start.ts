@@ -36,6 +36,9 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
   const server = createServer(app);
   const io = attachRealtime(server, services);
   const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
+  const unwatchQueues = services.queue.watch();
+  // Due jobs (also those from before a restart) run as soon as the runner starts.
+  if (config.jobs) services.jobs.start();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, resolve);
@@ -55,6 +58,8 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
     url,
     async stop() {
       stopActivity();
+      unwatchQueues();
+      await services.jobs.stop();
       for (const extension of attached) await extension.close();
       await services.charging.flushFrames().catch(() => {});
       await services.close();

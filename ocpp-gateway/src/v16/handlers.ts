@@ -62,6 +62,7 @@ export function v16Handlers(services: Services, c: Connection, settings: Gateway
         idTag: p.idTag,
         meterStartWh: p.meterStart,
         at: new Date(p.timestamp),
+        reservationId: p.reservationId,
       });
       return { transactionId: started.transactionId, idTagInfo: idTagInfo(started.authorization) };
     },

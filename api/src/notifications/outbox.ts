@@ -1,0 +1,60 @@
+import type { Tx } from '../db/tenancy.js';
+import { scheduleJob } from '../jobs/job-runner.js';
+import type { DriverEvent, DriverEventType } from '../realtime/events.js';
+import { newId } from '../shared/ids.js';
+
+/** Which driver events also go out as an email or a push message. */
+const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
+  'reservation.created': 'email',
+  'reservation.started': 'push',
+  'reservation.cancelled': 'email',
+  'reservation.no_show': 'email',
+  'queue.offer': 'push',
+  'queue.offer_expired': 'push',
+};
+
+export const matchesFilter = (filters: string[], type: string) =>
+  filters.length === 0 || filters.some((f) => f === type || f === '*' || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))));
+
+/**
+ * The transactional outbox: an event's webhook deliveries and driver notification are written
+ * in the same transaction as the change itself, with jobs to send them, so a committed change
+ * is always announced and a rolled-back one never is. The returned event goes on the bus
+ * (socket.io) after commit.
+ */
+export async function recordDriverEvent(
+  tx: Tx,
+  tenantId: string,
+  type: DriverEventType,
+  driverId: string,
+  data: Record<string, unknown>,
+  at = new Date(),
+): Promise<DriverEvent> {
+  const event: DriverEvent = { type, id: newId('evt'), audience: { tenant_id: tenantId, driver_id: driverId }, payload: data };
+  const endpoints = await tx
+    .selectFrom('webhook_endpoints')
+    .select(['id', 'events'])
+    .where('tenant_id', '=', tenantId)
+    .where('disabled_at', 'is', null)
+    .execute();
+  const body = JSON.stringify({ id: event.id, type, created_at: at.toISOString(), network_id: tenantId, data });
+  for (const endpoint of endpoints) {
+    if (!matchesFilter(endpoint.events, type)) continue;
+    const id = newId('whd');
+    await tx
+      .insertInto('webhook_deliveries')
+      .values({ tenant_id: tenantId, id, endpoint_id: endpoint.id, event_id: event.id, event_type: type, payload: body })
+      .execute();
+    await scheduleJob(tx, { kind: 'webhook.deliver', key: `webhook.deliver:${id}`, tenantId, payload: { delivery_id: id }, maxAttempts: 8 });
+  }
+  const channel = NOTIFY[type];
+  if (channel) {
+    const id = newId('ntf');
+    await tx
+      .insertInto('notification_outbox')
+      .values({ tenant_id: tenantId, id, driver_id: driverId, channel, template: type, data: JSON.stringify(data) })
+      .execute();
+    await scheduleJob(tx, { kind: 'notification.send', key: `notification.send:${id}`, tenantId, payload: { notification_id: id } });
+  }
+  return event;
+}

@@ -1,0 +1,98 @@
+import type { ChargerReservationStatus, ReservationStatus } from '../db/schema.js';
+import type { ConnectorStandard } from '../locations/locations.model.js';
+
+export interface Money {
+  /** Minor units (cents). */
+  amount: number;
+  /** ISO 4217. */
+  currency: string;
+}
+
+export interface ReservationRequest {
+  /** A specific EVSE (its uid, `evs_…`). Give this or `location_id` + `connector_standard`. */
+  evse_id?: string;
+  /** Any EVSE at this location with a `connector_standard` connector; the platform picks one. */
+  location_id?: string;
+  connector_standard?: ConnectorStandard;
+  /** Slot start (ISO 8601). */
+  start: Date;
+  /** Slot end, exclusive. */
+  end: Date;
+}
+
+export interface ReservationChange {
+  start?: Date;
+  end?: Date;
+}
+
+export interface Reservation {
+  id: string;
+  network_id: string;
+  driver_id: string;
+  location_id: string;
+  evse_uid: string;
+  connector_standard: string | null;
+  /** `booking`: chosen by the driver; `queue`: offered from the location's queue. */
+  kind: 'booking' | 'queue';
+  start: Date;
+  end: Date;
+  /**
+   * OFFERED (held for a queue offer) → CONFIRMED (booked, not started) → ACTIVE (the slot has
+   * started, the EVSE is held) → FULFILLED (the driver started charging); or CANCELLED,
+   * NO_SHOW (nobody came within the grace period), EXPIRED (an offer nobody took).
+   */
+  status: ReservationStatus;
+  /** What the charger was told: `accepted` once it confirmed OCPP ReserveNow. */
+  charger_status: ChargerReservationStatus;
+  /** The OCPP reservationId the charger knows this reservation by. */
+  ocpp_reservation_id: number;
+  session_id: string | null;
+  /** Booking fee, charged with the session (payments). */
+  fee: Money | null;
+  /** Recorded when the driver did not show up. */
+  no_show_fee: Money | null;
+  /** When the driver must have started by, or it becomes a no-show. */
+  grace_until: Date;
+  version: number;
+  created_at: Date;
+  updated_at: Date;
+}
+
+export interface ReservationPolicy {
+  /** @isInt @minimum 0 @maximum 365 */
+  max_days_ahead: number;
+  /** @isInt @minimum 5 @maximum 1440 */
+  min_duration_minutes: number;
+  /** @isInt @minimum 5 @maximum 1440 */
+  max_duration_minutes: number;
+  /** Minutes after the start a reserved EVSE waits for its driver. @isInt @minimum 1 @maximum 240 */
+  grace_minutes: number;
+  /** Minor units. @isInt @minimum 0 */
+  reservation_fee: number;
+  /** Minor units. @isInt @minimum 0 */
+  no_show_fee: number;
+  /** How long a queue offer holds an EVSE for the first driver in line. @isInt @minimum 1 @maximum 120 */
+  queue_offer_minutes: number;
+  /** Length of the reservation an accepted offer becomes. @isInt @minimum 5 @maximum 240 */
+  queue_hold_minutes: number;
+}
+
+export interface SlotAvailability {
+  start: Date;
+  end: Date;
+  /** Start in the location's local time with its offset (two slots may read the same on the night clocks go back). */
+  local_start: string;
+  /** EVSEs (with a matching connector) free for the whole slot. */
+  available_evses: number;
+  evse_uids: string[];
+  /** The location is open for the whole slot (opening hours). */
+  open: boolean;
+}
+
+export interface DayAvailability {
+  location_id: string;
+  date: string;
+  time_zone: string;
+  slot_minutes: number;
+  slots: SlotAvailability[];
+}

@@ -1,0 +1,726 @@
+import { type Selectable, sql } from 'kysely';
+import type { Logger } from 'pino';
+import { ChargePointOffline, type CommandRouter } from '../charging/commands.js';
+import { constraintOf, pgErrorCode } from '../db/errors.js';
+import type { ReservationStatus, ReservationsTable } from '../db/schema.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
+import { type FieldError, Problem, problems } from '../http/problem.js';
+import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import type { DiscoveryService } from '../locations/discovery.service.js';
+import type { LocationsService } from '../locations/locations.service.js';
+import { isOpenAt } from '../locations/opening-hours.js';
+import { recordDriverEvent } from '../notifications/outbox.js';
+import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
+import type { DriverEventType, EventBus } from '../realtime/events.js';
+import { newId } from '../shared/ids.js';
+import { isCalendarDate, localDay, toLocalIso } from './local-day.js';
+import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy, ReservationRequest } from './reservations.model.js';
+
+export type ReservationRow = Selectable<ReservationsTable>;
+
+/** Statuses that hold an EVSE for their slot (the database's exclusion constraint uses the same list). */
+export const HOLDING: ReservationStatus[] = ['OFFERED', 'CONFIRMED', 'ACTIVE', 'FULFILLED'];
+const TERMINAL: ReservationStatus[] = ['FULFILLED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'];
+const UNUSABLE_EVSE = ['REMOVED', 'PLANNED', 'OUTOFORDER', 'INOPERATIVE'];
+/** Clock skew a client may have when it books "now". */
+const PAST_TOLERANCE_MS = 60_000;
+
+export const DEFAULT_POLICY: ReservationPolicy = {
+  max_days_ahead: 14,
+  min_duration_minutes: 15,
+  max_duration_minutes: 180,
+  grace_minutes: 15,
+  reservation_fee: 0,
+  no_show_fee: 0,
+  queue_offer_minutes: 15,
+  queue_hold_minutes: 30,
+};
+
+const MINUTE = 60_000;
+
+export function toReservation(r: ReservationRow): Reservation {
+  return {
+    id: r.id,
+    network_id: r.tenant_id,
+    driver_id: r.driver_id,
+    location_id: r.location_id,
+    evse_uid: r.evse_uid,
+    connector_standard: r.connector_standard,
+    kind: r.kind,
+    start: r.starts_at,
+    end: r.ends_at,
+    status: r.status,
+    charger_status: r.charger_status,
+    ocpp_reservation_id: r.ocpp_reservation_id,
+    session_id: r.session_id,
+    fee: r.fee_amount > 0 ? { amount: r.fee_amount, currency: r.currency } : null,
+    no_show_fee: r.no_show_fee_amount > 0 ? { amount: r.no_show_fee_amount, currency: r.currency } : null,
+    grace_until: r.grace_until,
+    version: r.version,
+    created_at: r.created_at,
+    updated_at: r.updated_at,
+  };
+}
+
+const graceUntil = (start: Date, end: Date, policy: ReservationPolicy) => new Date(Math.min(start.getTime() + policy.grace_minutes * MINUTE, end.getTime()));
+
+/** Is this error the database refusing an overlapping slot? Which one? */
+export function overlapOf(error: unknown): 'evse' | 'driver' | undefined {
+  if (pgErrorCode(error) !== '23P01') return undefined;
+  return constraintOf(error) === 'reservations_driver_no_overlap' ? 'driver' : 'evse';
+}
+
+export const slotTaken = () => problems.conflict('That EVSE is already reserved for part of this slot; pick another time or EVSE.', 'slot-taken');
+const driverBusy = () => problems.conflict('You already hold a reservation that overlaps this slot.', 'overlapping-reservation');
+
+interface Candidate {
+  tenant_id: string;
+  evse_uid: string;
+  location_id: string;
+  availability: string;
+  capabilities: string[];
+  standards: string[];
+  power: number;
+}
+
+/**
+ * Reservations: a driver holds an EVSE for `[start, end)`. The database makes double booking
+ * impossible (exclusion constraints on the EVSE's and the driver's slots); this service decides
+ * everything else: policy, visibility, the slot's lifecycle (start, no-show), what the charger
+ * is told (OCPP ReserveNow / CancelReservation through jobs), and which session fulfils it.
+ */
+export class ReservationsService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly locations: LocationsService,
+    private readonly discovery: DiscoveryService,
+    private readonly commands: CommandRouter,
+    private readonly bus: EventBus,
+    private readonly logger: Logger,
+  ) {}
+
+  private write<T>(tenantId: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
+    return writeThenPublish(this.scopes, this.bus, tenantId, work);
+  }
+
+  // ---- policy ---------------------------------------------------------------------------------
+
+  async policy(tenantId: string, tx?: Tx): Promise<ReservationPolicy> {
+    const read = (t: Tx) => t.selectFrom('reservation_policies').selectAll().where('tenant_id', '=', tenantId).executeTakeFirst();
+    const row = tx ? await read(tx) : await this.scopes.tenant(tenantId, read);
+    if (!row) return DEFAULT_POLICY;
+    const { tenant_id: _t, updated_at: _u, ...policy } = row;
+    return policy;
+  }
+
+  async setPolicy(tenantId: string, policy: ReservationPolicy): Promise<ReservationPolicy> {
+    if (policy.min_duration_minutes > policy.max_duration_minutes)
+      throw problems.validation([{ field: 'body.min_duration_minutes', message: 'must not exceed max_duration_minutes' }]);
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .insertInto('reservation_policies')
+        .values({ tenant_id: tenantId, ...policy })
+        .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...policy, updated_at: new Date() }))
+        .execute(),
+    );
+    return this.policy(tenantId);
+  }
+
+  // ---- booking --------------------------------------------------------------------------------
+
+  /** Books a slot for a driver; 409 when the slot is taken (decided by the database), 422 when the request breaks the policy. */
+  async create(driverId: string, callerTenantId: string | undefined, input: ReservationRequest, now = new Date()): Promise<Reservation> {
+    const byEvse = input.evse_id !== undefined;
+    if (byEvse === (input.location_id !== undefined))
+      throw problems.validation([{ field: 'body', message: 'give either evse_id, or location_id with connector_standard' }]);
+    if (!byEvse && !input.connector_standard)
+      throw problems.validation([{ field: 'body.connector_standard', message: 'is required when booking any EVSE of a location' }]);
+    const candidates = await this.candidates(callerTenantId, input);
+    if (candidates.length === 0) {
+      throw byEvse ? problems.notFound('EVSE', input.evse_id) : problems.notFound('location', input.location_id);
+    }
+    const { tenant_id: tenantId, location_id: locationId } = candidates[0] as Candidate;
+    const { policy, location, currency } = await this.scopes.tenant(tenantId, async (tx) => ({
+      policy: await this.policy(tenantId, tx),
+      location: await tx
+        .selectFrom('locations')
+        .select(['time_zone', 'opening_hours'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', locationId)
+        .executeTakeFirstOrThrow(),
+      currency: (await tx.selectFrom('networks').select('currency').where('id', '=', tenantId).executeTakeFirstOrThrow()).currency,
+    }));
+    this.validateSlot(input.start, input.end, policy, now, 'body');
+    const closed = [input.start, new Date(input.end.getTime() - 1)].some((t) => !isOpenAt(location.opening_hours, location.time_zone, t));
+    if (closed) throw problems.validation([{ field: 'body.start', message: 'the location is closed during part of this slot' }]);
+
+    const compatible = candidates.filter((c) => !input.connector_standard || c.standards.includes(input.connector_standard));
+    if (compatible.length === 0) throw problems.validation([{ field: 'body.connector_standard', message: `no ${input.connector_standard} connector there` }]);
+    const usable = compatible.filter((c) => !UNUSABLE_EVSE.includes(c.availability));
+    if (usable.length === 0) throw problems.conflict('That EVSE is out of service.', 'evse-unavailable');
+    // A slot starting now needs an EVSE that is free now, not only unbooked.
+    const immediate = input.start.getTime() <= now.getTime() + policy.grace_minutes * MINUTE;
+    const ready = immediate ? usable.filter((c) => c.availability === 'AVAILABLE') : usable;
+    if (ready.length === 0) throw problems.conflict('Nothing compatible is free right now; join the queue instead.', 'evse-occupied');
+
+    for (const candidate of ready) {
+      try {
+        return await this.insert(tenantId, driverId, candidate, input, policy, currency, now);
+      } catch (error) {
+        const overlap = overlapOf(error);
+        if (overlap === 'driver') throw driverBusy();
+        if (overlap === 'evse') continue;
+        throw error;
+      }
+    }
+    throw byEvse ? slotTaken() : problems.conflict('Every compatible EVSE is reserved for part of this slot.', 'no-evse-free');
+  }
+
+  private async candidates(callerTenantId: string | undefined, input: ReservationRequest): Promise<Candidate[]> {
+    // Public scope: an EVSE of a network that does not share it is simply not there.
+    const rows = await this.scopes.public(callerTenantId, (tx) =>
+      tx
+        .selectFrom('evses')
+        .innerJoin('connectors', (j) => j.onRef('connectors.tenant_id', '=', 'evses.tenant_id').onRef('connectors.evse_id', '=', 'evses.id'))
+        .select([
+          'evses.tenant_id',
+          'evses.id as evse_uid',
+          'evses.location_id',
+          'evses.availability',
+          'evses.capabilities',
+          'connectors.standard',
+          'connectors.max_electric_power',
+        ])
+        .$if(input.evse_id !== undefined, (q) => q.where('evses.id', '=', input.evse_id as string))
+        .$if(input.location_id !== undefined, (q) => q.where('evses.location_id', '=', input.location_id as string))
+        .where('evses.status', '<>', 'REMOVED')
+        .orderBy('evses.id')
+        .execute(),
+    );
+    const byEvse = new Map<string, Candidate>();
+    for (const r of rows) {
+      const c = byEvse.get(r.evse_uid) ?? {
+        tenant_id: r.tenant_id,
+        evse_uid: r.evse_uid,
+        location_id: r.location_id,
+        availability: r.availability,
+        capabilities: r.capabilities,
+        standards: [],
+        power: 0,
+      };
+      c.standards.push(r.standard);
+      c.power = Math.max(c.power, r.max_electric_power);
+      byEvse.set(r.evse_uid, c);
+    }
+    // When the platform picks, the most powerful EVSE first.
+    return [...byEvse.values()].sort((a, b) => b.power - a.power);
+  }
+
+  private validateSlot(start: Date, end: Date, policy: ReservationPolicy, now: Date, field: string, startUnchanged = false): void {
+    const errors: FieldError[] = [];
+    const minutes = (end.getTime() - start.getTime()) / MINUTE;
+    if (Number.isNaN(start.getTime())) errors.push({ field: `${field}.start`, message: 'is not a date-time' });
+    if (Number.isNaN(end.getTime())) errors.push({ field: `${field}.end`, message: 'is not a date-time' });
+    if (errors.length) throw problems.validation(errors);
+    if (!startUnchanged && start.getTime() < now.getTime() - PAST_TOLERANCE_MS) errors.push({ field: `${field}.start`, message: 'is in the past' });
+    if (end <= start) errors.push({ field: `${field}.end`, message: 'must be after start' });
+    else if (minutes > policy.max_duration_minutes)
+      errors.push({ field: `${field}.end`, message: `the longest slot is ${policy.max_duration_minutes} minutes` });
+    else if (minutes < policy.min_duration_minutes)
+      errors.push({ field: `${field}.end`, message: `the shortest slot is ${policy.min_duration_minutes} minutes` });
+    if (end.getTime() <= now.getTime()) errors.push({ field: `${field}.end`, message: 'is in the past' });
+    if (start.getTime() > now.getTime() + policy.max_days_ahead * 1440 * MINUTE)
+      errors.push({ field: `${field}.start`, message: `bookings open ${policy.max_days_ahead} days ahead` });
+    if (errors.length) throw problems.validation(errors);
+  }
+
+  private insert(
+    tenantId: string,
+    driverId: string,
+    evse: Candidate,
+    input: ReservationRequest,
+    policy: ReservationPolicy,
+    currency: string,
+    now: Date,
+  ): Promise<Reservation> {
+    return this.write(tenantId, async (tx, emit) => {
+      const started = input.start.getTime() <= now.getTime();
+      const row = await tx
+        .insertInto('reservations')
+        .values({
+          tenant_id: tenantId,
+          id: newId('rsv'),
+          driver_id: driverId,
+          location_id: evse.location_id,
+          evse_uid: evse.evse_uid,
+          connector_standard: input.connector_standard ?? null,
+          starts_at: input.start,
+          ends_at: input.end,
+          grace_until: graceUntil(input.start, input.end, policy),
+          status: started ? 'ACTIVE' : 'CONFIRMED',
+          fee_amount: policy.reservation_fee,
+          currency,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await this.scheduleLifecycle(tx, row);
+      if (started) emit(...(await this.activated(tx, row)));
+      emit(await this.announce(tx, row, 'reservation.created'));
+      return toReservation(row);
+    });
+  }
+
+  /** The jobs that move a reservation along: its start and its no-show deadline. */
+  async scheduleLifecycle(tx: Tx, row: ReservationRow): Promise<void> {
+    const base = { tenantId: row.tenant_id };
+    if (row.status === 'CONFIRMED') {
+      await scheduleJob(tx, {
+        ...base,
+        kind: 'reservation.start',
+        key: `reservation.start:${row.id}:${row.starts_at.toISOString()}`,
+        runAt: row.starts_at,
+        payload: { reservation_id: row.id, starts_at: row.starts_at.toISOString() },
+      });
+    }
+    await scheduleJob(tx, {
+      ...base,
+      kind: 'reservation.no_show',
+      key: `reservation.no_show:${row.id}:${row.grace_until.toISOString()}`,
+      runAt: row.grace_until,
+      payload: { reservation_id: row.id, grace_until: row.grace_until.toISOString() },
+    });
+  }
+
+  /** The EVSE is held from now: discovery shows it reserved and the charger is told. */
+  private async activated(tx: Tx, row: ReservationRow) {
+    await this.syncCharger(tx, row);
+    return this.locations.recompute(tx, row.tenant_id, row.evse_uid);
+  }
+
+  syncCharger(tx: Tx, row: ReservationRow): Promise<void> {
+    return scheduleJob(tx, { tenantId: row.tenant_id, kind: 'reservation.charger', key: `reservation.charger:${row.id}`, payload: { reservation_id: row.id } });
+  }
+
+  announce(tx: Tx, row: ReservationRow, type: DriverEventType) {
+    const r = toReservation(row);
+    return recordDriverEvent(tx, row.tenant_id, type, row.driver_id, {
+      reservation_id: r.id,
+      status: r.status,
+      location_id: r.location_id,
+      evse_uid: r.evse_uid,
+      start: r.start.toISOString(),
+      end: r.end.toISOString(),
+      version: r.version,
+    });
+  }
+
+  // ---- reading --------------------------------------------------------------------------------
+
+  /** A reservation as its driver or its network's staff see it; anyone else gets 404. */
+  async get(caller: { driverId?: string; tenantId?: string }, id: string): Promise<Reservation> {
+    return toReservation(await this.find(caller, id));
+  }
+
+  private async find(caller: { driverId?: string; tenantId?: string }, id: string): Promise<ReservationRow> {
+    if (caller.tenantId) {
+      const tenantId = caller.tenantId;
+      const own = await this.scopes.tenant(tenantId, (tx) =>
+        tx.selectFrom('reservations').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
+      );
+      if (own) return own;
+    }
+    if (caller.driverId) {
+      const driverId = caller.driverId;
+      // Drivers are platform-wide: their reservations may be at any network.
+      const mine = await this.scopes.system((tx) =>
+        tx.selectFrom('reservations').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst(),
+      );
+      if (mine) return mine;
+    }
+    throw problems.notFound('reservation', id);
+  }
+
+  driverReservations(driverId: string, filter: { status?: ReservationStatus }, page: PageRequest): Promise<Page<Reservation>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.system((tx) =>
+          tx
+            .selectFrom('reservations')
+            .selectAll()
+            .where('driver_id', '=', driverId)
+            .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as ReservationStatus))
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      toReservation,
+    );
+  }
+
+  networkReservations(tenantId: string, filter: { status?: ReservationStatus; location_id?: string }, page: PageRequest): Promise<Page<Reservation>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('reservations')
+            .selectAll()
+            .where('tenant_id', '=', tenantId)
+            .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as ReservationStatus))
+            .$if(filter.location_id !== undefined, (q) => q.where('location_id', '=', filter.location_id as string))
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      toReservation,
+    );
+  }
+
+  // ---- changing -------------------------------------------------------------------------------
+
+  /**
+   * Moves or extends a reservation in one UPDATE: if the new slot is taken the database refuses
+   * it and the old slot stays. Once the slot has started only its end may change. Sending the
+   * same change twice changes nothing the second time.
+   */
+  async modify(driverId: string, id: string, change: ReservationChange, now = new Date()): Promise<Reservation> {
+    if (change.start === undefined && change.end === undefined) throw problems.validation([{ field: 'body', message: 'give start, end or both' }]);
+    const current = await this.find({ driverId }, id);
+    if (current.driver_id !== driverId) throw problems.notFound('reservation', id);
+    const tenantId = current.tenant_id;
+    try {
+      return await this.write(tenantId, async (tx, emit) => {
+        const row = await this.lock(tx, tenantId, id);
+        const start = change.start ?? row.starts_at;
+        const end = change.end ?? row.ends_at;
+        if (start.getTime() === row.starts_at.getTime() && end.getTime() === row.ends_at.getTime() && !TERMINAL.includes(row.status)) return toReservation(row);
+        if (!['CONFIRMED', 'ACTIVE'].includes(row.status))
+          throw problems.conflict(`This reservation is ${row.status.toLowerCase()} and can no longer change.`, 'reservation-closed');
+        if (row.status === 'ACTIVE' && start.getTime() !== row.starts_at.getTime())
+          throw problems.conflict('The slot has started; only its end can change.', 'reservation-started');
+        const policy = await this.policy(tenantId, tx);
+        this.validateSlot(start, end, policy, now, 'body', start.getTime() === row.starts_at.getTime());
+        const updated = await tx
+          .updateTable('reservations')
+          .set({ starts_at: start, ends_at: end, grace_until: graceUntil(start, end, policy), updated_at: new Date(), version: nextVersion() })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        await this.scheduleLifecycle(tx, updated);
+        // ReserveNow with the same reservationId replaces the charger's reservation (new expiry).
+        if (updated.status === 'ACTIVE') await this.syncCharger(tx, updated);
+        emit(await this.announce(tx, updated, 'reservation.updated'));
+        return toReservation(updated);
+      });
+    } catch (error) {
+      const overlap = overlapOf(error);
+      if (overlap === 'evse') throw slotTaken();
+      if (overlap === 'driver') throw driverBusy();
+      throw error;
+    }
+  }
+
+  /** Cancels any time before the slot ends; cancelling again returns the cancelled reservation. */
+  async cancel(caller: { driverId?: string; tenantId?: string }, id: string): Promise<Reservation> {
+    const current = await this.find(caller, id);
+    return this.write(current.tenant_id, async (tx, emit) => {
+      const row = await this.lock(tx, current.tenant_id, id);
+      if (row.status === 'CANCELLED') return toReservation(row);
+      if (TERMINAL.includes(row.status))
+        throw problems.conflict(`This reservation is ${row.status.toLowerCase()}; it cannot be cancelled.`, 'reservation-closed');
+      const ended = await this.end(tx, row, 'CANCELLED', emit);
+      emit(await this.announce(tx, ended, 'reservation.cancelled'));
+      return toReservation(ended);
+    });
+  }
+
+  /** Closes a reservation: the EVSE is released, the charger told, the location's queue moves. */
+  async end(
+    tx: Tx,
+    row: ReservationRow,
+    status: 'CANCELLED' | 'NO_SHOW' | 'EXPIRED',
+    emit: Emit,
+    extra: { no_show_fee_amount?: number } = {},
+  ): Promise<ReservationRow> {
+    const ended = await tx
+      .updateTable('reservations')
+      .set({ status, ended_at: new Date(), updated_at: new Date(), version: nextVersion(), ...extra })
+      .where('tenant_id', '=', row.tenant_id)
+      .where('id', '=', row.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (row.charger_status === 'accepted') await this.syncCharger(tx, ended);
+    if (row.status === 'ACTIVE' || row.status === 'OFFERED') emit(...(await this.locations.recompute(tx, row.tenant_id, row.evse_uid)));
+    await scheduleJob(tx, {
+      tenantId: row.tenant_id,
+      kind: 'queue.dispatch',
+      key: `queue.dispatch:${row.tenant_id}:${row.location_id}`,
+      payload: { location_id: row.location_id },
+    });
+    return ended;
+  }
+
+  lock(tx: Tx, tenantId: string, id: string): Promise<ReservationRow> {
+    return tx
+      .selectFrom('reservations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', id)
+      .forUpdate()
+      .executeTakeFirstOrThrow(() => problems.notFound('reservation', id));
+  }
+
+  // ---- sessions -------------------------------------------------------------------------------
+
+  /**
+   * Called in the transaction that opens a charging session on an EVSE: the reserving driver's
+   * session fulfils the reservation; anyone else is refused while it holds the EVSE.
+   */
+  async claimForSession(
+    tx: Tx,
+    tenantId: string,
+    evseUid: string,
+    claim: { driverId?: string; ocppReservationId?: number; sessionId: string; at: Date },
+    emit: Emit,
+  ): Promise<'fulfilled' | 'free' | 'reserved-for-another'> {
+    const holding = await tx
+      .selectFrom('reservations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('evse_uid', '=', evseUid)
+      .where('status', 'in', ['OFFERED', 'CONFIRMED', 'ACTIVE'])
+      .where('starts_at', '<=', claim.at)
+      .where('ends_at', '>', claim.at)
+      .forUpdate()
+      .execute();
+    if (holding.length === 0) return 'free';
+    const mine = holding.find(
+      (r) =>
+        (claim.driverId !== undefined && r.driver_id === claim.driverId) ||
+        (claim.ocppReservationId !== undefined && r.ocpp_reservation_id === claim.ocppReservationId),
+    );
+    if (!mine) return 'reserved-for-another';
+    const fulfilled = await tx
+      .updateTable('reservations')
+      .set({ status: 'FULFILLED', session_id: claim.sessionId, ended_at: claim.at, updated_at: new Date(), version: nextVersion() })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', mine.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    if (mine.status === 'OFFERED') {
+      await tx
+        .updateTable('queue_offers')
+        .set({ status: 'ACCEPTED', decided_at: claim.at })
+        .where('tenant_id', '=', tenantId)
+        .where('reservation_id', '=', mine.id)
+        .execute();
+      await tx
+        .updateTable('queue_entries')
+        .set({ status: 'ACCEPTED', ended_at: claim.at, updated_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('status', '=', 'OFFERED')
+        .where('driver_id', '=', mine.driver_id)
+        .where('location_id', '=', mine.location_id)
+        .execute();
+    }
+    emit(...(await this.locations.recompute(tx, tenantId, evseUid)));
+    emit(await this.announce(tx, fulfilled, 'reservation.fulfilled'));
+    return 'fulfilled';
+  }
+
+  /** A session that fulfilled a reservation ended: the rest of the slot is free for others. */
+  async releaseAfterSession(tx: Tx, tenantId: string, sessionId: string, stoppedAt: Date): Promise<void> {
+    const released = await tx
+      .updateTable('reservations')
+      .set((eb) => ({
+        ends_at: eb.fn('greatest', [eb.val(stoppedAt), eb('starts_at', '+', eb.val('1 minute') as never)]) as never,
+        updated_at: new Date(),
+      }))
+      .where('tenant_id', '=', tenantId)
+      .where('session_id', '=', sessionId)
+      .where('status', '=', 'FULFILLED')
+      .where('ends_at', '>', stoppedAt)
+      .returning(['location_id'])
+      .execute();
+    for (const r of released) {
+      await scheduleJob(tx, { tenantId, kind: 'queue.dispatch', key: `queue.dispatch:${tenantId}:${r.location_id}`, payload: { location_id: r.location_id } });
+    }
+  }
+
+  // ---- slots of a day -------------------------------------------------------------------------
+
+  /**
+   * Bookable slots of one local calendar day at a location, in its time zone: 23 or 25 hours of
+   * slots on the days the clocks change. A slot counts the EVSEs free for all of it.
+   */
+  async dayAvailability(
+    callerTenantId: string | undefined,
+    locationId: string,
+    query: { date: string; connector_standard?: string; slot_minutes?: number },
+    now = new Date(),
+  ): Promise<DayAvailability> {
+    const slotMinutes = query.slot_minutes ?? 30;
+    const errors: FieldError[] = [];
+    if (!isCalendarDate(query.date)) errors.push({ field: 'query.date', message: 'must be a calendar date YYYY-MM-DD' });
+    if (![15, 30, 60].includes(slotMinutes)) errors.push({ field: 'query.slot_minutes', message: 'must be 15, 30 or 60' });
+    if (errors.length) throw problems.validation(errors);
+    const location = await this.discovery.detail(callerTenantId, locationId, now);
+    const { start: dayStart, end: dayEnd } = localDay(query.date, location.time_zone);
+    const evses = location.evses.filter(
+      (e) => !UNUSABLE_EVSE.includes(e.status) && (!query.connector_standard || e.connectors.some((c) => c.standard === query.connector_standard)),
+    );
+    const booked = evses.length
+      ? await this.scopes.system((tx) =>
+          tx
+            .selectFrom('reservations')
+            .select(['evse_uid', 'starts_at', 'ends_at'])
+            .where('tenant_id', '=', location.network_id)
+            .where('location_id', '=', location.id)
+            .where('status', 'in', HOLDING)
+            .where('starts_at', '<', dayEnd)
+            .where('ends_at', '>', dayStart)
+            .execute(),
+        )
+      : [];
+    const slots = [];
+    for (let t = dayStart.getTime(); t < dayEnd.getTime(); t += slotMinutes * MINUTE) {
+      const start = new Date(t);
+      const end = new Date(Math.min(t + slotMinutes * MINUTE, dayEnd.getTime()));
+      const open =
+        isOpenAt(location.opening_hours, location.time_zone, start) && isOpenAt(location.opening_hours, location.time_zone, new Date(end.getTime() - 1));
+      const free =
+        !open || end <= now
+          ? []
+          : evses.filter((e) => {
+              if (start <= now && e.status !== 'AVAILABLE') return false;
+              return !booked.some((b) => b.evse_uid === e.uid && b.starts_at < end && b.ends_at > start);
+            });
+      slots.push({ start, end, local_start: toLocalIso(start, location.time_zone), available_evses: free.length, evse_uids: free.map((e) => e.uid), open });
+    }
+    return { location_id: location.id, date: query.date, time_zone: location.time_zone, slot_minutes: slotMinutes, slots };
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------------
+
+  registerJobs(jobs: JobRunner): void {
+    jobs.register('reservation.start', async (p: { reservation_id: string; starts_at: string }, ctx) => {
+      await this.write(requireTenant(ctx.tenantId), async (tx, emit) => {
+        const row = await this.lock(tx, requireTenant(ctx.tenantId), p.reservation_id);
+        // Moved or cancelled since this job was scheduled: nothing to do.
+        if (row.status !== 'CONFIRMED' || row.starts_at.toISOString() !== p.starts_at) return;
+        const active = await tx
+          .updateTable('reservations')
+          .set({ status: 'ACTIVE', updated_at: new Date(), version: nextVersion() })
+          .where('tenant_id', '=', row.tenant_id)
+          .where('id', '=', row.id)
+          .returningAll()
+          .executeTakeFirstOrThrow();
+        emit(...(await this.activated(tx, active)));
+        emit(await this.announce(tx, active, 'reservation.started'));
+      });
+    });
+
+    jobs.register('reservation.no_show', async (p: { reservation_id: string; grace_until: string }, ctx) => {
+      await this.write(requireTenant(ctx.tenantId), async (tx, emit) => {
+        const row = await this.lock(tx, requireTenant(ctx.tenantId), p.reservation_id);
+        if (!['CONFIRMED', 'ACTIVE'].includes(row.status) || row.grace_until.toISOString() !== p.grace_until) return;
+        const policy = await this.policy(row.tenant_id, tx);
+        const ended = await this.end(tx, row, 'NO_SHOW', emit, { no_show_fee_amount: policy.no_show_fee });
+        emit(await this.announce(tx, ended, 'reservation.no_show'));
+      });
+    });
+
+    jobs.register('reservation.charger', async (p: { reservation_id: string }, ctx) => {
+      await this.tellCharger(requireTenant(ctx.tenantId), p.reservation_id, ctx.attempt < ctx.maxAttempts);
+    });
+  }
+
+  /**
+   * Brings the charger in line with the reservation: ReserveNow while it is active (again after
+   * an extension: the same reservationId replaces it), CancelReservation once it ended.
+   */
+  private async tellCharger(tenantId: string, reservationId: string, mayRetry: boolean): Promise<void> {
+    const target = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('reservations')
+        .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 'reservations.tenant_id').onRef('evses.id', '=', 'reservations.evse_uid'))
+        .leftJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
+        .select([
+          'reservations.status',
+          'reservations.charger_status',
+          'reservations.ends_at',
+          'reservations.ocpp_reservation_id',
+          'reservations.driver_id',
+          'evses.capabilities',
+          'evses.ocpp_connector_id',
+          'charge_points.identity',
+        ])
+        .where('reservations.tenant_id', '=', tenantId)
+        .where('reservations.id', '=', reservationId)
+        .executeTakeFirst(),
+    );
+    if (!target) return;
+    const record = (charger_status: ReservationRow['charger_status'], whenStatus: ReservationStatus) =>
+      this.scopes.tenant(tenantId, (tx) =>
+        tx
+          .updateTable('reservations')
+          .set({ charger_status, updated_at: new Date() })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', reservationId)
+          .where('status', '=', whenStatus)
+          .execute(),
+      );
+
+    if (target.status === 'ACTIVE') {
+      if (!target.identity || !target.ocpp_connector_id || !target.capabilities.includes('RESERVABLE')) return void (await record('not_reservable', 'ACTIVE'));
+      const idTag = await this.scopes.system((tx) =>
+        tx
+          .selectFrom('id_tags')
+          .select('id_tag')
+          .where('driver_id', '=', target.driver_id)
+          .where('status', '=', 'Accepted')
+          .orderBy('created_at')
+          .executeTakeFirst(),
+      );
+      if (!idTag) return void (await record('no_id_tag', 'ACTIVE'));
+      try {
+        const answer = (await this.commands.send(
+          target.identity,
+          'ReserveNow',
+          { connectorId: target.ocpp_connector_id, expiryDate: target.ends_at.toISOString(), idTag: idTag.id_tag, reservationId: target.ocpp_reservation_id },
+          15_000,
+        )) as { status?: string };
+        await record(answer?.status === 'Accepted' ? 'accepted' : 'rejected', 'ACTIVE');
+      } catch (error) {
+        // The platform still holds the EVSE; an offline charger simply does not know.
+        if (error instanceof ChargePointOffline) return void (await record('offline', 'ACTIVE'));
+        throw error;
+      }
+      return;
+    }
+    if (TERMINAL.includes(target.status) && target.status !== 'FULFILLED' && target.charger_status === 'accepted' && target.identity) {
+      try {
+        await this.commands.send(target.identity, 'CancelReservation', { reservationId: target.ocpp_reservation_id }, 15_000);
+        // Rejected means the charger no longer has it (it expired there): the same end state.
+        await record('cancelled', target.status);
+      } catch (error) {
+        // Keep trying while the charger is away; after the last attempt its own expiry clears it.
+        if (mayRetry) throw error;
+        this.logger.warn({ reservation_id: reservationId }, 'CancelReservation never reached the charger; it expires there on its own');
+      }
+    }
+  }
+}
+
+const requireTenant = (tenantId: string | null): string => {
+  if (!tenantId) throw new Problem(500, 'internal', 'Job without tenant');
+  return tenantId;
+};
+
+/** The realtime version sequence: every change a client may see gets a higher number. */
+export const nextVersion = () => sql`nextval('realtime_version_seq')` as never;

@@ -1,0 +1,184 @@
+import { randomToken } from '../auth/secrets.js';
+import type { Scopes } from '../db/tenancy.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
+import { problems } from '../http/problem.js';
+import type { JobRunner } from '../jobs/job-runner.js';
+import { DRIVER_EVENT_TYPES } from '../realtime/events.js';
+import { newId } from '../shared/ids.js';
+import { SIGNATURE_HEADER, signPayload } from './signature.js';
+import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointRequest } from './webhooks.model.js';
+
+const EVENT_PREFIXES = [...new Set(DRIVER_EVENT_TYPES.map((t) => t.split('.')[0]))];
+
+function toEndpoint(r: { id: string; url: string; events: string[]; description: string | null; disabled_at: Date | null; created_at: Date }): WebhookEndpoint {
+  return { id: r.id, url: r.url, events: r.events, description: r.description, disabled: r.disabled_at !== null, created_at: r.created_at };
+}
+
+/** A network's webhook endpoints and the signed delivery of its events to them. */
+export class WebhooksService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly timeoutMs = 10_000,
+  ) {}
+
+  async create(tenantId: string, input: WebhookEndpointRequest): Promise<CreatedWebhookEndpoint> {
+    const events = input.events ?? [];
+    const unknown = events.filter(
+      (e) => e !== '*' && !(DRIVER_EVENT_TYPES as readonly string[]).includes(e) && !(e.endsWith('.*') && EVENT_PREFIXES.includes(e.slice(0, -2))),
+    );
+    if (unknown.length) throw problems.validation([{ field: 'body.events', message: `unknown event types: ${unknown.join(', ')}` }]);
+    try {
+      new URL(input.url);
+    } catch {
+      throw problems.validation([{ field: 'body.url', message: 'is not a URL' }]);
+    }
+    const secret = `whsec_${randomToken(24)}`;
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .insertInto('webhook_endpoints')
+        .values({ tenant_id: tenantId, id: newId('whe'), url: input.url, secret, events, description: input.description ?? null })
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+    return { ...toEndpoint(row), secret };
+  }
+
+  list(tenantId: string, page: PageRequest): Promise<Page<WebhookEndpoint>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('webhook_endpoints')
+            .select(['id', 'url', 'events', 'description', 'disabled_at', 'created_at'])
+            .where('tenant_id', '=', tenantId)
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      toEndpoint,
+    );
+  }
+
+  /** Stops deliveries to an endpoint; pending ones are given up. */
+  async disable(tenantId: string, id: string): Promise<WebhookEndpoint> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('webhook_endpoints')
+        .set({ disabled_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', id)
+        .returning(['id', 'url', 'events', 'description', 'disabled_at', 'created_at'])
+        .executeTakeFirst(),
+    );
+    if (!row) throw problems.notFound('webhook endpoint', id);
+    return toEndpoint(row);
+  }
+
+  /** The delivery log of an endpoint, newest first. */
+  async deliveries(tenantId: string, endpointId: string, page: PageRequest): Promise<Page<WebhookDelivery>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, async (tx) => {
+          const exists = await tx
+            .selectFrom('webhook_endpoints')
+            .select('id')
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', endpointId)
+            .executeTakeFirst();
+          if (!exists) throw problems.notFound('webhook endpoint', endpointId);
+          return tx
+            .selectFrom('webhook_deliveries')
+            .select(['id', 'event_id', 'event_type', 'status', 'attempts', 'response_status', 'last_error', 'delivered_at', 'created_at'])
+            .where('tenant_id', '=', tenantId)
+            .where('endpoint_id', '=', endpointId)
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute();
+        }),
+      (r) => r,
+    );
+  }
+
+  /**
+   * One delivery attempt. A 2xx marks it delivered; anything else is recorded in the log and
+   * thrown, so the job runner retries with backoff until the last attempt marks it failed.
+   */
+  async deliver(tenantId: string, deliveryId: string, attempt: number, maxAttempts: number): Promise<void> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('webhook_deliveries')
+        .innerJoin('webhook_endpoints', (j) =>
+          j.onRef('webhook_endpoints.tenant_id', '=', 'webhook_deliveries.tenant_id').onRef('webhook_endpoints.id', '=', 'webhook_deliveries.endpoint_id'),
+        )
+        .select([
+          'webhook_deliveries.id',
+          'webhook_deliveries.status',
+          'webhook_deliveries.payload',
+          'webhook_endpoints.url',
+          'webhook_endpoints.secret',
+          'webhook_endpoints.disabled_at',
+        ])
+        .where('webhook_deliveries.tenant_id', '=', tenantId)
+        .where('webhook_deliveries.id', '=', deliveryId)
+        .executeTakeFirst(),
+    );
+    if (row?.status !== 'PENDING') return;
+    if (row.disabled_at) return this.record(tenantId, deliveryId, { status: 'FAILED', last_error: 'endpoint disabled' });
+    const body = typeof row.payload === 'string' ? row.payload : JSON.stringify(row.payload);
+    let status: number | null = null;
+    let error: string | null = null;
+    try {
+      const response = await fetch(row.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'user-agent': 'Voltshare-Webhooks/1', [SIGNATURE_HEADER]: signPayload(row.secret, body) },
+        body,
+        signal: AbortSignal.timeout(this.timeoutMs),
+        redirect: 'manual',
+      });
+      status = response.status;
+      await response.body?.cancel();
+      if (response.ok) {
+        await this.record(tenantId, deliveryId, {
+          status: 'DELIVERED',
+          response_status: status,
+          last_error: null,
+          delivered_at: new Date(),
+          attempts: attempt,
+        });
+        return;
+      }
+      error = `HTTP ${status}`;
+    } catch (e) {
+      error = e instanceof Error ? (e.name === 'TimeoutError' ? 'timed out' : e.message) : String(e);
+    }
+    const final = attempt >= maxAttempts;
+    await this.record(tenantId, deliveryId, { status: final ? 'FAILED' : 'PENDING', response_status: status, last_error: error, attempts: attempt });
+    if (!final) throw new Error(`webhook delivery ${deliveryId} failed: ${error}`);
+  }
+
+  private async record(
+    tenantId: string,
+    deliveryId: string,
+    values: { status: 'PENDING' | 'DELIVERED' | 'FAILED'; response_status?: number | null; last_error: string | null; delivered_at?: Date; attempts?: number },
+  ): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('webhook_deliveries')
+        .set({ ...values, updated_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', deliveryId)
+        .execute(),
+    );
+  }
+
+  registerJobs(jobs: JobRunner): void {
+    jobs.register('webhook.deliver', async (payload: { delivery_id: string }, ctx) => {
+      if (!ctx.tenantId) throw new Error('webhook job without a tenant');
+      await this.deliver(ctx.tenantId, payload.delivery_id, ctx.attempt, ctx.maxAttempts);
+    });
+  }
+}
