@@ -316,6 +316,19 @@ export class QueueService {
 
   /** An offer nobody answered: the driver leaves the line and the EVSE goes to the next one. */
   async expireOffer(tenantId: string, offerId: string, now = new Date()): Promise<void> {
+    const where = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('queue_offers')
+        .innerJoin('queue_entries', (j) =>
+          j.onRef('queue_entries.tenant_id', '=', 'queue_offers.tenant_id').onRef('queue_entries.id', '=', 'queue_offers.entry_id'),
+        )
+        .select('queue_entries.location_id')
+        .where('queue_offers.tenant_id', '=', tenantId)
+        .where('queue_offers.id', '=', offerId)
+        .executeTakeFirst(),
+    );
+    if (!where) return;
+    const location = await this.discovery.detail(tenantId, where.location_id, now);
     await this.write(tenantId, async (tx, emit) => {
       const offer = await tx.selectFrom('queue_offers').selectAll().where('tenant_id', '=', tenantId).where('id', '=', offerId).forUpdate().executeTakeFirst();
       if (offer?.status !== 'PENDING' || offer.expires_at > now) return;
@@ -324,7 +337,6 @@ export class QueueService {
       const hold = await this.reservations.lock(tx, tenantId, offer.reservation_id);
       if (hold.status === 'OFFERED') await this.reservations.end(tx, hold, 'EXPIRED', emit);
       emit(await recordDriverEvent(tx, tenantId, 'queue.offer_expired', entry.driver_id, { offer_id: offerId, location_id: entry.location_id }));
-      const location = await this.discovery.detail(tenantId, entry.location_id, now);
       await this.announce(tx, location, now, emit);
     });
   }
