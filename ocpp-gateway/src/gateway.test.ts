@@ -19,7 +19,7 @@ let counter = 0;
 const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 const wsUrl = () => `${platform.url.replace('http://localhost', 'ws://127.0.0.1')}/ocpp`;
 
-async function chargePoint(connectors = 1): Promise<{ id: string; identity: string; evses: string[] }> {
+async function chargePoint(connectors = 1, capabilities: string[] = []): Promise<{ id: string; identity: string; evses: string[] }> {
   counter += 1;
   const identity = `CP-${process.pid}-${counter}`;
   const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: locationId, password: PASSWORD }).expect(201);
@@ -31,6 +31,7 @@ async function chargePoint(connectors = 1): Promise<{ id: string; identity: stri
       .send({
         charge_point_id: cp.body.id,
         ocpp_connector_id: n,
+        capabilities,
         connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
       })
       .expect(201);
@@ -71,6 +72,7 @@ beforeAll(async () => {
     VOLTSHARE_DEMO: 'false',
     DATA_DIR: '/tmp/voltshare-gw-test',
     AUTH_RATE_LIMIT_MAX: '10000',
+    JOB_POLL_MS: '100',
   });
   platform = await startPlatform(config, db, [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120, pingIntervalMs: 5_000 })]);
   http = supertest(platform.server);
@@ -496,6 +498,74 @@ describe('simulator', () => {
     const active = await http.get(`/v1/sessions?charge_point_id=${cp.id}&status=ACTIVE`).set(auth(staff)).expect(200);
     expect((await send('RemoteStopTransaction', { transactionId: active.body.data[0].transaction_id })).body.response).toEqual({ status: 'Accepted' });
     await until(async () => (await http.get(`/v1/sessions?charge_point_id=${cp.id}&status=ACTIVE`).set(auth(staff))).body.data.length === 0);
+    await sim.stop();
+  });
+});
+
+describe('reservations over OCPP', () => {
+  it('tells the charger (ReserveNow / CancelReservation), lets only the reserving driver start, and fulfils the reservation', async () => {
+    const { SimulatedChargePoint } = await import('./simulator/charge-point.js');
+    const cp = await chargePoint(2, ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE']);
+    const other = await http.post('/v1/drivers').send({ email: 'other@example.com', name: 'Other', password: 'other password' }).expect(201);
+    await platform.services.scopes.system((tx) =>
+      tx.insertInto('id_tags').values({ id_tag: 'OTHER-CARD', driver_id: other.body.driver_id, status: 'Accepted' }).execute(),
+    );
+    const sim = new SimulatedChargePoint({ url: wsUrl(), identity: cp.identity, password: PASSWORD, connectors: 2, arrivalPerMinute: 0, faultPerMinute: 0 });
+    await sim.connect();
+    await until(async () => (await evseStatus(cp.evses[0] as string)) === 'AVAILABLE' && (await evseStatus(cp.evses[1] as string)) === 'AVAILABLE');
+    const reserve = async (evse: string) =>
+      (
+        await http
+          .post('/v1/reservations')
+          .set(auth(driverToken))
+          .send({ evse_id: evse, start: new Date().toISOString(), end: new Date(Date.now() + 1_800_000).toISOString() })
+          .expect(201)
+      ).body as { id: string; ocpp_reservation_id: number; status: string };
+    const reservation = async (id: string) => (await http.get(`/v1/reservations/${id}`).set(auth(driverToken)).expect(200)).body;
+
+    // Book → the job runner sends ReserveNow → the charger reports Reserved.
+    const first = await reserve(cp.evses[0] as string);
+    expect(first.status).toBe('ACTIVE');
+    await until(async () => (await reservation(first.id)).charger_status === 'accepted', 5000);
+    expect(sim.connectors[0]?.reservation).toMatchObject({ id: first.ocpp_reservation_id, idTag: 'DRIVER-CARD' });
+    await until(async () => (await evseStatus(cp.evses[0] as string)) === 'RESERVED');
+    // Cancel → CancelReservation → the charger is free again.
+    await http.post(`/v1/reservations/${first.id}/cancel`).set(auth(driverToken)).expect(200);
+    await until(async () => (await reservation(first.id)).charger_status === 'cancelled', 5000);
+    expect(sim.connectors[0]?.reservation).toBeUndefined();
+    await until(async () => (await evseStatus(cp.evses[0] as string)) === 'AVAILABLE');
+
+    // The charger itself keeps others off a connector it holds; the driver's own card starts and fulfils it.
+    const second = await reserve(cp.evses[1] as string);
+    await until(async () => (await reservation(second.id)).charger_status === 'accepted', 5000);
+    expect(await sim.arrive(sim.connectors[1]!, 'OTHER-CARD')).toBeUndefined();
+    const transactionId = await sim.arrive(sim.connectors[1]!, 'DRIVER-CARD');
+    expect(transactionId).toEqual(expect.any(Number));
+    const fulfilled = await reservation(second.id);
+    expect(fulfilled.status).toBe('FULFILLED');
+    const sessions = await http.get('/v1/me/sessions').set(auth(driverToken)).expect(200);
+    expect(sessions.body.data[0]).toMatchObject({ id: fulfilled.session_id, transaction_id: transactionId });
+    await sim.stopTransaction(sim.connectors[1]!, 'Local');
+    // The rest of the slot is released once the session ends.
+    expect(new Date((await reservation(second.id)).end).getTime()).toBeLessThan(Date.now() + 120_000);
+
+    // A charger that cannot hold reservations: the platform refuses anyone else's start.
+    await http.patch(`/v1/evses/${cp.evses[0]}`).set(auth(staff)).send({ capabilities: [] }).expect(200);
+    const third = await reserve(cp.evses[0] as string);
+    await until(async () => (await reservation(third.id)).charger_status === 'not_reservable', 5000);
+    await sim.arrive(sim.connectors[0]!, 'OTHER-CARD');
+    const refused = await platform.services.scopes.system((tx) =>
+      tx
+        .selectFrom('charging_sessions')
+        .select(['authorization_status', 'driver_id'])
+        .where('charge_point_id', '=', cp.id)
+        .where('id_tag', '=', 'OTHER-CARD')
+        .execute(),
+    );
+    expect(refused).toEqual([{ authorization_status: 'ReservedForAnother', driver_id: other.body.driver_id }]);
+    expect((await reservation(third.id)).status).toBe('ACTIVE');
+    await sim.stopTransaction(sim.connectors[0]!, 'DeAuthorized');
+    await http.post(`/v1/reservations/${third.id}/cancel`).set(auth(driverToken)).expect(200);
     await sim.stop();
   });
 });

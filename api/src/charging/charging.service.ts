@@ -218,7 +218,7 @@ export class ChargingService {
         );
         if (claim === 'reserved-for-another') {
           // The charger stops a transaction whose id tag comes back Invalid.
-          authorization = { status: 'Invalid' };
+          authorization = { status: 'Invalid', driverId: authorization.driverId };
           authorizationStatus = 'ReservedForAnother';
         }
       }

@@ -32,6 +32,8 @@ interface Connector {
   targetSoc: number;
   batteryWh: number;
   faultUntil?: number;
+  /** A ReserveNow the charger holds: only this id tag may start until it expires. */
+  reservation?: { id: number; idTag: string; expiresAt: number };
 }
 
 /**
@@ -131,6 +133,9 @@ export class SimulatedChargePoint {
         await this.charge(c, 60);
       } else if (c.state === 'Finishing') {
         await this.status(c, 'Available');
+      } else if (c.state === 'Reserved' && c.reservation && Date.now() >= c.reservation.expiresAt) {
+        c.reservation = undefined;
+        await this.status(c, 'Available');
       }
     }
   }
@@ -139,20 +144,30 @@ export class SimulatedChargePoint {
   async arrive(c: Connector, idTag?: string): Promise<number | undefined> {
     const tags = this.options.idTags ?? ['SIM-CARD'];
     const tag = idTag ?? tags[Math.floor(this.random() * tags.length)] ?? 'SIM-CARD';
+    const reservation = c.reservation;
+    // A reserved connector only lets its reservation's id tag start.
+    if (reservation && reservation.idTag !== tag) return undefined;
     await this.status(c, 'Preparing');
     const auth = (await this.client?.call('Authorize', { idTag: tag })) as { idTagInfo: { status: string } } | undefined;
     if (auth?.idTagInfo.status !== 'Accepted') {
       await this.status(c, 'Available');
       return undefined;
     }
-    return this.startTransaction(c, tag);
+    c.reservation = undefined;
+    return this.startTransaction(c, tag, reservation?.id);
   }
 
-  private async startTransaction(c: Connector, idTag: string): Promise<number | undefined> {
+  private async startTransaction(c: Connector, idTag: string, reservationId?: number): Promise<number | undefined> {
     c.batteryWh = 40_000 + Math.round(this.random() * 50_000);
     c.socPercent = 10 + Math.round(this.random() * 40);
     c.targetSoc = 80 + Math.round(this.random() * 20);
-    const res = (await this.client?.call('StartTransaction', { connectorId: c.id, idTag, meterStart: c.meterWh, timestamp: new Date().toISOString() })) as {
+    const res = (await this.client?.call('StartTransaction', {
+      connectorId: c.id,
+      idTag,
+      meterStart: c.meterWh,
+      timestamp: new Date().toISOString(),
+      ...(reservationId !== undefined ? { reservationId } : {}),
+    })) as {
       transactionId: number;
     };
     c.transactionId = res.transactionId;
@@ -204,7 +219,10 @@ export class SimulatedChargePoint {
     on<{ connectorId?: number; idTag: string }>('RemoteStartTransaction', async (params) => {
       const c = params.connectorId ? connector(params.connectorId) : this.connectors.find((x) => x.state === 'Available');
       if (!c || !['Available', 'Preparing', 'Reserved'].includes(c.state)) return { status: 'Rejected' };
-      setTimeout(() => this.startTransaction(c, params.idTag).catch((e: unknown) => this.options.onError?.(e)), 10);
+      const reservation = c.reservation;
+      if (reservation && reservation.idTag !== params.idTag) return { status: 'Rejected' };
+      c.reservation = undefined;
+      setTimeout(() => this.startTransaction(c, params.idTag, reservation?.id).catch((e: unknown) => this.options.onError?.(e)), 10);
       return { status: 'Accepted' };
     });
     on<{ transactionId: number }>('RemoteStopTransaction', async (params) => {
@@ -248,18 +266,23 @@ export class SimulatedChargePoint {
       setTimeout(() => run().catch(() => {}), 10);
       return { status: 'Accepted' };
     });
-    on<{ connectorId: number }>('ReserveNow', async (params) => {
+    on<{ connectorId: number; expiryDate: string; idTag: string; reservationId: number }>('ReserveNow', async (params) => {
       const c = connector(params.connectorId);
       if (!c) return { status: 'Rejected' };
       if (c.state === 'Faulted') return { status: 'Faulted' };
-      if (c.state !== 'Available') return { status: 'Occupied' };
-      setTimeout(() => this.status(c, 'Reserved').catch(() => {}), 10);
+      if (c.state === 'Unavailable') return { status: 'Unavailable' };
+      // The same reservationId replaces the reservation (a new expiry); another one is refused.
+      const replacing = c.state === 'Reserved' && c.reservation?.id === params.reservationId;
+      if (c.state !== 'Available' && !replacing) return { status: 'Occupied' };
+      c.reservation = { id: params.reservationId, idTag: params.idTag, expiresAt: Date.parse(params.expiryDate) };
+      if (!replacing) setTimeout(() => this.status(c, 'Reserved').catch(() => {}), 10);
       return { status: 'Accepted' };
     });
-    on('CancelReservation', async () => {
-      const c = this.connectors.find((x) => x.state === 'Reserved');
+    on<{ reservationId: number }>('CancelReservation', async (params) => {
+      const c = this.connectors.find((x) => x.reservation?.id === params.reservationId);
       if (!c) return { status: 'Rejected' };
-      setTimeout(() => this.status(c, 'Available').catch(() => {}), 10);
+      c.reservation = undefined;
+      if (c.state === 'Reserved') setTimeout(() => this.status(c, 'Available').catch(() => {}), 10);
       return { status: 'Accepted' };
     });
     on<{ csChargingProfiles: { chargingSchedule: { chargingRateUnit: 'W' | 'A'; chargingSchedulePeriod: { limit: number }[] } } }>(
