@@ -146,4 +146,43 @@ describe.each(backends())('realtime on %s', (backend: Backend) => {
     expect(await subscribe(socket, { whatever: 1 })).toMatchObject({ ok: false });
     expect(await subscribe(socket, { location_id: 'loc_unknown' })).toMatchObject({ ok: false });
   });
+
+  it('pushes a driver their own reservation and queue events, and a location’s queue to its followers', async () => {
+    const loc = await http
+      .post('/v1/locations')
+      .set(bearer(a.accessToken))
+      .send(place(49.62, 6.14, 'Bookable live'))
+      .expect(201);
+    const uid = loc.body.evses[0].uid;
+    await setStatus(a.accessToken, uid, 'AVAILABLE');
+    const booker = await registerDriver(http);
+    const mine = await connect(booker.accessToken);
+    const someoneElse = await connect(driver);
+    const follower = await connect(driver);
+    expect((await subscribe(follower, { location_id: loc.body.id })).ok).toBe(true);
+    const minePushed: { reservation_id?: string; position?: number }[] = [];
+    const elsePushed: unknown[] = [];
+    for (const type of ['reservation.created', 'reservation.cancelled', 'queue.position']) {
+      mine.on(type, (p) => minePushed.push({ ...p, type }));
+      someoneElse.on(type, (p) => elsePushed.push(p));
+    }
+    const queueUpdates = collect(follower, 'queue.updated') as unknown as { location_id: string; length: number }[];
+
+    const start = new Date(Date.now() + 3_600_000);
+    const booked = await http
+      .post('/v1/reservations')
+      .set(bearer(booker.accessToken))
+      .send({ evse_id: uid, start: start.toISOString(), end: new Date(start.getTime() + 1_800_000).toISOString() })
+      .expect(201);
+    await until(() => minePushed.some((p) => p.reservation_id === booked.body.id));
+    await http.post(`/v1/reservations/${booked.body.id}/cancel`).set(bearer(booker.accessToken)).expect(200);
+    await until(() => minePushed.length === 2);
+
+    await setStatus(a.accessToken, uid, 'BLOCKED');
+    await http.post(`/v1/locations/${loc.body.id}/queue`).set(bearer(booker.accessToken)).send({}).expect(201);
+    await until(() => queueUpdates.some((q) => q.location_id === loc.body.id && q.length === 1));
+    await until(() => minePushed.some((p) => p.position === 1));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(elsePushed).toEqual([]);
+  });
 });

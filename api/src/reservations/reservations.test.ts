@@ -273,6 +273,44 @@ describe.each(backends())('reservations on %s', (backend: Backend) => {
     await t.http.get(`/v1/locations/loc_nope/availability?date=2027-03-28`).set(bearer(driver)).expect(404);
   });
 
+  it('settles modify and cancel races without errors, and replays a retried booking by Idempotency-Key', async () => {
+    const key = unique('idem');
+    const body = { evse_id: evses[2], ...slot(1200, 1260) };
+    const once = await t.http.post('/v1/reservations').set(bearer(driver)).set('Idempotency-Key', key).send(body).expect(201);
+    const replay = await t.http.post('/v1/reservations').set(bearer(driver)).set('Idempotency-Key', key).send(body).expect(201);
+    expect(replay.body.id).toBe(once.body.id);
+
+    const patches = [1270, 1280, 1290, 1300].map((end) =>
+      t.http
+        .patch(`/v1/reservations/${once.body.id}`)
+        .set(bearer(driver))
+        .send({ end: at(end).toISOString() }),
+    );
+    const cancels = [1, 2, 3].map(() => t.http.post(`/v1/reservations/${once.body.id}/cancel`).set(bearer(driver)));
+    const results = await Promise.all([...patches, ...cancels]);
+    for (const r of results.slice(0, 4)) expect([200, 409]).toContain(r.status);
+    for (const r of results.slice(4)) expect(r.status).toBe(200);
+    expect(new Set(results.slice(4).map((r) => r.body.version)).size).toBe(1);
+    const final = await t.http.get(`/v1/reservations/${once.body.id}`).set(bearer(driver)).expect(200);
+    expect(final.body.status).toBe('CANCELLED');
+    expect(final.body.version).toBe(results[4]?.body.version);
+
+    // Two drivers moving into the same free slot at once: one wins, the other keeps their old slot.
+    const x = await book(driver, { evse_id: evses[2], ...slot(1400, 1430) }).expect(201);
+    const y = await book(second, { evse_id: evses[2], ...slot(1500, 1530) }).expect(201);
+    const target = { start: at(1450).toISOString(), end: at(1480).toISOString() };
+    const moves = await Promise.all([
+      t.http.patch(`/v1/reservations/${x.body.id}`).set(bearer(driver)).send(target),
+      t.http.patch(`/v1/reservations/${y.body.id}`).set(bearer(second)).send(target),
+    ]);
+    expect(moves.map((m) => m.status).sort()).toEqual([200, 409]);
+    const loser = moves[0]?.status === 409 ? { id: x.body.id, token: driver, start: at(1400) } : { id: y.body.id, token: second, start: at(1500) };
+    const kept = await t.http.get(`/v1/reservations/${loser.id}`).set(bearer(loser.token)).expect(200);
+    expect(kept.body.start).toBe(loser.start.toISOString());
+    await t.http.post(`/v1/reservations/${x.body.id}/cancel`).set(bearer(driver)).expect(200);
+    await t.http.post(`/v1/reservations/${y.body.id}/cancel`).set(bearer(second)).expect(200);
+  });
+
   it('100 drivers racing for one slot get exactly one reservation and 99 clear 409s', async () => {
     const tokens = await Promise.all(
       Array.from({ length: 100 }, async () => {
