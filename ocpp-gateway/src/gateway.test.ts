@@ -566,6 +566,25 @@ describe('reservations over OCPP', () => {
     expect((await reservation(third.id)).status).toBe('ACTIVE');
     await sim.stopTransaction(sim.connectors[0]!, 'DeAuthorized');
     await http.post(`/v1/reservations/${third.id}/cancel`).set(auth(driverToken)).expect(200);
+
+    // The charger is away when the slot starts: it is told once it reconnects.
+    await sim.tick();
+    await until(async () => (await evseStatus(cp.evses[1] as string)) === 'AVAILABLE');
+    const soon = new Date(Date.now() + 2_000);
+    const fourth = (
+      await http
+        .post('/v1/reservations')
+        .set(auth(driverToken))
+        .send({ evse_id: cp.evses[1], start: soon.toISOString(), end: new Date(soon.getTime() + 1_800_000).toISOString() })
+        .expect(201)
+    ).body;
+    expect(fourth.status).toBe('CONFIRMED');
     await sim.stop();
+    await until(async () => (await reservation(fourth.id)).charger_status === 'offline', 8000);
+    const back = new SimulatedChargePoint({ url: wsUrl(), identity: cp.identity, password: PASSWORD, connectors: 2, arrivalPerMinute: 0, faultPerMinute: 0 });
+    await back.connect();
+    await until(async () => (await reservation(fourth.id)).charger_status === 'accepted', 5000);
+    expect(back.connectors[1]?.reservation?.id).toBe(fourth.ocpp_reservation_id);
+    await back.stop();
   });
 });

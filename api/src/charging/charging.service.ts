@@ -51,6 +51,8 @@ export interface ReservationClaims {
     emit: Emit,
   ): Promise<'fulfilled' | 'free' | 'reserved-for-another'>;
   releaseAfterSession(tx: Tx, tenantId: string, sessionId: string, stoppedAt: Date): Promise<void>;
+  /** A charger came back: tell it about reservations it missed while away. */
+  chargerReconnected(tenantId: string, chargePointId: string): Promise<void>;
 }
 
 export class ChargingService {
@@ -106,6 +108,7 @@ export class ChargingService {
         .execute(),
     );
     await this.locations.refreshChargePoint(tenantId, chargePointId);
+    if (online) await this.reservations?.chargerReconnected(tenantId, chargePointId);
   }
 
   async seen(tenantId: string, chargePointId: string): Promise<void> {

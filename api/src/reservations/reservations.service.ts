@@ -538,7 +538,7 @@ export class ReservationsService {
     const released = await tx
       .updateTable('reservations')
       .set((eb) => ({
-        ends_at: eb.fn('greatest', [eb.val(stoppedAt), eb('starts_at', '+', eb.val('1 minute') as never)]) as never,
+        ends_at: eb.fn('greatest', [eb.val(stoppedAt), eb('starts_at', '+', eb.val('1 millisecond') as never)]) as never,
         updated_at: new Date(),
       }))
       .where('tenant_id', '=', tenantId)
@@ -550,6 +550,22 @@ export class ReservationsService {
     for (const r of released) {
       await scheduleJob(tx, { tenantId, kind: 'queue.dispatch', key: `queue.dispatch:${tenantId}:${r.location_id}`, payload: { location_id: r.location_id } });
     }
+  }
+
+  /** Re-sends ReserveNow for the charger's active reservations it never confirmed (it was offline). */
+  async chargerReconnected(tenantId: string, chargePointId: string): Promise<void> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      const missed = await tx
+        .selectFrom('reservations')
+        .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 'reservations.tenant_id').onRef('evses.id', '=', 'reservations.evse_uid'))
+        .selectAll('reservations')
+        .where('reservations.tenant_id', '=', tenantId)
+        .where('evses.charge_point_id', '=', chargePointId)
+        .where('reservations.status', '=', 'ACTIVE')
+        .where('reservations.charger_status', 'in', ['offline', 'none'])
+        .execute();
+      for (const row of missed) await this.syncCharger(tx, row);
+    });
   }
 
   // ---- slots of a day -------------------------------------------------------------------------
