@@ -3,6 +3,7 @@ import type { Scopes, Tx } from '../db/tenancy.js';
 import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import { type FieldError, problems } from '../http/problem.js';
 import type { Capability, ConnectorStandard, LocationDetail, LocationSummary } from './locations.model.js';
+import type { PublicLocationIndex } from './public-index.js';
 import { type LocationKey, loadLocations, summarise } from './read-model.js';
 
 export interface DiscoveryQuery {
@@ -48,7 +49,7 @@ export function parseBbox(raw: string | undefined): [number, number, number, num
   return [minLng, minLat, maxLng, maxLat];
 }
 
-function validate(q: DiscoveryQuery): void {
+export function validateQuery(q: DiscoveryQuery): void {
   const errors: FieldError[] = [];
   const near = q.lat !== undefined || q.lng !== undefined;
   if (near && (q.lat === undefined || q.lng === undefined))
@@ -66,14 +67,19 @@ function validate(q: DiscoveryQuery): void {
 }
 
 export class DiscoveryService {
-  constructor(private readonly scopes: Scopes) {}
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly publicIndex?: PublicLocationIndex,
+  ) {}
 
   /**
    * Published locations of every sharing network plus the caller's own, nearest first. The
    * EVSE and connector filters must all hold for one and the same connector.
    */
   async search(callerTenantId: string | undefined, q: DiscoveryQuery, page: PageRequest, now = new Date()): Promise<Page<LocationSummary>> {
-    validate(q);
+    // Public-only callers are answered from memory once the index is loaded.
+    if (!callerTenantId && this.publicIndex?.ready) return this.publicIndex.search(q, page, now);
+    validateQuery(q);
     const center =
       q.lat !== undefined && q.lng !== undefined
         ? { lat: q.lat, lng: q.lng }

@@ -16,6 +16,7 @@ import { DriverService } from '../drivers/drivers.service.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { LocationsService } from '../locations/locations.service.js';
+import { PublicLocationIndex } from '../locations/public-index.js';
 import { NetworkService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
@@ -41,6 +42,8 @@ export interface Services {
   bus: EventBus;
   locations: LocationsService;
   discovery: DiscoveryService;
+  /** Public discovery from memory (loaded and kept current by `startPlatform`). */
+  publicIndex: PublicLocationIndex;
   tariffs: TariffsService;
   chargePoints: ChargePointsService;
   openData: OpenDataService;
@@ -65,7 +68,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const bus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new InProcessBus();
   const commands = config.redisUrl ? new RedisCommandRouter(config.redisUrl) : new InProcessCommandRouter();
   const locations = new LocationsService(scopes, bus);
-  const discovery = new DiscoveryService(scopes);
+  const publicIndex = new PublicLocationIndex(scopes, logger);
+  const discovery = new DiscoveryService(scopes, publicIndex);
   const charging = new ChargingService(scopes, locations, bus);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
@@ -91,6 +95,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     bus,
     locations,
     discovery,
+    publicIndex,
     tariffs: new TariffsService(scopes),
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),

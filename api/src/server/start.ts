@@ -37,6 +37,8 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
   const io = attachRealtime(server, services);
   const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
   const unwatchQueues = services.queue.watch();
+  await services.publicIndex.loadAll();
+  const unfollowIndex = services.publicIndex.follow(services.bus);
   // Due jobs (also those from before a restart) run as soon as the runner starts.
   if (config.jobs) services.jobs.start();
   await new Promise<void>((resolve, reject) => {
@@ -59,6 +61,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
     async stop() {
       stopActivity();
       unwatchQueues();
+      unfollowIndex();
       await services.jobs.stop();
       for (const extension of attached) await extension.close();
       await services.charging.flushFrames().catch(() => {});

@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeCursor, type PageRequest } from '../http/pagination.js';
+import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
+import { importOcm } from '../importers/ocm-import.js';
+import { siteBody } from '../test/fixtures.js';
+import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
+import { type DiscoveryQuery, DiscoveryService } from './discovery.service.js';
+import { earthDistance, PublicLocationIndex } from './public-index.js';
+
+const GARE = { lat: 49.6, lng: 6.1335 };
+
+describe('earth distance', () => {
+  it('is the great circle on earthdistance’s sphere', () => {
+    // Luxembourg station to Kirchberg, checked against PostgreSQL earth_distance(ll_to_earth(…)).
+    expect(earthDistance(49.6, 6.1335, 49.6286, 6.1614)).toBeCloseTo(3766.4136, 3);
+    expect(earthDistance(0, 0, 0, 1)).toBeCloseTo((6_378_168 * Math.PI) / 180, 3);
+  });
+});
+
+describe.each(backends())('public discovery index on %s', (backend: Backend) => {
+  let t: TestApp;
+  let lux: SignedUpNetwork;
+  let other: SignedUpNetwork;
+  let index: PublicLocationIndex;
+  let sql: DiscoveryService;
+  const now = new Date('2026-11-23T10:30:00Z'); // a Monday morning in Luxembourg
+
+  /** Every page of a search, through the index and through SQL. */
+  const both = async (q: DiscoveryQuery, limit = 7) => {
+    const walk = async (run: (page: PageRequest) => Promise<{ data: unknown[]; next_cursor: string | null }>) => {
+      const out: unknown[] = [];
+      let cursor: string | null = null;
+      do {
+        const page = await run({ limit, after: cursor ? (decodeCursor(cursor) as PageRequest['after']) : undefined });
+        out.push(...page.data);
+        cursor = page.next_cursor;
+      } while (cursor);
+      return out;
+    };
+    return {
+      fromIndex: await walk(async (page) => index.search(q, page, now)),
+      fromSql: await walk((page) => sql.search(undefined, q, page, now)),
+    };
+  };
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    lux = await signUpNetwork(t.http, 'Lux Index');
+    other = await signUpNetwork(t.http, 'Priced Network');
+    await importOcm(t.services.locations, lux.networkId, luxembourgPois(), ocmReference());
+    const tariff = await t.http.post('/v1/tariffs').set(bearer(other.accessToken)).send({ currency: 'EUR', energy_price_per_kwh: 39, vat_percent: 17 }).expect(201);
+    const body = siteBody('Priced Hub') as ReturnType<typeof siteBody> & { opening_hours?: unknown; coordinates: { latitude: number; longitude: number } };
+    body.coordinates = { latitude: 49.61, longitude: 6.125 };
+    body.opening_hours = { twentyfourseven: false, regular_hours: [{ weekday: 1, period_begin: '08:00', period_end: '18:00' }] };
+    (body.evses[0] as { connectors: Record<string, unknown>[] }).connectors[0]!.tariff_id = tariff.body.id;
+    const hub = await t.http.post('/v1/locations').set(bearer(other.accessToken)).send(body).expect(201);
+    await t.http.patch(`/v1/evses/${hub.body.evses[0].uid}`).set(bearer(other.accessToken)).send({ status: 'AVAILABLE' }).expect(200);
+    await t.http.post('/v1/locations').set(bearer(other.accessToken)).send({ ...siteBody('Staff Only'), publish: false }).expect(201);
+    index = new PublicLocationIndex(t.services.scopes, t.services.logger);
+    await index.loadAll(now);
+    sql = new DiscoveryService(t.services.scopes);
+  });
+  afterAll(() => t.close());
+
+  it('answers every kind of search exactly as the database does, page by page', async () => {
+    const queries: DiscoveryQuery[] = [
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 5000 },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 50_000 },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 300 },
+      { lat: GARE.lat, lng: GARE.lng },
+      { bbox: [6.0, 49.5, 6.3, 49.7] },
+      {},
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, connector_standard: ['IEC_62196_T2_COMBO'] },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, min_power_kw: 50 },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, power_type: 'DC' },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, power_type: 'AC', min_power_kw: 11 },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, available_now: true },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, open_now: true },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, capability: ['RESERVABLE'] },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, max_price_per_kwh: 40 },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, max_price_per_kwh: 30 },
+      { bbox: [6.0, 49.5, 6.3, 49.7], network_id: other.networkId },
+      { network_id: lux.networkId, connector_standard: ['IEC_62196_T2', 'CHADEMO'] },
+    ];
+    for (const q of queries) {
+      const { fromIndex, fromSql } = await both(q);
+      expect(fromIndex, JSON.stringify(q)).toEqual(fromSql);
+    }
+    const all = await both({ lat: GARE.lat, lng: GARE.lng, radius_m: 50_000 });
+    expect(all.fromIndex.length).toBeGreaterThan(50);
+    expect(JSON.stringify(all.fromIndex)).not.toContain('Staff Only');
+  });
+
+  it('follows status changes and unpublishing through the events', async () => {
+    const stop = index.follow(t.services.bus);
+    try {
+      const site = await t.http.post('/v1/locations').set(bearer(other.accessToken)).send(siteBody('Fresh Site')).expect(201);
+      const q: DiscoveryQuery = { lat: 49.61, lng: 6.13, radius_m: 100, available_now: true };
+      await index.settled();
+      expect(index.search(q, { limit: 10 }, now).data).toEqual([]);
+      await t.http.patch(`/v1/evses/${site.body.evses[0].uid}`).set(bearer(other.accessToken)).send({ status: 'AVAILABLE' }).expect(200);
+      await index.settled();
+      expect(index.search(q, { limit: 10 }, now).data.map((l) => l.name)).toEqual(['Fresh Site']);
+      await t.http.patch(`/v1/locations/${site.body.id}`).set(bearer(other.accessToken)).send({ publish: false }).expect(200);
+      await index.settled();
+      expect(index.search(q, { limit: 10 }, now).data).toEqual([]);
+    } finally {
+      stop();
+    }
+  });
+
+  it('refuses bad searches like the database path does', () => {
+    expect(() => index.search({ lat: 91, lng: 0 }, { limit: 10 }, now)).toThrow(/invalid/i);
+    expect(() => index.search({ lat: 1 }, { limit: 10 }, now)).toThrow();
+    expect(() => index.search({}, { limit: 10, after: ['x'] }, now)).toThrow();
+  });
+});
