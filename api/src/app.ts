@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import cors from 'cors';
-import express, { type Request, type Response } from 'express';
+import express, { type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import type { Config } from './config/config.js';
 import { isReachable } from './db/database.js';
 import { demoHome, demoRoutes } from './demo/demo.routes.js';
 import { RegisterRoutes } from './generated/routes.js';
@@ -14,6 +15,23 @@ import { limiter } from './http/rate-limit.js';
 import type { Services } from './server/services.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+/** The request id a response carries: the caller's when it is sane, a new one otherwise. */
+export function requestIdOf(given: string | string[] | undefined): string {
+  return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+}
+
+/** Security headers and CORS, for every response (the discovery fast path sets the same). */
+export function headerMiddlewares(config: Config): RequestHandler[] {
+  return [
+    helmet({
+      contentSecurityPolicy: {
+        directives: { 'img-src': ["'self'", 'data:', 'https:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
+      },
+    }),
+    cors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] }),
+  ];
+}
 
 export function createApp(services: Services): express.Express {
   const { config } = services;
@@ -26,8 +44,7 @@ export function createApp(services: Services): express.Express {
     pinoHttp({
       logger: services.logger,
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        const id = requestIdOf(req.headers['x-request-id']);
         res.setHeader('X-Request-Id', id);
         return id;
       },
@@ -39,20 +56,13 @@ export function createApp(services: Services): express.Express {
       autoLogging: { ignore: (req) => req.url === '/health' },
     }),
   );
-  app.use(
-    helmet({
-      contentSecurityPolicy: {
-        directives: { 'img-src': ["'self'", 'data:', 'https:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
-      },
-    }),
-  );
-  app.use(cors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] }));
+  app.use(...headerMiddlewares(config));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
-  const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max);
+  const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max).middleware;
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
   app.post(['/v1/networks', '/v1/drivers'], auth);
-  app.use(['/v1/locations', '/v1/open-data', '/ocpi'], limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max));
+  app.use(['/v1/locations', '/v1/open-data', '/ocpi'], services.publicLimiter.middleware);
 
   app.use(idempotency(services.database.db));
 

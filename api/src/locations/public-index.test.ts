@@ -48,14 +48,22 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
     lux = await signUpNetwork(t.http, 'Lux Index');
     other = await signUpNetwork(t.http, 'Priced Network');
     await importOcm(t.services.locations, lux.networkId, luxembourgPois(), ocmReference());
-    const tariff = await t.http.post('/v1/tariffs').set(bearer(other.accessToken)).send({ currency: 'EUR', energy_price_per_kwh: 39, vat_percent: 17 }).expect(201);
+    const tariff = await t.http
+      .post('/v1/tariffs')
+      .set(bearer(other.accessToken))
+      .send({ currency: 'EUR', energy_price_per_kwh: 39, vat_percent: 17 })
+      .expect(201);
     const body = siteBody('Priced Hub') as ReturnType<typeof siteBody> & { opening_hours?: unknown; coordinates: { latitude: number; longitude: number } };
     body.coordinates = { latitude: 49.61, longitude: 6.125 };
     body.opening_hours = { twentyfourseven: false, regular_hours: [{ weekday: 1, period_begin: '08:00', period_end: '18:00' }] };
     (body.evses[0] as { connectors: Record<string, unknown>[] }).connectors[0]!.tariff_id = tariff.body.id;
     const hub = await t.http.post('/v1/locations').set(bearer(other.accessToken)).send(body).expect(201);
     await t.http.patch(`/v1/evses/${hub.body.evses[0].uid}`).set(bearer(other.accessToken)).send({ status: 'AVAILABLE' }).expect(200);
-    await t.http.post('/v1/locations').set(bearer(other.accessToken)).send({ ...siteBody('Staff Only'), publish: false }).expect(201);
+    await t.http
+      .post('/v1/locations')
+      .set(bearer(other.accessToken))
+      .send({ ...siteBody('Staff Only'), publish: false })
+      .expect(201);
     index = new PublicLocationIndex(t.services.scopes, t.services.logger);
     await index.loadAll(now);
     sql = new DiscoveryService(t.services.scopes);

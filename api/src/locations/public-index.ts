@@ -31,7 +31,10 @@ export function connectorMatches(q: DiscoveryQuery, evse: EvseView, c: Connector
   if (q.power_type === 'AC' && c.power_type === 'DC') return false;
   if (q.available_now && evse.status !== 'AVAILABLE') return false;
   if (q.capability?.some((cap) => !evse.capabilities.includes(cap))) return false;
-  if (q.max_price_per_kwh !== undefined && !(c.price?.energy_per_kwh !== null && c.price?.energy_per_kwh !== undefined && c.price.energy_per_kwh <= q.max_price_per_kwh))
+  if (
+    q.max_price_per_kwh !== undefined &&
+    !(c.price?.energy_per_kwh !== null && c.price?.energy_per_kwh !== undefined && c.price.energy_per_kwh <= q.max_price_per_kwh)
+  )
     return false;
   return true;
 }
@@ -154,7 +157,9 @@ export class PublicLocationIndex {
         this.pending.clear();
         for (const key of keys) {
           const [tenantId, locationId] = key.split('/') as [string, string];
-          await this.refresh(tenantId, locationId).catch((error: unknown) => this.logger.error({ err: error, location_id: locationId }, 'public index refresh failed'));
+          await this.refresh(tenantId, locationId).catch((error: unknown) =>
+            this.logger.error({ err: error, location_id: locationId }, 'public index refresh failed'),
+          );
         }
       }
     } finally {
@@ -231,7 +236,9 @@ export class PublicLocationIndex {
       const [d, tenant, id] = after;
       const afterEntry = { tenantId: tenant, id } as Entry;
       found = found.filter(({ entry, distance }) =>
-        spatial ? (distance as number) > (d ?? 0) || ((distance as number) === (d ?? 0) && compareKeys(entry, afterEntry) > 0) : compareKeys(entry, afterEntry) > 0,
+        spatial
+          ? (distance as number) > (d ?? 0) || ((distance as number) === (d ?? 0) && compareKeys(entry, afterEntry) > 0)
+          : compareKeys(entry, afterEntry) > 0,
       );
     }
     const shown: { entry: Entry; distance: number | null; open: boolean }[] = [];

@@ -13,6 +13,7 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriverService } from '../drivers/drivers.service.js';
+import { type Limiter, limiter } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { LocationsService } from '../locations/locations.service.js';
@@ -44,6 +45,8 @@ export interface Services {
   discovery: DiscoveryService;
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   publicIndex: PublicLocationIndex;
+  /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
+  publicLimiter: Limiter;
   tariffs: TariffsService;
   chargePoints: ChargePointsService;
   openData: OpenDataService;
@@ -96,6 +99,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     locations,
     discovery,
     publicIndex,
+    publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
     tariffs: new TariffsService(scopes),
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),

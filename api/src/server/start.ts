@@ -6,6 +6,7 @@ import { type DatabaseHandle, openDatabase } from '../db/database.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { startDemoActivity } from '../demo/activity.js';
 import { containsDemoData, seedDemo } from '../demo/seed.js';
+import { type FastDiscovery, fastDiscovery } from '../locations/fast-discovery.js';
 import { attachRealtime } from '../realtime/realtime.server.js';
 import { createLogger } from './logger.js';
 import { createServices, type Services } from './services.js';
@@ -15,6 +16,8 @@ export type Extension = (server: Server, services: Services) => { close(): Promi
 
 export interface RunningPlatform {
   server: Server;
+  /** The discovery fast path in front of Express. */
+  fastDiscovery: FastDiscovery;
   services: Services;
   url: string;
   stop(): Promise<void>;
@@ -33,7 +36,16 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
   }
 
   const app = createApp(services);
-  const server = createServer(app);
+  const fast = fastDiscovery(services);
+  const server = createServer((req, res) => {
+    const handled = fast(req, res);
+    if (handled === false) app(req, res);
+    else
+      handled.then(
+        (done) => done || app(req, res),
+        () => app(req, res),
+      );
+  });
   const io = attachRealtime(server, services);
   const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
   const unwatchQueues = services.queue.watch();
@@ -56,6 +68,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
   }
   return {
     server,
+    fastDiscovery: fast,
     services,
     url,
     async stop() {

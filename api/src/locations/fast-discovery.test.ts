@@ -1,0 +1,63 @@
+import supertest from 'supertest';
+import type TestAgent from 'supertest/lib/agent.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type RunningPlatform, startPlatform } from '../server/start.js';
+import { siteBody } from '../test/fixtures.js';
+import { type Backend, backends, bearer, openTestDatabase, registerDriver, signUpNetwork, testConfig } from '../test/harness.js';
+
+/** Headers that differ per response or per path by design. */
+const DYNAMIC = new Set(['date', 'x-request-id', 'ratelimit', 'connection', 'keep-alive', 'access-control-allow-origin', 'vary']);
+const stable = (headers: Record<string, string>) => Object.fromEntries(Object.entries(headers).filter(([k]) => !DYNAMIC.has(k)));
+
+describe.each(backends())('discovery fast path on %s', (backend: Backend) => {
+  let platform: RunningPlatform;
+  let http: TestAgent;
+  let driver: string;
+  let staff: string;
+  const search = '/v1/locations?lat=49.61&lng=6.13&radius_m=2000&connector_standard=IEC_62196_T2_COMBO&limit=2';
+
+  beforeAll(async () => {
+    platform = await startPlatform(testConfig({ PORT: '0', HOST: '127.0.0.1', PUBLIC_RATE_LIMIT_MAX: '12', JOBS: 'false' }), await openTestDatabase(backend));
+    http = supertest(platform.server);
+    const net = await signUpNetwork(http, 'Fast Network');
+    staff = net.accessToken;
+    for (const name of ['Fast One', 'Fast Two', 'Fast Three']) await http.post('/v1/locations').set(bearer(staff)).send(siteBody(name)).expect(201);
+    await platform.services.publicIndex.settled();
+    driver = (await registerDriver(http)).accessToken;
+  });
+  afterAll(() => platform.stop());
+
+  it('answers public searches before Express with the same body and headers Express gives', async () => {
+    const before = platform.fastDiscovery.served;
+    const fast = await http.get(search).set(bearer(driver)).expect(200);
+    expect(platform.fastDiscovery.served).toBe(before + 1);
+    // A browser request (with an Origin) goes through Express.
+    const viaExpress = await http.get(search).set(bearer(driver)).set('Origin', 'http://example.com').expect(200);
+    expect(platform.fastDiscovery.served).toBe(before + 1);
+    expect(fast.body).toEqual(viaExpress.body);
+    expect(fast.body.data.map((l: { name: string }) => l.name)).toHaveLength(2);
+    expect(fast.body.next_cursor).toEqual(expect.any(String));
+    expect(stable(fast.headers)).toEqual(stable(viaExpress.headers));
+    expect(fast.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(fast.headers.ratelimit).toMatch(/^limit=12, remaining=\d+, reset=\d+$/);
+    // Following the cursor works on either path.
+    const next = await http.get(`${search}&cursor=${fast.body.next_cursor}`).set(bearer(driver)).expect(200);
+    expect(next.body.data.map((l: { name: string }) => l.name)).toHaveLength(1);
+  });
+
+  it('leaves everything unusual to Express: errors, staff, unknown parameters, and clients over their limit', async () => {
+    const served = platform.fastDiscovery.served;
+    const bad = await http.get('/v1/locations?lat=100&lng=6').set(bearer(driver)).expect(422);
+    expect(bad.body.errors[0].field).toBe('query.lat');
+    await http.get('/v1/locations?lat=49.6&lng=6.1&connector_standard=NOPE').set(bearer(driver)).expect(422);
+    await http.get('/v1/locations?lat=49.6&lng=6.1').set(bearer('not-a-token')).expect(401);
+    await http.get('/v1/locations?lat=49.6&lng=6.1').expect(401);
+    // Staff also see their own unpublished locations: that search is the database's.
+    await http.get('/v1/locations?lat=49.6&lng=6.1').set(bearer(staff)).expect(200);
+    expect(platform.fastDiscovery.served).toBe(served);
+    // One budget for both paths: keep calling until the limit answers.
+    let last = 200;
+    for (let i = 0; i < 20 && last === 200; i++) last = (await http.get(search).set(bearer(driver))).status;
+    expect(last).toBe(429);
+  });
+});

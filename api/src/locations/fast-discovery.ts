@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import etag from 'etag';
+import type { RequestHandler } from 'express';
+import proxyaddr from 'proxy-addr';
+import { headerMiddlewares, requestIdOf } from '../app.js';
+import openapi from '../generated/swagger.json' with { type: 'json' };
+import { pageRequest } from '../http/pagination.js';
+import type { Services } from '../server/services.js';
+import { type DiscoveryQuery, parseBbox } from './discovery.service.js';
+import type { Capability, ConnectorStandard } from './locations.model.js';
+
+type Query = DiscoveryQuery & { limit?: number; cursor?: string };
+
+const NUMBERS = ['lat', 'lng', 'radius_m', 'min_power_kw', 'max_price_per_kwh', 'limit'] as const;
+const BOOLEANS = ['available_now', 'open_now'] as const;
+// The same enums tsoa validates with, from the generated OpenAPI document.
+const STANDARDS = new Set<string>(openapi.components.schemas.ConnectorStandard.enum);
+const CAPABILITIES = new Set<string>(openapi.components.schemas.Capability.enum);
+
+/** Parses the search the way the generated route does, or gives up (undefined) on anything unusual. */
+function parseQuery(search: string): Query | undefined {
+  const params = new URLSearchParams(search);
+  const q: Query = {};
+  const seen = new Set<string>();
+  for (const [key, value] of params) {
+    const repeated = seen.has(key);
+    seen.add(key);
+    if ((NUMBERS as readonly string[]).includes(key)) {
+      const n = Number(value);
+      if (repeated || value.trim() === '' || !Number.isFinite(n)) return undefined;
+      (q as Record<string, number>)[key] = n;
+    } else if ((BOOLEANS as readonly string[]).includes(key)) {
+      if (repeated || (value !== 'true' && value !== 'false')) return undefined;
+      (q as Record<string, boolean>)[key] = value === 'true';
+    } else if (key === 'connector_standard') {
+      if (!STANDARDS.has(value)) return undefined;
+      q.connector_standard = [...(q.connector_standard ?? []), value as ConnectorStandard];
+    } else if (key === 'capability') {
+      if (!CAPABILITIES.has(value)) return undefined;
+      q.capability = [...(q.capability ?? []), value as Capability];
+    } else if (key === 'power_type') {
+      if (repeated || (value !== 'AC' && value !== 'DC')) return undefined;
+      q.power_type = value;
+    } else if (key === 'network_id' || key === 'cursor') {
+      if (repeated) return undefined;
+      q[key] = value;
+    } else if (key === 'bbox') {
+      if (repeated) return undefined;
+      q.bbox = parseBbox(value);
+    } else return undefined;
+  }
+  return q;
+}
+
+/** The headers helmet and cors give a request without an Origin, captured once. */
+function staticHeaders(middlewares: RequestHandler[]): [string, string | number | string[]][] {
+  const headers = new Map<string, string | number | string[]>();
+  const res = {
+    statusCode: 200,
+    setHeader: (name: string, value: string | number | string[]) => headers.set(name.toLowerCase(), value),
+    getHeader: (name: string) => headers.get(name.toLowerCase()),
+    removeHeader: (name: string) => headers.delete(name.toLowerCase()),
+    end: () => {},
+  };
+  const req = { method: 'GET', url: '/v1/locations', headers: {} };
+  for (const middleware of middlewares) middleware(req as never, res as never, () => {});
+  return [...headers];
+}
+
+/**
+ * `GET /v1/locations` for public-only callers, served from the in-memory index before Express:
+ * the search that apps and partners run most, at a fraction of the cost. It answers only the
+ * plain case — no Origin (browsers go through Express for CORS), a bearer credential without a
+ * network, a query it fully understands, a client within its rate limit — with the same body,
+ * headers and log line Express would produce; everything else (including every error) falls
+ * through to Express.
+ */
+export interface FastDiscovery {
+  /** false at once when the request is not for the fast path; otherwise whether it was served. */
+  (req: IncomingMessage, res: ServerResponse): Promise<boolean> | false;
+  /** Requests answered here (for tests and metrics). */
+  served: number;
+}
+
+export function fastDiscovery(services: Services): FastDiscovery {
+  const trust = proxyaddr.compile('loopback');
+  const headers = staticHeaders(headerMiddlewares(services.config));
+  const handler: FastDiscovery = Object.assign(
+    (req: IncomingMessage, res: ServerResponse) => {
+      if (req.method !== 'GET' || !services.publicIndex.ready || req.headers.origin || req.headers['if-none-match']) return false;
+      const url = req.url ?? '';
+      const queryAt = url.indexOf('?');
+      if ((queryAt === -1 ? url : url.slice(0, queryAt)) !== '/v1/locations') return false;
+      const authorization = req.headers.authorization;
+      if (!authorization?.startsWith('Bearer ')) return false;
+      return serve(req, res, authorization.slice(7), queryAt === -1 ? '' : url.slice(queryAt + 1));
+    },
+    { served: 0 },
+  );
+  return handler;
+
+  async function serve(req: IncomingMessage, res: ServerResponse, token: string, search: string): Promise<boolean> {
+    const started = performance.now();
+    let body: string;
+    try {
+      const q = parseQuery(search);
+      if (!q) return false;
+      const principal = await services.auth.resolveBearer(token, undefined);
+      if (!principal?.permissions.has('public:read') || principal.tenantId) return false;
+      const { limit, cursor, ...query } = q;
+      const page = await services.discovery.search(undefined, query, pageRequest(limit, cursor));
+      body = JSON.stringify(page);
+      if (!(await services.publicLimiter.hit(proxyaddr(req, trust), res))) return false;
+    } catch {
+      // Express answers errors (validation, bad cursors) with the proper problem document.
+      return false;
+    }
+    const id = requestIdOf(req.headers['x-request-id']);
+    for (const [name, value] of headers) res.setHeader(name, value);
+    res.setHeader('X-Request-Id', id);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.setHeader('Content-Length', Buffer.byteLength(body));
+    res.setHeader('ETag', etag(body, { weak: true }));
+    res.end(body);
+    handler.served += 1;
+    services.logger.info(
+      { req: { id, method: 'GET', path: '/v1/locations' }, res: { status: 200 }, responseTime: Math.round(performance.now() - started) },
+      'request completed',
+    );
+    return true;
+  }
+}
