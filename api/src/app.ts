@@ -71,7 +71,12 @@ export function createApp(services: Services): express.Express {
   });
   app.get('/ready', async (_req: Request, res: Response) => {
     const ready = await isReachable(services.database.db);
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'database unreachable', database: services.database.kind });
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'database unreachable',
+      database: services.database.kind,
+      // Until it is loaded, public searches go to the database (slower, same answers).
+      discovery_index: services.publicIndex.ready ? 'ready' : 'loading',
+    });
   });
   app.get('/v1/openapi.json', (_req: Request, res: Response) => {
     res.json(openapi);

@@ -14,7 +14,10 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const DURATION = Number(process.env.BENCH_DURATION ?? 15);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 16);
-const KEY = 'sk_bench_discovery_key';
+// A partner's key sees public data only (the fast path); a network's key also sees that
+// network's unpublished sites, which only the database can answer.
+const PARTNER_KEY = 'sk_bench_partner_key';
+const NETWORK_KEY = 'sk_bench_discovery_key';
 const cities = readFileSync(path.join(here, 'seed.sql'), 'utf8')
   .match(/\(\d+,[\d.-]+,[\d.-]+\)/g)
   .map((t) => t.slice(1, -1).split(',').slice(1).map(Number));
@@ -31,9 +34,9 @@ function randomPath() {
   return `/v1/locations?lat=${la}&lng=${ln}&radius_m=5000&limit=20${filters[Math.floor(Math.random() * filters.length)]}`;
 }
 
-function run(url, requests) {
+function run(url, requests, key = PARTNER_KEY) {
   return new Promise((resolve, reject) => {
-    const instance = autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests, headers: { authorization: `Bearer ${KEY}` } }, (err, result) =>
+    const instance = autocannon({ url, connections: CONNECTIONS, duration: DURATION, requests, headers: { authorization: `Bearer ${key}` } }, (err, result) =>
       err ? reject(err) : resolve(result),
     );
     autocannon.track(instance, { renderProgressBar: process.stderr.isTTY, renderResultsTable: false, renderLatencyTable: false });
@@ -92,13 +95,22 @@ for (const kind of kinds) {
     /API\s+http:\/\/localhost:(\d+)/,
   );
   const base = `http://127.0.0.1:${await api.ready}`;
-  const check = await fetch(`${base}${randomPath()}`, { headers: { authorization: `Bearer ${KEY}` } });
-  if (check.status !== 200) throw new Error(`search answered ${check.status}: ${await check.text()}`);
+  log('waiting for the discovery index …');
+  for (;;) {
+    const ready = await (await fetch(`${base}/ready`)).json();
+    if (ready.discovery_index === 'ready') break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  for (const key of [PARTNER_KEY, NETWORK_KEY]) {
+    const check = await fetch(`${base}${randomPath()}`, { headers: { authorization: `Bearer ${key}` } });
+    if (check.status !== 200) throw new Error(`search answered ${check.status}: ${await check.text()}`);
+  }
   log(`measuring discovery on ${kind} …`);
-  const result = await run(base, [{ method: 'GET', setupRequest: (req) => ({ ...req, path: randomPath() }) }]);
+  const requests = [{ method: 'GET', setupRequest: (req) => ({ ...req, path: randomPath() }) }];
+  rows.push({ target: `GET /v1/locations nearby, partner key (${kind})`, result: await run(base, requests, PARTNER_KEY) });
+  rows.push({ target: `GET /v1/locations nearby, network key (${kind})`, result: await run(base, requests, NETWORK_KEY) });
   api.process.kill();
   await cleanup?.();
-  rows.push({ target: `GET /v1/locations nearby (${kind})`, result });
 }
 
 const base = helloResult.requests.average;

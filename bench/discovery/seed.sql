@@ -35,6 +35,10 @@ cross join lateral (
   offset floor(random() * 3 + (k - k))::int limit 1) t
 where e.tenant_id like 'net_bench%';
 
+-- A partner (an automaker's app: public data only) and one network's own server key.
+insert into partners (id, name, kind) values ('prt_bench', 'Bench Automaker', 'automaker');
+insert into api_keys (id, partner_id, kind, name, prefix, key_hash, scopes)
+values ('key_bench_partner', 'prt_bench', 'secret', 'bench partner', 'sk_bench', encode(sha256('sk_bench_partner_key'::bytea), 'hex'), '{public:read}');
 insert into api_keys (id, tenant_id, kind, name, prefix, key_hash, scopes)
 values ('key_bench', 'net_bench0001', 'secret', 'bench', 'sk_bench', encode(sha256('sk_bench_discovery_key'::bytea), 'hex'), '{public:read}');
 

@@ -14,14 +14,16 @@ describe.each(backends())('discovery fast path on %s', (backend: Backend) => {
   let http: TestAgent;
   let driver: string;
   let staff: string;
-  const search = '/v1/locations?lat=49.61&lng=6.13&radius_m=2000&connector_standard=IEC_62196_T2_COMBO&limit=2';
+  let search: string;
 
   beforeAll(async () => {
     platform = await startPlatform(testConfig({ PORT: '0', HOST: '127.0.0.1', PUBLIC_RATE_LIMIT_MAX: '12', JOBS: 'false' }), await openTestDatabase(backend));
     http = supertest(platform.server);
     const net = await signUpNetwork(http, 'Fast Network');
     staff = net.accessToken;
+    search = `/v1/locations?lat=49.61&lng=6.13&radius_m=2000&connector_standard=IEC_62196_T2_COMBO&network_id=${net.networkId}&limit=2`;
     for (const name of ['Fast One', 'Fast Two', 'Fast Three']) await http.post('/v1/locations').set(bearer(staff)).send(siteBody(name)).expect(201);
+    await platform.indexLoaded;
     await platform.services.publicIndex.settled();
     driver = (await registerDriver(http)).accessToken;
   });

@@ -108,8 +108,7 @@ export function fastDiscovery(services: Services): FastDiscovery {
       const principal = await services.auth.resolveBearer(token, undefined);
       if (!principal?.permissions.has('public:read') || principal.tenantId) return false;
       const { limit, cursor, ...query } = q;
-      const page = await services.discovery.search(undefined, query, pageRequest(limit, cursor));
-      body = JSON.stringify(page);
+      body = services.publicIndex.searchJson(query, pageRequest(limit, cursor));
       if (!(await services.publicLimiter.hit(proxyaddr(req, trust), res))) return false;
     } catch {
       // Express answers errors (validation, bad cursors) with the proper problem document.

@@ -1,5 +1,6 @@
 import type { OpeningHours } from '../db/schema.js';
 import type { FieldError } from '../http/problem.js';
+import { localClock } from '../shared/local-time.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
 
@@ -32,14 +33,6 @@ export function validateOpeningHours(hours: OpeningHours, field: string): FieldE
     });
   }
   return errors;
-}
-
-/** Weekday (1 = Monday) and minutes since midnight of an instant, in a time zone. */
-export function localClock(at: Date, timeZone: string): { weekday: number; minutes: number } {
-  const parts = new Intl.DateTimeFormat('en-GB', { timeZone, weekday: 'short', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).formatToParts(at);
-  const get = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const weekday = ['Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun'].indexOf(get('weekday')) + 1;
-  return { weekday, minutes: Number(get('hour')) * 60 + Number(get('minute')) };
 }
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));

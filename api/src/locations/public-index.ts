@@ -12,7 +12,8 @@ import { loadLocations, summarise } from './read-model.js';
 const EARTH_RADIUS_M = 6_378_168;
 const RAD = Math.PI / 180;
 const CELL_DEG = 0.1;
-const LOAD_BATCH = 500;
+// PGlite 0.5 fails ("bad buffer ID") on much larger batches of this read.
+const LOAD_BATCH = 100;
 
 export function earthDistance(lat1: number, lng1: number, lat2: number, lng2: number): number {
   const h = Math.sin(((lat2 - lat1) * RAD) / 2) ** 2 + Math.cos(lat1 * RAD) * Math.cos(lat2 * RAD) * Math.sin(((lng2 - lng1) * RAD) / 2) ** 2;
@@ -55,6 +56,16 @@ interface Entry {
   lng: number;
   cell: string;
   detail: LocationDetail;
+  /** The list form, without the per-search fields (distance, open now). */
+  summary: Omit<LocationSummary, 'distance_m' | 'open_now'>;
+  /** The same as JSON, members only (no braces), so a page is written without re-serialising it. */
+  summaryJson: string;
+}
+
+interface Found {
+  entry: Entry;
+  distance: number | null;
+  open: boolean;
 }
 
 const cellOf = (lat: number, lng: number) => `${Math.floor(lat / CELL_DEG)}:${Math.floor(lng / CELL_DEG)}`;
@@ -63,14 +74,17 @@ const compareKeys = (a: Entry, b: Entry) => (a.tenantId < b.tenantId ? -1 : a.te
 /**
  * Discovery for callers who see public data only (drivers, keys without a network): every
  * published location of every sharing network, held in memory on a 0.1° grid and kept current
- * by the domain events (status and location changes) plus a full reload every minute (tariff and
- * sharing changes). Answers exactly like `DiscoveryService.search`, without a database round trip.
+ * by the domain events (status and location changes) plus a periodic full reload (tariff and
+ * sharing changes). Answers exactly like `DiscoveryService.search`, without a database round trip;
+ * until the first load is done, searches go to the database.
  */
 export class PublicLocationIndex {
   private entries = new Map<string, Entry>();
   private grid = new Map<string, Set<Entry>>();
   private pending = new Set<string>();
   private flushing?: Promise<void>;
+  /** Locations refreshed while a full load was running: refreshed again after it. */
+  private touchedDuringLoad?: Set<string>;
   ready = false;
 
   constructor(
@@ -84,6 +98,8 @@ export class PublicLocationIndex {
 
   /** Loads every public location; the index answers searches from then on. */
   async loadAll(now = new Date()): Promise<void> {
+    const touched = new Set<string>();
+    this.touchedDuringLoad = touched;
     const next = new Map<string, Entry>();
     let after = '';
     for (;;) {
@@ -109,13 +125,20 @@ export class PublicLocationIndex {
     this.entries = next;
     this.grid = new Map();
     for (const entry of next.values()) this.addToGrid(entry);
+    this.touchedDuringLoad = undefined;
+    // A change that landed while the batches were read may be missing from them.
+    for (const key of touched) {
+      const [tenantId, locationId] = key.split('/') as [string, string];
+      await this.refresh(tenantId, locationId, now);
+    }
     this.ready = true;
   }
 
   /** Re-reads one location (after an event); it leaves the index when it is no longer public. */
   async refresh(tenantId: string, locationId: string, now = new Date()): Promise<void> {
-    const [detail] = await this.scopes.public(undefined, (tx) => loadLocations(tx, [{ tenant_id: tenantId, id: locationId }], now));
     const key = `${tenantId}/${locationId}`;
+    this.touchedDuringLoad?.add(key);
+    const [detail] = await this.scopes.public(undefined, (tx) => loadLocations(tx, [{ tenant_id: tenantId, id: locationId }], now));
     const old = this.entries.get(key);
     if (old) {
       this.grid.get(old.cell)?.delete(old);
@@ -128,8 +151,12 @@ export class PublicLocationIndex {
     }
   }
 
-  /** Follows the bus; returns the function that stops following. */
-  follow(bus: EventBus, reloadEveryMs = 60_000): () => void {
+  /**
+   * Follows the bus; returns the function that stops following. Status and location changes
+   * arrive as events; tariff edits and sharing switches do not, so a full reload every
+   * `reloadEveryMs` catches those up.
+   */
+  follow(bus: EventBus, reloadEveryMs = 10 * 60_000): () => void {
     const unsubscribe = bus.subscribe((event) => {
       if (event.type !== 'evse.status' && event.type !== 'location.updated') return;
       this.pending.add(`${event.audience.tenant_id}/${event.audience.location_id}`);
@@ -169,7 +196,18 @@ export class PublicLocationIndex {
 
   private entryOf(detail: LocationDetail): Entry {
     const { latitude: lat, longitude: lng } = detail.coordinates;
-    return { key: `${detail.network_id}/${detail.id}`, tenantId: detail.network_id, id: detail.id, lat, lng, cell: cellOf(lat, lng), detail };
+    const { distance_m: _d, open_now: _o, ...summary } = summarise(detail);
+    return {
+      key: `${detail.network_id}/${detail.id}`,
+      tenantId: detail.network_id,
+      id: detail.id,
+      lat,
+      lng,
+      cell: cellOf(lat, lng),
+      detail,
+      summary,
+      summaryJson: JSON.stringify(summary).slice(1, -1),
+    };
   }
 
   private addToGrid(entry: Entry): void {
@@ -199,6 +237,23 @@ export class PublicLocationIndex {
 
   /** The same answer as `DiscoveryService.search` for a caller without a network. */
   search(q: DiscoveryQuery, page: PageRequest, now = new Date()): Page<LocationSummary> {
+    const { rows, next_cursor } = this.find(q, page, now);
+    return {
+      data: rows.map(({ entry, distance, open }) => ({ ...entry.summary, distance_m: distance === null ? null : Math.round(distance), open_now: open })),
+      next_cursor,
+    };
+  }
+
+  /** `search` as the JSON text of the page, assembled from each location's serialised summary. */
+  searchJson(q: DiscoveryQuery, page: PageRequest, now = new Date()): string {
+    const { rows, next_cursor } = this.find(q, page, now);
+    const data = rows.map(
+      ({ entry, distance, open }) => `{${entry.summaryJson},"distance_m":${distance === null ? 'null' : Math.round(distance)},"open_now":${open}}`,
+    );
+    return `{"data":[${data.join(',')}],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
+  }
+
+  private find(q: DiscoveryQuery, page: PageRequest, now: Date): { rows: Found[]; next_cursor: string | null } {
     validateQuery(q);
     const after = page.after as [number | null, string, string] | undefined;
     if (after && (after.length !== 3 || typeof after[1] !== 'string' || typeof after[2] !== 'string')) {
@@ -241,7 +296,7 @@ export class PublicLocationIndex {
           : compareKeys(entry, afterEntry) > 0,
       );
     }
-    const shown: { entry: Entry; distance: number | null; open: boolean }[] = [];
+    const shown: Found[] = [];
     for (const f of found) {
       const open = isOpenAt(f.entry.detail.opening_hours, f.entry.detail.time_zone, now);
       if (q.open_now && !open) continue;
@@ -251,13 +306,6 @@ export class PublicLocationIndex {
     const hasMore = shown.length > page.limit;
     const pageRows = shown.slice(0, page.limit);
     const last = pageRows[pageRows.length - 1];
-    return {
-      data: pageRows.map(({ entry, distance, open }) => ({
-        ...summarise(entry.detail),
-        distance_m: distance === null ? null : Math.round(distance),
-        open_now: open,
-      })),
-      next_cursor: hasMore && last ? encodeCursor([last.distance, last.entry.tenantId, last.entry.id]) : null,
-    };
+    return { rows: pageRows, next_cursor: hasMore && last ? encodeCursor([last.distance, last.entry.tenantId, last.entry.id]) : null };
   }
 }

@@ -14,7 +14,7 @@ import { recordDriverEvent } from '../notifications/outbox.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { DriverEventType, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
-import { isCalendarDate, localDay, toLocalIso } from './local-day.js';
+import { isCalendarDate, localDay, toLocalIso } from '../shared/local-time.js';
 import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy, ReservationRequest } from './reservations.model.js';
 
 export type ReservationRow = Selectable<ReservationsTable>;

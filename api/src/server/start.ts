@@ -18,6 +18,8 @@ export interface RunningPlatform {
   server: Server;
   /** The discovery fast path in front of Express. */
   fastDiscovery: FastDiscovery;
+  /** Settles when the public discovery index has loaded. */
+  indexLoaded: Promise<void>;
   services: Services;
   url: string;
   stop(): Promise<void>;
@@ -49,8 +51,9 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
   const io = attachRealtime(server, services);
   const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
   const unwatchQueues = services.queue.watch();
-  await services.publicIndex.loadAll();
   const unfollowIndex = services.publicIndex.follow(services.bus);
+  // Searches use the database until the index is loaded; a large network takes a while.
+  const indexLoaded = services.publicIndex.loadAll().catch((error: unknown) => logger.error({ err: error }, 'public index load failed'));
   // Due jobs (also those from before a restart) run as soon as the runner starts.
   if (config.jobs) services.jobs.start();
   await new Promise<void>((resolve, reject) => {
@@ -69,12 +72,14 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
   return {
     server,
     fastDiscovery: fast,
+    indexLoaded,
     services,
     url,
     async stop() {
       stopActivity();
       unwatchQueues();
       unfollowIndex();
+      await indexLoaded;
       await services.jobs.stop();
       for (const extension of attached) await extension.close();
       await services.charging.flushFrames().catch(() => {});

@@ -1,6 +1,7 @@
 /**
- * A calendar day in a location's time zone, as UTC instants. Days are 23 or 25 hours long when
- * the clocks change, so a day is [local midnight, next local midnight), never "24 hours".
+ * Local time in IANA zones, from Intl alone. A calendar day in a location's time zone is a pair
+ * of UTC instants; days are 23 or 25 hours long when the clocks change, so a day is
+ * [local midnight, next local midnight), never "24 hours".
  */
 
 const fmtCache = new Map<string, Intl.DateTimeFormat>();
@@ -24,6 +25,19 @@ function formatter(timeZone: string): Intl.DateTimeFormat {
 
 /** Milliseconds the zone is ahead of UTC at `at`. */
 export function zoneOffsetMs(at: Date, timeZone: string): number {
+  // Clocks change on quarter hours, so one answer holds for a whole UTC quarter hour.
+  const quarter = Math.floor(at.getTime() / QUARTER_HOUR);
+  const cached = offsetCache.get(timeZone);
+  if (cached?.quarter === quarter) return cached.offset;
+  const offset = computeOffset(at, timeZone);
+  offsetCache.set(timeZone, { quarter, offset });
+  return offset;
+}
+
+const QUARTER_HOUR = 15 * 60_000;
+const offsetCache = new Map<string, { quarter: number; offset: number }>();
+
+function computeOffset(at: Date, timeZone: string): number {
   const p = Object.fromEntries(
     formatter(timeZone)
       .formatToParts(at)
@@ -70,4 +84,10 @@ export function toLocalIso(at: Date, timeZone: string): string {
   const sign = offset < 0 ? '-' : '+';
   const abs = Math.abs(offset) / 60_000;
   return `${local}${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+}
+
+/** Weekday (1 = Monday) and minutes since midnight of an instant, in a time zone. */
+export function localClock(at: Date, timeZone: string): { weekday: number; minutes: number } {
+  const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
+  return { weekday: ((local.getUTCDay() + 6) % 7) + 1, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
 }

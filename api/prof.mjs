@@ -1,0 +1,33 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { migrateToLatest, openDatabase } from '/work/main/api/dist/index.js';
+import { Scopes } from '/work/main/api/dist/db/tenancy.js';
+import { PublicLocationIndex } from '/work/main/api/dist/locations/public-index.js';
+import { pino } from 'pino';
+const seed = readFileSync('/work/main/bench/discovery/seed.sql', 'utf8');
+const cities = seed.match(/\(\d+,[\d.-]+,[\d.-]+\)/g).map((t) => t.slice(1, -1).split(',').slice(1).map(Number));
+const db = await openDatabase({ dataDir: mkdtempSync(path.join(tmpdir(), 'prof-')) });
+await migrateToLatest(db.db);
+await db.pglite.exec(seed);
+const index = new PublicLocationIndex(new Scopes(db.db), pino({ level: 'silent' }));
+await index.loadAll();
+const filters = [{}, { power_type: 'DC' }, { min_power_kw: 50 }, { available_now: true }, { connector_standard: ['IEC_62196_T2_COMBO'], available_now: true }];
+let found = 0, bytes = 0;
+import { Session } from 'node:inspector/promises';
+const session = new Session(); session.connect(); await session.post('Profiler.enable'); await session.post('Profiler.start');
+const t0 = performance.now();
+const N = 5000;
+for (let i = 0; i < N; i++) {
+  const [lat, lng] = cities[Math.floor(Math.random() * cities.length)];
+  const q = { lat: lat + (Math.random() - 0.5) * 0.4, lng: lng + (Math.random() - 0.5) * 0.5, radius_m: 5000, ...filters[i % 5] };
+  const page = index.searchJson(q, { limit: 20 });
+  found += 1;
+  bytes += page.length;
+}
+const ms = performance.now() - t0;
+const { profile } = await session.post('Profiler.stop');
+const byId = new Map(profile.nodes.map((n) => [n.id, n])); const self = new Map();
+profile.samples.forEach((id, i) => { const n = byId.get(id); const k = `${n.callFrame.functionName} ${n.callFrame.url.split('/').slice(-2).join('/')}:${n.callFrame.lineNumber}`; self.set(k, (self.get(k) ?? 0) + (profile.timeDeltas[i] ?? 0)); });
+for (const [k, t] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 18)) console.log(String(Math.round(t / 1000)).padStart(6), k);
+console.log('per search µs', ((ms / N) * 1000).toFixed(0), 'avg results', (found / N).toFixed(1), 'avg bytes', (bytes / N).toFixed(0));
