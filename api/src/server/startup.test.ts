@@ -70,7 +70,9 @@ describe('start-up of the built server', { timeout: 180_000 }, () => {
     expect(first.output()).toContain('owner@demo.voltshare.dev');
     const ready = await fetch(`${first.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({ status: 'ready', database: 'pglite' });
+    const readiness = await ready.json();
+    expect(readiness).toMatchObject({ status: 'ready', database: 'pglite' });
+    expect(['loading', 'ready']).toContain(readiness.discovery_index);
     const home = await fetch(`${first.url}/`);
     expect(home.headers.get('content-type')).toMatch(/text\/html/);
     expect(await home.text()).toContain('data-publishable-key="pk_demo_');
