@@ -70,7 +70,7 @@ describe('start-up of the built server', { timeout: 180_000 }, () => {
     expect(first.output()).toContain('owner@demo.voltshare.dev');
     const ready = await fetch(`${first.url}/ready`);
     expect(ready.status).toBe(200);
-    const readiness = await ready.json();
+    const readiness = (await ready.json()) as { status: string; database: string; discovery_index: string };
     expect(readiness).toMatchObject({ status: 'ready', database: 'pglite' });
     expect(['loading', 'ready']).toContain(readiness.discovery_index);
     const home = await fetch(`${first.url}/`);
