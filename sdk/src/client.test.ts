@@ -1,6 +1,7 @@
+import { createHmac } from 'node:crypto';
 import { loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, unwrap, VoltshareError } from './index.js';
+import { createClient, unwrap, VoltshareError, verifyWebhook } from './index.js';
 
 describe('SDK against the real API server', () => {
   let platform: RunningPlatform;
@@ -36,5 +37,119 @@ describe('SDK against the real API server', () => {
     expect(error).toBeInstanceOf(VoltshareError);
     expect((error as VoltshareError).status).toBe(422);
     expect((error as VoltshareError).problem.errors?.map((e) => e.field).sort()).toEqual(['body.email', 'body.password']);
+  });
+
+  const newDriver = async () => {
+    const email = `sdk-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+    const anonymous = createClient({ baseUrl: platform.url });
+    const created = unwrap(await anonymous.POST('/v1/drivers', { body: { email, name: 'SDK Driver', password: 'sdk driver password' } }));
+    return { email, tokens: created.tokens };
+  };
+
+  it('iterates every page of a search with for await', async () => {
+    const { tokens } = await newDriver();
+    const client = createClient({ baseUrl: platform.url, credential: tokens.access_token });
+    const query = { lat: 49.6, lng: 6.13, radius_m: 5000 };
+    const names: string[] = [];
+    for await (const location of client.locations.list({ ...query, limit: 3 })) names.push(location.name);
+    const single = unwrap(await client.GET('/v1/locations', { params: { query: { ...query, limit: 100 } } }));
+    expect(names.length).toBeGreaterThan(6);
+    expect(names).toEqual(single.data.map((l) => l.name));
+  });
+
+  it('refreshes an expired access token once and stores the rotated pair', async () => {
+    const { tokens } = await newDriver();
+    const stored: string[] = [];
+    const session = {
+      access_token: 'expired-or-garbage',
+      refresh_token: tokens.refresh_token,
+      onTokens: (t: { refresh_token: string }) => stored.push(t.refresh_token),
+    };
+    const client = createClient({ baseUrl: platform.url, session });
+    const [me, again] = await Promise.all([client.GET('/v1/me').then(unwrap), client.GET('/v1/me').then(unwrap)]);
+    expect(me.user?.is_driver).toBe(true);
+    expect(again.user?.id).toBe(me.user?.id);
+    expect(stored).toHaveLength(1);
+    expect(session.refresh_token).not.toBe(tokens.refresh_token);
+    // A session whose refresh token is gone gets the 401.
+    const lost = createClient({ baseUrl: platform.url, session: { access_token: 'x', refresh_token: 'not-a-refresh-token' } });
+    const error = await lost
+      .GET('/v1/me')
+      .then(unwrap)
+      .catch((e: unknown) => e);
+    expect((error as VoltshareError).status).toBe(401);
+  });
+
+  it('retries a mutation whose answer was lost with the same Idempotency-Key, so it happens once', async () => {
+    const keys: (string | null)[] = [];
+    let calls = 0;
+    const flaky: typeof fetch = async (input, init) => {
+      const request = new Request(input, init);
+      keys.push(request.headers.get('Idempotency-Key'));
+      calls += 1;
+      const response = await fetch(request);
+      // The first answer is lost on the way back.
+      return calls === 1 ? new Response('bad gateway', { status: 502 }) : response;
+    };
+    const client = createClient({ baseUrl: platform.url, fetch: flaky, retry: { retries: 2, minDelayMs: 10 } });
+    const email = `sdk-retry-${Date.now()}@example.com`;
+    const created = unwrap(await client.POST('/v1/drivers', { body: { email, name: 'Retry', password: 'sdk driver password' } }));
+    expect(calls).toBe(2);
+    expect(keys[0]).toMatch(/^[0-9a-f-]{36}$/);
+    expect(keys[1]).toBe(keys[0]);
+    expect(created.driver_id).toMatch(/^usr_/);
+    // Without the key the second registration would have been a 409 (email taken).
+    const plain = createClient({ baseUrl: platform.url, retry: false });
+    const twice = await plain
+      .POST('/v1/drivers', { body: { email, name: 'Retry', password: 'sdk driver password' } })
+      .then(unwrap)
+      .catch((e: unknown) => e);
+    expect((twice as VoltshareError).status).toBe(409);
+  });
+
+  it('follows a location over realtime and hears its status changes', async () => {
+    const { tokens } = await newDriver();
+    const owner = unwrap(
+      await createClient({ baseUrl: platform.url }).POST('/v1/auth/login', { body: { email: 'owner@demo.voltshare.dev', password: 'demo-owner-password' } }),
+    );
+    const staff = createClient({ baseUrl: platform.url, credential: owner.access_token });
+    // A site without an OCPP charger, so staff set its status.
+    const detail = unwrap(
+      await staff.POST('/v1/locations', {
+        body: {
+          name: 'SDK Live Site',
+          address: '2 Rue du SDK',
+          city: 'Luxembourg',
+          country: 'LU',
+          coordinates: { latitude: 49.61, longitude: 6.13 },
+          time_zone: 'Europe/Luxembourg',
+          evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }] }],
+        },
+      }),
+    );
+    const evse = detail.evses[0];
+    const driver = createClient({ baseUrl: platform.url, credential: tokens.access_token });
+    const live = driver.realtime();
+    try {
+      const heard: { evse_uid: string; status: string }[] = [];
+      live.on<{ evse_uid: string; status: string }>('evse.status', (e) => heard.push(e));
+      const { version } = await live.subscribe({ location_id: detail.id });
+      expect(version).toBeGreaterThan(0);
+      unwrap(await staff.PATCH('/v1/evses/{evse_uid}', { params: { path: { evse_uid: evse?.uid as string } }, body: { status: 'AVAILABLE' } }));
+      await expect.poll(() => heard.find((e) => e.evse_uid === evse?.uid)?.status, { timeout: 5000 }).toBe('AVAILABLE');
+    } finally {
+      live.close();
+    }
+  }, 15_000);
+
+  it('verifies webhook signatures made with the endpoint secret, and nothing else', async () => {
+    const body = JSON.stringify({ id: 'evt_1', type: 'reservation.created' });
+    const t = Math.floor(Date.now() / 1000);
+    const header = `t=${t},v1=${createHmac('sha256', 'whsec_test').update(`${t}.${body}`).digest('hex')}`;
+    expect(await verifyWebhook('whsec_test', body, header)).toBe(true);
+    expect(await verifyWebhook('whsec_other', body, header)).toBe(false);
+    expect(await verifyWebhook('whsec_test', body.replace('evt_1', 'evt_2'), header)).toBe(false);
+    expect(await verifyWebhook('whsec_test', body, header, 300, (t + 301) * 1000)).toBe(false);
+    expect(await verifyWebhook('whsec_test', body, 'garbage')).toBe(false);
   });
 });
