@@ -152,6 +152,8 @@ export class JobRunner {
         where id in (
           select id from jobs
           where ((status = 'pending' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
+            -- Only work this runner knows how to do; another process may run other kinds.
+            and kind = any(${[...this.handlers.keys()]}::text[])
             ${tenantId === undefined ? sql`` : sql`and tenant_id = ${tenantId}`}
           order by run_at, id
           limit ${this.batch}

@@ -32,7 +32,8 @@ describe.each(backends())('realtime on %s', (backend: Backend) => {
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    platform = await startPlatform(testConfig({ PORT: '0', HOST: '127.0.0.1' }), await openTestDatabase(backend));
+    // Jobs off: on the shared server database this process would take other suites' jobs.
+    platform = await startPlatform(testConfig({ PORT: '0', HOST: '127.0.0.1', JOBS: 'false' }), await openTestDatabase(backend));
     http = supertest(platform.server);
     a = await signUpNetwork(http, 'Realtime A');
     b = await signUpNetwork(http, 'Realtime B');
