@@ -185,7 +185,13 @@ export class LocationsService {
         .where('tenant_id', '=', tenantId)
         .where('charge_point_id', '=', chargePointId)
         .execute();
-      for (const e of evses) emit(...(await this.recompute(tx, tenantId, e.id)));
+      emit(
+        ...(await this.recomputeMany(
+          tx,
+          tenantId,
+          evses.map((e) => e.id),
+        )),
+      );
     });
   }
 
@@ -262,30 +268,49 @@ export class LocationsService {
   }
 
   private async setStatus(tx: Tx, tenantId: string, evseUid: string, status: EvseStatus, at: Date): Promise<DomainEvent[]> {
-    const updated = await tx
-      .updateTable('evses')
-      .set({ status, status_updated_at: at })
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', evseUid)
-      .where('status_updated_at', '<=', at)
-      .returning('id')
-      .executeTakeFirst();
-    if (!updated) {
-      const exists = await tx.selectFrom('evses').select('id').where('tenant_id', '=', tenantId).where('id', '=', evseUid).executeTakeFirst();
-      if (!exists) throw problems.notFound('EVSE', evseUid);
-      return [];
+    const exists = await tx.selectFrom('evses').select('id').where('tenant_id', '=', tenantId).where('id', '=', evseUid).executeTakeFirst();
+    if (!exists) throw problems.notFound('EVSE', evseUid);
+    return this.applyStatuses(tx, tenantId, [{ evseUid, status, at }]);
+  }
+
+  /**
+   * Status reports for many EVSEs in one set of statements (the OCPP gateway coalesces reports
+   * arriving together). Per EVSE the newest report wins; reports older than the stored one are
+   * ignored. Returns the `evse.status` events of what drivers now see differently.
+   */
+  async applyStatuses(tx: Tx, tenantId: string, reports: { evseUid: string; status: EvseStatus; at: Date }[]): Promise<DomainEvent[]> {
+    const latest = new Map<string, { evseUid: string; status: EvseStatus; at: Date }>();
+    for (const r of reports) {
+      const seen = latest.get(r.evseUid);
+      if (!seen || seen.at <= r.at) latest.set(r.evseUid, r);
     }
-    return this.recompute(tx, tenantId, evseUid);
+    if (latest.size === 0) return [];
+    const values = sql.join([...latest.values()].map((r) => sql`(${r.evseUid}::text, ${r.status}::text, ${r.at}::timestamptz)`));
+    const updated = await sql<{ id: string }>`
+      update evses e set status = v.status, status_updated_at = v.at
+      from (values ${values}) as v (id, status, at)
+      where e.tenant_id = ${tenantId} and e.id = v.id and e.status_updated_at <= v.at
+      returning e.id`.execute(tx);
+    return this.recomputeMany(
+      tx,
+      tenantId,
+      updated.rows.map((r) => r.id),
+    );
   }
 
   /** Recomputes what drivers see of an EVSE inside `tx` (after its status, its charger or its reservations changed). */
-  async recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
-    const row = await tx
+  recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
+    return this.recomputeMany(tx, tenantId, [evseUid]);
+  }
+
+  private async recomputeMany(tx: Tx, tenantId: string, evseUids: string[]): Promise<DomainEvent[]> {
+    if (evseUids.length === 0) return [];
+    const rows = await tx
       .selectFrom('evses')
       .leftJoin('charge_points', (join) =>
         join.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'),
       )
-      .select(['evses.status', 'evses.availability', 'evses.location_id', 'evses.evse_id', 'evses.charge_point_id', 'charge_points.online'])
+      .select(['evses.id', 'evses.status', 'evses.availability', 'evses.location_id', 'evses.evse_id', 'evses.charge_point_id', 'charge_points.online'])
       .select((eb) =>
         eb
           .exists(
@@ -299,35 +324,41 @@ export class LocationsService {
           .as('reserved_now'),
       )
       .where('evses.tenant_id', '=', tenantId)
-      .where('evses.id', '=', evseUid)
-      .executeTakeFirstOrThrow();
-    const availability = evseAvailability({
-      status: row.status,
-      chargePoint: row.charge_point_id === null ? 'none' : row.online ? 'online' : 'offline',
-      reservedNow: Boolean(row.reserved_now),
+      .where('evses.id', 'in', evseUids)
+      .execute();
+    const changes = rows.flatMap((row) => {
+      const availability = evseAvailability({
+        status: row.status,
+        chargePoint: row.charge_point_id === null ? 'none' : row.online ? 'online' : 'offline',
+        reservedNow: Boolean(row.reserved_now),
+      });
+      return availability === row.availability ? [] : [{ row, availability }];
     });
-    if (availability === row.availability) return [];
-    const changed = await tx
-      .updateTable('evses')
-      .set({ availability, version: sql`nextval('realtime_version_seq')` } as never)
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', evseUid)
-      .returning(['version', 'status_updated_at'])
-      .executeTakeFirstOrThrow();
-    return [
-      {
+    if (changes.length === 0) return [];
+    const values = sql.join(changes.map((c) => sql`(${c.row.id}::text, ${c.availability}::text)`));
+    const versions = await sql<{ id: string; version: number; status_updated_at: Date }>`
+      update evses e set availability = v.availability, version = nextval('realtime_version_seq')
+      from (values ${values}) as v (id, availability)
+      where e.tenant_id = ${tenantId} and e.id = v.id
+      returning e.id, e.version, e.status_updated_at`.execute(tx);
+    const byId = new Map(versions.rows.map((v) => [v.id, v]));
+    const audiences = new Map<string, Audience>();
+    for (const locationId of new Set(changes.map((c) => c.row.location_id))) audiences.set(locationId, await this.audience(tx, tenantId, locationId));
+    return changes.map(({ row, availability }) => {
+      const version = byId.get(row.id);
+      return {
         type: 'evse.status',
-        audience: await this.audience(tx, tenantId, row.location_id),
+        audience: audiences.get(row.location_id) as Audience,
         payload: {
           location_id: row.location_id,
-          evse_uid: evseUid,
+          evse_uid: row.id,
           evse_id: row.evse_id,
           status: availability,
-          version: changed.version,
-          updated_at: changed.status_updated_at.toISOString(),
+          version: Number(version?.version),
+          updated_at: new Date(version?.status_updated_at ?? Date.now()).toISOString(),
         },
-      },
-    ];
+      } satisfies DomainEvent;
+    });
   }
 
   private async insertEvse(tx: Tx, tenantId: string, locationId: string, input: EvseInput, field: string): Promise<string> {
