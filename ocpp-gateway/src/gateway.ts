@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, type Services, verifyPassword } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
+import { VerifiedCredentials } from './credentials.js';
 import { identityFromPath, negotiateSubprotocol, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
 import { type Connection, type GatewaySettings, type OcppParams, v16Handlers } from './v16/handlers.js';
 
@@ -47,6 +48,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
   const settings = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
   const log = services.logger.child({ component: 'ocpp' });
   const live = new Map<string, ClientLike>();
+  const credentials = new VerifiedCredentials(verifyPassword);
   const rpc = new RPCServer({
     protocols: [...SUPPORTED_SUBPROTOCOLS],
     strictMode: true,
@@ -64,7 +66,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     const cp = await services.charging.findChargePoint(identity).catch(() => undefined);
     const password = handshake.password ? Buffer.from(handshake.password).toString('utf8') : undefined;
     // Unknown identity, no password set, or the wrong one: all refused alike (security profile 1/2).
-    const ok = cp?.passwordHash && password ? await verifyPassword(cp.passwordHash, password) : await verifyPassword(undefined, password ?? '');
+    const ok = await credentials.check(cp?.passwordHash ?? undefined, password);
     if (!cp || !ok) {
       log.warn({ identity, remote: handshake.remoteAddress }, 'charge point refused at handshake');
       return reject(401, 'unauthorized');

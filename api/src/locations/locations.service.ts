@@ -342,8 +342,7 @@ export class LocationsService {
       where e.tenant_id = ${tenantId} and e.id = v.id
       returning e.id, e.version, e.status_updated_at`.execute(tx);
     const byId = new Map(versions.rows.map((v) => [v.id, v]));
-    const audiences = new Map<string, Audience>();
-    for (const locationId of new Set(changes.map((c) => c.row.location_id))) audiences.set(locationId, await this.audience(tx, tenantId, locationId));
+    const audiences = await this.audiences(tx, tenantId, [...new Set(changes.map((c) => c.row.location_id))]);
     return changes.map(({ row, availability }) => {
       const version = byId.get(row.id);
       return {
@@ -465,20 +464,30 @@ export class LocationsService {
 
   /** Who may hear about a location: its network, and everyone when it is public. */
   async audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
-    const row = await tx
+    return (await this.audiences(tx, tenantId, [locationId])).get(locationId) as Audience;
+  }
+
+  private async audiences(tx: Tx, tenantId: string, locationIds: string[]): Promise<Map<string, Audience>> {
+    const rows = await tx
       .selectFrom('locations')
       .innerJoin('networks', 'networks.id', 'locations.tenant_id')
-      .select(['locations.publish', 'locations.status', 'locations.latitude', 'locations.longitude', 'networks.public_sharing'])
+      .select(['locations.id', 'locations.publish', 'locations.status', 'locations.latitude', 'locations.longitude', 'networks.public_sharing'])
       .where('locations.tenant_id', '=', tenantId)
-      .where('locations.id', '=', locationId)
-      .executeTakeFirstOrThrow();
-    return {
-      tenant_id: tenantId,
-      location_id: locationId,
-      public: row.publish && row.status === 'ACTIVE' && row.public_sharing,
-      latitude: row.latitude,
-      longitude: row.longitude,
-    };
+      .where('locations.id', 'in', locationIds)
+      .execute();
+    if (rows.length !== new Set(locationIds).size) throw new Error('audience of a location that does not exist');
+    return new Map(
+      rows.map((row) => [
+        row.id,
+        {
+          tenant_id: tenantId,
+          location_id: row.id,
+          public: row.publish && row.status === 'ACTIVE' && row.public_sharing,
+          latitude: row.latitude,
+          longitude: row.longitude,
+        },
+      ]),
+    );
   }
 
   private async locationEvent(tx: Tx, tenantId: string, locationId: string): Promise<DomainEvent> {
