@@ -585,6 +585,23 @@ describe('reservations over OCPP', () => {
     await back.connect();
     await until(async () => (await reservation(fourth.id)).charger_status === 'accepted', 5000);
     expect(back.connectors[1]?.reservation?.id).toBe(fourth.ocpp_reservation_id);
+    await http.post(`/v1/reservations/${fourth.id}/cancel`).set(auth(driverToken)).expect(200);
+    await until(async () => (await reservation(fourth.id)).charger_status === 'cancelled', 5000);
+
+    // Arriving ten minutes early for your own slot fulfils it (no no-show fee later).
+    await back.tick();
+    await until(async () => (await evseStatus(cp.evses[1] as string)) === 'AVAILABLE');
+    const later = new Date(Date.now() + 600_000);
+    const early = (
+      await http
+        .post('/v1/reservations')
+        .set(auth(driverToken))
+        .send({ evse_id: cp.evses[1], start: later.toISOString(), end: new Date(later.getTime() + 1_800_000).toISOString() })
+        .expect(201)
+    ).body;
+    expect(await back.arrive(back.connectors[1]!, 'DRIVER-CARD')).toEqual(expect.any(Number));
+    expect((await reservation(early.id)).status).toBe('FULFILLED');
+    await back.stopTransaction(back.connectors[1]!, 'Local');
     await back.stop();
   });
 });

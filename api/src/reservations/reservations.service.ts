@@ -38,6 +38,7 @@ export const DEFAULT_POLICY: ReservationPolicy = {
 };
 
 const MINUTE = 60_000;
+const EARLY_ARRIVAL_MS = 15 * MINUTE;
 
 export function toReservation(r: ReservationRow): Reservation {
   return {
@@ -488,23 +489,23 @@ export class ReservationsService {
     claim: { driverId?: string; ocppReservationId?: number; sessionId: string; at: Date },
     emit: Emit,
   ): Promise<'fulfilled' | 'free' | 'reserved-for-another'> {
+    // A driver arriving a little early still fulfils their own reservation.
     const holding = await tx
       .selectFrom('reservations')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('evse_uid', '=', evseUid)
       .where('status', 'in', ['OFFERED', 'CONFIRMED', 'ACTIVE'])
-      .where('starts_at', '<=', claim.at)
+      .where('starts_at', '<=', new Date(claim.at.getTime() + EARLY_ARRIVAL_MS))
       .where('ends_at', '>', claim.at)
       .forUpdate()
       .execute();
-    if (holding.length === 0) return 'free';
     const mine = holding.find(
       (r) =>
         (claim.driverId !== undefined && r.driver_id === claim.driverId) ||
         (claim.ocppReservationId !== undefined && r.ocpp_reservation_id === claim.ocppReservationId),
     );
-    if (!mine) return 'reserved-for-another';
+    if (!mine) return holding.some((r) => r.starts_at <= claim.at) ? 'reserved-for-another' : 'free';
     const fulfilled = await tx
       .updateTable('reservations')
       .set({ status: 'FULFILLED', session_id: claim.sessionId, ended_at: claim.at, updated_at: new Date(), version: nextVersion() })
