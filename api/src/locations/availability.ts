@@ -13,6 +13,9 @@ export interface AvailabilityInput {
   reservedNow?: boolean;
 }
 
+/** What drivers see of an EVSE that cannot be booked, queued for or offered. */
+export const OUT_OF_SERVICE: readonly EvseStatus[] = ['REMOVED', 'PLANNED', 'OUTOFORDER', 'INOPERATIVE'];
+
 export function evseAvailability({ status, chargePoint, reservedNow = false }: AvailabilityInput): EvseStatus {
   if (status === 'REMOVED' || status === 'PLANNED') return status;
   // A status from a charger that is no longer connected cannot be trusted (OCPI: UNKNOWN).

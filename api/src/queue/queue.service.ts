@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { OUT_OF_SERVICE } from '../locations/availability.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationDetail } from '../locations/locations.model.js';
 import type { LocationsService } from '../locations/locations.service.js';
@@ -11,11 +12,11 @@ import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
 import { HOLDING, nextVersion, overlapOf, type ReservationsService, slotTaken } from '../reservations/reservations.service.js';
 import { newId } from '../shared/ids.js';
+import { queueDispatchJob } from './dispatch-job.js';
 import { afterReservations, expectedSessionEnd, minutesUntil, placeTimes, TYPICAL_SESSION_MS } from './eta.js';
 import type { JoinQueueRequest, OfferDecision, QueueOffer, QueuePlace, QueueStatus } from './queue.model.js';
 
 const MINUTE = 60_000;
-const UNUSABLE = ['REMOVED', 'PLANNED', 'OUTOFORDER', 'INOPERATIVE'];
 const IN_LINE = ['WAITING', 'OFFERED'] as const;
 
 interface LineEntry {
@@ -25,13 +26,6 @@ interface LineEntry {
   status: 'WAITING' | 'OFFERED';
   joined_at: Date;
 }
-
-const dispatchJob = (tenantId: string, locationId: string) => ({
-  tenantId,
-  kind: 'queue.dispatch',
-  key: `queue.dispatch:${tenantId}:${locationId}`,
-  payload: { location_id: locationId },
-});
 
 /**
  * The virtual queue of a location: drivers wait in line when nothing compatible is free; when an
@@ -81,7 +75,7 @@ export class QueueService {
         .executeTakeFirst();
       if (!inserted) return;
       emit(await recordDriverEvent(tx, tenantId, 'queue.joined', driverId, { location_id: locationId, entry_id: inserted.id }));
-      await scheduleJob(tx, dispatchJob(tenantId, locationId));
+      await scheduleJob(tx, queueDispatchJob(tenantId, locationId));
       await this.announce(tx, location, now, emit);
     });
     return this.status(callerTenantId, locationId, driverId, now);
@@ -204,11 +198,7 @@ export class QueueService {
           else {
             const until = await this.moveBehindNext(tx, tenantId, offer.entry_id, now, (await this.reservations.policy(tenantId, tx)).queue_offer_minutes);
             // Nobody else may take the EVSE meanwhile: offer it again when the snooze ends.
-            await scheduleJob(tx, {
-              ...dispatchJob(tenantId, location.id),
-              key: `queue.dispatch:${tenantId}:${location.id}:${until.toISOString()}`,
-              runAt: until,
-            });
+            await scheduleJob(tx, queueDispatchJob(tenantId, location.id, until));
           }
           await this.reservations.end(tx, hold, 'CANCELLED', emit);
         }
@@ -341,21 +331,40 @@ export class QueueService {
     });
   }
 
-  /** Schedules a dispatch when an EVSE of a location with people in line becomes available. */
+  /**
+   * Schedules a dispatch when an EVSE of a location with people in line becomes available.
+   * Status events come in floods from the gateway, so the locations freed in one turn of the
+   * event loop are checked and scheduled in one statement per network.
+   */
   watch(): () => void {
+    const freed = new Map<string, Set<string>>();
+    const flush = () => {
+      for (const [tenantId, locations] of freed) {
+        const ids = [...locations];
+        const keys = ids.map((locationId) => queueDispatchJob(tenantId, locationId).key);
+        this.scopes
+          .system((tx) =>
+            sql`
+              insert into jobs (kind, key, tenant_id, payload)
+              select 'queue.dispatch', j.key, ${tenantId}, jsonb_build_object('location_id', j.location_id)
+              from unnest(${keys}::text[], ${ids}::text[]) as j (key, location_id)
+              where exists (select 1 from queue_entries q where q.tenant_id = ${tenantId} and q.location_id = j.location_id and q.status = 'WAITING')
+              on conflict (key) where status = 'pending' do nothing`.execute(tx),
+          )
+          .catch((error: unknown) => this.logger.error({ err: error, network_id: tenantId }, 'could not schedule queue dispatches'));
+      }
+      freed.clear();
+    };
     return this.bus.subscribe((event) => {
       if (event.type !== 'evse.status' || event.payload.status !== 'AVAILABLE') return;
       const { tenant_id: tenantId, location_id: locationId } = event.audience;
-      const job = dispatchJob(tenantId, locationId);
-      this.scopes
-        .system((tx) =>
-          sql`
-            insert into jobs (kind, key, tenant_id, payload)
-            select ${job.kind}, ${job.key}, ${tenantId}, ${JSON.stringify(job.payload)}::jsonb
-            where exists (select 1 from queue_entries where tenant_id = ${tenantId} and location_id = ${locationId} and status = 'WAITING')
-            on conflict (key) where status = 'pending' do nothing`.execute(tx),
-        )
-        .catch((error: unknown) => this.logger.error({ err: error, location_id: locationId }, 'could not schedule a queue dispatch'));
+      if (freed.size === 0) setImmediate(flush);
+      let locations = freed.get(tenantId);
+      if (!locations) {
+        locations = new Set();
+        freed.set(tenantId, locations);
+      }
+      locations.add(locationId);
     });
   }
 
@@ -373,7 +382,7 @@ export class QueueService {
   // ---- helpers --------------------------------------------------------------------------------
 
   private compatibleEvses(location: LocationDetail, standard: string | null) {
-    return location.evses.filter((e) => !UNUSABLE.includes(e.status) && (!standard || e.connectors.some((c) => c.standard === standard)));
+    return location.evses.filter((e) => !OUT_OF_SERVICE.includes(e.status) && (!standard || e.connectors.some((c) => c.standard === standard)));
   }
 
   /** EVSEs free now and not held by anyone during [from, to). */

@@ -2,15 +2,17 @@ import { type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { ChargePointOffline, type CommandRouter } from '../charging/commands.js';
 import { constraintOf, pgErrorCode } from '../db/errors.js';
-import type { ReservationStatus, ReservationsTable } from '../db/schema.js';
+import type { EvseStatus, ReservationStatus, ReservationsTable } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { type FieldError, Problem, problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { OUT_OF_SERVICE } from '../locations/availability.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { isOpenAt } from '../locations/opening-hours.js';
 import { recordDriverEvent } from '../notifications/outbox.js';
+import { queueDispatchJob } from '../queue/dispatch-job.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { DriverEventType, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
@@ -22,7 +24,6 @@ export type ReservationRow = Selectable<ReservationsTable>;
 /** Statuses that hold an EVSE for their slot (the database's exclusion constraint uses the same list). */
 export const HOLDING: ReservationStatus[] = ['OFFERED', 'CONFIRMED', 'ACTIVE', 'FULFILLED'];
 const TERMINAL: ReservationStatus[] = ['FULFILLED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'];
-const UNUSABLE_EVSE = ['REMOVED', 'PLANNED', 'OUTOFORDER', 'INOPERATIVE'];
 /** Clock skew a client may have when it books "now". */
 const PAST_TOLERANCE_MS = 60_000;
 
@@ -79,7 +80,7 @@ interface Candidate {
   tenant_id: string;
   evse_uid: string;
   location_id: string;
-  availability: string;
+  availability: EvseStatus;
   capabilities: string[];
   standards: string[];
   power: number;
@@ -158,7 +159,7 @@ export class ReservationsService {
 
     const compatible = candidates.filter((c) => !input.connector_standard || c.standards.includes(input.connector_standard));
     if (compatible.length === 0) throw problems.validation([{ field: 'body.connector_standard', message: `no ${input.connector_standard} connector there` }]);
-    const usable = compatible.filter((c) => !UNUSABLE_EVSE.includes(c.availability));
+    const usable = compatible.filter((c) => !OUT_OF_SERVICE.includes(c.availability));
     if (usable.length === 0) throw problems.conflict('That EVSE is out of service.', 'evse-unavailable');
     // A slot starting now needs an EVSE that is free now, not only unbooked.
     const immediate = input.start.getTime() <= now.getTime() + policy.grace_minutes * MINUTE;
@@ -457,12 +458,7 @@ export class ReservationsService {
       .executeTakeFirstOrThrow();
     if (row.charger_status === 'accepted') await this.syncCharger(tx, ended);
     if (row.status === 'ACTIVE' || row.status === 'OFFERED') emit(...(await this.locations.recompute(tx, row.tenant_id, row.evse_uid)));
-    await scheduleJob(tx, {
-      tenantId: row.tenant_id,
-      kind: 'queue.dispatch',
-      key: `queue.dispatch:${row.tenant_id}:${row.location_id}`,
-      payload: { location_id: row.location_id },
-    });
+    await scheduleJob(tx, queueDispatchJob(row.tenant_id, row.location_id));
     return ended;
   }
 
@@ -549,7 +545,7 @@ export class ReservationsService {
       .returning(['location_id'])
       .execute();
     for (const r of released) {
-      await scheduleJob(tx, { tenantId, kind: 'queue.dispatch', key: `queue.dispatch:${tenantId}:${r.location_id}`, payload: { location_id: r.location_id } });
+      await scheduleJob(tx, queueDispatchJob(tenantId, r.location_id));
     }
   }
 
@@ -589,7 +585,7 @@ export class ReservationsService {
     const location = await this.discovery.detail(callerTenantId, locationId, now);
     const { start: dayStart, end: dayEnd } = localDay(query.date, location.time_zone);
     const evses = location.evses.filter(
-      (e) => !UNUSABLE_EVSE.includes(e.status) && (!query.connector_standard || e.connectors.some((c) => c.standard === query.connector_standard)),
+      (e) => !OUT_OF_SERVICE.includes(e.status) && (!query.connector_standard || e.connectors.some((c) => c.standard === query.connector_standard)),
     );
     const booked = evses.length
       ? await this.scopes.system((tx) =>
