@@ -9,6 +9,7 @@ import autocannon from 'autocannon';
 import pg from 'pg';
 import { migrateToLatest, openDatabase } from '../../api/dist/index.js';
 import { startChild } from '../child.mjs';
+import { freshDatabase } from '../database.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -53,27 +54,15 @@ async function seed(kind) {
     await db.close();
     return { env: { DATA_DIR: dataDir } };
   }
-  const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
-  const name = `voltshare_bench_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  const db = await openDatabase({ databaseUrl: url.toString() });
-  await migrateToLatest(db.db);
-  await db.close();
+  const database = await freshDatabase(process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL, 'discovery');
   log('seeding PostgreSQL …');
-  const client = new pg.Client({ connectionString: url.toString() });
+  const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   await client.query(readFileSync(path.join(here, 'seed.sql'), 'utf8'));
   await client.end();
   return {
-    env: { DATABASE_URL: url.toString(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0' },
-    cleanup: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
+    env: { DATABASE_URL: database.url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0' },
+    cleanup: () => database.drop(),
   };
 }
 

@@ -5,8 +5,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { io } from 'socket.io-client';
-import { hashPassword, migrateToLatest, openDatabase } from '../../api/dist/index.js';
+import { hashPassword } from '../../api/dist/index.js';
 import { startChild as child } from '../child.mjs';
+import { freshDatabase } from '../database.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -25,15 +26,8 @@ async function load(url) {
 }
 
 // 1. The real gateway on a fresh PostgreSQL database.
-const name = `voltshare_bench_ocpp_${Date.now()}`;
-const admin = new pg.Client({ connectionString: server });
-await admin.connect();
-await admin.query(`create database ${name}`);
-const url = new URL(server);
-url.pathname = `/${name}`;
-const db = await openDatabase({ databaseUrl: url.toString() });
-await migrateToLatest(db.db);
-await db.close();
+const database = await freshDatabase(server, 'ocpp');
+const url = new URL(database.url);
 const hash = await hashPassword(PASSWORD);
 const seed = new pg.Client({ connectionString: url.toString() });
 await seed.connect();
@@ -116,8 +110,7 @@ socket.disconnect();
 const exited = new Promise((r) => gateway.process.once('exit', r));
 gateway.process.kill();
 await exited;
-await admin.query(`drop database if exists ${name} with (force)`);
-await admin.end();
+await database.drop();
 
 // 2. The ceiling: bare ocpp-rpc.
 const bare = child([path.join(here, 'bare.mjs')], {}, /listening (\d+)/);

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startChild } from '../child.mjs';
+import { freshDatabase } from '../database.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
@@ -22,20 +23,12 @@ async function database() {
   if (process.env.BENCH_PGLITE === '1') return { kind: 'pglite', env: { DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-bench-')) } };
   const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
   if (!server) throw new Error('set BENCH_DATABASE_URL (or TEST_DATABASE_URL) to a PostgreSQL server, or BENCH_PGLITE=1');
-  const name = `voltshare_bench_booking_${Date.now()}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`create database ${name}`);
-  const url = new URL(server);
-  url.pathname = `/${name}`;
+  const fresh = await freshDatabase(server, 'booking');
   return {
     kind: 'postgres',
-    url: url.toString(),
-    env: { DATABASE_URL: url.toString(), JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0' },
-    cleanup: async () => {
-      await admin.query(`drop database if exists ${name} with (force)`);
-      await admin.end();
-    },
+    url: fresh.url,
+    env: { DATABASE_URL: fresh.url, JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0' },
+    cleanup: () => fresh.drop(),
   };
 }
 
@@ -60,16 +53,6 @@ const signup = await call('POST', '/v1/networks', undefined, {
   owner: { email: `bench-${Date.now()}@example.com`, name: 'Owner', password: 'bench owner password' },
 });
 const staff = signup.body.tokens.access_token;
-await call('PUT', '/v1/network/reservation-policy', staff, {
-  max_days_ahead: 14,
-  min_duration_minutes: 15,
-  max_duration_minutes: 180,
-  grace_minutes: 15,
-  reservation_fee: 0,
-  no_show_fee: 0,
-  queue_offer_minutes: 15,
-  queue_hold_minutes: 30,
-});
 const dc = { standard: 'IEC_62196_T2_COMBO', format: 'CABLE', power_type: 'DC', max_voltage: 920, max_amperage: 500, max_electric_power: 300_000 };
 const site = await call('POST', '/v1/locations', staff, {
   name: 'Bench Hub',
