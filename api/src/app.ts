@@ -13,6 +13,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { limiter } from './http/rate-limit.js';
 import type { Services } from './server/services.js';
+import { type StaticSite, staticSite } from './server/sites.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
 
@@ -28,12 +29,15 @@ export function headerMiddlewares(config: Config): RequestHandler[] {
       contentSecurityPolicy: {
         directives: { 'img-src': ["'self'", 'data:', 'https:'], 'connect-src': ["'self'", 'ws:', 'wss:'] },
       },
+      // Our own pages call the API with a publishable key, which is checked against the page's
+      // origin: same-origin requests must carry a Referer (cross-origin ones send Origin).
+      referrerPolicy: { policy: 'same-origin' },
     }),
     cors({ origin: config.corsOrigins === '*' ? true : config.corsOrigins, exposedHeaders: ['X-Request-Id', 'Retry-After', 'Idempotent-Replayed'] }),
   ];
 }
 
-export function createApp(services: Services): express.Express {
+export function createApp(services: Services, sites: StaticSite[] = []): express.Express {
   const { config } = services;
   const app = express();
   app.locals.services = services;
@@ -81,7 +85,9 @@ export function createApp(services: Services): express.Express {
   app.get('/v1/openapi.json', (_req: Request, res: Response) => {
     res.json(openapi);
   });
-  app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Voltshare API reference' }));
+  // The interactive reference ("try it out"); the docs site with guides and the static reference is at /docs.
+  app.use('/docs/api', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Voltshare API reference' }));
+  for (const site of sites) app.use(site.path, staticSite(site));
   if (config.demo) {
     app.use('/demo', demoRoutes(services));
     app.get('/', demoHome);

@@ -1,1 +1,18 @@
-export { formatDistance, formatEnergy, formatMoney, formatPower } from './format.js';
+import { VoltshareBooking } from './booking/voltshare-booking.js';
+import { VoltshareMap } from './map/voltshare-map.js';
+import { VoltshareSession } from './session/voltshare-session.js';
+import { VoltshareStation } from './station/voltshare-station.js';
+
+export type { SelectDetail } from './map/voltshare-map.js';
+export { formatDistance, formatEnergy, formatMoney, formatPower } from './shared/format.js';
+export { getLocale, locales, resolveLocale, setLocale } from './shared/localization.js';
+export { VoltshareBooking, VoltshareMap, VoltshareSession, VoltshareStation };
+
+const elements: [string, CustomElementConstructor][] = [
+  ['voltshare-map', VoltshareMap],
+  ['voltshare-station', VoltshareStation],
+  ['voltshare-booking', VoltshareBooking],
+  ['voltshare-session', VoltshareSession],
+];
+// Defined once, even when a page loads the script twice.
+for (const [name, element] of elements) if (!customElements.get(name)) customElements.define(name, element);

@@ -20,11 +20,11 @@ describe.each(backends())('HTTP conventions on %s', (backend: Backend) => {
       Object.values(p).map((op) => op.operationId),
     );
     expect(new Set(ids).size).toBe(ids.length);
-    const docs = await t.http.get('/docs/').expect(200);
+    const docs = await t.http.get('/docs/api/').expect(200);
     expect(docs.text).toContain('swagger-ui');
     // The reference's assets are served locally, not from a CDN.
     expect(docs.text).not.toMatch(/https?:\/\/(cdn|unpkg|jsdelivr)/);
-    await t.http.get('/docs/swagger-ui-bundle.js').expect(200);
+    await t.http.get('/docs/api/swagger-ui-bundle.js').expect(200);
   });
 
   it('unknown routes are 404 problem+json', async () => {

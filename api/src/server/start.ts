@@ -10,6 +10,7 @@ import { type FastDiscovery, fastDiscovery } from '../locations/fast-discovery.j
 import { attachRealtime } from '../realtime/realtime.server.js';
 import { createLogger } from './logger.js';
 import { createServices, type Services } from './services.js';
+import { type StaticSite, workspaceSites } from './sites.js';
 
 /** Something attached to the platform's HTTP server before it listens (the OCPP gateway). */
 export type Extension = (server: Server, services: Services) => { close(): Promise<void> } | Promise<{ close(): Promise<void> }>;
@@ -26,7 +27,12 @@ export interface RunningPlatform {
 }
 
 /** Opens the database, migrates, seeds the demo when asked, and listens. Used by main and tests. */
-export async function startPlatform(config: Config, database?: DatabaseHandle, extensions: Extension[] = []): Promise<RunningPlatform> {
+export async function startPlatform(
+  config: Config,
+  database?: DatabaseHandle,
+  extensions: Extension[] = [],
+  sites: StaticSite[] = workspaceSites(),
+): Promise<RunningPlatform> {
   const logger = createLogger(config.logLevel);
   const db = database ?? (await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` }));
   const applied = await migrateToLatest(db.db);
@@ -37,7 +43,7 @@ export async function startPlatform(config: Config, database?: DatabaseHandle, e
     throw new Error('the database contains the public demo network; production refuses to start with demo credentials');
   }
 
-  const app = createApp(services);
+  const app = createApp(services, sites);
   const fast = fastDiscovery(services);
   const server = createServer((req, res) => {
     const handled = fast(req, res);

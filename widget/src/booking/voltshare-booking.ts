@@ -1,0 +1,237 @@
+import { msg, str } from '@lit/localize';
+import type { components } from '@voltshare/sdk';
+import { unwrap } from '@voltshare/sdk';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { VoltshareElement } from '../shared/element.js';
+import { theme } from '../shared/styles.js';
+
+type Day = components['schemas']['DayAvailability'];
+type Slot = components['schemas']['SlotAvailability'];
+type Reservation = components['schemas']['Reservation'];
+type QueueStatus = components['schemas']['QueueStatus'];
+
+const LIVE = ['OFFERED', 'CONFIRMED', 'ACTIVE'];
+const DURATIONS = [30, 60, 90, 120];
+
+/** Today in the browser's calendar, as YYYY-MM-DD. */
+const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+/** `HH:MM` of a slot in the station's own time zone (the API gives the local wall time). */
+const clock = (slot: Slot) => slot.local_start.slice(11, 16);
+
+/**
+ * `<voltshare-booking location-id="…" token="…">`: pick a day, a time and a duration, reserve a
+ * charger, move or cancel the reservation, or join the line when everything is busy. Needs a
+ * signed-in driver's access token. Fires `voltshare-reserved` and `voltshare-cancelled`.
+ */
+export class VoltshareBooking extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    locationId: { type: String, attribute: 'location-id' },
+    date: { type: String },
+    duration: { type: Number },
+    day: { state: true },
+    chosen: { state: true },
+    reservation: { state: true },
+    queue: { state: true },
+    busy: { state: true },
+    message: { state: true },
+    error: { state: true },
+  };
+
+  declare locationId: string | undefined;
+  declare date: string;
+  declare duration: number;
+  declare day: Day | undefined;
+  declare chosen: Slot | undefined;
+  declare reservation: Reservation | undefined;
+  declare queue: QueueStatus | undefined;
+  declare busy: boolean;
+  declare message: string;
+  declare error: string | undefined;
+
+  constructor() {
+    super();
+    this.date = today();
+    this.duration = 60;
+    this.busy = false;
+    this.message = '';
+  }
+
+  static override styles = [
+    theme,
+    css`
+      section { background: var(--_surface); border-radius: var(--_radius); display: grid; gap: 10px; }
+      h2 { font-size: 16px; margin: 0; }
+      .row { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; }
+      label { display: grid; gap: 2px; font-size: 13px; color: var(--_muted); }
+      input, select { font: inherit; padding: 5px 8px; border: 1px solid var(--_line); border-radius: 6px; color: var(--_ink); background: #fff; }
+      .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(64px, 1fr)); gap: 6px; max-height: 210px; overflow: auto; padding: 2px; }
+      .slot { padding: 6px 0; border: 1px solid var(--_line); border-radius: 6px; background: #fff; color: var(--_ink); }
+      .slot[aria-pressed='true'] { background: var(--_brand); color: #fff; border-color: var(--_brand); }
+      .slot:disabled { color: #9aa5b1; background: #f0f4f8; cursor: not-allowed; text-decoration: line-through; }
+      .card { border: 1px solid var(--_brand); border-radius: 8px; padding: 10px; background: #f0faf9; }
+      .actions { display: flex; gap: 8px; flex-wrap: wrap; }
+    `,
+  ];
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('locationId') || changed.has('date') || changed.has('token')) void this.refresh();
+  }
+
+  private get api() {
+    return this.connection.client;
+  }
+
+  /** Reads the day's slots, the driver's live reservation here and the line. */
+  async refresh(): Promise<void> {
+    const id = this.locationId;
+    if (!id) return;
+    try {
+      const day = unwrap(await this.api.GET('/v1/locations/{location_id}/availability', { params: { path: { location_id: id }, query: { date: this.date } } }));
+      this.day = day;
+      if (this.token) {
+        const mine = unwrap(await this.api.GET('/v1/me/reservations', { params: { query: { limit: 50 } } }));
+        this.reservation = mine.data.find((r) => r.location_id === id && LIVE.includes(r.status));
+        this.queue = unwrap(await this.api.GET('/v1/locations/{location_id}/queue', { params: { path: { location_id: id } } }));
+      }
+      this.error = undefined;
+    } catch (error) {
+      this.error = this.describe(error, msg('Availability could not be loaded.'));
+    }
+  }
+
+  private bookable(slot: Slot): boolean {
+    return slot.open && slot.available_evses > 0 && new Date(slot.end).getTime() > Date.now();
+  }
+
+  private async act(work: () => Promise<string>): Promise<void> {
+    this.busy = true;
+    this.error = undefined;
+    try {
+      this.message = await work();
+      await this.refresh();
+    } catch (error) {
+      this.error = this.describe(error, msg('That did not work. Please try again.'));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private window(slot: Slot): { start: string; end: string } {
+    const start = new Date(slot.start);
+    return { start: start.toISOString(), end: new Date(start.getTime() + this.duration * 60_000).toISOString() };
+  }
+
+  private reserve(slot: Slot): Promise<void> {
+    return this.act(async () => {
+      const created = unwrap(await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, ...this.window(slot) } as never }));
+      this.dispatchEvent(new CustomEvent('voltshare-reserved', { detail: created, bubbles: true, composed: true }));
+      return msg(str`Reserved from ${clock(slot)} for ${this.duration} minutes.`);
+    });
+  }
+
+  private move(reservation: Reservation, slot: Slot): Promise<void> {
+    return this.act(async () => {
+      unwrap(
+        await this.api.PATCH('/v1/reservations/{reservation_id}', { params: { path: { reservation_id: reservation.id } }, body: this.window(slot) as never }),
+      );
+      return msg(str`Moved to ${clock(slot)}.`);
+    });
+  }
+
+  private cancel(reservation: Reservation): Promise<void> {
+    return this.act(async () => {
+      unwrap(await this.api.POST('/v1/reservations/{reservation_id}/cancel', { params: { path: { reservation_id: reservation.id } } }));
+      this.dispatchEvent(new CustomEvent('voltshare-cancelled', { detail: { id: reservation.id }, bubbles: true, composed: true }));
+      return msg('Reservation cancelled.');
+    });
+  }
+
+  private joinQueue(): Promise<void> {
+    return this.act(async () => {
+      const status = unwrap(
+        await this.api.POST('/v1/locations/{location_id}/queue', { params: { path: { location_id: this.locationId as string } }, body: {} }),
+      );
+      return msg(str`You are number ${status.you?.position ?? 1} in line.`);
+    });
+  }
+
+  private leaveQueue(): Promise<void> {
+    return this.act(async () => {
+      unwrap(await this.api.DELETE('/v1/locations/{location_id}/queue/me', { params: { path: { location_id: this.locationId as string } } }));
+      return msg('You left the line.');
+    });
+  }
+
+  private renderReservation(r: Reservation): unknown {
+    const time = (d: string) => new Intl.DateTimeFormat(this.language, { timeStyle: 'short', timeZone: this.day?.time_zone }).format(new Date(d));
+    return html`<div class="card" part="reservation">
+      <strong>${msg('Your reservation')}</strong>
+      <div>${time(r.start as unknown as string)}–${time(r.end as unknown as string)} · ${r.status === 'ACTIVE' ? msg('held for you now') : msg('confirmed')}</div>
+      <div class="actions" style="margin-top:8px">
+        <button class="secondary" ?disabled=${this.busy || !this.chosen} @click=${() => this.chosen && this.move(r, this.chosen)}>${msg('Move to the chosen time')}</button>
+        <button class="secondary" ?disabled=${this.busy} @click=${() => this.cancel(r)}>${msg('Cancel reservation')}</button>
+      </div>
+    </div>`;
+  }
+
+  private renderQueue(): unknown {
+    const q = this.queue;
+    if (!q) return nothing;
+    if (q.you)
+      return html`<div class="card" part="queue">
+        <strong>${msg(str`You are number ${q.you.position} in line`)}</strong>
+        ${q.you.estimated_wait_minutes != null ? html`<div>${msg(str`About ${q.you.estimated_wait_minutes} minutes`)}</div>` : nothing}
+        <button class="secondary" style="margin-top:8px" ?disabled=${this.busy} @click=${() => this.leaveQueue()}>${msg('Leave the line')}</button>
+      </div>`;
+    const slots = this.day?.slots ?? [];
+    const freeNow = slots.some((s) => new Date(s.start).getTime() <= Date.now() && Date.now() < new Date(s.end).getTime() && s.available_evses > 0);
+    if (freeNow || this.date !== today()) return nothing;
+    return html`<div class="actions">
+      <button class="secondary" ?disabled=${this.busy} @click=${() => this.joinQueue()}>${msg('Everything busy? Join the line')}</button>
+      ${q.length ? html`<span class="muted">${msg(str`${q.length} waiting`)}</span>` : nothing}
+    </div>`;
+  }
+
+  override render(): unknown {
+    if (!this.token) return html`<section part="booking"><p class="muted">${msg('Sign in to reserve a charger.')}</p></section>`;
+    const slots = this.day?.slots ?? [];
+    return html`<section part="booking" aria-labelledby="booking-title">
+      <h2 id="booking-title">${msg('Reserve a charger')}</h2>
+      <div class="row">
+        <label>${msg('Day')}<input type="date" .value=${this.date} min=${today()} @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value || today())} /></label>
+        <label
+          >${msg('Duration')}
+          <select @change=${(e: Event) => (this.duration = Number((e.target as HTMLSelectElement).value))}>
+            ${DURATIONS.map((m) => html`<option value=${m} ?selected=${m === this.duration}>${msg(str`${m} min`)}</option>`)}
+          </select></label
+        >
+      </div>
+      <div class="slots" role="group" aria-label=${msg('Start time')}>
+        ${slots.map(
+          (s) => html`<button
+            class="slot"
+            aria-pressed=${this.chosen?.start === s.start ? 'true' : 'false'}
+            ?disabled=${!this.bookable(s)}
+            title=${msg(str`${s.available_evses} free`)}
+            @click=${() => (this.chosen = s)}
+          >
+            ${clock(s)}
+          </button>`,
+        )}
+      </div>
+      ${
+        this.reservation
+          ? this.renderReservation(this.reservation)
+          : html`<div class="actions">
+            <button class="primary" ?disabled=${this.busy || !this.chosen} @click=${() => this.chosen && this.reserve(this.chosen)}>
+              ${this.chosen ? msg(str`Reserve at ${clock(this.chosen)}`) : msg('Choose a start time')}
+            </button>
+          </div>`
+      }
+      ${this.renderQueue()}
+      <p role="status" aria-live="polite" class="muted">${this.message}</p>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+    </section>`;
+  }
+}

@@ -1,0 +1,305 @@
+import { msg, str } from '@lit/localize';
+import type { LocationSummary } from '@voltshare/sdk';
+import type * as Leaflet from 'leaflet';
+import leafletCss from 'leaflet/dist/leaflet.css';
+import { css, html, nothing, type PropertyDeclarations, unsafeCSS } from 'lit';
+import { VoltshareElement } from '../shared/element.js';
+import { formatDistance, formatMoney, formatPower } from '../shared/format.js';
+import { type Look, locationLook, standardLabel } from '../shared/status.js';
+import { theme } from '../shared/styles.js';
+import { clusterPoints } from './cluster.js';
+
+export interface SelectDetail {
+  location_id: string;
+  name: string;
+}
+
+const POWER_STEPS_KW = [11, 22, 50, 150];
+
+/**
+ * `<voltshare-map>`: stations around a point on a Leaflet map with a list beside it, filters, and
+ * live colours. When map tiles cannot load (offline, blocked) the markers and the list still work.
+ * Fires `voltshare-select` with `{ location_id, name }` when a station is picked.
+ */
+export class VoltshareMap extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    lat: { type: Number },
+    lng: { type: Number },
+    zoom: { type: Number },
+    radiusKm: { type: Number, attribute: 'radius-km' },
+    tileUrl: { type: String, attribute: 'tile-url' },
+    tileAttribution: { type: String, attribute: 'tile-attribution' },
+    connector: { type: String },
+    minPowerKw: { type: Number, attribute: 'min-power-kw' },
+    availableNow: { type: Boolean, attribute: 'available-now' },
+    locations: { state: true },
+    selected: { state: true },
+    loading: { state: true },
+    tilesFailed: { state: true },
+    announcement: { state: true },
+    error: { state: true },
+  };
+
+  declare lat: number;
+  declare lng: number;
+  declare zoom: number;
+  declare radiusKm: number;
+  declare tileUrl: string;
+  declare tileAttribution: string;
+  declare connector: string;
+  declare minPowerKw: number;
+  declare availableNow: boolean;
+  declare locations: Map<string, LocationSummary>;
+  declare selected: string | undefined;
+  declare loading: boolean;
+  declare tilesFailed: boolean;
+  declare announcement: string;
+  declare error: string | undefined;
+
+  private map?: Leaflet.Map;
+  private leaflet?: typeof Leaflet;
+  private markers?: Leaflet.LayerGroup;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor() {
+    super();
+    this.lat = 49.61;
+    this.lng = 6.13;
+    this.zoom = 10;
+    this.radiusKm = 30;
+    this.tileUrl = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
+    this.tileAttribution = '© OpenStreetMap contributors';
+    this.connector = '';
+    this.minPowerKw = 0;
+    this.availableNow = false;
+    this.locations = new Map();
+    this.loading = true;
+    this.tilesFailed = false;
+    this.announcement = '';
+  }
+
+  static override styles = [
+    unsafeCSS(leafletCss),
+    theme,
+    css`
+      .frame { background: var(--_surface); border-radius: var(--_radius); display: grid; gap: 12px; }
+      .filters { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; font-size: 14px; }
+      .filters select { margin-left: 6px; padding: 4px 6px; border: 1px solid var(--_line); border-radius: 6px; background: #fff; color: var(--_ink); }
+      .body { display: grid; grid-template-columns: minmax(260px, 3fr) minmax(240px, 2fr); gap: 12px; min-height: var(--voltshare-map-height, 460px); }
+      @media (max-width: 720px) { .body { grid-template-columns: 1fr; } }
+      .map { min-height: var(--voltshare-map-height, 460px); border-radius: 8px; background: #e6eef0; z-index: 0; }
+      .list { list-style: none; margin: 0; padding: 0; overflow: auto; max-height: var(--voltshare-map-height, 460px); border: 1px solid var(--_line); border-radius: 8px; }
+      .list li { border-bottom: 1px solid var(--_line); }
+      .list button { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; width: 100%; text-align: left; padding: 9px 10px; background: none; border: 0; color: inherit; }
+      .list button[aria-current='true'] { background: #e3f4f2; }
+      .list .name { font-weight: 600; }
+      .list .badge { align-self: start; justify-self: end; }
+      .notice { margin: 0; font-size: 13px; color: var(--_muted); }
+      .marker { stroke: #fff; stroke-width: 2; fill-opacity: 1; }
+      .marker.available { fill: var(--_available); }
+      .marker.busy { fill: var(--_busy); }
+      .marker.fault { fill: var(--_fault); }
+      .marker.unknown { fill: var(--_unknown); }
+      .marker.selected { stroke: var(--_ink); stroke-width: 3; }
+      .cluster { display: grid; place-items: center; border-radius: 50%; color: #fff; font-weight: 700; font-size: 13px; border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
+    `,
+  ];
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    void this.load();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+    this.map?.remove();
+    this.map = undefined;
+  }
+
+  /** Stations that pass the filters, nearest first. */
+  get visible(): LocationSummary[] {
+    return [...this.locations.values()]
+      .filter(
+        (l) =>
+          (!this.connector || l.connector_standards.includes(this.connector as never)) &&
+          l.max_power_w >= this.minPowerKw * 1000 &&
+          (!this.availableNow || l.availability.available_now),
+      )
+      .sort((a, b) => (a.distance_m ?? 0) - (b.distance_m ?? 0));
+  }
+
+  private async load(): Promise<void> {
+    this.loading = true;
+    this.error = undefined;
+    const found = new Map<string, LocationSummary>();
+    try {
+      const query = { lat: this.lat, lng: this.lng, radius_m: Math.round(this.radiusKm * 1000), limit: 100 };
+      for await (const location of this.connection.client.locations.list(query)) found.set(location.id, location);
+      this.locations = found;
+      this.follow();
+    } catch (error) {
+      this.error = this.describe(error, msg('Stations could not be loaded.'));
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private follow(): void {
+    if (this.unsubscribe.length) return;
+    const realtime = this.connection.realtime();
+    const degrees = this.radiusKm / 111;
+    const box: [number, number, number, number] = [this.lng - degrees * 1.6, this.lat - degrees, this.lng + degrees * 1.6, this.lat + degrees];
+    realtime.subscribe({ bbox: box }).catch(() => {});
+    this.unsubscribe.push(realtime.on<{ location_id: string; version: number }>('evse.status', (event) => void this.refresh(event.location_id, event.version)));
+    // After a reconnect, one REST read catches up with whatever was missed.
+    const resync = () => void this.load();
+    realtime.socket.io.on('reconnect', resync);
+    this.unsubscribe.push(() => realtime.socket.io.off('reconnect', resync));
+  }
+
+  private async refresh(locationId: string, version: number): Promise<void> {
+    const known = this.locations.get(locationId);
+    if (!known || known.version >= version) return;
+    const { data } = await this.connection.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: locationId } } });
+    if (!data || data.version <= known.version) return;
+    const { evses: _evses, ...summary } = data;
+    const next = new Map(this.locations);
+    next.set(locationId, { ...summary, distance_m: known.distance_m } as LocationSummary);
+    this.locations = next;
+    const { available, total } = summary.availability;
+    this.announcement = msg(str`${summary.name}: ${available} of ${total} available`);
+  }
+
+  protected override async firstUpdated(): Promise<void> {
+    const element = this.renderRoot.querySelector<HTMLElement>('.map');
+    if (!element) return;
+    try {
+      this.leaflet = await import('leaflet/dist/leaflet-src.esm.js');
+    } catch {
+      this.tilesFailed = true;
+      return;
+    }
+    const L = this.leaflet;
+    this.map = L.map(element, { zoomControl: true, attributionControl: true }).setView([this.lat, this.lng], this.zoom);
+    const tiles = L.tileLayer(this.tileUrl, { attribution: this.tileAttribution, maxZoom: 19 });
+    tiles.on('tileerror', () => {
+      this.tilesFailed = true;
+    });
+    tiles.addTo(this.map);
+    this.markers = L.layerGroup().addTo(this.map);
+    this.map.on('zoomend moveend', () => this.drawMarkers());
+    this.drawMarkers();
+  }
+
+  protected override updated(): void {
+    this.drawMarkers();
+  }
+
+  private drawMarkers(): void {
+    const { map, markers, leaflet: L } = this;
+    if (!map || !markers || !L) return;
+    markers.clearLayers();
+    const points = this.visible.map((l) => {
+      const p = map.latLngToLayerPoint([l.coordinates.latitude, l.coordinates.longitude]);
+      return { item: l, x: p.x, y: p.y };
+    });
+    for (const cluster of clusterPoints(points)) {
+      const first = cluster.items[0] as LocationSummary;
+      if (cluster.items.length === 1) {
+        const look = locationLook(first.availability);
+        const selected = first.id === this.selected ? ' selected' : '';
+        L.circleMarker([first.coordinates.latitude, first.coordinates.longitude], { radius: 8, className: `marker ${look}${selected}` })
+          .bindTooltip(first.name)
+          .on('click', () => this.select(first))
+          .addTo(markers);
+        continue;
+      }
+      const look: Look = cluster.items.some((l) => l.availability.available > 0) ? 'available' : locationLook(first.availability);
+      const size = cluster.items.length < 10 ? 30 : cluster.items.length < 100 ? 36 : 42;
+      const icon = L.divIcon({
+        className: '',
+        html: `<div class="cluster ${look}" style="width:${size}px;height:${size}px">${cluster.items.length}</div>`,
+        iconSize: [size, size],
+      });
+      const centre = map.layerPointToLatLng([cluster.x, cluster.y]);
+      L.marker(centre, { icon, keyboard: false, title: msg(str`${cluster.items.length} stations`) })
+        .on('click', () => map.fitBounds(L.latLngBounds(cluster.items.map((l) => [l.coordinates.latitude, l.coordinates.longitude])), { padding: [40, 40] }))
+        .addTo(markers);
+    }
+  }
+
+  select(location: LocationSummary): void {
+    this.selected = location.id;
+    this.map?.setView([location.coordinates.latitude, location.coordinates.longitude], Math.max(this.map.getZoom(), 14));
+    this.dispatchEvent(
+      new CustomEvent<SelectDetail>('voltshare-select', { detail: { location_id: location.id, name: location.name }, bubbles: true, composed: true }),
+    );
+  }
+
+  /** Arrow keys move through the list; Home/End jump to its ends. */
+  private onListKey(event: KeyboardEvent): void {
+    const buttons = [...this.renderRoot.querySelectorAll<HTMLButtonElement>('.list button')];
+    const at = buttons.indexOf(event.target as HTMLButtonElement);
+    if (at < 0) return;
+    const to = { ArrowDown: at + 1, ArrowUp: at - 1, Home: 0, End: buttons.length - 1 }[event.key];
+    if (to === undefined) return;
+    event.preventDefault();
+    buttons[Math.max(0, Math.min(buttons.length - 1, to))]?.focus();
+  }
+
+  private renderFilters(): unknown {
+    const standards = [...new Set([...this.locations.values()].flatMap((l) => l.connector_standards))].sort();
+    return html`<div class="filters" role="group" aria-label=${msg('Filters')} part="filters">
+      <label
+        >${msg('Connector')}
+        <select @change=${(e: Event) => (this.connector = (e.target as HTMLSelectElement).value)}>
+          <option value="" ?selected=${!this.connector}>${msg('All')}</option>
+          ${standards.map((s) => html`<option value=${s} ?selected=${s === this.connector}>${standardLabel(s)}</option>`)}
+        </select></label
+      >
+      <label
+        >${msg('Minimum power')}
+        <select @change=${(e: Event) => (this.minPowerKw = Number((e.target as HTMLSelectElement).value))}>
+          <option value="0" ?selected=${!this.minPowerKw}>${msg('Any')}</option>
+          ${POWER_STEPS_KW.map((kw) => html`<option value=${kw} ?selected=${kw === this.minPowerKw}>${formatPower(kw * 1000, this.language)}</option>`)}
+        </select></label
+      >
+      <label><input type="checkbox" .checked=${this.availableNow} @change=${(e: Event) => (this.availableNow = (e.target as HTMLInputElement).checked)} /> ${msg('Available now')}</label>
+    </div>`;
+  }
+
+  private renderItem(l: LocationSummary): unknown {
+    const look = locationLook(l.availability);
+    const price = l.price?.energy_per_kwh != null ? `${formatMoney(l.price.energy_per_kwh, l.price.currency, this.language)}/kWh` : '';
+    return html`<li>
+      <button aria-current=${l.id === this.selected ? 'true' : 'false'} data-id=${l.id} @click=${() => this.select(l)}>
+        <span class="name">${l.name}</span>
+        <span class="badge ${look}">${msg(str`${l.availability.available}/${l.availability.total} free`)}</span>
+        <span class="muted">${l.city} · ${formatPower(l.max_power_w, this.language)} · ${l.connector_standards.map(standardLabel).join(', ')}</span>
+        <span class="muted">${l.distance_m != null ? formatDistance(l.distance_m, this.language) : ''}${price ? html` · ${price}` : nothing}</span>
+      </button>
+    </li>`;
+  }
+
+  override render(): unknown {
+    const visible = this.visible;
+    return html`<div class="frame" part="frame">
+      ${this.renderFilters()}
+      <div class="body">
+        <div class="map" part="map" role="region" aria-label=${msg('Map of charging stations')}></div>
+        <ul class="list" part="list" aria-label=${msg('Charging stations')} aria-busy=${this.loading ? 'true' : 'false'} @keydown=${this.onListKey}>
+          ${visible.map((l) => this.renderItem(l))}
+          ${!this.loading && !visible.length ? html`<li class="muted" style="padding:10px">${msg('No station matches these filters.')}</li>` : nothing}
+        </ul>
+      </div>
+      <p class="notice" part="notice" role="status">
+        ${this.loading ? msg('Loading stations…') : msg(str`${visible.length} of ${this.locations.size} stations shown`)}
+        ${this.tilesFailed ? html` · <span class="tiles-offline">${msg('Map background unavailable (offline); stations are still shown.')}</span>` : nothing}
+      </p>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
+    </div>`;
+  }
+}

@@ -1,0 +1,119 @@
+import { msg, str } from '@lit/localize';
+import type { components } from '@voltshare/sdk';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { VoltshareElement } from '../shared/element.js';
+import { formatEnergy, formatMoney, formatPower } from '../shared/format.js';
+import { theme } from '../shared/styles.js';
+
+type Session = components['schemas']['ChargingSession'];
+interface SessionUpdate {
+  session_id: string;
+  status: Session['status'];
+  energy_wh: number;
+  power_w: number | null;
+  soc_percent: number | null;
+  version: number;
+}
+interface Cost {
+  amount: number;
+  currency: string;
+}
+
+/**
+ * `<voltshare-session session-id="…" token="…">`: a driver's charging session as it happens —
+ * energy, power, battery level, time and cost so far — pushed live over realtime.
+ */
+export class VoltshareSession extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    sessionId: { type: String, attribute: 'session-id' },
+    session: { state: true },
+    error: { state: true },
+    now: { state: true },
+  };
+
+  declare sessionId: string | undefined;
+  declare session: Session | undefined;
+  declare error: string | undefined;
+  declare now: number;
+  private stop: (() => void)[] = [];
+
+  constructor() {
+    super();
+    this.now = Date.now();
+  }
+
+  static override styles = [
+    theme,
+    css`
+      section { background: var(--_surface); border-radius: var(--_radius); display: grid; gap: 10px; }
+      h2 { font-size: 16px; margin: 0; }
+      .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(110px, 1fr)); gap: 10px; margin: 0; }
+      .figures div { border: 1px solid var(--_line); border-radius: 8px; padding: 8px 10px; }
+      .figures dt { font-size: 12px; color: var(--_muted); }
+      .figures dd { margin: 0; font-size: 20px; font-weight: 700; }
+      progress { width: 100%; height: 12px; accent-color: var(--_available); }
+    `,
+  ];
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('sessionId') || changed.has('token')) void this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    for (const off of this.stop) off();
+    this.stop = [];
+  }
+
+  private async follow(): Promise<void> {
+    for (const off of this.stop) off();
+    this.stop = [];
+    const id = this.sessionId;
+    if (!id || !this.token) return;
+    await this.read(id);
+    const realtime = this.connection.realtime();
+    const onUpdate = (update: SessionUpdate) => {
+      if (update.session_id !== id || !this.session || update.version <= this.session.version) return;
+      this.session = { ...this.session, ...update, id };
+      if (update.status === 'COMPLETED') void this.read(id);
+    };
+    const tick = setInterval(() => (this.now = Date.now()), 1000);
+    const resync = () => void this.read(id);
+    realtime.socket.io.on('reconnect', resync);
+    this.stop.push(
+      realtime.on('session.updated', onUpdate),
+      () => clearInterval(tick),
+      () => realtime.socket.io.off('reconnect', resync),
+    );
+  }
+
+  private async read(id: string): Promise<void> {
+    const { data, response } = await this.connection.client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: id } } });
+    if (response.ok && data) {
+      this.session = data;
+      this.error = undefined;
+    } else this.error = msg('This session could not be loaded.');
+  }
+
+  override render(): unknown {
+    if (!this.token) return html`<section part="session"><p class="muted">${msg('Sign in to follow your charging.')}</p></section>`;
+    if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
+    const s = this.session;
+    if (!s) return html`<p class="muted" role="status">${msg('Loading session…')}</p>`;
+    const end = s.stopped_at ? new Date(s.stopped_at).getTime() : this.now;
+    const minutes = Math.max(0, Math.floor((end - new Date(s.started_at).getTime()) / 60_000));
+    const duration = new Intl.NumberFormat(this.language, { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(minutes);
+    const cost = s.cost as Cost | null;
+    return html`<section part="session" aria-labelledby="session-title">
+      <h2 id="session-title">${s.status === 'ACTIVE' ? msg('Charging') : msg('Charging finished')}</h2>
+      <dl class="figures" aria-live="polite">
+        <div><dt>${msg('Energy')}</dt><dd data-figure="energy">${formatEnergy(s.energy_wh, this.language)}</dd></div>
+        <div><dt>${msg('Power')}</dt><dd data-figure="power">${s.power_w != null && s.status === 'ACTIVE' ? formatPower(s.power_w, this.language) : '–'}</dd></div>
+        <div><dt>${msg('Time')}</dt><dd>${duration}</dd></div>
+        ${cost ? html`<div><dt>${s.status === 'ACTIVE' ? msg('Cost so far') : msg('Cost')}</dt><dd data-figure="cost">${formatMoney(cost.amount, cost.currency, this.language)}</dd></div>` : nothing}
+      </dl>
+      ${s.soc_percent != null ? html`<label>${msg(str`Battery ${s.soc_percent}%`)}<progress max="100" .value=${s.soc_percent}></progress></label>` : nothing}
+    </section>`;
+  }
+}

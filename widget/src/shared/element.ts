@@ -1,0 +1,47 @@
+import { updateWhenLocaleChanges } from '@lit/localize';
+import { VoltshareError } from '@voltshare/sdk';
+import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { apiBaseOf, type Connection, connect } from './connection.js';
+import { getLocale, useLocale } from './localization.js';
+
+/**
+ * What every Voltshare element shares: where the API is, the credential (a publishable key for
+ * public reads, a driver's access token for their own bookings and sessions), and the language.
+ */
+export abstract class VoltshareElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    apiBase: { type: String, attribute: 'api-base' },
+    publishableKey: { type: String, attribute: 'publishable-key' },
+    token: { type: String },
+    locale: { type: String },
+  };
+
+  declare apiBase: string | undefined;
+  declare publishableKey: string | undefined;
+  declare token: string | undefined;
+  declare locale: string | undefined;
+
+  constructor() {
+    super();
+    updateWhenLocaleChanges(this);
+  }
+
+  protected get connection(): Connection {
+    return connect(apiBaseOf(this.apiBase), this.token ?? this.publishableKey);
+  }
+
+  /** The language numbers, money and dates are formatted in. */
+  protected get language(): string {
+    return getLocale();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('locale')) void useLocale(this.locale);
+  }
+
+  /** A problem's own words (the API's `detail`), else a generic line. */
+  protected describe(error: unknown, fallback: string): string {
+    if (error instanceof VoltshareError) return error.problem.detail ?? error.problem.title ?? fallback;
+    return fallback;
+  }
+}

@@ -1,0 +1,154 @@
+import { msg, str } from '@lit/localize';
+import type { components } from '@voltshare/sdk';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { VoltshareElement } from '../shared/element.js';
+import { formatMoney, formatPower } from '../shared/format.js';
+import { evseLook, standardLabel, statusLabel } from '../shared/status.js';
+import { theme } from '../shared/styles.js';
+
+type LocationDetail = components['schemas']['LocationDetail'];
+type Price = components['schemas']['PriceSummary'];
+
+// OCPI weekday 1 is Monday; 2024-01-01 was a Monday.
+const weekdayName = (weekday: number, locale: string) =>
+  new Intl.DateTimeFormat(locale, { weekday: 'long', timeZone: 'UTC' }).format(Date.UTC(2024, 0, weekday));
+
+/**
+ * `<voltshare-station location-id="…">`: one station with its EVSEs and connectors, live status,
+ * the price before start (every component, as AFIR asks), opening hours and energy mix.
+ */
+export class VoltshareStation extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    locationId: { type: String, attribute: 'location-id' },
+    station: { state: true },
+    error: { state: true },
+    announcement: { state: true },
+  };
+
+  declare locationId: string | undefined;
+  declare station: LocationDetail | undefined;
+  declare error: string | undefined;
+  declare announcement: string;
+  private unsubscribe: (() => void)[] = [];
+
+  constructor() {
+    super();
+    this.announcement = '';
+  }
+
+  static override styles = [
+    theme,
+    css`
+      article { background: var(--_surface); border-radius: var(--_radius); }
+      h2 { font-size: 18px; margin: 0 0 2px; }
+      h3 { font-size: 14px; margin: 14px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: var(--_muted); }
+      .evses { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
+      .evse { border: 1px solid var(--_line); border-radius: 8px; padding: 8px 10px; display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; }
+      .evse .id { font-weight: 600; }
+      .prices { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; font-size: 14px; }
+      .prices dt { color: var(--_muted); }
+      .prices dd { margin: 0; font-weight: 600; }
+      table { border-collapse: collapse; font-size: 14px; }
+      td { padding: 1px 12px 1px 0; }
+    `,
+  ];
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.stopFollowing();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('locationId') || changed.has('apiBase') || changed.has('publishableKey') || changed.has('token')) void this.load();
+  }
+
+  private stopFollowing(): void {
+    for (const off of this.unsubscribe) off();
+    this.unsubscribe = [];
+  }
+
+  private async load(): Promise<void> {
+    this.stopFollowing();
+    const id = this.locationId;
+    if (!id) return;
+    await this.read(id);
+    const realtime = this.connection.realtime();
+    realtime.subscribe({ location_id: id }).catch(() => {});
+    const onStatus = (event: { location_id: string; evse_uid: string; status: string; version: number }) => {
+      if (event.location_id !== id || !this.station || event.version <= this.station.version) return;
+      void this.read(id).then(() => {
+        const evse = this.station?.evses.find((e) => e.uid === event.evse_uid);
+        this.announcement = msg(str`${evse?.evse_id ?? evse?.uid ?? ''} is now ${statusLabel(event.status)}`);
+      });
+    };
+    this.unsubscribe.push(realtime.on('evse.status', onStatus), realtime.on('location.updated', onStatus as never));
+  }
+
+  private async read(id: string): Promise<void> {
+    try {
+      const { data, error, response } = await this.connection.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } });
+      if (!response.ok || !data) throw error;
+      if (id === this.locationId) {
+        this.station = data;
+        this.error = undefined;
+      }
+    } catch (error) {
+      this.error = msg('This station could not be loaded.');
+      void error;
+    }
+  }
+
+  private renderPrice(price: Price | null): unknown {
+    if (!price) return html`<p class="muted">${msg('Price on request at the station.')}</p>`;
+    const money = (minor: number) => formatMoney(minor, price.currency, this.language);
+    return html`<dl class="prices" part="price">
+      ${price.energy_per_kwh != null ? html`<dt>${msg('Energy')}</dt><dd>${money(price.energy_per_kwh)} / kWh</dd>` : nothing}
+      ${price.time_per_hour != null ? html`<dt>${msg('Time')}</dt><dd>${money(price.time_per_hour)} / h</dd>` : nothing}
+      ${price.flat != null ? html`<dt>${msg('Per session')}</dt><dd>${money(price.flat)}</dd>` : nothing}
+      ${price.display_text ? html`<dt class="visually-hidden">${msg('Note')}</dt><dd class="muted" style="grid-column:1/-1;font-weight:400">${price.display_text}</dd>` : nothing}
+    </dl>`;
+  }
+
+  private renderHours(station: LocationDetail): unknown {
+    const hours = station.opening_hours;
+    if (hours.twentyfourseven) return html`<p>${msg('Open 24/7')}</p>`;
+    const rows = [...(hours.regular_hours ?? [])].sort((a, b) => a.weekday - b.weekday);
+    if (!rows.length) return html`<p class="muted">${msg('Opening hours not published.')}</p>`;
+    return html`<table>
+      ${rows.map((r) => html`<tr><td>${weekdayName(r.weekday, this.language)}</td><td>${r.period_begin}–${r.period_end}</td></tr>`)}
+    </table>`;
+  }
+
+  override render(): unknown {
+    if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
+    const s = this.station;
+    if (!s) return html`<p class="muted" role="status">${this.locationId ? msg('Loading station…') : msg('Pick a station to see its chargers.')}</p>`;
+    const prices = s.evses.flatMap((e) => e.connectors.map((c) => c.price)).filter((p): p is Price => p != null);
+    const renewable = s.energy_mix.renewable_share;
+    return html`<article part="station" aria-labelledby="title">
+      <h2 id="title">${s.name}</h2>
+      <div class="muted">${s.address}, ${s.postal_code ?? ''} ${s.city}${s.operator_name ? html` · ${s.operator_name}` : nothing}</div>
+      <div class="muted">
+        ${s.open_now ? msg('Open now') : msg('Closed now')}${renewable != null ? html` · ${msg(str`${renewable}% renewable energy`)}` : nothing}
+      </div>
+      <h3>${msg('Chargers')}</h3>
+      <ul class="evses" part="evses">
+        ${s.evses.map(
+          (e) => html`<li class="evse" data-uid=${e.uid}>
+            <span class="id">${e.evse_id ?? e.physical_reference ?? e.uid}</span>
+            <span class="badge ${evseLook(e.status)}" data-status=${e.status}>${statusLabel(e.status)}</span>
+            <span class="muted" style="grid-column:1/-1">
+              ${e.connectors.map((c) => `${standardLabel(c.standard)} · ${formatPower(c.max_electric_power, this.language)} ${c.power_type === 'DC' ? 'DC' : 'AC'}`).join(' | ')}
+            </span>
+          </li>`,
+        )}
+      </ul>
+      <h3>${msg('Price before you start')}</h3>
+      ${this.renderPrice(prices[0] ?? null)}
+      <h3>${msg('Opening hours')}</h3>
+      ${this.renderHours(s)}
+      <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
+    </article>`;
+  }
+}
