@@ -9,4 +9,5 @@ export { Scopes } from './db/tenancy.js';
 export { DEMO } from './demo/credentials.js';
 export { createLogger } from './server/logger.js';
 export { createServices, type Services } from './server/services.js';
+export { type StaticSite, workspaceSites } from './server/sites.js';
 export { type RunningPlatform, startPlatform } from './server/start.js';

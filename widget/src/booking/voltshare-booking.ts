@@ -3,6 +3,7 @@ import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
 import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
+import { standardLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
 
 type Day = components['schemas']['DayAvailability'];
@@ -28,6 +29,8 @@ export class VoltshareBooking extends VoltshareElement {
     locationId: { type: String, attribute: 'location-id' },
     date: { type: String },
     duration: { type: Number },
+    connector: { type: String },
+    standards: { state: true },
     day: { state: true },
     chosen: { state: true },
     reservation: { state: true },
@@ -40,6 +43,9 @@ export class VoltshareBooking extends VoltshareElement {
   declare locationId: string | undefined;
   declare date: string;
   declare duration: number;
+  /** The connector the car needs (bookings by location pick the best free EVSE having it). */
+  declare connector: string | undefined;
+  declare standards: string[];
   declare day: Day | undefined;
   declare chosen: Slot | undefined;
   declare reservation: Reservation | undefined;
@@ -52,6 +58,7 @@ export class VoltshareBooking extends VoltshareElement {
     super();
     this.date = today();
     this.duration = 60;
+    this.standards = [];
     this.busy = false;
     this.message = '';
   }
@@ -87,6 +94,9 @@ export class VoltshareBooking extends VoltshareElement {
     const id = this.locationId;
     if (!id) return;
     try {
+      const location = unwrap(await this.api.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } }));
+      this.standards = location.connector_standards;
+      if (!this.connector || !this.standards.includes(this.connector)) this.connector = this.standards[0];
       const day = unwrap(await this.api.GET('/v1/locations/{location_id}/availability', { params: { path: { location_id: id }, query: { date: this.date } } }));
       this.day = day;
       if (this.token) {
@@ -124,7 +134,9 @@ export class VoltshareBooking extends VoltshareElement {
 
   private reserve(slot: Slot): Promise<void> {
     return this.act(async () => {
-      const created = unwrap(await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, ...this.window(slot) } as never }));
+      const created = unwrap(
+        await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, connector_standard: this.connector, ...this.window(slot) } as never }),
+      );
       this.dispatchEvent(new CustomEvent('voltshare-reserved', { detail: created, bubbles: true, composed: true }));
       return msg(str`Reserved from ${clock(slot)} for ${this.duration} minutes.`);
     });
@@ -195,11 +207,22 @@ export class VoltshareBooking extends VoltshareElement {
 
   override render(): unknown {
     if (!this.token) return html`<section part="booking"><p class="muted">${msg('Sign in to reserve a charger.')}</p></section>`;
-    const slots = this.day?.slots ?? [];
+    // Slots already over are not shown; the rest of today and later days are.
+    const slots = (this.day?.slots ?? []).filter((s) => new Date(s.end).getTime() > Date.now());
     return html`<section part="booking" aria-labelledby="booking-title">
       <h2 id="booking-title">${msg('Reserve a charger')}</h2>
       <div class="row">
         <label>${msg('Day')}<input type="date" .value=${this.date} min=${today()} @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value || today())} /></label>
+        ${
+          this.standards.length > 1
+            ? html`<label
+              >${msg('Connector')}
+              <select @change=${(e: Event) => (this.connector = (e.target as HTMLSelectElement).value)}>
+                ${this.standards.map((s) => html`<option value=${s} ?selected=${s === this.connector}>${standardLabel(s)}</option>`)}
+              </select></label
+            >`
+            : nothing
+        }
         <label
           >${msg('Duration')}
           <select @change=${(e: Event) => (this.duration = Number((e.target as HTMLSelectElement).value))}>

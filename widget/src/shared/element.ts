@@ -41,7 +41,8 @@ export abstract class VoltshareElement extends LitElement {
 
   /** A problem's own words (the API's `detail`), else a generic line. */
   protected describe(error: unknown, fallback: string): string {
-    if (error instanceof VoltshareError) return error.problem.detail ?? error.problem.title ?? fallback;
-    return fallback;
+    if (!(error instanceof VoltshareError)) return fallback;
+    const fields = error.problem.errors?.map((e) => e.message).join('; ');
+    return fields || error.problem.detail || error.problem.title || fallback;
   }
 }

@@ -79,7 +79,8 @@ export class VoltshareStation extends VoltshareElement {
       if (event.location_id !== id || !this.station || event.version <= this.station.version) return;
       void this.read(id).then(() => {
         const evse = this.station?.evses.find((e) => e.uid === event.evse_uid);
-        this.announcement = msg(str`${evse?.evse_id ?? evse?.uid ?? ''} is now ${statusLabel(event.status)}`);
+        const index = this.station?.evses.findIndex((e) => e.uid === event.evse_uid) ?? 0;
+        this.announcement = msg(str`${evse?.evse_id ?? msg(str`Charger ${index + 1}`)} is now ${statusLabel(event.status)}`);
       });
     };
     this.unsubscribe.push(realtime.on('evse.status', onStatus), realtime.on('location.updated', onStatus as never));
@@ -135,8 +136,8 @@ export class VoltshareStation extends VoltshareElement {
       <h3>${msg('Chargers')}</h3>
       <ul class="evses" part="evses">
         ${s.evses.map(
-          (e) => html`<li class="evse" data-uid=${e.uid}>
-            <span class="id">${e.evse_id ?? e.physical_reference ?? e.uid}</span>
+          (e, i) => html`<li class="evse" data-uid=${e.uid}>
+            <span class="id">${e.evse_id ?? e.physical_reference ?? msg(str`Charger ${i + 1}`)}</span>
             <span class="badge ${evseLook(e.status)}" data-status=${e.status}>${statusLabel(e.status)}</span>
             <span class="muted" style="grid-column:1/-1">
               ${e.connectors.map((c) => `${standardLabel(c.standard)} · ${formatPower(c.max_electric_power, this.language)} ${c.power_type === 'DC' ? 'DC' : 'AC'}`).join(' | ')}
