@@ -1,6 +1,9 @@
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DEMO } from '@voltshare/api';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, OFFLINE_TILES, PK, startHarness } from './harness.js';
@@ -127,6 +130,38 @@ describe('widget in headless Chromium against the real API', () => {
     await page.close();
   });
 
+  it('follows a live charging session: energy, power and battery as the charger reports them', async () => {
+    const { services } = h.platform;
+    const cp = await services.charging.findChargePoint(DEMO.chargePoints[0]);
+    if (!cp) throw new Error('demo charge point missing');
+    const started = new Date();
+    const { session, transactionId } = await services.charging.startSession(cp.tenantId, cp.chargePointId, {
+      connectorId: 1,
+      idTag: DEMO.idTag,
+      meterStartWh: 1_000,
+      at: started,
+    });
+    const login = await h.api<{ access_token: string }>('POST', '/v1/auth/login', undefined, { email: DEMO.driver.email, password: DEMO.driver.password });
+    const page = await h.open(`<voltshare-session session-id="${session.id}" token="${login.body.access_token}" locale="en"></voltshare-session>`);
+    const figure = (name: string) => page.locator(`voltshare-session [data-figure=${name}]`);
+    await expect.poll(() => figure('energy').textContent()).toBe('0\u00a0kWh');
+    await services.charging.addMeterValues(cp.tenantId, cp.chargePointId, transactionId, [
+      { at: new Date(started.getTime() + 60_000), energyWh: 8_500, powerW: 11_000, socPercent: 55 },
+    ]);
+    await expect.poll(() => figure('energy').textContent()).toBe('7.5\u00a0kWh');
+    expect(await figure('power').textContent()).toBe('11\u00a0kW');
+    expect(await texts(page, 'voltshare-session', 'label')).toEqual(['Battery 55%']);
+    await services.charging.stopSession(cp.tenantId, cp.chargePointId, {
+      transactionId,
+      meterStopWh: 9_000,
+      at: new Date(started.getTime() + 120_000),
+      reason: 'EVDisconnected',
+    });
+    await expect.poll(() => texts(page, 'voltshare-session', 'h2')).toEqual(['Charging finished']);
+    expect(await figure('energy').textContent()).toBe('8\u00a0kWh');
+    await page.close();
+  });
+
   it('switches language: an explicit locale, a change at run time, and auto from the browser', async () => {
     const page = await h.open(mapPage.replace('locale="en"', 'locale="de"'));
     await page.locator('voltshare-map .list button').first().waitFor();
@@ -190,5 +225,47 @@ describe('widget in headless Chromium against the real API', () => {
     expect(statSync(file).size).toBeGreaterThan(50_000);
     console.log(`demo page screenshot: ${file}`);
     await context.close();
+  });
+
+  it("the guide's snippet works verbatim from another origin with a key locked to it", async () => {
+    // The partner's page is served by its own server, on another origin.
+    let html = '';
+    const partner = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => partner.listen(0, '127.0.0.1', resolve));
+    const partnerOrigin = `http://127.0.0.1:${(partner.address() as AddressInfo).port}`;
+    const created = await h.api<{ key: string }>('POST', '/v1/api-keys', await h.ownerToken(), {
+      name: 'Website',
+      kind: 'publishable',
+      allowed_origins: [partnerOrigin],
+    });
+    expect(created.status).toBe(201);
+
+    const guide = readFileSync(new URL('../../docs/guides/embed-the-widget.md', import.meta.url), 'utf8');
+    const snippet = /## 2\. One script tag\n\n```html\n([\s\S]+?)```/.exec(guide)?.[1];
+    expect(snippet).toContain('<voltshare-map');
+    const apiOrigin = h.platform.url.replace('localhost', '127.0.0.1');
+    html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Partner</title></head><body>${(snippet ?? '')
+      .replaceAll('http://localhost:3000', apiOrigin)
+      .replaceAll('pk_…', created.body.key)}</body></html>`;
+
+    const context = await h.browser.newContext();
+    const page = await context.newPage();
+    await page.goto(partnerOrigin);
+    await page.locator('voltshare-map .list button').first().waitFor();
+    await page.locator('voltshare-map .list button').nth(1).click();
+    await page.locator('voltshare-station .evse').first().waitFor();
+    expect((await texts(page, 'voltshare-station', 'h2'))[0]).toBe((await texts(page, 'voltshare-map', '.list button .name'))[1]);
+    await context.close();
+
+    // The same snippet on a page the key was not made for shows the refusal, not stations.
+    const stranger = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(html));
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    const other = await h.browser.newPage();
+    await other.goto(`http://127.0.0.1:${(stranger.address() as AddressInfo).port}`);
+    await expect.poll(() => texts(other, 'voltshare-map', '[role=alert]')).toEqual([expect.stringMatching(/not allowed/)]);
+    expect(await texts(other, 'voltshare-map', '.list button')).toEqual([]);
+    await other.close();
+    stranger.close();
+    partner.close();
   });
 });
