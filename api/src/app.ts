@@ -6,12 +6,14 @@ import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
 import type { Config } from './config/config.js';
 import { isReachable } from './db/database.js';
+import { DEMO } from './demo/credentials.js';
 import { demoHome, demoRoutes } from './demo/demo.routes.js';
 import { RegisterRoutes } from './generated/routes.js';
 import openapi from './generated/swagger.json' with { type: 'json' };
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { limiter } from './http/rate-limit.js';
+import { operatorConsole } from './operations/console-page.js';
 import type { Services } from './server/services.js';
 import { type StaticSite, staticSite } from './server/sites.js';
 
@@ -88,6 +90,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   // The interactive reference ("try it out"); the docs site with guides and the static reference is at /docs.
   app.use('/docs/api', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Voltshare API reference' }));
   for (const site of sites) app.use(site.path, staticSite(site));
+  app.use('/operator', operatorConsole(config.demo ? DEMO.owner : undefined));
   if (config.demo) {
     app.use('/demo', demoRoutes(services));
     app.get('/', demoHome);

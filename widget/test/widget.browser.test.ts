@@ -212,6 +212,30 @@ describe('widget in headless Chromium against the real API', () => {
     await page.close();
   });
 
+  it('the operator console signs staff in and draws the network live', async () => {
+    const context = await h.browser.newContext({ viewport: { width: 1400, height: 900 } });
+    const page = await context.newPage();
+    await page.goto(`${h.platform.url.replace('localhost', '127.0.0.1')}/operator/`);
+    // Demo mode fills in the demo owner; a wrong password is refused with the API's words.
+    await page.fill('#password', 'wrong password');
+    await page.click('button[type=submit]');
+    await expect.poll(() => page.textContent('#signin-error')).toMatch(/\S/);
+    await page.fill('#password', DEMO.owner.password);
+    await page.click('button[type=submit]');
+    await page.locator('#statuses rect').first().waitFor();
+    const { body: overview } = await h.api<{ evses: { total: number; by_status: Record<string, number> } }>(
+      'GET',
+      '/v1/network/overview',
+      await h.ownerToken(),
+    );
+    expect(await page.textContent('#k-available')).toBe(`${overview.evses.by_status.AVAILABLE ?? 0} / ${overview.evses.total}`);
+    expect(await page.locator('#statuses rect').count()).toBe(Object.values(overview.evses.by_status).filter((n) => n > 0).length);
+    expect(await page.locator('#hourly rect').count()).toBe(24);
+    expect(await page.isHidden('#signin')).toBe(true);
+    await page.screenshot({ path: path.join(tmpdir(), 'voltshare-operator.png'), fullPage: true });
+    await context.close();
+  });
+
   it('the demo page shows the widget on the Luxembourg stations (screenshot)', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();

@@ -21,6 +21,7 @@ import { PublicLocationIndex } from '../locations/public-index.js';
 import { NetworkService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
+import { OverviewService } from '../operations/overview.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
@@ -52,6 +53,7 @@ export interface Services {
   openData: OpenDataService;
   charging: ChargingService;
   reservations: ReservationsService;
+  overview: OverviewService;
   queue: QueueService;
   webhooks: WebhooksService;
   /** Slot starts, no-shows, queue offers, webhook and notification deliveries. */
@@ -76,6 +78,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const charging = new ChargingService(scopes, locations, bus);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
+  const overview = new OverviewService(scopes);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const webhooks = new WebhooksService(scopes);
   const notifications = new ConsoleSender(logger);
@@ -105,6 +108,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     openData: new OpenDataService(scopes),
     charging,
     reservations,
+    overview,
     queue,
     webhooks,
     jobs,

@@ -1,0 +1,172 @@
+import { type Request, type Response, Router } from 'express';
+
+/**
+ * The operator console: a network's staff sign in and see their network live — EVSEs by status,
+ * chargers online, sessions and energy over the last day, faults. Plain HTML and one external
+ * script (the CSP allows no inline script), on the same REST API and realtime feed as everyone.
+ */
+export function operatorConsole(demo: { email: string; password: string } | undefined): Router {
+  const router = Router();
+  router.get('/', (_req: Request, res: Response) => {
+    res.type('html').send(page(demo));
+  });
+  router.get('/app.js', (_req: Request, res: Response) => {
+    res.type('application/javascript').send(script);
+  });
+  return router;
+}
+
+const page = (demo: { email: string; password: string } | undefined) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Voltshare — operator console</title>
+<style>
+  :root { --ink: #102a43; --muted: #486581; --bg: #f2f5f8; --brand: #0b6b66; --line: #d9e2ec;
+    --AVAILABLE: #1b7a34; --CHARGING: #1a5fb4; --RESERVED: #7b3fb0; --BLOCKED: #8a5a00; --OUTOFORDER: #b3261e; --INOPERATIVE: #d0642a; --UNKNOWN: #7b8794; --PLANNED: #9aa5b1; }
+  * { box-sizing: border-box; }
+  [hidden] { display: none !important; }
+  body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
+  header { background: #102a43; color: #fff; padding: 14px 28px; display: flex; gap: 16px; align-items: center; }
+  header h1 { font-size: 19px; margin: 0; flex: 1; }
+  header a, header button { color: #fff; background: none; border: 1px solid rgba(255,255,255,.5); border-radius: 6px; padding: 4px 10px; font: inherit; cursor: pointer; text-decoration: none; }
+  main { padding: 20px 28px; display: grid; gap: 18px; }
+  .card { background: #fff; border-radius: 12px; box-shadow: 0 1px 3px rgba(16,42,67,.12); padding: 16px 18px; }
+  .tiles { display: grid; grid-template-columns: repeat(auto-fit, minmax(170px, 1fr)); gap: 14px; }
+  .tile b { display: block; font-size: 28px; }
+  .tile span { color: var(--muted); font-size: 13px; }
+  h2 { font-size: 15px; margin: 0 0 12px; }
+  .row { display: grid; grid-template-columns: 1fr 1fr; gap: 18px; }
+  @media (max-width: 900px) { .row { grid-template-columns: 1fr; } }
+  .legend { display: flex; flex-wrap: wrap; gap: 6px 14px; font-size: 13px; color: var(--muted); margin-top: 10px; }
+  .legend i { display: inline-block; width: 10px; height: 10px; border-radius: 2px; margin-right: 5px; }
+  table { width: 100%; border-collapse: collapse; font-size: 14px; }
+  th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid var(--line); }
+  th { color: var(--muted); font-weight: 600; }
+  form { max-width: 360px; margin: 60px auto; display: grid; gap: 10px; }
+  input { font: inherit; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; }
+  .primary { background: var(--brand); color: #fff; border: 0; border-radius: 8px; padding: 9px 14px; font: inherit; font-weight: 600; cursor: pointer; }
+  .muted { color: var(--muted); font-size: 13px; }
+  .error { color: #b3261e; font-weight: 600; }
+  svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+</style>
+</head>
+<body>
+<header><h1>⚡ Voltshare · <span id="network">operator console</span></h1><span id="live" class="muted" style="color:#bcccdc" aria-live="polite"></span><a href="/">Map</a><a href="/docs/">Docs</a><button id="signout" hidden>Sign out</button></header>
+<form id="signin" class="card" ${demo ? `data-demo-email="${demo.email}" data-demo-password="${demo.password}"` : ''}>
+  <h2>Sign in as network staff</h2>
+  <label>Email <input id="email" type="email" autocomplete="username" required></label>
+  <label>Password <input id="password" type="password" autocomplete="current-password" required></label>
+  <button class="primary" type="submit">Sign in</button>
+  ${demo ? '<p class="muted">Demo: the demo network owner is filled in.</p>' : ''}
+  <p id="signin-error" class="error" role="alert"></p>
+</form>
+<main id="console" hidden>
+  <section class="tiles" aria-label="Key figures">
+    <div class="card tile"><b id="k-available">–</b><span>EVSEs free now</span></div>
+    <div class="card tile"><b id="k-online">–</b><span>chargers online</span></div>
+    <div class="card tile"><b id="k-sessions">–</b><span>charging now</span></div>
+    <div class="card tile"><b id="k-energy">–</b><span>kWh in the last 24 h</span></div>
+    <div class="card tile"><b id="k-reservations">–</b><span>reservations active / next 24 h</span></div>
+  </section>
+  <div class="row">
+    <section class="card"><h2>EVSEs by status</h2><svg id="statuses" viewBox="0 0 600 70" role="img" aria-label="EVSEs by status"></svg><div class="legend" id="status-legend"></div></section>
+    <section class="card"><h2>Last 24 hours — energy delivered (bars) and sessions started (dots)</h2><svg id="hourly" viewBox="0 0 600 200" role="img" aria-label="Energy and sessions per hour"></svg></section>
+  </div>
+  <div class="row">
+    <section class="card"><h2>Faults</h2><table><thead><tr><th>EVSE</th><th>Location</th><th>Status</th><th>Since</th></tr></thead><tbody id="faults"></tbody></table></section>
+    <section class="card"><h2>Chargers offline</h2><table><thead><tr><th>Identity</th><th>Last seen</th></tr></thead><tbody id="offline"></tbody></table></section>
+  </div>
+</main>
+<script src="/socket.io/socket.io.min.js"></script>
+<script src="/operator/app.js"></script>
+</body>
+</html>`;
+
+const script = `(() => {
+  const $ = (id) => document.getElementById(id);
+  const esc = (s) => String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
+  const when = (d) => d ? new Date(d).toLocaleString() : 'never';
+  const ORDER = ['AVAILABLE', 'CHARGING', 'RESERVED', 'BLOCKED', 'OUTOFORDER', 'INOPERATIVE', 'UNKNOWN', 'PLANNED'];
+  const form = $('signin');
+  if (form.dataset.demoEmail) { $('email').value = form.dataset.demoEmail; $('password').value = form.dataset.demoPassword; }
+  let token = sessionStorage.getItem('voltshare.operator');
+  let socket;
+
+  async function api(path) {
+    const res = await fetch(path, { headers: { authorization: 'Bearer ' + token } });
+    if (res.status === 401) { signOut(); throw new Error('signed out'); }
+    if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
+    return res.json();
+  }
+
+  function signOut() {
+    sessionStorage.removeItem('voltshare.operator'); token = null;
+    if (socket) socket.disconnect();
+    $('console').hidden = true; $('signout').hidden = true; form.hidden = false;
+  }
+
+  function drawStatuses(o) {
+    const svg = $('statuses'); const total = o.evses.total || 1; let x = 0; let out = '';
+    for (const s of ORDER) {
+      const n = o.evses.by_status[s] || 0; if (!n) continue;
+      const w = (n / total) * 600;
+      out += '<rect x="' + x.toFixed(1) + '" y="8" width="' + w.toFixed(1) + '" height="36" fill="var(--' + s + ')"><title>' + s + ': ' + n + '</title></rect>';
+      if (w > 26) out += '<text x="' + (x + w / 2).toFixed(1) + '" y="31" text-anchor="middle" style="fill:#fff;font-weight:700">' + n + '</text>';
+      x += w;
+    }
+    svg.innerHTML = out || '<text x="300" y="30" text-anchor="middle">No EVSEs yet</text>';
+    $('status-legend').innerHTML = ORDER.filter((s) => o.evses.by_status[s]).map((s) => '<span><i style="background:var(--' + s + ')"></i>' + s.toLowerCase() + ' ' + o.evses.by_status[s] + '</span>').join('');
+  }
+
+  function drawHourly(o) {
+    const svg = $('hourly'); const left = 34, bottom = 176, height = 160, width = 560;
+    const kwh = o.hourly.map((h) => h.energy_wh / 1000); const starts = o.hourly.map((h) => h.sessions_started);
+    const maxE = Math.max(1, ...kwh); const maxS = Math.max(1, ...starts); const step = width / o.hourly.length;
+    let out = '<line x1="' + left + '" y1="' + bottom + '" x2="' + (left + width) + '" y2="' + bottom + '" stroke="#bcccdc"/>';
+    out += '<text x="' + (left - 6) + '" y="' + (bottom - height + 4) + '" text-anchor="end">' + maxE.toFixed(maxE < 10 ? 1 : 0) + '</text><text x="' + (left - 6) + '" y="' + bottom + '" text-anchor="end">0</text>';
+    o.hourly.forEach((h, i) => {
+      const x = left + i * step; const bh = (kwh[i] / maxE) * height;
+      out += '<rect x="' + (x + 2).toFixed(1) + '" y="' + (bottom - bh).toFixed(1) + '" width="' + (step - 4).toFixed(1) + '" height="' + bh.toFixed(1) + '" rx="2" fill="#14919b"><title>' + new Date(h.hour).getHours() + ':00 — ' + kwh[i].toFixed(1) + ' kWh, ' + starts[i] + ' sessions</title></rect>';
+      if (starts[i]) out += '<circle cx="' + (x + step / 2).toFixed(1) + '" cy="' + (bottom - (starts[i] / maxS) * height).toFixed(1) + '" r="3.5" fill="#102a43"/>';
+      if (i % 3 === 0) out += '<text x="' + (x + step / 2).toFixed(1) + '" y="' + (bottom + 14) + '" text-anchor="middle">' + String(new Date(h.hour).getHours()).padStart(2, '0') + 'h</text>';
+    });
+    svg.innerHTML = out;
+  }
+
+  async function refresh() {
+    const o = await api('/v1/network/overview');
+    $('k-available').textContent = (o.evses.by_status.AVAILABLE || 0) + ' / ' + o.evses.total;
+    $('k-online').textContent = o.charge_points.online + ' / ' + o.charge_points.total;
+    $('k-sessions').textContent = o.sessions.active;
+    $('k-energy').textContent = (o.sessions.energy_last_24h_wh / 1000).toFixed(1);
+    $('k-reservations').textContent = o.reservations.active + ' / ' + o.reservations.upcoming_24h;
+    drawStatuses(o); drawHourly(o);
+    $('faults').innerHTML = o.faults.map((f) => '<tr><td>' + esc(f.evse_id || f.evse_uid) + '</td><td>' + esc(f.location_name) + '</td><td>' + esc(f.status) + '</td><td>' + when(f.since) + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">None — every EVSE works.</td></tr>';
+    $('offline').innerHTML = o.charge_points.offline.map((c) => '<tr><td>' + esc(c.identity) + '</td><td>' + when(c.last_seen_at) + '</td></tr>').join('') || '<tr><td colspan="2" class="muted">All chargers are online.</td></tr>';
+  }
+
+  async function start() {
+    form.hidden = true; $('console').hidden = false; $('signout').hidden = false;
+    const network = await api('/v1/network'); $('network').textContent = network.name;
+    await refresh();
+    let pending;
+    const soon = () => { clearTimeout(pending); pending = setTimeout(() => refresh().catch(() => {}), 800); };
+    socket = io({ auth: { token }, transports: ['websocket'] });
+    socket.on('connect', () => { $('live').textContent = '● live'; socket.emit('subscribe', { network: true }, () => {}); soon(); });
+    socket.on('disconnect', () => { $('live').textContent = 'reconnecting…'; });
+    for (const e of ['evse.status', 'session.updated', 'location.updated']) socket.on(e, soon);
+  }
+
+  form.addEventListener('submit', async (e) => {
+    e.preventDefault(); $('signin-error').textContent = '';
+    const res = await fetch('/v1/auth/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: $('email').value, password: $('password').value }) });
+    const body = await res.json();
+    if (!res.ok) { $('signin-error').textContent = body.detail || 'Sign-in failed'; return; }
+    token = body.access_token; sessionStorage.setItem('voltshare.operator', token);
+    start().catch((err) => { $('signin-error').textContent = err.message; });
+  });
+  $('signout').addEventListener('click', signOut);
+  if (token) start().catch(() => signOut());
+})();`;

@@ -1,0 +1,64 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteBody } from '../test/fixtures.js';
+import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
+
+const HOUR = 3_600_000;
+
+describe.each(backends())('network overview on %s', (backend: Backend) => {
+  let t: TestApp;
+  let net: SignedUpNetwork;
+  let other: SignedUpNetwork;
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    net = await signUpNetwork(t.http, 'Overview Network');
+    other = await signUpNetwork(t.http, 'Quiet Network');
+    const site = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Overview Site')).expect(201);
+    const [first, second, third] = site.body.evses.map((e: { uid: string }) => e.uid);
+    await t.http.patch(`/v1/evses/${first}`).set(bearer(net.accessToken)).send({ status: 'AVAILABLE' }).expect(200);
+    await t.http.patch(`/v1/evses/${second}`).set(bearer(net.accessToken)).send({ status: 'OUTOFORDER' }).expect(200);
+    void third;
+    const identity = unique('OV').slice(0, 25);
+    const cp = await t.http
+      .post('/v1/charge-points')
+      .set(bearer(net.accessToken))
+      .send({ identity, location_id: site.body.id, password: 'overview-password-123' })
+      .expect(201);
+    // Two sessions an hour apart: one finished (5 kWh), one still charging.
+    const now = Date.now();
+    const done = await t.services.charging.startSession(net.networkId, cp.body.id, {
+      connectorId: 1,
+      idTag: 'CARD-1',
+      meterStartWh: 10_000,
+      at: new Date(now - 2 * HOUR),
+    });
+    await t.services.charging.stopSession(net.networkId, cp.body.id, { transactionId: done.transactionId, meterStopWh: 15_000, at: new Date(now - HOUR) });
+    await t.services.charging.startSession(net.networkId, cp.body.id, { connectorId: 2, idTag: 'CARD-2', meterStartWh: 0, at: new Date(now - 10 * 60_000) });
+  });
+  afterAll(() => t.close());
+
+  it('counts EVSEs by the status drivers see, chargers, sessions and energy per hour, and faults', async () => {
+    const res = await t.http.get('/v1/network/overview').set(bearer(net.accessToken)).expect(200);
+    const o = res.body;
+    expect(o.evses.total).toBe(3);
+    expect(o.evses.by_status).toMatchObject({ AVAILABLE: 1, OUTOFORDER: 1 });
+    expect(o.charge_points).toMatchObject({ total: 1, online: 0 });
+    expect(o.charge_points.offline).toHaveLength(1);
+    expect(o.sessions).toEqual({ active: 1, started_last_24h: 2, energy_last_24h_wh: 5_000 });
+    expect(o.hourly).toHaveLength(24);
+    const hours = o.hourly.map((h: { hour: string }) => new Date(h.hour).getTime());
+    expect(hours.every((h: number, i: number) => i === 0 || h - (hours[i - 1] as number) === HOUR)).toBe(true);
+    expect(o.hourly.reduce((n: number, h: { sessions_started: number }) => n + h.sessions_started, 0)).toBe(2);
+    expect(o.hourly.reduce((n: number, h: { energy_wh: number }) => n + h.energy_wh, 0)).toBe(5_000);
+    expect(o.faults).toEqual([expect.objectContaining({ status: 'OUTOFORDER', location_name: 'Overview Site' })]);
+  });
+
+  it("shows one network nothing of another's, and is for staff only", async () => {
+    const quiet = await t.http.get('/v1/network/overview').set(bearer(other.accessToken)).expect(200);
+    expect(quiet.body).toMatchObject({ evses: { total: 0 }, charge_points: { total: 0 }, sessions: { active: 0, started_last_24h: 0 }, faults: [] });
+    const driver = await registerDriver(t.http);
+    const refused = await t.http.get('/v1/network/overview').set(bearer(driver.accessToken)).expect(403);
+    expect(refused.headers['content-type']).toMatch(/problem\+json/);
+    await t.http.get('/v1/network/overview').expect(401);
+  });
+});
