@@ -1,4 +1,6 @@
 import type { EvseStatus, IdTagStatus } from '../db/schema.js';
+import type { Money } from '../reservations/reservations.model.js';
+import type { SessionCost } from '../tariffs/pricing.js';
 
 export interface ChargePointIdentity {
   tenantId: string;
@@ -49,8 +51,10 @@ export interface ChargingSession {
   stop_reason: string | null;
   /** When the driver said they will leave (used for queue ETAs). */
   departure_at: Date | null;
-  /** Filled by the payments module; null until then. */
-  cost: unknown;
+  /** What the session costs (so far, while active), VAT included; null without a tariff. */
+  cost: Money | null;
+  /** The CDR-style breakdown: cost lines per tariff element, charging periods, totals, VAT. */
+  cost_breakdown: SessionCost | null;
   version: number;
   updated_at: Date;
 }

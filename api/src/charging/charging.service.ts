@@ -7,6 +7,9 @@ import type { LocationsService } from '../locations/locations.service.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
+import { priceSession, type SessionCost } from '../tariffs/pricing.js';
+import type { TariffTerms } from '../tariffs/tariff-elements.js';
+import type { TariffsService } from '../tariffs/tariffs.service.js';
 import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport } from './charging.model.js';
 
 type SessionRow = Selectable<ChargingSessionsTable>;
@@ -40,7 +43,8 @@ function toSession(r: SessionRow): ChargingSession {
     soc_percent: r.soc_percent,
     stop_reason: r.stop_reason,
     departure_at: r.departure_at,
-    cost: r.cost ?? null,
+    cost: r.cost ? { amount: (r.cost as SessionCost).amount, currency: (r.cost as SessionCost).currency } : null,
+    cost_breakdown: (r.cost as SessionCost | null) ?? null,
     version: r.version,
     updated_at: r.updated_at,
   };
@@ -70,6 +74,7 @@ export class ChargingService {
   constructor(
     private readonly scopes: Scopes,
     private readonly locations: LocationsService,
+    private readonly tariffs: TariffsService,
     private readonly bus?: EventBus,
   ) {}
 
@@ -264,6 +269,8 @@ export class ChargingService {
         .where('ocpp_connector_id', '=', start.connectorId)
         .executeTakeFirst();
       const sessionId = newId('ses');
+      // The tariff in force now prices the whole session, whatever changes later.
+      const terms = evse ? await this.tariffs.termsForEvse(tx, tenantId, evse.id) : undefined;
       let authorizationStatus: string = authorization.status;
       if (evse && this.reservations && authorization.status === 'Accepted') {
         const claim = await this.reservations.claimForSession(
@@ -294,6 +301,7 @@ export class ChargingService {
           meter_start_wh: start.meterStartWh,
           meter_last_wh: start.meterStartWh,
           authorization_status: authorizationStatus,
+          tariff: terms ? JSON.stringify(terms) : null,
         })
         .onConflict((oc) =>
           oc
@@ -328,6 +336,22 @@ export class ChargingService {
         if (s.powerW !== undefined) power = Math.round(s.powerW);
         if (s.socPercent !== undefined) soc = Math.round(s.socPercent);
       }
+      const readings = latest
+        .filter((s) => s.energyWh !== undefined && s.energyWh >= Number(session.meter_start_wh) && s.at >= session.started_at)
+        .map((s) => ({
+          tenant_id: tenantId,
+          session_id: session.id,
+          at: s.at,
+          energy_wh: Math.round((s.energyWh as number) - Number(session.meter_start_wh)),
+          power_w: s.powerW === undefined ? null : Math.round(s.powerW),
+        }));
+      // Kept for pricing; a resent reading (same time) is kept once.
+      if (readings.length)
+        await tx
+          .insertInto('meter_samples')
+          .values(readings)
+          .onConflict((oc) => oc.doNothing())
+          .execute();
       const row = await tx
         .updateTable('charging_sessions')
         .set({ meter_last_wh: energy, power_w: power, soc_percent: soc, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
@@ -358,13 +382,16 @@ export class ChargingService {
       if (current.status === 'COMPLETED') return current;
       const stoppedAt = stop.at < current.started_at ? current.started_at : stop.at;
       await this.reservations?.releaseAfterSession(tx, tenantId, current.id, stoppedAt);
+      const meterStop = Math.max(stop.meterStopWh, Number(current.meter_start_wh));
+      const cost = await this.price(tx, current, stoppedAt, meterStop);
       return tx
         .updateTable('charging_sessions')
         .set({
           status: 'COMPLETED',
           stopped_at: stoppedAt,
-          meter_stop_wh: Math.max(stop.meterStopWh, Number(current.meter_start_wh)),
-          meter_last_wh: Math.max(stop.meterStopWh, Number(current.meter_start_wh)),
+          meter_stop_wh: meterStop,
+          meter_last_wh: meterStop,
+          cost: cost ? JSON.stringify(cost) : null,
           stop_reason: stop.reason ?? 'Local',
           power_w: 0,
           updated_at: new Date(),
@@ -378,6 +405,27 @@ export class ChargingService {
     const stopped = session ? toSession(session as SessionRow) : undefined;
     if (stopped) this.announce(stopped);
     return { known: Boolean(session), session: stopped, authorization };
+  }
+
+  /**
+   * The session's cost with the tariff it started under, up to `until` — its stop, when the meter
+   * read `meterWh` — or up to its last reading while it is live.
+   */
+  private async price(tx: Tx, session: SessionRow, until: Date | 'last-reading', meterWh: number): Promise<SessionCost | undefined> {
+    const terms = session.tariff as TariffTerms | null;
+    if (!terms) return undefined;
+    const samples = await tx
+      .selectFrom('meter_samples')
+      .select(['at', 'energy_wh'])
+      .where('tenant_id', '=', session.tenant_id)
+      .where('session_id', '=', session.id)
+      .$if(until !== 'last-reading', (q) => q.where('at', '<=', until as Date))
+      .orderBy('at')
+      .execute();
+    const readings = samples.map((s) => ({ at: s.at, energyWh: Number(s.energy_wh) }));
+    const end = until === 'last-reading' ? (readings.at(-1)?.at ?? session.started_at) : until;
+    readings.push({ at: end, energyWh: Math.max(0, meterWh - Number(session.meter_start_wh)) });
+    return priceSession(terms, session.started_at, end, readings);
   }
 
   private frames: { tenant_id: string; charge_point_id: string; direction: 'in' | 'out'; frame: string }[] = [];
@@ -443,11 +491,21 @@ export class ChargingService {
   }
 
   async session(tenantId: string, id: string): Promise<ChargingSession> {
-    const row = await this.scopes.tenant(tenantId, (tx) =>
-      tx.selectFrom('charging_sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
-    );
-    if (!row) throw problems.notFound('session', id);
-    return toSession(row as SessionRow);
+    const session = await this.scopes.tenant(tenantId, async (tx) => {
+      const row = await tx.selectFrom('charging_sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
+      return row && this.withCostSoFar(tx, row as SessionRow);
+    });
+    if (!session) throw problems.notFound('session', id);
+    return session;
+  }
+
+  /** A live session read on its own carries its cost up to now (lists do not, to stay cheap). */
+  private async withCostSoFar(tx: Tx, row: SessionRow): Promise<ChargingSession> {
+    const session = toSession(row);
+    if (row.status !== 'ACTIVE') return session;
+    // Up to the last reading: between readings the car is charging, not idling.
+    const cost = await this.price(tx, row, 'last-reading', Number(row.meter_last_wh));
+    return cost ? { ...session, cost: { amount: cost.amount, currency: cost.currency }, cost_breakdown: cost } : session;
   }
 
   networkSessions(tenantId: string, filter: { status?: 'ACTIVE' | 'COMPLETED'; charge_point_id?: string }, page: PageRequest): Promise<Page<ChargingSession>> {
@@ -474,10 +532,10 @@ export class ChargingService {
 
   /** One of a driver's own sessions, at any network. */
   async driverSession(driverId: string, id: string): Promise<ChargingSession | undefined> {
-    const row = await this.scopes.system((tx) =>
-      tx.selectFrom('charging_sessions').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst(),
-    );
-    return row ? toSession(row as SessionRow) : undefined;
+    return this.scopes.system(async (tx) => {
+      const row = await tx.selectFrom('charging_sessions').selectAll().where('driver_id', '=', driverId).where('id', '=', id).executeTakeFirst();
+      return row && this.withCostSoFar(tx, row as SessionRow);
+    });
   }
 
   /** The driver's own departure time for a live session (queue ETAs use it). */

@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_spatial_candidates.js';
 import * as m0005 from './migrations/0005_public_flags.js';
 import * as m0006 from './migrations/0006_charging_sessions.js';
 import * as m0007 from './migrations/0007_reservations.js';
+import * as m0008 from './migrations/0008_pricing.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_public_flags': m0005,
   '0006_charging_sessions': m0006,
   '0007_reservations': m0007,
+  '0008_pricing': m0008,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -117,6 +117,8 @@ export interface TariffsTable {
   flat_price: number | null;
   time_price_per_hour: number | null;
   display_text: string | null;
+  min_price: ColumnType<number | null, number | null | undefined, number | null>;
+  max_price: ColumnType<number | null, number | null | undefined, number | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }
@@ -248,10 +250,20 @@ export interface ChargingSessionsTable {
   stop_reason: string | null;
   authorization_status: string;
   cost: ColumnType<unknown, string | null | undefined, string | null>;
+  tariff: ColumnType<unknown, string | null | undefined, string | null>;
   departure_at: NullableTimestamp;
   version: Version;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+export interface MeterSamplesTable {
+  tenant_id: string;
+  session_id: string;
+  at: Timestamp;
+  /** Delivered since the session started. */
+  energy_wh: ColumnType<number, number, number>;
+  power_w: number | null;
 }
 
 export interface EvseFaultsTable {
@@ -412,6 +424,7 @@ export interface Database {
   jobs: JobsTable;
   id_tags: IdTagsTable;
   charging_sessions: ChargingSessionsTable;
+  meter_samples: MeterSamplesTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

@@ -207,6 +207,8 @@ export interface EvseUpdate {
   floor_level?: string;
   /** Staff may take an EVSE out of service or remove it; chargers report the rest over OCPP. */
   status?: 'AVAILABLE' | 'INOPERATIVE' | 'OUTOFORDER' | 'BLOCKED' | 'PLANNED' | 'REMOVED';
+  /** The tariff that prices every connector of this EVSE (null: none); running sessions keep theirs. */
+  tariff_id?: string | null;
 }
 
 export interface PriceSummary {

@@ -156,6 +156,20 @@ export class LocationsService {
           .execute();
         emit(await this.locationEvent(tx, tenantId, evse.location_id));
       }
+      if (patch.tariff_id !== undefined) {
+        if (patch.tariff_id !== null) {
+          const tariff = await tx.selectFrom('tariffs').select('id').where('tenant_id', '=', tenantId).where('id', '=', patch.tariff_id).executeTakeFirst();
+          if (!tariff) throw problems.validation([{ field: 'body.tariff_id', message: 'no such tariff in this network' }]);
+        }
+        await tx.updateTable('connectors').set({ tariff_id: patch.tariff_id }).where('tenant_id', '=', tenantId).where('evse_id', '=', evseUid).execute();
+        await tx
+          .updateTable('evses')
+          .set({ updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', evseUid)
+          .execute();
+        emit(await this.locationEvent(tx, tenantId, evse.location_id));
+      }
       if (patch.status) emit(...(await this.setStatus(tx, tenantId, evseUid, patch.status, new Date())));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id: evse.location_id }]);
       return detail as LocationDetail;

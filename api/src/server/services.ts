@@ -75,7 +75,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const locations = new LocationsService(scopes, bus);
   const publicIndex = new PublicLocationIndex(scopes, logger);
   const discovery = new DiscoveryService(scopes, publicIndex);
-  const charging = new ChargingService(scopes, locations, bus);
+  const tariffs = new TariffsService(scopes);
+  const charging = new ChargingService(scopes, locations, tariffs, bus);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
   const overview = new OverviewService(scopes);
@@ -103,7 +104,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discovery,
     publicIndex,
     publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
-    tariffs: new TariffsService(scopes),
+    tariffs,
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),
     charging,

@@ -273,3 +273,21 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
     rounding: ROUNDING_RULE,
   };
 }
+
+/** The component of each dimension that applies to a session starting at `at` (nothing delivered yet). */
+export function componentsAt(terms: TariffTerms, at: Date): { type: PriceComponentType; index: number; component: PriceComponent }[] {
+  const state: SliceState = { start: at, seconds: 60, energyBefore: 0, energy: 0, elapsedSeconds: 0 };
+  const found: { type: PriceComponentType; index: number; component: PriceComponent }[] = [];
+  for (const type of ['ENERGY', 'TIME', 'PARKING_TIME', 'FLAT'] as const) {
+    // Power restrictions cannot be known before charging: the first element of the dimension without one applies.
+    const picked = pick(
+      terms.elements.map((e) => (e.restrictions?.min_power !== undefined || e.restrictions?.max_power !== undefined ? { price_components: [] } : e)),
+      type,
+      state,
+      terms.time_zone,
+      type !== 'PARKING_TIME',
+    );
+    if (picked) found.push({ type, ...picked });
+  }
+  return found;
+}

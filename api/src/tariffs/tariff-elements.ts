@@ -83,6 +83,7 @@ export interface TariffTerms {
   max_price: number | null;
   /** The location's IANA time zone: restrictions are local time. */
   time_zone: string;
+  display_text?: string | null;
 }
 
 export const DAYS: DayOfWeek[] = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'];

@@ -1,29 +1,111 @@
-import type { Scopes } from '../db/tenancy.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
+import { type FieldError, problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
-import type { Tariff, TariffInput } from './tariffs.model.js';
+import { isCalendarDate } from '../shared/local-time.js';
+import { componentsAt } from './pricing.js';
+import type { TariffElement, TariffTerms } from './tariff-elements.js';
+import type { PricePreview, Tariff, TariffInput } from './tariffs.model.js';
 
 type Row = {
   id: string;
   currency: string;
+  elements: unknown;
   energy_price_per_kwh: number | null;
   flat_price: number | null;
   time_price_per_hour: number | null;
   vat_percent: number | string;
+  min_price: number | string | null;
+  max_price: number | string | null;
   display_text: string | null;
   created_at: Date;
 };
 
-const toTariff = (r: Row): Tariff => ({ ...r, vat_percent: Number(r.vat_percent) });
+const nullableNumber = (v: number | string | null) => (v === null ? null : Number(v));
+const toTariff = (r: Row): Tariff => ({
+  id: r.id,
+  currency: r.currency,
+  elements: r.elements as TariffElement[],
+  energy_price_per_kwh: r.energy_price_per_kwh,
+  flat_price: r.flat_price,
+  time_price_per_hour: r.time_price_per_hour,
+  vat_percent: Number(r.vat_percent),
+  min_price: nullableNumber(r.min_price),
+  max_price: nullableNumber(r.max_price),
+  display_text: r.display_text,
+  created_at: r.created_at,
+});
+
+/** What OCPI's schema cannot say: the rules between fields of a tariff. */
+function check(input: TariffInput): FieldError[] {
+  const errors: FieldError[] = [];
+  const simple = [input.energy_price_per_kwh, input.flat_price, input.time_price_per_hour].some((p) => p !== undefined);
+  if (input.elements && simple) errors.push({ field: 'body.elements', message: 'give either elements or the simple prices, not both' });
+  if (!input.elements?.length && !simple) errors.push({ field: 'body', message: 'a tariff needs elements or at least one price' });
+  if (input.min_price !== undefined && input.max_price !== undefined && input.min_price > input.max_price)
+    errors.push({ field: 'body.min_price', message: 'must not exceed max_price' });
+  for (const [i, element] of (input.elements ?? []).entries()) {
+    const at = `body.elements[${i}]`;
+    const types = element.price_components.map((c) => c.type);
+    if (new Set(types).size !== types.length) errors.push({ field: `${at}.price_components`, message: 'each type at most once per element' });
+    for (const [j, c] of element.price_components.entries()) {
+      if (c.grace_minutes !== undefined && c.type !== 'PARKING_TIME')
+        errors.push({ field: `${at}.price_components[${j}].grace_minutes`, message: 'only for PARKING_TIME' });
+      if (c.step_size !== undefined && c.type === 'FLAT') errors.push({ field: `${at}.price_components[${j}].step_size`, message: 'not for FLAT' });
+    }
+    const r = element.restrictions;
+    if (!r) continue;
+    for (const key of ['start_date', 'end_date'] as const) {
+      const value = r[key];
+      if (value !== undefined && !isCalendarDate(value)) errors.push({ field: `${at}.restrictions.${key}`, message: 'must be a calendar date YYYY-MM-DD' });
+    }
+    const ordered: [keyof typeof r, keyof typeof r][] = [
+      ['start_date', 'end_date'],
+      ['min_kwh', 'max_kwh'],
+      ['min_power', 'max_power'],
+      ['min_duration', 'max_duration'],
+    ];
+    for (const [low, high] of ordered) {
+      const a = r[low];
+      const b = r[high];
+      if (a !== undefined && b !== undefined && a >= b) errors.push({ field: `${at}.restrictions.${low}`, message: `must be less than ${high}` });
+    }
+    if (r.start_time !== undefined && r.start_time === r.end_time)
+      errors.push({ field: `${at}.restrictions.end_time`, message: 'must differ from start_time' });
+  }
+  return errors;
+}
+
+/** One unrestricted element from the simple prices. */
+function elementsOf(input: TariffInput): TariffElement[] {
+  if (input.elements) return input.elements;
+  const components = [
+    input.energy_price_per_kwh !== undefined && { type: 'ENERGY' as const, price: input.energy_price_per_kwh },
+    input.time_price_per_hour !== undefined && { type: 'TIME' as const, price: input.time_price_per_hour },
+    input.flat_price !== undefined && { type: 'FLAT' as const, price: input.flat_price },
+  ].filter((c) => c !== false);
+  return [{ price_components: components }];
+}
+
+/** Search results show one price: the first element without restrictions (else the first). */
+function headline(elements: TariffElement[]): { energy: number | null; time: number | null; flat: number | null } {
+  const element = elements.find((e) => !e.restrictions || Object.keys(e.restrictions).length === 0) ?? elements[0];
+  const price = (type: string) => element?.price_components.find((c) => c.type === type)?.price ?? null;
+  return { energy: price('ENERGY'), time: price('TIME'), flat: price('FLAT') };
+}
 
 /**
- * The headline prices a driver sees before starting (AFIR ad-hoc price). The payments work
- * extends this to full OCPI tariff elements with restrictions.
+ * Tariffs a network defines (OCPI 2.2.1 elements) and assigns to connectors, the terms a
+ * session is priced with, and the price a driver sees before starting.
  */
 export class TariffsService {
   constructor(private readonly scopes: Scopes) {}
 
   async create(tenantId: string, input: TariffInput): Promise<Tariff> {
+    const errors = check(input);
+    if (errors.length) throw problems.validation(errors);
+    const elements = elementsOf(input);
+    const top = headline(elements);
     const row = await this.scopes.tenant(tenantId, (tx) =>
       tx
         .insertInto('tariffs')
@@ -31,16 +113,27 @@ export class TariffsService {
           tenant_id: tenantId,
           id: newId('trf'),
           currency: input.currency,
-          energy_price_per_kwh: input.energy_price_per_kwh ?? null,
-          flat_price: input.flat_price ?? null,
-          time_price_per_hour: input.time_price_per_hour ?? null,
+          elements: JSON.stringify(elements),
+          energy_price_per_kwh: top.energy,
+          flat_price: top.flat,
+          time_price_per_hour: top.time,
           vat_percent: input.vat_percent ?? 0,
+          min_price: input.min_price ?? null,
+          max_price: input.max_price ?? null,
           display_text: input.display_text ?? null,
         })
         .returningAll()
         .executeTakeFirstOrThrow(),
     );
-    return toTariff(row);
+    return toTariff(row as Row);
+  }
+
+  async get(tenantId: string, id: string): Promise<Tariff> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('tariffs').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
+    );
+    if (!row) throw problems.notFound('tariff', id);
+    return toTariff(row as Row);
   }
 
   list(tenantId: string, page: PageRequest): Promise<Page<Tariff>> {
@@ -57,7 +150,71 @@ export class TariffsService {
             .limit(limit)
             .execute(),
         ),
-      toTariff,
+      (r) => toTariff(r as Row),
     );
+  }
+
+  /** The terms of the tariff on an EVSE's connectors (the first one that has a tariff), in its location's time zone. */
+  async termsForEvse(tx: Tx, tenantId: string, evseUid: string): Promise<TariffTerms | undefined> {
+    const row = await tx
+      .selectFrom('connectors')
+      .innerJoin('tariffs', (j) => j.onRef('tariffs.tenant_id', '=', 'connectors.tenant_id').onRef('tariffs.id', '=', 'connectors.tariff_id'))
+      .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 'connectors.tenant_id').onRef('evses.id', '=', 'connectors.evse_id'))
+      .innerJoin('locations', (j) => j.onRef('locations.tenant_id', '=', 'evses.tenant_id').onRef('locations.id', '=', 'evses.location_id'))
+      .select([
+        'tariffs.id',
+        'tariffs.currency',
+        'tariffs.vat_percent',
+        'tariffs.elements',
+        'tariffs.min_price',
+        'tariffs.max_price',
+        'tariffs.display_text',
+        'locations.time_zone',
+      ])
+      .where('connectors.tenant_id', '=', tenantId)
+      .where('connectors.evse_id', '=', evseUid)
+      .orderBy('connectors.id')
+      .executeTakeFirst();
+    if (!row) return undefined;
+    return {
+      tariff_id: row.id,
+      currency: row.currency,
+      vat_percent: Number(row.vat_percent),
+      elements: row.elements as TariffElement[],
+      min_price: nullableNumber(row.min_price as number | null),
+      max_price: nullableNumber(row.max_price as number | null),
+      time_zone: row.time_zone,
+      display_text: row.display_text,
+    };
+  }
+
+  /** The price before start of a public EVSE (or one of the caller's own network). */
+  async preview(tenantId: string | undefined, evseUid: string, at: Date): Promise<PricePreview> {
+    const found = await this.scopes.public(tenantId, async (tx) => {
+      const evse = await tx.selectFrom('evses').select(['tenant_id']).where('id', '=', evseUid).where('status', '!=', 'REMOVED').executeTakeFirst();
+      return evse ? { owner: evse.tenant_id } : undefined;
+    });
+    if (!found) throw problems.notFound('EVSE', evseUid);
+    const terms = await this.scopes.tenant(found.owner, (tx) => this.termsForEvse(tx, found.owner, evseUid));
+    if (!terms?.tariff_id) throw problems.notFound('price for EVSE', evseUid);
+    return {
+      evse_uid: evseUid,
+      tariff_id: terms.tariff_id,
+      at,
+      currency: terms.currency,
+      vat_percent: terms.vat_percent,
+      components: componentsAt(terms, at).map(({ type, index, component }) => ({
+        type,
+        price: component.price,
+        unit: type === 'ENERGY' ? 'kWh' : type === 'FLAT' ? 'session' : 'h',
+        ...(component.grace_minutes !== undefined ? { grace_minutes: component.grace_minutes } : {}),
+        ...(component.step_size !== undefined ? { step_size: component.step_size } : {}),
+        element: index,
+      })),
+      min_price: terms.min_price,
+      max_price: terms.max_price,
+      display_text: terms.display_text ?? null,
+      elements: terms.elements,
+    };
   }
 }
