@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { limiter } from './http/rate-limit.js';
 import { operatorConsole } from './operations/console-page.js';
+import { paymentWebhook } from './payments/webhook-route.js';
 import type { Services } from './server/services.js';
 import { type StaticSite, staticSite } from './server/sites.js';
 
@@ -63,6 +64,8 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
     }),
   );
   app.use(...headerMiddlewares(config));
+  // Provider webhooks are verified on the exact bytes sent, so this route reads the raw body.
+  app.post('/v1/payments/webhook', express.raw({ type: '*/*', limit: '1mb' }), paymentWebhook(services));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
   const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max).middleware;

@@ -48,6 +48,23 @@ export interface CommandResult {
   response: unknown;
 }
 
+/** A session the caller may see: its network's staff, or the driver it belongs to. */
+export async function visibleSession(services: Services, req: ExpressRequest, sessionId: string): Promise<ChargingSession> {
+  const principal = principalOf(req);
+  if (principal.tenantId && principal.permissions.has('network:read')) {
+    try {
+      return await services.charging.session(principal.tenantId, sessionId);
+    } catch (error) {
+      if (!principal.isDriver) throw error;
+    }
+  }
+  if (principal.isDriver && principal.userId) {
+    const own = await services.charging.driverSession(principal.userId, sessionId);
+    if (own) return own;
+  }
+  throw problems.notFound('session', sessionId);
+}
+
 @Route('v1')
 @Tags('Charging')
 export class ChargingController extends Controller {
@@ -107,19 +124,8 @@ export class ChargingController extends Controller {
   @Get('sessions/{session_id}')
   @Security('bearer')
   async session(@Request() req: ExpressRequest, @Path() session_id: string): Promise<ChargingSession> {
-    const principal = principalOf(req);
-    if (principal.tenantId && principal.permissions.has('network:read')) {
-      try {
-        return await this.services.charging.session(principal.tenantId, session_id);
-      } catch (error) {
-        if (!principal.isDriver) throw error;
-      }
-    }
-    if (principal.isDriver && principal.userId) {
-      const own = await this.services.charging.driverSession(principal.userId, session_id);
-      if (own) return own;
-    }
-    throw problems.notFound('session', session_id);
+    const session = await visibleSession(this.services, req, session_id);
+    return { ...session, payment_status: await this.services.payments.statusOf(session.network_id, session.id) };
   }
 
   /** The signed-in driver's live and past sessions, at every network. */

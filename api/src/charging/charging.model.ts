@@ -1,4 +1,5 @@
 import type { EvseStatus, IdTagStatus } from '../db/schema.js';
+import type { SessionPaymentStatus } from '../payments/payments.model.js';
 import type { Money } from '../reservations/reservations.model.js';
 import type { SessionCost } from '../tariffs/pricing.js';
 
@@ -55,6 +56,8 @@ export interface ChargingSession {
   cost: Money | null;
   /** The CDR-style breakdown: cost lines per tariff element, charging periods, totals, VAT. */
   cost_breakdown: SessionCost | null;
+  /** Read on one session: where its payment stands (`paid` once captured). */
+  payment_status?: SessionPaymentStatus;
   version: number;
   updated_at: Date;
 }

@@ -68,8 +68,15 @@ export interface ReservationClaims {
   chargerReconnected(tenantId: string, chargePointId: string): Promise<void>;
 }
 
+/** What charging tells payments, in the transaction that starts or ends a session. */
+export interface SessionPaymentHooks {
+  sessionStarted(tx: Tx, session: SessionRow): Promise<void>;
+  sessionStopped(tx: Tx, session: SessionRow): Promise<void>;
+}
+
 export class ChargingService {
   private reservations?: ReservationClaims;
+  private payments?: SessionPaymentHooks;
 
   constructor(
     private readonly scopes: Scopes,
@@ -81,6 +88,11 @@ export class ChargingService {
   /** Reservations are wired in after construction (they depend on charging's neighbours). */
   useReservations(reservations: ReservationClaims): void {
     this.reservations = reservations;
+  }
+
+  /** Payments hear of starts and stops inside the session's own transaction. */
+  usePayments(payments: SessionPaymentHooks): void {
+    this.payments = payments;
   }
 
   private announce(session: ChargingSession): void {
@@ -286,7 +298,7 @@ export class ChargingService {
           authorizationStatus = 'ReservedForAnother';
         }
       }
-      return tx
+      const row = await tx
         .insertInto('charging_sessions')
         .values({
           tenant_id: tenantId,
@@ -310,6 +322,8 @@ export class ChargingService {
         )
         .returningAll()
         .executeTakeFirstOrThrow();
+      await this.payments?.sessionStarted(tx, row as SessionRow);
+      return row;
     });
     const started = toSession(session as SessionRow);
     this.announce(started);
@@ -384,7 +398,7 @@ export class ChargingService {
       await this.reservations?.releaseAfterSession(tx, tenantId, current.id, stoppedAt);
       const meterStop = Math.max(stop.meterStopWh, Number(current.meter_start_wh));
       const cost = await this.price(tx, current, stoppedAt, meterStop);
-      return tx
+      const stopped = await tx
         .updateTable('charging_sessions')
         .set({
           status: 'COMPLETED',
@@ -401,6 +415,8 @@ export class ChargingService {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow();
+      await this.payments?.sessionStopped(tx, stopped as SessionRow);
+      return stopped;
     });
     const stopped = session ? toSession(session as SessionRow) : undefined;
     if (stopped) this.announce(stopped);

@@ -24,6 +24,8 @@ export interface Config {
   /** Run the job runner in this process (slot starts, no-shows, queue offers, webhooks). */
   jobs: boolean;
   jobPollMs: number;
+  /** Set with STRIPE_SECRET_KEY: payments go through Stripe; otherwise the labelled sandbox. */
+  stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {
@@ -141,5 +143,15 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     jobs: boolean(env, 'JOBS', true),
     jobPollMs: integer(env, 'JOB_POLL_MS', 1000, 50, 60_000),
+    stripe: stripeSettings(env),
   };
+}
+
+function stripeSettings(env: Env): Config['stripe'] {
+  const secretKey = env.STRIPE_SECRET_KEY;
+  if (!secretKey) return undefined;
+  if (!/^(sk|rk)_(test|live)_/.test(secretKey)) throw new ConfigError('STRIPE_SECRET_KEY', 'must be a Stripe secret or restricted key (sk_test_…, sk_live_…)');
+  const webhookSecret = env.STRIPE_WEBHOOK_SECRET;
+  if (!webhookSecret?.startsWith('whsec_')) throw new ConfigError('STRIPE_WEBHOOK_SECRET', 'is required with STRIPE_SECRET_KEY (whsec_…)');
+  return { secretKey, webhookSecret, apiBase: url(env, 'STRIPE_API_BASE', ['http:', 'https:']) };
 }

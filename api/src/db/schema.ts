@@ -15,6 +15,11 @@ export interface NetworksTable {
   currency: string;
   public_sharing: ColumnType<boolean, boolean | undefined, boolean>;
   is_demo: ColumnType<boolean, boolean | undefined, boolean>;
+  billing_address: ColumnType<string | null, string | null | undefined, string | null>;
+  vat_number: ColumnType<string | null, string | null | undefined, string | null>;
+  payment_hold_amount: ColumnType<number, number | undefined, number>;
+  stripe_account_id: ColumnType<string | null, string | null | undefined, string | null>;
+  application_fee_percent: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
 }
 
@@ -266,6 +271,52 @@ export interface MeterSamplesTable {
   power_w: number | null;
 }
 
+export type PaymentStatus = 'pending' | 'authorized' | 'requires_action' | 'captured' | 'released' | 'failed' | 'payment_failed';
+
+export interface PaymentCustomersTable {
+  driver_id: string;
+  provider: string;
+  customer_id: string;
+  default_payment_method: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PaymentsTable {
+  tenant_id: string;
+  id: string;
+  session_id: string;
+  driver_id: string;
+  provider: string;
+  intent_id: string | null;
+  status: PaymentStatus;
+  currency: string;
+  hold_amount: ColumnType<number, number, number>;
+  captured_amount: ColumnType<number, number | undefined, number>;
+  refunded_amount: ColumnType<number, number | undefined, number>;
+  failure_code: string | null;
+  capture_attempts: ColumnType<number, number | undefined, number>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface RefundsTable {
+  tenant_id: string;
+  id: string;
+  payment_id: string;
+  amount: ColumnType<number, number, number>;
+  reason: string | null;
+  provider_refund_id: string | null;
+  requested_by: string;
+  created_at: CreatedAt;
+}
+
+export interface PaymentEventsTable {
+  provider: string;
+  event_id: string;
+  type: string;
+  received_at: CreatedAt;
+}
+
 export interface EvseFaultsTable {
   tenant_id: string;
   id: string;
@@ -425,6 +476,10 @@ export interface Database {
   id_tags: IdTagsTable;
   charging_sessions: ChargingSessionsTable;
   meter_samples: MeterSamplesTable;
+  payment_customers: PaymentCustomersTable;
+  payments: PaymentsTable;
+  refunds: RefundsTable;
+  payment_events: PaymentEventsTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

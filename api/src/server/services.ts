@@ -22,6 +22,9 @@ import { NetworkService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
 import { OverviewService } from '../operations/overview.service.js';
+import { PaymentsService } from '../payments/payments.service.js';
+import { SandboxProvider } from '../payments/sandbox-provider.js';
+import { StripeProvider } from '../payments/stripe-provider.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
@@ -54,6 +57,7 @@ export interface Services {
   charging: ChargingService;
   reservations: ReservationsService;
   overview: OverviewService;
+  payments: PaymentsService;
   queue: QueueService;
   webhooks: WebhooksService;
   /** Slot starts, no-shows, queue offers, webhook and notification deliveries. */
@@ -79,6 +83,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const charging = new ChargingService(scopes, locations, tariffs, bus);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
+  const payments = new PaymentsService(scopes, config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(), logger);
+  charging.usePayments(payments);
   const overview = new OverviewService(scopes);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const webhooks = new WebhooksService(scopes);
@@ -87,6 +93,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   reservations.registerJobs(jobs);
   queue.registerJobs(jobs);
   webhooks.registerJobs(jobs);
+  payments.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {
     config,
@@ -110,6 +117,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     charging,
     reservations,
     overview,
+    payments,
     queue,
     webhooks,
     jobs,

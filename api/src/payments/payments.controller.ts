@@ -1,0 +1,87 @@
+import { Body, Controller, Get, Header, Path, Post, Put, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
+import { userOf } from '../auth/principal.js';
+import { principalOf } from '../auth/request.js';
+import { visibleSession } from '../charging/charging.controller.js';
+import type { ProblemDocument } from '../http/problem.js';
+import { problems } from '../http/problem.js';
+import type { Services } from '../server/services.js';
+import type { Payment, PaymentMethodRequest, Refund, RefundRequest, SetupIntentResult } from './payments.model.js';
+import { receiptHtml, receiptPdf } from './receipt.js';
+
+@Route('v1')
+@Tags('Payments')
+export class PaymentsController extends Controller {
+  constructor(private readonly services: Services) {
+    super();
+  }
+
+  /** Starts saving a card or wallet: the browser completes it with Stripe Elements (no card data reaches us). */
+  @Post('me/payment-methods/setup-intent')
+  @Security('bearer', ['driver'])
+  async setupIntent(@Request() req: ExpressRequest): Promise<SetupIntentResult> {
+    return this.services.payments.setupIntent(userOf(principalOf(req)));
+  }
+
+  /** The payment method your sessions are charged to (created in the browser). */
+  @Put('me/payment-method')
+  @Security('bearer', ['driver'])
+  @SuccessResponse(204, 'Saved')
+  async savePaymentMethod(@Request() req: ExpressRequest, @Body() body: PaymentMethodRequest): Promise<void> {
+    await this.services.payments.savePaymentMethod(userOf(principalOf(req)), body.payment_method_id);
+    this.setStatus(204);
+  }
+
+  /** A session's payment: the hold, what was captured and refunded, and why it failed. */
+  @Get('sessions/{session_id}/payment')
+  @Security('bearer')
+  async payment(@Request() req: ExpressRequest, @Path() session_id: string): Promise<Payment> {
+    const session = await visibleSession(this.services, req, session_id);
+    return this.services.payments.payment(session.network_id, session.id);
+  }
+
+  /** Tries a failed capture again (after the driver fixed their card, say). */
+  @Post('sessions/{session_id}/payment/retry')
+  @Security('bearer')
+  @Response<ProblemDocument>(409, 'Not a failed payment')
+  async retry(@Request() req: ExpressRequest, @Path() session_id: string): Promise<Payment> {
+    const session = await visibleSession(this.services, req, session_id);
+    return this.services.payments.retry(session.network_id, session.id);
+  }
+
+  /** Refunds all or part of a captured payment. Staff members only; recorded with who and why. */
+  @Post('sessions/{session_id}/refunds')
+  @Security('bearer', ['network:write'])
+  @SuccessResponse(201, 'Refunded')
+  @Response<ProblemDocument>(409, 'Nothing captured to refund')
+  async refund(
+    @Request() req: ExpressRequest,
+    @Path() session_id: string,
+    @Body() body: RefundRequest,
+    @Header('Idempotency-Key') idempotencyKey?: string,
+  ): Promise<Refund> {
+    const principal = principalOf(req);
+    if (!principal.userId || principal.isDriver) throw problems.forbidden('Refunds are issued by a signed-in staff member.');
+    const session = await visibleSession(this.services, req, session_id);
+    const refund = await this.services.payments.refund(session.network_id, session.id, principal.userId, body, idempotencyKey);
+    this.setStatus(201);
+    return refund;
+  }
+
+  /** The receipt with the cost breakdown and VAT: HTML, or PDF with `Accept: application/pdf`. */
+  @Get('sessions/{session_id}/receipt')
+  @Security('bearer')
+  @Response<ProblemDocument>(409, 'Not priced yet')
+  async receipt(@Request() req: ExpressRequest, @Path() session_id: string): Promise<void> {
+    const session = await visibleSession(this.services, req, session_id);
+    if (session.status !== 'COMPLETED' || !session.cost_breakdown)
+      throw problems.conflict('A receipt exists once the session has ended and was priced.', 'receipt-not-ready');
+    const data = await this.services.payments.receiptData(session);
+    const res = req.res;
+    if (!res) throw new Error('no response');
+    if (req.accepts(['text/html', 'application/pdf']) === 'application/pdf') {
+      res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="receipt-${session.id}.pdf"`);
+      res.send(await receiptPdf(data));
+    } else res.type('html').send(receiptHtml(data));
+  }
+}

@@ -1,0 +1,413 @@
+import type { Logger } from 'pino';
+import type { ChargingSession } from '../charging/charging.model.js';
+import type { PaymentStatus } from '../db/schema.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { problems } from '../http/problem.js';
+import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { newId } from '../shared/ids.js';
+import type { SessionCost } from '../tariffs/pricing.js';
+import type { Payment, Refund, SessionPaymentStatus } from './payments.model.js';
+import { type PaymentProvider, ProviderError } from './provider.js';
+import type { ReceiptData } from './receipt.js';
+
+type PaymentRow = {
+  tenant_id: string;
+  id: string;
+  session_id: string;
+  provider: string;
+  intent_id: string | null;
+  status: PaymentStatus;
+  currency: string;
+  hold_amount: number | string;
+  captured_amount: number | string;
+  refunded_amount: number | string;
+  failure_code: string | null;
+  capture_attempts: number;
+  updated_at: Date;
+};
+
+export function sessionPaymentStatus(row: PaymentRow | undefined): SessionPaymentStatus {
+  if (!row) return 'not_required';
+  if (row.status !== 'captured') return row.status;
+  const refunded = Number(row.refunded_amount);
+  if (refunded === 0) return 'paid';
+  return refunded >= Number(row.captured_amount) ? 'refunded' : 'partially_refunded';
+}
+
+const toPayment = (r: PaymentRow): Payment => ({
+  id: r.id,
+  session_id: r.session_id,
+  provider: r.provider,
+  intent_id: r.intent_id,
+  status: r.status,
+  payment_status: sessionPaymentStatus(r),
+  currency: r.currency,
+  hold_amount: Number(r.hold_amount),
+  captured_amount: Number(r.captured_amount),
+  refunded_amount: Number(r.refunded_amount),
+  failure_code: r.failure_code,
+  updated_at: r.updated_at,
+});
+
+/** Only forward: a late or replayed event never undoes a later state (a capture is final). */
+const RANK: Record<PaymentStatus, number> = { pending: 0, requires_action: 1, authorized: 1, failed: 2, payment_failed: 2, released: 3, captured: 4 };
+
+/**
+ * Session payments: a hold on the driver's saved method when charging starts, capture of the
+ * computed cost when it stops (the rest released), retries, refunds, and the provider's webhooks.
+ * Calls to the provider happen in jobs (scheduled in the session's own transaction) with
+ * idempotency keys derived from the payment, so a crash between a capture and its bookkeeping
+ * is repaired by the job's retry — or by the webhook — without charging twice.
+ */
+export class PaymentsService {
+  constructor(
+    private readonly scopes: Scopes,
+    readonly provider: PaymentProvider,
+    private readonly logger: Logger,
+  ) {}
+
+  // ---- drivers' payment methods ----------------------------------------------------------------
+
+  private async customer(driverId: string): Promise<{ customer_id: string; default_payment_method: string | null }> {
+    const existing = await this.scopes.system((tx) => tx.selectFrom('payment_customers').selectAll().where('driver_id', '=', driverId).executeTakeFirst());
+    if (existing) return existing;
+    const driver = await this.scopes.system((tx) =>
+      tx.selectFrom('users').select(['id', 'email', 'name']).where('id', '=', driverId).executeTakeFirstOrThrow(),
+    );
+    const customerId = await this.provider.createCustomer({ id: driver.id, email: driver.email, name: driver.name ?? '' }, `customer-${driverId}`);
+    return this.scopes.system((tx) =>
+      tx
+        .insertInto('payment_customers')
+        .values({ driver_id: driverId, provider: this.provider.name, customer_id: customerId })
+        .onConflict((oc) => oc.column('driver_id').doUpdateSet({ provider: this.provider.name }))
+        .returningAll()
+        .executeTakeFirstOrThrow(),
+    );
+  }
+
+  async setupIntent(driverId: string): Promise<{ provider: string; client_secret: string }> {
+    const customer = await this.customer(driverId);
+    return { provider: this.provider.name, ...(await this.provider.createSetupIntent(customer.customer_id)) };
+  }
+
+  /** Saves a method the driver created in the browser as the one their sessions are charged to. */
+  async savePaymentMethod(driverId: string, paymentMethodId: string): Promise<void> {
+    const customer = await this.customer(driverId);
+    try {
+      await this.provider.attachPaymentMethod(customer.customer_id, paymentMethodId);
+    } catch (error) {
+      if (error instanceof ProviderError) throw problems.validation([{ field: 'body.payment_method_id', message: error.message }]);
+      throw error;
+    }
+    await this.scopes.system((tx) =>
+      tx.updateTable('payment_customers').set({ default_payment_method: paymentMethodId }).where('driver_id', '=', driverId).execute(),
+    );
+  }
+
+  // ---- the session flow ------------------------------------------------------------------------
+
+  /** Called in the transaction that starts a session: a driver's priced session gets a hold. */
+  async sessionStarted(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null; tariff: unknown }): Promise<void> {
+    if (!session.driver_id || !session.tariff) return;
+    await scheduleJob(tx, { kind: 'payment.authorize', key: `authorize:${session.id}`, tenantId: session.tenant_id, payload: { session_id: session.id } });
+  }
+
+  /** Called in the transaction that ends a session. */
+  async sessionStopped(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null }): Promise<void> {
+    if (!session.driver_id) return;
+    await scheduleJob(tx, { kind: 'payment.capture', key: `capture:${session.id}`, tenantId: session.tenant_id, payload: { session_id: session.id } });
+  }
+
+  private async row(tx: Tx, tenantId: string, sessionId: string): Promise<PaymentRow | undefined> {
+    return tx
+      .selectFrom('payments')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('session_id', '=', sessionId)
+      .forUpdate()
+      .executeTakeFirst() as Promise<PaymentRow | undefined>;
+  }
+
+  async authorize(tenantId: string, sessionId: string): Promise<void> {
+    const plan = await this.scopes.tenant(tenantId, async (tx) => {
+      const session = await tx
+        .selectFrom('charging_sessions')
+        .select(['driver_id', 'tariff'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', sessionId)
+        .executeTakeFirstOrThrow();
+      const network = await tx
+        .selectFrom('networks')
+        .select(['payment_hold_amount', 'currency', 'stripe_account_id', 'application_fee_percent'])
+        .where('id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      const existing = await this.row(tx, tenantId, sessionId);
+      if (existing) return { existing };
+      const currency = (session.tariff as { currency?: string } | null)?.currency ?? network.currency;
+      const payment = await tx
+        .insertInto('payments')
+        .values({
+          tenant_id: tenantId,
+          id: newId('pay'),
+          session_id: sessionId,
+          driver_id: session.driver_id as string,
+          provider: this.provider.name,
+          status: 'pending',
+          currency,
+          hold_amount: Number(network.payment_hold_amount),
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      return { payment: payment as PaymentRow, driverId: session.driver_id as string, network };
+    });
+    if (plan.existing || !plan.payment) return;
+    const { payment, network } = plan;
+    const customer = await this.customer(plan.driverId as string);
+    if (!customer.default_payment_method) {
+      await this.settle(tenantId, payment.id, { status: 'failed', failure_code: 'no_payment_method' });
+      return;
+    }
+    const hold = Number(payment.hold_amount);
+    const result = await this.provider.authorize({
+      amount: hold,
+      currency: payment.currency,
+      customer_id: customer.customer_id,
+      payment_method: customer.default_payment_method,
+      idempotency_key: `authorize-${payment.id}`,
+      metadata: { session_id: sessionId, network_id: tenantId, payment_id: payment.id },
+      ...(network?.stripe_account_id
+        ? { destination: { account: network.stripe_account_id, application_fee: Math.round((hold * Number(network.application_fee_percent)) / 100) } }
+        : {}),
+    });
+    await this.settle(tenantId, payment.id, { status: result.status, intent_id: result.intent_id || null, failure_code: result.failure_code ?? null });
+  }
+
+  /** Moves a payment forward (never back), e.g. from a job's result or a webhook. */
+  private async settle(
+    tenantId: string,
+    paymentId: string,
+    change: Partial<Pick<PaymentRow, 'status' | 'intent_id' | 'failure_code'>> & { captured_amount?: number },
+  ): Promise<void> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      const current = await tx
+        .selectFrom('payments')
+        .select('status')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', paymentId)
+        .forUpdate()
+        .executeTakeFirstOrThrow();
+      if (change.status && change.status !== current.status && RANK[change.status] <= RANK[current.status]) return;
+      await tx
+        .updateTable('payments')
+        .set({ ...change, updated_at: new Date() } as never)
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', paymentId)
+        .execute();
+    });
+  }
+
+  /** Captures the session's computed cost (never an amount from a client); a zero cost releases the hold. */
+  async capture(tenantId: string, sessionId: string, onCaptured?: () => void): Promise<void> {
+    const found = await this.scopes.tenant(tenantId, async (tx) => {
+      const session = await tx
+        .selectFrom('charging_sessions')
+        .select(['status', 'cost'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', sessionId)
+        .executeTakeFirstOrThrow();
+      return { session, payment: await this.row(tx, tenantId, sessionId) };
+    });
+    const { session, payment } = found;
+    if (!payment || session.status !== 'COMPLETED') return;
+    if (payment.status === 'pending') throw new Error('authorisation still pending'); // the job retries later
+    if (!['authorized', 'payment_failed'].includes(payment.status) || !payment.intent_id) return;
+    const cost = (session.cost as SessionCost | null)?.amount ?? 0;
+    if (cost === 0) {
+      await this.provider.cancel(payment.intent_id, `cancel-${payment.id}`);
+      await this.settle(tenantId, payment.id, { status: 'released' });
+      return;
+    }
+    if (cost > Number(payment.hold_amount)) {
+      // More than the hold: take the hold and leave the rest due; staff see it as failed.
+      await this.settle(tenantId, payment.id, { status: 'payment_failed', failure_code: 'cost_exceeds_hold' });
+      return;
+    }
+    try {
+      // The same key after a crash (the provider replays its answer); a new one after a refusal.
+      await this.provider.capture(payment.intent_id, cost, `capture-${payment.id}-${payment.capture_attempts}`);
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      this.logger.warn({ payment_id: payment.id, code: error.code }, 'capture failed');
+      await this.scopes.tenant(tenantId, (tx) =>
+        tx
+          .updateTable('payments')
+          .set({ capture_attempts: payment.capture_attempts + 1 })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', payment.id)
+          .execute(),
+      );
+      await this.settle(tenantId, payment.id, { status: 'payment_failed', failure_code: error.code });
+      return;
+    }
+    onCaptured?.();
+    await this.settle(tenantId, payment.id, { status: 'captured', captured_amount: cost, failure_code: null });
+  }
+
+  /** A failed capture tried again (staff, or the driver after fixing their card). */
+  async retry(tenantId: string, sessionId: string): Promise<Payment> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      const payment = await this.row(tx, tenantId, sessionId);
+      if (!payment) throw problems.notFound('payment for session', sessionId);
+      if (payment.status !== 'payment_failed')
+        throw problems.conflict(`The payment is ${payment.status}; only a failed capture can be retried.`, 'payment-not-failed');
+      await scheduleJob(tx, { kind: 'payment.capture', key: `capture:${sessionId}`, tenantId, payload: { session_id: sessionId } });
+    });
+    return this.payment(tenantId, sessionId);
+  }
+
+  async payment(tenantId: string, sessionId: string): Promise<Payment> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('session_id', '=', sessionId).executeTakeFirst(),
+    );
+    if (!row) throw problems.notFound('payment for session', sessionId);
+    return toPayment(row as PaymentRow);
+  }
+
+  async statusOf(tenantId: string, sessionId: string): Promise<SessionPaymentStatus> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('session_id', '=', sessionId).executeTakeFirst(),
+    );
+    return sessionPaymentStatus(row as PaymentRow | undefined);
+  }
+
+  /** Staff only; each refund is recorded with who asked and why. */
+  async refund(tenantId: string, sessionId: string, staffId: string, request: { amount?: number; reason?: string }, idempotencyKey?: string): Promise<Refund> {
+    const { payment, amount, refundId } = await this.scopes.tenant(tenantId, async (tx) => {
+      const payment = await this.row(tx, tenantId, sessionId);
+      if (!payment || payment.status !== 'captured' || !payment.intent_id)
+        throw problems.conflict('Only a captured payment can be refunded.', 'payment-not-captured');
+      const left = Number(payment.captured_amount) - Number(payment.refunded_amount);
+      const amount = request.amount ?? left;
+      if (amount > left || amount <= 0) throw problems.validation([{ field: 'body.amount', message: `must be between 1 and ${left}, what is left to refund` }]);
+      return { payment, amount, refundId: newId('ref') };
+    });
+    const provided = await this.provider.refund(
+      payment.intent_id as string,
+      amount,
+      idempotencyKey ? `refund-${payment.id}-${idempotencyKey}` : `refund-${refundId}`,
+    );
+    const row = await this.scopes.tenant(tenantId, async (tx) => {
+      const again = await this.row(tx, tenantId, sessionId);
+      if (!again || Number(again.refunded_amount) + amount > Number(again.captured_amount)) throw problems.conflict('Refunded meanwhile.', 'refund-conflict');
+      await tx
+        .updateTable('payments')
+        .set({ refunded_amount: Number(again.refunded_amount) + amount, updated_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', again.id)
+        .execute();
+      return tx
+        .insertInto('refunds')
+        .values({
+          tenant_id: tenantId,
+          id: refundId,
+          payment_id: again.id,
+          amount,
+          reason: request.reason ?? null,
+          provider_refund_id: provided.refund_id,
+          requested_by: staffId,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+    });
+    this.logger.info({ refund_id: row.id, payment_id: row.payment_id, amount, staff_id: staffId }, 'refund issued');
+    return {
+      id: row.id,
+      payment_id: row.payment_id,
+      amount: Number(row.amount),
+      reason: row.reason,
+      requested_by: row.requested_by,
+      created_at: row.created_at,
+    };
+  }
+
+  async receiptData(session: ChargingSession): Promise<ReceiptData> {
+    const tenantId = session.network_id;
+    return this.scopes.tenant(tenantId, async (tx) => {
+      const network = await tx
+        .selectFrom('networks')
+        .select(['name', 'country', 'billing_address', 'vat_number'])
+        .where('id', '=', tenantId)
+        .executeTakeFirstOrThrow();
+      const place = session.evse_uid
+        ? await tx
+            .selectFrom('evses')
+            .innerJoin('locations', (j) => j.onRef('locations.tenant_id', '=', 'evses.tenant_id').onRef('locations.id', '=', 'evses.location_id'))
+            .select([
+              'evses.evse_id',
+              'locations.name',
+              'locations.address',
+              'locations.city',
+              'locations.postal_code',
+              'locations.country',
+              'locations.time_zone',
+            ])
+            .where('evses.tenant_id', '=', tenantId)
+            .where('evses.id', '=', session.evse_uid)
+            .executeTakeFirst()
+        : undefined;
+      const payment = await tx.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('session_id', '=', session.id).executeTakeFirst();
+      return {
+        session,
+        network: { name: network.name, country: network.country, address: network.billing_address, vat_number: network.vat_number },
+        location: place
+          ? { name: place.name, address: place.address, city: place.city, postal_code: place.postal_code, country: place.country, time_zone: place.time_zone }
+          : null,
+        evse_id: place?.evse_id ?? null,
+        payment_status: sessionPaymentStatus(payment as PaymentRow | undefined),
+      };
+    });
+  }
+
+  // ---- provider webhooks -----------------------------------------------------------------------
+
+  /** Verifies, records the event id (a replay stops here) and moves the payment forward. */
+  async handleWebhook(rawBody: Buffer, signature: string | undefined): Promise<'processed' | 'replayed' | 'ignored'> {
+    const event = this.provider.parseWebhook(rawBody, signature);
+    const first = await this.scopes.system(async (tx) => {
+      const inserted = await tx
+        .insertInto('payment_events')
+        .values({ provider: this.provider.name, event_id: event.id, type: event.type })
+        .onConflict((oc) => oc.doNothing())
+        .returning('event_id')
+        .executeTakeFirst();
+      return Boolean(inserted);
+    });
+    if (!first) return 'replayed';
+    if (event.type === 'ignored' || !event.intent_id) return 'ignored';
+    const payment = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('payments')
+        .select(['tenant_id', 'id'])
+        .where('intent_id', '=', event.intent_id as string)
+        .executeTakeFirst(),
+    );
+    if (!payment) return 'ignored';
+    const change =
+      event.type === 'intent.authorized'
+        ? { status: 'authorized' as const }
+        : event.type === 'intent.captured'
+          ? { status: 'captured' as const, captured_amount: event.amount ?? 0, failure_code: null }
+          : event.type === 'intent.canceled'
+            ? { status: 'released' as const }
+            : event.type === 'intent.failed'
+              ? { status: 'failed' as const }
+              : undefined;
+    if (change) await this.settle(payment.tenant_id, payment.id, change);
+    return 'processed';
+  }
+
+  registerJobs(jobs: JobRunner): void {
+    jobs.register('payment.authorize', async (p: { session_id: string }, ctx) => this.authorize(ctx.tenantId as string, p.session_id));
+    jobs.register('payment.capture', async (p: { session_id: string }, ctx) => this.capture(ctx.tenantId as string, p.session_id));
+  }
+}
