@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_charging_sessions.js';
 import * as m0007 from './migrations/0007_reservations.js';
 import * as m0008 from './migrations/0008_pricing.js';
 import * as m0009 from './migrations/0009_payments.js';
+import * as m0010 from './migrations/0010_wallets.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const migrations: Record<string, Migration> = {
   '0007_reservations': m0007,
   '0008_pricing': m0008,
   '0009_payments': m0009,
+  '0010_wallets': m0010,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -1,4 +1,4 @@
-import type { ColumnType } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /** Row types of the tables; JSON names are the public snake_case names, so rows map 1:1. */
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
@@ -317,6 +317,37 @@ export interface PaymentEventsTable {
   received_at: CreatedAt;
 }
 
+export interface LedgerEntriesTable {
+  id: Generated<number>;
+  transaction_id: string;
+  account: string;
+  currency: string;
+  amount: ColumnType<number, number, never>;
+  kind: string;
+  reference: string | null;
+  created_at: CreatedAt;
+}
+
+export interface WalletsTable {
+  driver_id: string;
+  currency: string;
+  pay_sessions_from_wallet: ColumnType<boolean, boolean | undefined, boolean>;
+  created_at: CreatedAt;
+}
+
+export interface WalletTopUpsTable {
+  id: string;
+  driver_id: string;
+  amount: ColumnType<number, number, never>;
+  currency: string;
+  provider: string;
+  intent_id: string | null;
+  status: 'pending' | 'succeeded' | 'failed';
+  failure_code: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface EvseFaultsTable {
   tenant_id: string;
   id: string;
@@ -480,6 +511,9 @@ export interface Database {
   payments: PaymentsTable;
   refunds: RefundsTable;
   payment_events: PaymentEventsTable;
+  ledger_entries: LedgerEntriesTable;
+  wallets: WalletsTable;
+  wallet_top_ups: WalletTopUpsTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

@@ -9,6 +9,15 @@ export interface Network {
   currency: string;
   /** Whether the network's published locations appear in public discovery and open data. */
   public_sharing: boolean;
+  /** Shown on receipts. */
+  billing_address: string | null;
+  vat_number: string | null;
+  /** Held on the driver's card when a session starts (minor units); the cost is captured from it. */
+  payment_hold_amount: number;
+  /** Stripe Connect account the network is paid out to (destination charges); null: the platform keeps the money. */
+  stripe_account_id: string | null;
+  /** The platform's fee on each payment, in percent. */
+  application_fee_percent: number;
   created_at: Date;
 }
 
@@ -32,6 +41,26 @@ export interface NetworkUpdate {
   country?: CountryCode;
   currency?: CurrencyCode;
   public_sharing?: boolean;
+  /** @maxLength 500 */
+  billing_address?: string | null;
+  /** @maxLength 40 */
+  vat_number?: string | null;
+  /**
+   * @isInt
+   * @minimum 100
+   * @maximum 100000
+   */
+  payment_hold_amount?: number;
+  /**
+   * A Stripe connected account id.
+   * @pattern ^acct_[A-Za-z0-9]{4,64}$
+   */
+  stripe_account_id?: string | null;
+  /**
+   * @minimum 0
+   * @maximum 100
+   */
+  application_fee_percent?: number;
 }
 
 export interface StaffMember {

@@ -11,7 +11,17 @@ import type { CreatedInvitation, Network, NetworkSignup, NetworkUpdate, StaffMem
 const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 const ROLE_RANK: Record<StaffRole, number> = { viewer: 0, support: 1, operator: 2, admin: 3, owner: 4 };
 
-function toNetwork(row: Pick<NetworksTable, 'id' | 'name' | 'slug' | 'country' | 'currency'> & { public_sharing: boolean; created_at: Date }): Network {
+type NetworkRow = Pick<NetworksTable, 'id' | 'name' | 'slug' | 'country' | 'currency'> & {
+  public_sharing: boolean;
+  created_at: Date;
+  billing_address?: string | null;
+  vat_number?: string | null;
+  payment_hold_amount?: number | string;
+  stripe_account_id?: string | null;
+  application_fee_percent?: number | string;
+};
+
+function toNetwork(row: NetworkRow): Network {
   return {
     id: row.id,
     name: row.name,
@@ -19,6 +29,11 @@ function toNetwork(row: Pick<NetworksTable, 'id' | 'name' | 'slug' | 'country' |
     country: row.country,
     currency: row.currency,
     public_sharing: row.public_sharing,
+    billing_address: row.billing_address ?? null,
+    vat_number: row.vat_number ?? null,
+    payment_hold_amount: Number(row.payment_hold_amount ?? 5000),
+    stripe_account_id: row.stripe_account_id ?? null,
+    application_fee_percent: Number(row.application_fee_percent ?? 0),
     created_at: row.created_at,
   };
 }

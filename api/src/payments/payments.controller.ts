@@ -6,8 +6,9 @@ import { visibleSession } from '../charging/charging.controller.js';
 import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
-import type { Payment, PaymentMethodRequest, Refund, RefundRequest, SetupIntentResult } from './payments.model.js';
+import type { Payment, PaymentMethodRequest, Refund, RefundRequest, SetupIntentResult, TopUpRequest, WalletPreference } from './payments.model.js';
 import { receiptHtml, receiptPdf } from './receipt.js';
+import type { TopUp, Wallet } from './wallet.service.js';
 
 @Route('v1')
 @Tags('Payments')
@@ -30,6 +31,30 @@ export class PaymentsController extends Controller {
   async savePaymentMethod(@Request() req: ExpressRequest, @Body() body: PaymentMethodRequest): Promise<void> {
     await this.services.payments.savePaymentMethod(userOf(principalOf(req)), body.payment_method_id);
     this.setStatus(204);
+  }
+
+  /** Your prepaid wallet: its balance (the sum of its ledger entries) and latest movements. */
+  @Get('me/wallet')
+  @Security('bearer', ['driver'])
+  async wallet(@Request() req: ExpressRequest): Promise<Wallet> {
+    return this.services.payments.wallets.wallet(userOf(principalOf(req)));
+  }
+
+  @Put('me/wallet')
+  @Security('bearer', ['driver'])
+  async walletPreference(@Request() req: ExpressRequest, @Body() body: WalletPreference): Promise<Wallet> {
+    return this.services.payments.wallets.setPreference(userOf(principalOf(req)), body.pay_sessions_from_wallet);
+  }
+
+  /** Adds money to your wallet from your saved payment method. Retry with the same Idempotency-Key. */
+  @Post('me/wallet/top-ups')
+  @Security('bearer', ['driver'])
+  @SuccessResponse(201, 'Charged')
+  @Response<ProblemDocument>(409, 'No payment method saved')
+  async topUp(@Request() req: ExpressRequest, @Body() body: TopUpRequest): Promise<TopUp> {
+    const topUp = await this.services.payments.topUp(userOf(principalOf(req)), body.amount);
+    this.setStatus(201);
+    return topUp;
   }
 
   /** A session's payment: the hold, what was captured and refunded, and why it failed. */

@@ -62,3 +62,18 @@ export interface Refund {
   requested_by: string;
   created_at: Date;
 }
+
+export interface TopUpRequest {
+  /**
+   * Minor units of the wallet's currency.
+   * @isInt
+   * @minimum 500
+   * @maximum 50000
+   */
+  amount: number;
+}
+
+export interface WalletPreference {
+  /** Pay sessions from the wallet's balance instead of the saved card. */
+  pay_sessions_from_wallet: boolean;
+}

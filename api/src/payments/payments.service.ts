@@ -9,11 +9,13 @@ import type { SessionCost } from '../tariffs/pricing.js';
 import type { Payment, Refund, SessionPaymentStatus } from './payments.model.js';
 import { type PaymentProvider, ProviderError } from './provider.js';
 import type { ReceiptData } from './receipt.js';
+import type { WalletService } from './wallet.service.js';
 
 type PaymentRow = {
   tenant_id: string;
   id: string;
   session_id: string;
+  driver_id: string;
   provider: string;
   intent_id: string | null;
   status: PaymentStatus;
@@ -63,6 +65,7 @@ export class PaymentsService {
   constructor(
     private readonly scopes: Scopes,
     readonly provider: PaymentProvider,
+    readonly wallets: WalletService,
     private readonly logger: Logger,
   ) {}
 
@@ -83,6 +86,11 @@ export class PaymentsService {
         .returningAll()
         .executeTakeFirstOrThrow(),
     );
+  }
+
+  /** Tops up the driver's wallet from their saved payment method. */
+  async topUp(driverId: string, amount: number) {
+    return this.wallets.topUp(driverId, amount, await this.customer(driverId));
   }
 
   async setupIntent(driverId: string): Promise<{ provider: string; client_secret: string }> {
@@ -129,6 +137,11 @@ export class PaymentsService {
   }
 
   async authorize(tenantId: string, sessionId: string): Promise<void> {
+    const owner = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('charging_sessions').select('driver_id').where('tenant_id', '=', tenantId).where('id', '=', sessionId).executeTakeFirstOrThrow(),
+    );
+    // A driver paying from their wallet needs no hold: the balance is checked at the end.
+    const fromWallet = owner.driver_id ? await this.wallets.paysFromWallet(owner.driver_id) : false;
     const plan = await this.scopes.tenant(tenantId, async (tx) => {
       const session = await tx
         .selectFrom('charging_sessions')
@@ -151,14 +164,14 @@ export class PaymentsService {
           id: newId('pay'),
           session_id: sessionId,
           driver_id: session.driver_id as string,
-          provider: this.provider.name,
-          status: 'pending',
+          provider: fromWallet ? 'wallet' : this.provider.name,
+          status: fromWallet ? 'authorized' : 'pending',
           currency,
-          hold_amount: Number(network.payment_hold_amount),
+          hold_amount: fromWallet ? 0 : Number(network.payment_hold_amount),
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      return { payment: payment as PaymentRow, driverId: session.driver_id as string, network };
+      return fromWallet ? { existing: payment } : { payment: payment as PaymentRow, driverId: session.driver_id as string, network };
     });
     if (plan.existing || !plan.payment) return;
     const { payment, network } = plan;
@@ -179,7 +192,8 @@ export class PaymentsService {
         ? { destination: { account: network.stripe_account_id, application_fee: Math.round((hold * Number(network.application_fee_percent)) / 100) } }
         : {}),
     });
-    await this.settle(tenantId, payment.id, { status: result.status, intent_id: result.intent_id || null, failure_code: result.failure_code ?? null });
+    const status = result.status === 'succeeded' ? 'authorized' : result.status;
+    await this.settle(tenantId, payment.id, { status, intent_id: result.intent_id || null, failure_code: result.failure_code ?? null });
   }
 
   /** Moves a payment forward (never back), e.g. from a job's result or a webhook. */
@@ -220,8 +234,14 @@ export class PaymentsService {
     const { session, payment } = found;
     if (!payment || session.status !== 'COMPLETED') return;
     if (payment.status === 'pending') throw new Error('authorisation still pending'); // the job retries later
-    if (!['authorized', 'payment_failed'].includes(payment.status) || !payment.intent_id) return;
     const cost = (session.cost as SessionCost | null)?.amount ?? 0;
+    if (payment.provider === 'wallet' && ['authorized', 'payment_failed'].includes(payment.status)) {
+      const paid = cost === 0 ? 'paid' : await this.wallets.paySession(payment.driver_id, tenantId, sessionId, cost, payment.currency);
+      if (paid === 'paid') await this.settle(tenantId, payment.id, { status: 'captured', captured_amount: cost, failure_code: null });
+      else await this.settle(tenantId, payment.id, { status: 'payment_failed', failure_code: paid });
+      return;
+    }
+    if (!['authorized', 'payment_failed'].includes(payment.status) || !payment.intent_id) return;
     if (cost === 0) {
       await this.provider.cancel(payment.intent_id, `cancel-${payment.id}`);
       await this.settle(tenantId, payment.id, { status: 'released' });
@@ -284,18 +304,17 @@ export class PaymentsService {
   async refund(tenantId: string, sessionId: string, staffId: string, request: { amount?: number; reason?: string }, idempotencyKey?: string): Promise<Refund> {
     const { payment, amount, refundId } = await this.scopes.tenant(tenantId, async (tx) => {
       const payment = await this.row(tx, tenantId, sessionId);
-      if (!payment || payment.status !== 'captured' || !payment.intent_id)
+      if (!payment || payment.status !== 'captured' || (!payment.intent_id && payment.provider !== 'wallet'))
         throw problems.conflict('Only a captured payment can be refunded.', 'payment-not-captured');
       const left = Number(payment.captured_amount) - Number(payment.refunded_amount);
       const amount = request.amount ?? left;
       if (amount > left || amount <= 0) throw problems.validation([{ field: 'body.amount', message: `must be between 1 and ${left}, what is left to refund` }]);
       return { payment, amount, refundId: newId('ref') };
     });
-    const provided = await this.provider.refund(
-      payment.intent_id as string,
-      amount,
-      idempotencyKey ? `refund-${payment.id}-${idempotencyKey}` : `refund-${refundId}`,
-    );
+    const provided =
+      payment.provider === 'wallet'
+        ? await this.wallets.refundSession(payment.driver_id, tenantId, refundId, amount, payment.currency).then(() => ({ refund_id: null }))
+        : await this.provider.refund(payment.intent_id as string, amount, idempotencyKey ? `refund-${payment.id}-${idempotencyKey}` : `refund-${refundId}`);
     const row = await this.scopes.tenant(tenantId, async (tx) => {
       const again = await this.row(tx, tenantId, sessionId);
       if (!again || Number(again.refunded_amount) + amount > Number(again.captured_amount)) throw problems.conflict('Refunded meanwhile.', 'refund-conflict');
@@ -384,6 +403,11 @@ export class PaymentsService {
     });
     if (!first) return 'replayed';
     if (event.type === 'ignored' || !event.intent_id) return 'ignored';
+    // A top-up whose request died before it could credit the wallet is credited here.
+    if (event.metadata?.wallet_top_up) {
+      if (event.type === 'intent.captured') await this.wallets.topUpSucceeded(event.metadata.wallet_top_up, event.intent_id);
+      return 'processed';
+    }
     const payment = await this.scopes.system((tx) =>
       tx
         .selectFrom('payments')

@@ -31,7 +31,8 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
       .send({ identity: unique('PAY').slice(0, 25), location_id: site.body.id, password: 'payments-password-123' })
       .expect(201);
     chargePointId = cp.body.id;
-    for (let c = 1; c <= 8; c++) {
+    // One connector per session the tests charge.
+    for (let c = 1; c <= 16; c++) {
       await t.http
         .post(`/v1/locations/${site.body.id}/evses`)
         .set(bearer(net.accessToken))
@@ -230,6 +231,103 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     await t.http.post(`/v1/sessions/${session.id}/refunds`).set(bearer(net.accessToken)).send({}).expect(201);
     expect((await paymentOf(session.id)).body).toMatchObject({ refunded_amount: 450, payment_status: 'refunded' });
     expect((await intentOf(session.id))?.refunded).toBe(450);
+  });
+
+  it('tops up a wallet and pays sessions from it; the balance is the sum of its ledger entries', async () => {
+    const driver = await driverWithCard('pm_card_visa');
+    await t.http.put('/v1/me/wallet').set(bearer(driver.accessToken)).send({ pay_sessions_from_wallet: true }).expect(200);
+    const topUp = await t.http.post('/v1/me/wallet/top-ups').set(bearer(driver.accessToken)).send({ amount: 2000 }).expect(201);
+    expect(topUp.body).toMatchObject({ amount: 2000, currency: 'EUR', status: 'succeeded' });
+    await t.http.post('/v1/me/wallet/top-ups').set(bearer(driver.accessToken)).send({ amount: 20 }).expect(422);
+    expect((await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200)).body.balance).toBe(2000);
+
+    const first = await charge(driver.tag, 10);
+    await first.stop();
+    await t.services.jobs.drain(new Date(), net.networkId);
+    expect((await paymentOf(first.session.id)).body).toMatchObject({ provider: 'wallet', status: 'captured', captured_amount: 450, payment_status: 'paid' });
+    expect([...stripe.intents.values()].some((i) => i.metadata.session_id === first.session.id)).toBe(false);
+    expect((await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200)).body.balance).toBe(1550);
+
+    // Not enough left: the session is not paid, nothing is taken, and it is paid after a top-up.
+    const second = await charge(driver.tag, 40);
+    await second.stop();
+    await t.services.jobs.drain(new Date(), net.networkId);
+    expect((await paymentOf(second.session.id)).body).toMatchObject({ status: 'payment_failed', failure_code: 'insufficient_funds' });
+    expect((await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200)).body.balance).toBe(1550);
+    await t.http.post('/v1/me/wallet/top-ups').set(bearer(driver.accessToken)).send({ amount: 1000 }).expect(201);
+    await t.http.post(`/v1/sessions/${second.session.id}/payment/retry`).set(bearer(driver.accessToken)).expect(200);
+    await t.services.jobs.drain(new Date(), net.networkId);
+    expect((await paymentOf(second.session.id)).body.payment_status).toBe('paid');
+    expect((await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200)).body.balance).toBe(900);
+
+    // A refund of a wallet-paid session goes back to the wallet.
+    await t.http.post(`/v1/sessions/${first.session.id}/refunds`).set(bearer(net.accessToken)).send({ amount: 100 }).expect(201);
+    const wallet = await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200);
+    expect(wallet.body.balance).toBe(1000);
+    expect(wallet.body.recent.map((e: { kind: string; amount: number }) => [e.kind, e.amount])).toEqual([
+      ['refund', 100],
+      ['session', -1650],
+      ['top_up', 1000],
+      ['session', -450],
+      ['top_up', 2000],
+    ]);
+  });
+
+  it('keeps the ledger balanced under concurrent top-ups and payments, and refuses an unbalanced posting', async () => {
+    const driver = await driverWithCard('pm_card_visa');
+    const customer = await t.services.database.db
+      .selectFrom('payment_customers')
+      .selectAll()
+      .where('driver_id', '=', driver.driverId)
+      .executeTakeFirstOrThrow();
+    const wallets = t.services.payments.wallets;
+    const results = await Promise.all([
+      ...Array.from({ length: 8 }, () => wallets.topUp(driver.driverId, 500, customer).then((r) => r.status)),
+      ...Array.from({ length: 8 }, (_, i) => wallets.paySession(driver.driverId, net.networkId, `ses_concurrent_${driver.driverId}_${i}`, 700, 'EUR')),
+    ]);
+    const paid = results.filter((r) => r === 'paid').length;
+    expect(results.slice(0, 8).every((r) => r === 'succeeded')).toBe(true);
+    const balance = (await wallets.wallet(driver.driverId)).balance;
+    expect(balance).toBe(8 * 500 - paid * 700);
+    expect(balance).toBeGreaterThanOrEqual(0);
+    expect(paid).toBeLessThanOrEqual(5);
+    const { db } = t.services.database;
+    const totals = await db
+      .selectFrom('ledger_entries')
+      .select(['transaction_id', (eb) => eb.fn.sum<string>('amount').as('sum')])
+      .groupBy('transaction_id')
+      .execute();
+    expect(totals.every((row) => Number(row.sum) === 0)).toBe(true);
+    await expect(
+      db.transaction().execute((tx) =>
+        tx
+          .insertInto('ledger_entries')
+          .values({ transaction_id: 'ltx_unbalanced', account: `wallet:${driver.driverId}`, currency: 'EUR', amount: 1_000_000, kind: 'gift', reference: null })
+          .execute(),
+      ),
+    ).rejects.toThrow(/does not balance/);
+    expect((await wallets.wallet(driver.driverId)).balance).toBe(balance);
+  });
+
+  it('a top-up whose request died after Stripe charged is credited once by the webhook', async () => {
+    const driver = await driverWithCard('pm_card_visa');
+    await t.services.payments.wallets.wallet(driver.driverId);
+    const { db } = t.services.database;
+    await db
+      .insertInto('wallet_top_ups')
+      .values({ id: 'top_crashed_' + driver.driverId, driver_id: driver.driverId, amount: 1500, currency: 'EUR', provider: 'stripe', status: 'pending' })
+      .execute();
+    const object = {
+      id: `pi_${unique('x')}`,
+      object: 'payment_intent',
+      status: 'succeeded',
+      amount_received: 1500,
+      metadata: { wallet_top_up: `top_crashed_${driver.driverId}` },
+    };
+    await deliver(eventFor('payment_intent.succeeded', object)).expect(200);
+    await deliver(eventFor('payment_intent.succeeded', object)).expect(200); // another event id, same top-up
+    const wallet = await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200);
+    expect(wallet.body.balance).toBe(1500);
   });
 
   it('Stripe refuses an idempotency key reused with other parameters', async () => {

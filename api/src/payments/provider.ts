@@ -6,7 +6,7 @@
  */
 export interface Authorization {
   intent_id: string;
-  status: 'authorized' | 'requires_action' | 'failed';
+  status: 'authorized' | 'succeeded' | 'requires_action' | 'failed';
   /** Why it failed, e.g. `card_declined`. */
   failure_code?: string;
 }
@@ -16,6 +16,7 @@ export interface ProviderEvent {
   type: 'intent.authorized' | 'intent.captured' | 'intent.canceled' | 'intent.failed' | 'refund.succeeded' | 'ignored';
   intent_id?: string;
   amount?: number;
+  metadata?: Record<string, string>;
 }
 
 export class ProviderError extends Error {
@@ -42,6 +43,15 @@ export interface PaymentProvider {
     metadata: Record<string, string>;
     /** Stripe Connect: the network's connected account and the platform's fee. */
     destination?: { account: string; application_fee: number };
+  }): Promise<Authorization>;
+  /** Charges at once (a wallet top-up): succeeded or failed, nothing held. */
+  chargeNow(request: {
+    amount: number;
+    currency: string;
+    customer_id: string;
+    payment_method: string;
+    idempotency_key: string;
+    metadata: Record<string, string>;
   }): Promise<Authorization>;
   /** Captures `amount` (≤ the authorised amount); the rest is released. */
   capture(intentId: string, amount: number, idempotencyKey: string): Promise<void>;

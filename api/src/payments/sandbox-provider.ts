@@ -47,6 +47,13 @@ export class SandboxProvider implements PaymentProvider {
     });
   }
 
+  async chargeNow(request: Parameters<PaymentProvider['chargeNow']>[0]): Promise<Authorization> {
+    const held = await this.authorize(request);
+    if (held.status !== 'authorized') return held;
+    await this.capture(held.intent_id, request.amount, `charge-${request.idempotency_key}`);
+    return { intent_id: held.intent_id, status: 'succeeded' };
+  }
+
   private intent(id: string): Intent {
     const intent = this.intents.get(id);
     if (!intent) throw new ProviderError(`no such payment intent: ${id}`, 'resource_missing');

@@ -59,7 +59,15 @@ export class StripeProvider implements PaymentProvider {
     });
   }
 
-  async authorize(request: Parameters<PaymentProvider['authorize']>[0]): Promise<Authorization> {
+  authorize(request: Parameters<PaymentProvider['authorize']>[0]): Promise<Authorization> {
+    return this.confirm(request, 'manual');
+  }
+
+  chargeNow(request: Parameters<PaymentProvider['chargeNow']>[0]): Promise<Authorization> {
+    return this.confirm(request, 'automatic');
+  }
+
+  private async confirm(request: Parameters<PaymentProvider['authorize']>[0], capture: 'manual' | 'automatic'): Promise<Authorization> {
     try {
       const intent = await this.stripe.paymentIntents.create(
         {
@@ -67,7 +75,7 @@ export class StripeProvider implements PaymentProvider {
           currency: request.currency.toLowerCase(),
           customer: request.customer_id,
           payment_method: request.payment_method,
-          capture_method: 'manual',
+          capture_method: capture,
           confirm: true,
           off_session: true,
           metadata: request.metadata,
@@ -78,6 +86,7 @@ export class StripeProvider implements PaymentProvider {
         { idempotencyKey: request.idempotency_key },
       );
       if (intent.status === 'requires_capture') return { intent_id: intent.id, status: 'authorized' };
+      if (intent.status === 'succeeded') return { intent_id: intent.id, status: 'succeeded' };
       if (intent.status === 'requires_action') return { intent_id: intent.id, status: 'requires_action' };
       return { intent_id: intent.id, status: 'failed', failure_code: intent.last_payment_error?.code ?? intent.status };
     } catch (error) {
@@ -118,9 +127,16 @@ export class StripeProvider implements PaymentProvider {
     } catch (error) {
       throw new ProviderError(error instanceof Error ? error.message : 'bad signature', 'signature_invalid');
     }
-    const object = event.data.object as { id: string; object: string; amount_received?: number; payment_intent?: string; amount?: number };
+    const object = event.data.object as {
+      id: string;
+      object: string;
+      amount_received?: number;
+      payment_intent?: string;
+      amount?: number;
+      metadata?: Record<string, string>;
+    };
     const type = EVENTS[event.type] ?? 'ignored';
     const intent_id = object.object === 'payment_intent' ? object.id : object.payment_intent;
-    return { id: event.id, type, intent_id, amount: object.object === 'payment_intent' ? object.amount_received : object.amount };
+    return { id: event.id, type, intent_id, amount: object.object === 'payment_intent' ? object.amount_received : object.amount, metadata: object.metadata };
   }
 }

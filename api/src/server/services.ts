@@ -25,6 +25,7 @@ import { OverviewService } from '../operations/overview.service.js';
 import { PaymentsService } from '../payments/payments.service.js';
 import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
+import { WalletService } from '../payments/wallet.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
@@ -83,7 +84,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const charging = new ChargingService(scopes, locations, tariffs, bus);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
-  const payments = new PaymentsService(scopes, config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(), logger);
+  const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider();
+  const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
   charging.usePayments(payments);
   const overview = new OverviewService(scopes);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
