@@ -14,6 +14,7 @@ import { errorHandler, notFoundHandler } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { limiter } from './http/rate-limit.js';
 import { operatorConsole } from './operations/console-page.js';
+import { payPage } from './payments/pay-page.js';
 import { paymentWebhook } from './payments/webhook-route.js';
 import type { Services } from './server/services.js';
 import { type StaticSite, staticSite } from './server/sites.js';
@@ -71,7 +72,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max).middleware;
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
   app.post(['/v1/networks', '/v1/drivers'], auth);
-  app.use(['/v1/locations', '/v1/open-data', '/ocpi'], services.publicLimiter.middleware);
+  app.use(['/v1/locations', '/v1/open-data', '/ocpi', '/v1/ad-hoc-charges', '/pay'], services.publicLimiter.middleware);
 
   app.use(idempotency(services.database.db));
 
@@ -94,6 +95,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   app.use('/docs/api', swaggerUi.serve, swaggerUi.setup(openapi, { customSiteTitle: 'Voltshare API reference' }));
   for (const site of sites) app.use(site.path, staticSite(site));
   app.use('/operator', operatorConsole(config.demo ? DEMO.owner : undefined));
+  app.use('/pay', payPage(services));
   if (config.demo) {
     app.use('/demo', demoRoutes(services));
     app.get('/', demoHome);

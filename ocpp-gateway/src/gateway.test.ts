@@ -605,3 +605,58 @@ describe('reservations over OCPP', () => {
     await back.stop();
   });
 });
+
+describe('ad-hoc payment at the charger (AFIR)', () => {
+  it('a guest sees the price, pays by card, the charger starts remotely, and the cost is captured at the end', async () => {
+    const { SimulatedChargePoint } = await import('./simulator/charge-point.js');
+    const cp = await chargePoint(1);
+    const evse = cp.evses[0] as string;
+    const tariff = await http.post('/v1/tariffs').set(auth(staff)).send({ currency: 'EUR', vat_percent: 17, energy_price_per_kwh: 45 }).expect(201);
+    await http.patch(`/v1/evses/${evse}`).set(auth(staff)).send({ tariff_id: tariff.body.id }).expect(200);
+    const sim = new SimulatedChargePoint({
+      url: wsUrl(),
+      identity: cp.identity,
+      password: PASSWORD,
+      connectors: 1,
+      maxPowerW: 11_000,
+      arrivalPerMinute: 0,
+      faultPerMinute: 0,
+    });
+    await sim.connect();
+    await until(async () => (await evseStatus(evse)) === 'AVAILABLE');
+
+    // The QR code on the EVSE opens the payment page, which shows the price first.
+    const qr = await http.get(`/v1/evses/${evse}/qr.svg`).expect(200);
+    expect(qr.headers['content-type']).toMatch(/image\/svg\+xml/);
+    expect(String(qr.body ?? qr.text)).toContain('<svg');
+    const page = await http.get(`/pay/${evse}`).expect(200);
+    expect(page.text).toContain('€0.45 / kWh');
+    expect(page.text).toContain('Sandbox payments');
+
+    const declined = await http.post('/v1/ad-hoc-charges').send({ evse_uid: evse, payment_method_id: 'pm_sandbox_declined' }).expect(402);
+    expect(declined.body).toMatchObject({ type: expect.stringContaining('payment-declined'), code: 'card_declined' });
+    expect(await evseStatus(evse)).toBe('AVAILABLE');
+
+    const started = await http
+      .post('/v1/ad-hoc-charges')
+      .send({ evse_uid: evse, payment_method_id: 'pm_sandbox_visa', email: 'guest@example.com' })
+      .expect(201);
+    expect(started.body).toMatchObject({ status: 'starting', token: expect.any(String) });
+    const { id, token } = started.body;
+    await until(async () => (await http.get(`/v1/ad-hoc-charges/${id}`).query({ token })).body.status === 'charging');
+    expect(await evseStatus(evse)).toBe('CHARGING');
+    await http.get(`/v1/ad-hoc-charges/${id}`).query({ token: 'not-the-token' }).expect(404);
+    await http.get(`/v1/ad-hoc-charges/${id}/receipt`).query({ token }).expect(409);
+
+    const connector = sim.connectors[0]!;
+    await sim.charge(connector, 1800);
+    await sim.stopTransaction(connector, 'Local');
+    await until(async () => (await http.get(`/v1/ad-hoc-charges/${id}`).query({ token })).body.payment_status === 'paid', 5000);
+    const done = await http.get(`/v1/ad-hoc-charges/${id}`).query({ token }).expect(200);
+    expect(done.body.session).toMatchObject({ status: 'COMPLETED', cost: { currency: 'EUR' } });
+    expect(done.body.session.cost.amount).toBe(Math.floor((2 * done.body.session.energy_wh * 45 + 1000) / 2000));
+    const receipt = await http.get(`/v1/ad-hoc-charges/${id}/receipt`).query({ token }).expect(200);
+    expect(receipt.text).toContain('Payment: paid');
+    await sim.stop();
+  });
+});

@@ -285,7 +285,7 @@ export interface PaymentsTable {
   tenant_id: string;
   id: string;
   session_id: string;
-  driver_id: string;
+  driver_id: string | null;
   provider: string;
   intent_id: string | null;
   status: PaymentStatus;
@@ -346,6 +346,23 @@ export interface WalletTopUpsTable {
   failure_code: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+export interface AdHocChargesTable {
+  tenant_id: string;
+  id: string;
+  evse_uid: string;
+  id_tag: string;
+  provider: string;
+  intent_id: string | null;
+  hold_amount: ColumnType<number, number, never>;
+  currency: string;
+  email: string | null;
+  token_hash: string;
+  status: 'starting' | 'charging' | 'failed';
+  failure_code: string | null;
+  session_id: string | null;
+  created_at: CreatedAt;
 }
 
 export interface EvseFaultsTable {
@@ -514,6 +531,7 @@ export interface Database {
   ledger_entries: LedgerEntriesTable;
   wallets: WalletsTable;
   wallet_top_ups: WalletTopUpsTable;
+  ad_hoc_charges: AdHocChargesTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

@@ -15,7 +15,7 @@ type PaymentRow = {
   tenant_id: string;
   id: string;
   session_id: string;
-  driver_id: string;
+  driver_id: string | null;
   provider: string;
   intent_id: string | null;
   status: PaymentStatus;
@@ -114,15 +114,55 @@ export class PaymentsService {
 
   // ---- the session flow ------------------------------------------------------------------------
 
-  /** Called in the transaction that starts a session: a driver's priced session gets a hold. */
-  async sessionStarted(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null; tariff: unknown }): Promise<void> {
-    if (!session.driver_id || !session.tariff) return;
+  /**
+   * Called in the transaction that starts a session: a driver's priced session gets a hold; a
+   * guest's session takes over the hold they made at the payment page.
+   */
+  async sessionStarted(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null; id_tag: string; tariff: unknown }): Promise<void> {
+    if (!session.tariff) return;
+    if (!session.driver_id) {
+      await this.adoptAdHoc(tx, session);
+      return;
+    }
     await scheduleJob(tx, { kind: 'payment.authorize', key: `authorize:${session.id}`, tenantId: session.tenant_id, payload: { session_id: session.id } });
   }
 
-  /** Called in the transaction that ends a session. */
-  async sessionStopped(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null }): Promise<void> {
-    if (!session.driver_id) return;
+  private async adoptAdHoc(tx: Tx, session: { tenant_id: string; id: string; id_tag: string }): Promise<void> {
+    const charge = await tx
+      .selectFrom('ad_hoc_charges')
+      .selectAll()
+      .where('tenant_id', '=', session.tenant_id)
+      .where('id_tag', '=', session.id_tag)
+      .where('status', '=', 'starting')
+      .forUpdate()
+      .executeTakeFirst();
+    if (!charge) return;
+    await tx
+      .insertInto('payments')
+      .values({
+        tenant_id: session.tenant_id,
+        id: newId('pay'),
+        session_id: session.id,
+        driver_id: null,
+        provider: charge.provider,
+        intent_id: charge.intent_id,
+        status: 'authorized',
+        currency: charge.currency,
+        hold_amount: Number(charge.hold_amount),
+      })
+      .onConflict((oc) => oc.doNothing())
+      .execute();
+    await tx
+      .updateTable('ad_hoc_charges')
+      .set({ status: 'charging', session_id: session.id })
+      .where('tenant_id', '=', charge.tenant_id)
+      .where('id', '=', charge.id)
+      .execute();
+  }
+
+  /** Called in the transaction that ends a session; a session without a payment has nothing to capture. */
+  async sessionStopped(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null; tariff: unknown }): Promise<void> {
+    if (!session.tariff) return;
     await scheduleJob(tx, { kind: 'payment.capture', key: `capture:${session.id}`, tenantId: session.tenant_id, payload: { session_id: session.id } });
   }
 
@@ -236,7 +276,7 @@ export class PaymentsService {
     if (payment.status === 'pending') throw new Error('authorisation still pending'); // the job retries later
     const cost = (session.cost as SessionCost | null)?.amount ?? 0;
     if (payment.provider === 'wallet' && ['authorized', 'payment_failed'].includes(payment.status)) {
-      const paid = cost === 0 ? 'paid' : await this.wallets.paySession(payment.driver_id, tenantId, sessionId, cost, payment.currency);
+      const paid = cost === 0 ? 'paid' : await this.wallets.paySession(payment.driver_id as string, tenantId, sessionId, cost, payment.currency);
       if (paid === 'paid') await this.settle(tenantId, payment.id, { status: 'captured', captured_amount: cost, failure_code: null });
       else await this.settle(tenantId, payment.id, { status: 'payment_failed', failure_code: paid });
       return;
@@ -313,7 +353,7 @@ export class PaymentsService {
     });
     const provided =
       payment.provider === 'wallet'
-        ? await this.wallets.refundSession(payment.driver_id, tenantId, refundId, amount, payment.currency).then(() => ({ refund_id: null }))
+        ? await this.wallets.refundSession(payment.driver_id as string, tenantId, refundId, amount, payment.currency).then(() => ({ refund_id: null }))
         : await this.provider.refund(payment.intent_id as string, amount, idempotencyKey ? `refund-${payment.id}-${idempotencyKey}` : `refund-${refundId}`);
     const row = await this.scopes.tenant(tenantId, async (tx) => {
       const again = await this.row(tx, tenantId, sessionId);

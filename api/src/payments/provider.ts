@@ -37,7 +37,8 @@ export interface PaymentProvider {
   authorize(request: {
     amount: number;
     currency: string;
-    customer_id: string;
+    /** Absent for a guest paying at the charger (ad hoc), who is present to authenticate. */
+    customer_id?: string;
     payment_method: string;
     idempotency_key: string;
     metadata: Record<string, string>;

@@ -73,11 +73,10 @@ export class StripeProvider implements PaymentProvider {
         {
           amount: request.amount,
           currency: request.currency.toLowerCase(),
-          customer: request.customer_id,
+          ...(request.customer_id ? { customer: request.customer_id, off_session: true } : {}),
           payment_method: request.payment_method,
           capture_method: capture,
           confirm: true,
-          off_session: true,
           metadata: request.metadata,
           ...(request.destination
             ? { transfer_data: { destination: request.destination.account }, application_fee_amount: request.destination.application_fee }

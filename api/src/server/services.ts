@@ -22,6 +22,7 @@ import { NetworkService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
 import { OverviewService } from '../operations/overview.service.js';
+import { AdHocService } from '../payments/ad-hoc.service.js';
 import { PaymentsService } from '../payments/payments.service.js';
 import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
@@ -59,6 +60,7 @@ export interface Services {
   reservations: ReservationsService;
   overview: OverviewService;
   payments: PaymentsService;
+  adHoc: AdHocService;
   queue: QueueService;
   webhooks: WebhooksService;
   /** Slot starts, no-shows, queue offers, webhook and notification deliveries. */
@@ -87,6 +89,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider();
   const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
   charging.usePayments(payments);
+  const adHoc = new AdHocService(scopes, tariffs, payments, charging, commands, logger);
   const overview = new OverviewService(scopes);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const webhooks = new WebhooksService(scopes);
@@ -120,6 +123,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     reservations,
     overview,
     payments,
+    adHoc,
     queue,
     webhooks,
     jobs,

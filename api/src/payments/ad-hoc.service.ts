@@ -1,0 +1,169 @@
+import type { Logger } from 'pino';
+import { randomToken, safeEqual, sha256 } from '../auth/secrets.js';
+import type { ChargingService } from '../charging/charging.service.js';
+import type { CommandRouter } from '../charging/commands.js';
+import type { Scopes } from '../db/tenancy.js';
+import { Problem, problems } from '../http/problem.js';
+import { newId } from '../shared/ids.js';
+import type { TariffsService } from '../tariffs/tariffs.service.js';
+import type { PaymentsService } from './payments.service.js';
+
+export interface AdHocRequest {
+  evse_uid: string;
+  /**
+   * The card the guest entered on the payment page (Stripe `pm_…`; sandbox `pm_sandbox_visa`).
+   * @pattern ^[A-Za-z0-9_]{3,255}$
+   */
+  payment_method_id: string;
+  /** Where the receipt link goes. @maxLength 254 */
+  email?: string;
+}
+
+export interface AdHocCharge {
+  id: string;
+  evse_uid: string;
+  status: 'starting' | 'charging' | 'failed';
+  /** Keep it: it opens the session and the receipt (shown once). */
+  token?: string;
+  session: { id: string; status: string; energy_wh: number; cost: { amount: number; currency: string } | null } | null;
+  payment_status: string;
+}
+
+/**
+ * Charging without an account (EU AFIR ad-hoc): a guest scans the EVSE's QR code, sees the price,
+ * pays by card — a hold, as for drivers — and the charger is started remotely with a one-off id
+ * tag. The session adopts the hold; the cost is captured at the end; a token opens the receipt.
+ */
+export class AdHocService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly tariffs: TariffsService,
+    private readonly payments: PaymentsService,
+    private readonly charging: ChargingService,
+    private readonly commands: CommandRouter,
+    private readonly logger: Logger,
+  ) {}
+
+  async start(request: AdHocRequest): Promise<AdHocCharge> {
+    const target = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('evses')
+        .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
+        .innerJoin('networks', 'networks.id', 'evses.tenant_id')
+        .select([
+          'evses.tenant_id',
+          'evses.availability',
+          'evses.ocpp_connector_id',
+          'evses.is_public',
+          'charge_points.identity',
+          'charge_points.online',
+          'networks.payment_hold_amount',
+        ])
+        .where('evses.id', '=', request.evse_uid)
+        .where('evses.status', '!=', 'REMOVED')
+        .executeTakeFirst(),
+    );
+    if (!target?.is_public) throw problems.notFound('EVSE', request.evse_uid);
+    if (target.availability !== 'AVAILABLE' || !target.online) throw problems.conflict('This charger is not free right now.', 'evse-unavailable');
+    const terms = await this.scopes.tenant(target.tenant_id, (tx) => this.tariffs.termsForEvse(tx, target.tenant_id, request.evse_uid));
+    if (!terms) throw problems.conflict('This charger has no published price, so it cannot be paid ad hoc.', 'no-price');
+
+    const id = newId('ahc');
+    const token = randomToken(24);
+    const idTag = `AH${randomToken(12)
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(0, 18)
+      .toUpperCase()}`;
+    const hold = Number(target.payment_hold_amount);
+    const provider = this.payments.provider;
+    const held = await provider.authorize({
+      amount: hold,
+      currency: terms.currency,
+      payment_method: request.payment_method_id,
+      idempotency_key: `ad-hoc-${id}`,
+      metadata: { ad_hoc_charge: id, evse_uid: request.evse_uid, network_id: target.tenant_id },
+    });
+    if (held.status !== 'authorized') {
+      throw new Problem(
+        402,
+        'payment-declined',
+        'Payment declined',
+        held.status === 'requires_action' ? 'The card needs authentication; try again on the payment page.' : 'The card was declined.',
+        {
+          code: held.failure_code ?? held.status,
+        },
+      );
+    }
+    await this.scopes.system(async (tx) => {
+      // A one-off card number the charger asks about (Authorize) and starts with; it expires soon.
+      await tx
+        .insertInto('id_tags')
+        .values({ id_tag: idTag, driver_id: null, status: 'Accepted', expires_at: new Date(Date.now() + 15 * 60_000) })
+        .execute();
+    });
+    await this.scopes.tenant(target.tenant_id, (tx) =>
+      tx
+        .insertInto('ad_hoc_charges')
+        .values({
+          tenant_id: target.tenant_id,
+          id,
+          evse_uid: request.evse_uid,
+          id_tag: idTag,
+          provider: provider.name,
+          intent_id: held.intent_id,
+          hold_amount: hold,
+          currency: terms.currency,
+          email: request.email ?? null,
+          token_hash: sha256(token),
+          status: 'starting',
+        })
+        .execute(),
+    );
+    let accepted = false;
+    try {
+      const answer = (await this.commands.send(target.identity, 'RemoteStartTransaction', { connectorId: target.ocpp_connector_id ?? 1, idTag }, 15_000)) as {
+        status?: string;
+      };
+      accepted = answer.status === 'Accepted';
+    } catch (error) {
+      this.logger.warn({ err: error, ad_hoc_charge: id }, 'ad-hoc remote start failed');
+    }
+    if (!accepted) {
+      await provider.cancel(held.intent_id, `ad-hoc-cancel-${id}`);
+      await this.scopes.tenant(target.tenant_id, (tx) =>
+        tx
+          .updateTable('ad_hoc_charges')
+          .set({ status: 'failed', failure_code: 'charger_refused' })
+          .where('tenant_id', '=', target.tenant_id)
+          .where('id', '=', id)
+          .execute(),
+      );
+      throw problems.conflict('The charger did not start; the hold on your card was released.', 'charger-refused');
+    }
+    return { ...(await this.get(id, token)), token };
+  }
+
+  /** The guest's view, opened with the token they were given. */
+  async get(id: string, token: string): Promise<AdHocCharge> {
+    const charge = await this.scopes.system((tx) => tx.selectFrom('ad_hoc_charges').selectAll().where('id', '=', id).executeTakeFirst());
+    if (!charge || !safeEqual(charge.token_hash, sha256(token))) throw problems.notFound('ad-hoc charge', id);
+    const session = charge.session_id ? await this.charging.session(charge.tenant_id, charge.session_id) : null;
+    return {
+      id: charge.id,
+      evse_uid: charge.evse_uid,
+      status: charge.status,
+      session: session ? { id: session.id, status: session.status, energy_wh: session.energy_wh, cost: session.cost } : null,
+      payment_status: session ? await this.payments.statusOf(charge.tenant_id, session.id) : charge.status === 'failed' ? 'released' : 'authorized',
+    };
+  }
+
+  /** The session behind a guest's charge, for their receipt. */
+  async guestSession(id: string, token: string) {
+    const charge = await this.get(id, token);
+    const row = await this.scopes.system((tx) =>
+      tx.selectFrom('ad_hoc_charges').select(['tenant_id', 'session_id']).where('id', '=', id).executeTakeFirstOrThrow(),
+    );
+    if (!row.session_id) throw problems.conflict('Charging has not started yet.', 'receipt-not-ready');
+    return { charge, session: await this.charging.session(row.tenant_id, row.session_id) };
+  }
+}
