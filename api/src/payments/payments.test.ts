@@ -330,6 +330,31 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     expect(wallet.body.balance).toBe(1500);
   });
 
+  it('pays the network out through Stripe Connect: a destination charge with the platform fee', async () => {
+    await t.http
+      .patch('/v1/network')
+      .set(bearer(net.accessToken))
+      .send({
+        stripe_account_id: 'acct_1VoltshareTest',
+        application_fee_percent: 5,
+        payment_hold_amount: 4000,
+        vat_number: 'LU12345678',
+        billing_address: '1 Rue du Test, L-1111 Luxembourg',
+      })
+      .expect(200);
+    await t.http.patch('/v1/network').set(bearer(net.accessToken)).send({ stripe_account_id: 'not-an-account' }).expect(422);
+    const driver = await driverWithCard('pm_card_visa');
+    const { session, stop } = await charge(driver.tag, 1);
+    const intent = await intentOf(session.id);
+    expect(intent).toMatchObject({ amount: 4000, transfer_data: { destination: 'acct_1VoltshareTest' }, application_fee_amount: 200 });
+    await stop();
+    await t.services.jobs.drain(new Date(), net.networkId);
+    const receipt = await t.http.get(`/v1/sessions/${session.id}/receipt`).set(bearer(driver.accessToken)).expect(200);
+    expect(receipt.text).toContain('VAT LU12345678');
+    expect(receipt.text).toContain('1 Rue du Test, L-1111 Luxembourg');
+    await t.http.patch('/v1/network').set(bearer(net.accessToken)).send({ stripe_account_id: null, payment_hold_amount: 5000 }).expect(200);
+  });
+
   it('Stripe refuses an idempotency key reused with other parameters', async () => {
     const provider = new StripeProvider({ secretKey: 'sk_test_voltshare', webhookSecret: WEBHOOK_SECRET, apiBase: stripe.url });
     const request = { currency: 'EUR', customer_id: 'cus_x', payment_method: 'pm_card_visa', idempotency_key: unique('key'), metadata: {} };
