@@ -244,6 +244,9 @@ describe('widget in headless Chromium against the real API', () => {
     await page.locator('voltshare-map .list button').first().click();
     await page.locator('voltshare-station .evse').first().waitFor();
     await page.locator('voltshare-booking .slot').first().waitFor();
+    // The exact price before start (AFIR), with the demo tariff's idle fee and its free minutes.
+    await expect.poll(() => texts(page, 'voltshare-station', '.prices dt')).toContain('Idle fee');
+    expect((await texts(page, 'voltshare-station', '.prices dd')).join(' ')).toMatch(/after (15|60) free minutes/);
     const file = path.join(tmpdir(), 'voltshare-demo.png');
     await page.screenshot({ path: file, fullPage: true });
     expect(statSync(file).size).toBeGreaterThan(50_000);

@@ -50,17 +50,28 @@ export async function containsDemoData(services: Services): Promise<boolean> {
  * no live status, a plausible mix of free and busy EVSEs (the simulators change them live).
  */
 async function seedStations(services: Services, networkId: string): Promise<void> {
+  // AC: cheaper off-peak (weekday evenings, nights and weekends), an idle fee after an hour.
   const tariff = await services.tariffs.create(networkId, {
     currency: 'EUR',
-    energy_price_per_kwh: 45,
     vat_percent: 17,
-    display_text: '0.45 €/kWh incl. 17 % VAT',
+    display_text: '0.45 €/kWh weekdays 07–21, 0.35 €/kWh off-peak; 0.05 €/min idle after 60 min; incl. 17 % VAT',
+    elements: [
+      {
+        price_components: [{ type: 'ENERGY', price: 45 }],
+        restrictions: { start_time: '07:00', end_time: '21:00', day_of_week: ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY'] },
+      },
+      { price_components: [{ type: 'ENERGY', price: 35 }] },
+      { price_components: [{ type: 'PARKING_TIME', price: 300, grace_minutes: 60, step_size: 60 }] },
+    ],
   });
   const fast = await services.tariffs.create(networkId, {
     currency: 'EUR',
-    energy_price_per_kwh: 69,
     vat_percent: 17,
-    display_text: 'DC fast: 0.69 €/kWh incl. 17 % VAT',
+    display_text: 'DC fast: 0.69 €/kWh, 0.10 €/min idle after 15 min; incl. 17 % VAT',
+    elements: [
+      { price_components: [{ type: 'ENERGY', price: 69 }] },
+      { price_components: [{ type: 'PARKING_TIME', price: 600, grace_minutes: 15, step_size: 60 }] },
+    ],
   });
   await importOcm(services.locations, networkId, luxembourgPois(), ocmReference());
   const evses = await services.scopes.tenant(networkId, (tx) =>

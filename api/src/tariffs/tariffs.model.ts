@@ -51,7 +51,7 @@ export interface Tariff {
   id: string;
   currency: string;
   elements: TariffElement[];
-  /** The headline prices (of the first unrestricted element), shown in search results. */
+  /** The headline prices shown in search results: the highest of each dimension. */
   energy_price_per_kwh: number | null;
   flat_price: number | null;
   time_price_per_hour: number | null;

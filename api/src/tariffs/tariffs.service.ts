@@ -87,11 +87,16 @@ function elementsOf(input: TariffInput): TariffElement[] {
   return [{ price_components: components }];
 }
 
-/** Search results show one price: the first element without restrictions (else the first). */
+/**
+ * Search results show one price per dimension: the highest any element charges, so a list never
+ * understates what a driver may pay (the price preview gives the exact price for a moment).
+ */
 function headline(elements: TariffElement[]): { energy: number | null; time: number | null; flat: number | null } {
-  const element = elements.find((e) => !e.restrictions || Object.keys(e.restrictions).length === 0) ?? elements[0];
-  const price = (type: string) => element?.price_components.find((c) => c.type === type)?.price ?? null;
-  return { energy: price('ENERGY'), time: price('TIME'), flat: price('FLAT') };
+  const highest = (type: string) => {
+    const prices = elements.flatMap((e) => e.price_components.filter((c) => c.type === type).map((c) => c.price));
+    return prices.length ? Math.max(...prices) : null;
+  };
+  return { energy: highest('ENERGY'), time: highest('TIME'), flat: highest('FLAT') };
 }
 
 /**

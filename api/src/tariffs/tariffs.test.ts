@@ -52,7 +52,7 @@ describe.each(backends())('tariffs, price preview and session cost on %s', (back
   it('creates an OCPI tariff and shows it back', async () => {
     const created = await t.http.post('/v1/tariffs').set(bearer(net.accessToken)).send(cityTariff).expect(201);
     tariffId = created.body.id;
-    expect(created.body).toMatchObject({ currency: 'EUR', vat_percent: 17, elements: cityTariff.elements, energy_price_per_kwh: 29, min_price: null });
+    expect(created.body).toMatchObject({ currency: 'EUR', vat_percent: 17, elements: cityTariff.elements, energy_price_per_kwh: 39, min_price: null });
     const read = await t.http.get(`/v1/tariffs/${tariffId}`).set(bearer(net.accessToken)).expect(200);
     expect(read.body.elements).toEqual(cityTariff.elements);
     await t.http.get(`/v1/tariffs/${tariffId}`).set(bearer(other.accessToken)).expect(404);
@@ -107,7 +107,7 @@ describe.each(backends())('tariffs, price preview and session cost on %s', (back
     expect(refused.body.errors[0].field).toBe('body.tariff_id');
     const done = await t.http.patch(`/v1/evses/${evseUid}`).set(bearer(net.accessToken)).send({ tariff_id: tariffId }).expect(200);
     const evse = done.body.evses.find((e: { uid: string }) => e.uid === evseUid);
-    expect(evse.connectors[0].price).toMatchObject({ currency: 'EUR', energy_per_kwh: 29 });
+    expect(evse.connectors[0].price).toMatchObject({ currency: 'EUR', energy_per_kwh: 39 });
   });
 
   it('previews every price component before start, by the local time of the site', async () => {

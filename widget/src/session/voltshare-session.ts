@@ -73,10 +73,15 @@ export class VoltshareSession extends VoltshareElement {
     if (!id || !this.token) return;
     await this.read(id);
     const realtime = this.connection.realtime();
+    let lastRead = Date.now();
     const onUpdate = (update: SessionUpdate) => {
       if (update.session_id !== id || !this.session || update.version <= this.session.version) return;
       this.session = { ...this.session, ...update, id };
-      if (update.status === 'COMPLETED') void this.read(id);
+      // Events carry energy and power; the cost so far is re-read now and then, and at the end.
+      if (update.status === 'COMPLETED' || Date.now() - lastRead > 10_000) {
+        lastRead = Date.now();
+        void this.read(id);
+      }
     };
     const tick = setInterval(() => (this.now = Date.now()), 1000);
     const resync = () => void this.read(id);

@@ -8,6 +8,7 @@ import { theme } from '../shared/styles.js';
 
 type LocationDetail = components['schemas']['LocationDetail'];
 type Price = components['schemas']['PriceSummary'];
+type Preview = components['schemas']['PricePreview'];
 
 // OCPI weekday 1 is Monday; 2024-01-01 was a Monday.
 const weekdayName = (weekday: number, locale: string) =>
@@ -21,12 +22,15 @@ export class VoltshareStation extends VoltshareElement {
   static override properties: PropertyDeclarations = {
     locationId: { type: String, attribute: 'location-id' },
     station: { state: true },
+    preview: { state: true },
     error: { state: true },
     announcement: { state: true },
   };
 
   declare locationId: string | undefined;
   declare station: LocationDetail | undefined;
+  /** The exact price if charging started now (AFIR), from the first priced EVSE. */
+  declare preview: Preview | undefined;
   declare error: string | undefined;
   declare announcement: string;
   private unsubscribe: (() => void)[] = [];
@@ -94,13 +98,34 @@ export class VoltshareStation extends VoltshareElement {
         this.station = data;
         this.error = undefined;
       }
+      const priced = data.evses.find((e) => e.connectors.some((c) => c.price));
+      if (priced && this.preview?.evse_uid !== priced.uid) {
+        const preview = await this.connection.client.GET('/v1/evses/{evse_uid}/price-preview', { params: { path: { evse_uid: priced.uid } } });
+        if (preview.data && id === this.locationId) this.preview = preview.data;
+      }
     } catch (error) {
       this.error = msg('This station could not be loaded.');
       void error;
     }
   }
 
+  private renderPreview(preview: Preview): unknown {
+    const money = (minor: number) => formatMoney(minor, preview.currency, this.language);
+    const label = { ENERGY: msg('Energy'), TIME: msg('Time'), PARKING_TIME: msg('Idle fee'), FLAT: msg('Per session') };
+    return html`<dl class="prices" part="price">
+      ${preview.components.map(
+        (c) => html`<dt>${label[c.type]}</dt>
+          <dd>
+            ${money(c.price)}${c.unit === 'session' ? '' : ` / ${c.unit}`}
+            ${c.grace_minutes ? html`<span class="muted">${msg(str`after ${c.grace_minutes} free minutes`)}</span>` : nothing}
+          </dd>`,
+      )}
+      ${preview.display_text ? html`<dd class="muted" style="grid-column:1/-1;font-weight:400">${preview.display_text}</dd>` : nothing}
+    </dl>`;
+  }
+
   private renderPrice(price: Price | null): unknown {
+    if (this.preview) return this.renderPreview(this.preview);
     if (!price) return html`<p class="muted">${msg('Price on request at the station.')}</p>`;
     const money = (minor: number) => formatMoney(minor, price.currency, this.language);
     return html`<dl class="prices" part="price">
