@@ -223,13 +223,19 @@ describe('widget in headless Chromium against the real API', () => {
     await page.fill('#password', DEMO.owner.password);
     await page.click('button[type=submit]');
     await page.locator('#statuses rect').first().waitFor();
-    const { body: overview } = await h.api<{ evses: { total: number; by_status: Record<string, number> } }>(
-      'GET',
-      '/v1/network/overview',
-      await h.ownerToken(),
-    );
-    expect(await page.textContent('#k-available')).toBe(`${overview.evses.by_status.AVAILABLE ?? 0} / ${overview.evses.total}`);
-    expect(await page.locator('#statuses rect').count()).toBe(Object.values(overview.evses.by_status).filter((n) => n > 0).length);
+    // The demo keeps changing statuses; the console follows them live, so the two meet.
+    const owner = await h.ownerToken();
+    await expect
+      .poll(async () => {
+        const { body: overview } = await h.api<{ evses: { total: number; by_status: Record<string, number> } }>('GET', '/v1/network/overview', owner);
+        const shown = await page.textContent('#k-available');
+        const bars = await page.locator('#statuses rect').count();
+        return (
+          shown === `${overview.evses.by_status.AVAILABLE ?? 0} / ${overview.evses.total}` &&
+          bars === Object.values(overview.evses.by_status).filter((n) => n > 0).length
+        );
+      })
+      .toBe(true);
     expect(await page.locator('#hourly rect').count()).toBe(24);
     expect(await page.isHidden('#signin')).toBe(true);
     await page.screenshot({ path: path.join(tmpdir(), 'voltshare-operator.png'), fullPage: true });
