@@ -29,14 +29,14 @@ export function brokenLinks(dirs = SECTIONS.map((s) => path.join(here, s))) {
   return broken;
 }
 
-const escape = (s) =>
+const escapeHtml = (s) =>
   String(s ?? '')
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
     .replace(/"/g, '&quot;');
 // Descriptions in the OpenAPI document are Markdown (backticks, links), without raw HTML.
-const prose = (text) => (text ? marked.parseInline(escape(text)) : '');
+const prose = (text) => (text ? marked.parseInline(escapeHtml(text)) : '');
 const titleOf = (markdown) => /^# (.+)$/m.exec(markdown)?.[1] ?? 'Voltshare';
 
 // Links between pages point at the .md sources; the site serves .html.
@@ -82,7 +82,7 @@ const STYLE = `
 
 function layout({ title, body, current, pages, depth }) {
   const up = depth ? '../' : '';
-  const link = (href, label, id) => `<a href="${up}${href}"${id === current ? ' aria-current="page"' : ''}>${escape(label)}</a>`;
+  const link = (href, label, id) => `<a href="${up}${href}"${id === current ? ' aria-current="page"' : ''}>${escapeHtml(label)}</a>`;
   const nav = [
     `<a class="brand" href="${up}index.html">⚡ Voltshare docs</a>`,
     link('index.html', 'Quick start', 'index'),
@@ -96,7 +96,7 @@ function layout({ title, body, current, pages, depth }) {
     '<a href="/v1/openapi.json">OpenAPI document</a>',
   ].join('\n');
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escape(title)} — Voltshare</title><style>${STYLE}</style></head>
+<title>${escapeHtml(title)} — Voltshare</title><style>${STYLE}</style></head>
 <body><nav aria-label="Documentation">${nav}</nav><main>${body}</main></body></html>\n`;
 }
 
@@ -106,12 +106,12 @@ export function renderReference(spec) {
     if (!schema) return '';
     if (schema.$ref) {
       const name = schema.$ref.split('/').pop();
-      return `<a href="#schema-${escape(name)}">${escape(name)}</a>`;
+      return `<a href="#schema-${escapeHtml(name)}">${escapeHtml(name)}</a>`;
     }
     if (schema.type === 'array') return `${ref(schema.items)}[]`;
-    if (schema.enum) return schema.enum.map((v) => `<code>${escape(v)}</code>`).join(' | ');
+    if (schema.enum) return schema.enum.map((v) => `<code>${escapeHtml(v)}</code>`).join(' | ');
     if (schema.anyOf || schema.oneOf || schema.allOf) return (schema.anyOf ?? schema.oneOf ?? schema.allOf).map(ref).join(schema.allOf ? ' & ' : ' | ');
-    return escape(schema.type ?? 'object') + (schema.nullable ? ' | null' : '');
+    return escapeHtml(schema.type ?? 'object') + (schema.nullable ? ' | null' : '');
   };
   const byTag = new Map();
   for (const [route, item] of Object.entries(spec.paths)) {
@@ -127,40 +127,40 @@ export function renderReference(spec) {
       const rendered = ops.map(({ route, method, op }) => {
         const params = (op.parameters ?? []).map(
           (p) =>
-            `<tr><td><code>${escape(p.name)}</code></td><td>${escape(p.in)}${p.required ? ', required' : ''}</td><td>${ref(p.schema)}</td><td>${prose(p.description)}</td></tr>`,
+            `<tr><td><code>${escapeHtml(p.name)}</code></td><td>${escapeHtml(p.in)}${p.required ? ', required' : ''}</td><td>${ref(p.schema)}</td><td>${prose(p.description)}</td></tr>`,
         );
         const body = op.requestBody?.content?.['application/json']?.schema;
         const responses = Object.entries(op.responses ?? {}).map(([status, r]) => {
           const schema = r.content && Object.values(r.content)[0]?.schema;
-          return `<tr><td>${escape(status)}</td><td>${escape(r.description ?? '')}</td><td>${ref(schema)}</td></tr>`;
+          return `<tr><td>${escapeHtml(status)}</td><td>${escapeHtml(r.description ?? '')}</td><td>${ref(schema)}</td></tr>`;
         });
         const security = (op.security ?? []).flatMap((s) =>
           Object.entries(s).map(([name, scopes]) => (scopes.length ? `${name} (${scopes.join(', ')})` : name)),
         );
-        return `<section class="op" id="op-${escape(op.operationId)}">
-<h3><span class="method ${method}">${method.toUpperCase()}</span><code>${escape(route)}</code></h3>
+        return `<section class="op" id="op-${escapeHtml(op.operationId)}">
+<h3><span class="method ${method}">${method.toUpperCase()}</span><code>${escapeHtml(route)}</code></h3>
 ${op.summary || op.description ? `<p>${prose(op.description ?? op.summary)}</p>` : ''}
-<p class="muted">${security.length ? `Credential: ${escape(security.join(' or '))}` : 'No credential needed'}</p>
+<p class="muted">${security.length ? `Credential: ${escapeHtml(security.join(' or '))}` : 'No credential needed'}</p>
 ${params.length ? `<table><thead><tr><th>Parameter</th><th>In</th><th>Type</th><th>Description</th></tr></thead><tbody>${params.join('')}</tbody></table>` : ''}
 ${body ? `<p>Body: ${ref(body)}</p>` : ''}
 <table><thead><tr><th>Status</th><th>Meaning</th><th>Body</th></tr></thead><tbody>${responses.join('')}</tbody></table>
 </section>`;
       });
-      return `<h2 id="tag-${escape(tag)}">${escape(tag)}</h2>${rendered.join('\n')}`;
+      return `<h2 id="tag-${escapeHtml(tag)}">${escapeHtml(tag)}</h2>${rendered.join('\n')}`;
     });
   const schemas = Object.entries(spec.components?.schemas ?? {}).map(([name, schema]) => {
     const props = Object.entries(schema.properties ?? {}).map(
       ([prop, s]) =>
-        `<tr><td><code>${escape(prop)}</code>${(schema.required ?? []).includes(prop) ? '' : '?'}</td><td>${ref(s)}</td><td>${prose(s.description)}</td></tr>`,
+        `<tr><td><code>${escapeHtml(prop)}</code>${(schema.required ?? []).includes(prop) ? '' : '?'}</td><td>${ref(s)}</td><td>${prose(s.description)}</td></tr>`,
     );
     const shape = props.length ? `<table><tbody>${props.join('')}</tbody></table>` : `<p>${ref(schema)}</p>`;
-    return `<section id="schema-${escape(name)}"><h3>${escape(name)}</h3>${schema.description ? `<p>${prose(schema.description)}</p>` : ''}${shape}</section>`;
+    return `<section id="schema-${escapeHtml(name)}"><h3>${escapeHtml(name)}</h3>${schema.description ? `<p>${prose(schema.description)}</p>` : ''}${shape}</section>`;
   });
   const toc = [...byTag.keys()]
     .sort()
-    .map((t) => `<a href="#tag-${escape(t)}">${escape(t)}</a>`)
+    .map((t) => `<a href="#tag-${escapeHtml(t)}">${escapeHtml(t)}</a>`)
     .join(' · ');
-  return `<h1>API reference</h1><p>${escape(spec.info?.title)} ${escape(spec.info?.version)} — generated from the OpenAPI document. Errors are
+  return `<h1>API reference</h1><p>${escapeHtml(spec.info?.title)} ${escapeHtml(spec.info?.version)} — generated from the OpenAPI document. Errors are
 <a href="guides/errors.html">problem+json</a>; lists use cursor pagination.</p><p>${toc}</p>${operations.join('\n')}<h2 id="schemas">Schemas</h2>${schemas.join('\n')}`;
 }
 

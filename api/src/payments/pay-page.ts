@@ -1,5 +1,6 @@
 import { type Request, type Response, Router } from 'express';
 import type { Services } from '../server/services.js';
+import { formatMinor } from '../shared/money.js';
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
@@ -22,9 +23,7 @@ export function payPage(services: Services): Router {
       res.status(404).type('html').send('<!doctype html><title>Not found</title><p>This charger cannot be paid here.</p>');
       return;
     }
-    const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: preview.currency });
-    const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
-    const fmt = (minor: number) => money.format(minor / 10 ** digits);
+    const fmt = (minor: number) => formatMinor(minor, preview.currency);
     const rows = preview.components
       .map((c) => {
         const what = { ENERGY: 'Energy', TIME: 'Charging time', PARKING_TIME: 'Idle fee', FLAT: 'Per session' }[c.type];

@@ -1,6 +1,7 @@
+import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { ChargingSession } from '../charging/charging.model.js';
-import type { PaymentStatus } from '../db/schema.js';
+import type { PaymentStatus, PaymentsTable } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
@@ -11,22 +12,7 @@ import { type PaymentProvider, ProviderError } from './provider.js';
 import type { ReceiptData } from './receipt.js';
 import type { WalletService } from './wallet.service.js';
 
-type PaymentRow = {
-  tenant_id: string;
-  id: string;
-  session_id: string;
-  driver_id: string | null;
-  provider: string;
-  intent_id: string | null;
-  status: PaymentStatus;
-  currency: string;
-  hold_amount: number | string;
-  captured_amount: number | string;
-  refunded_amount: number | string;
-  failure_code: string | null;
-  capture_attempts: number;
-  updated_at: Date;
-};
+type PaymentRow = Selectable<PaymentsTable>;
 
 export function sessionPaymentStatus(row: PaymentRow | undefined): SessionPaymentStatus {
   if (!row) return 'not_required';

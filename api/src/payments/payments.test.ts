@@ -315,7 +315,7 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     const { db } = t.services.database;
     await db
       .insertInto('wallet_top_ups')
-      .values({ id: 'top_crashed_' + driver.driverId, driver_id: driver.driverId, amount: 1500, currency: 'EUR', provider: 'stripe', status: 'pending' })
+      .values({ id: `top_crashed_${driver.driverId}`, driver_id: driver.driverId, amount: 1500, currency: 'EUR', provider: 'stripe', status: 'pending' })
       .execute();
     const object = {
       id: `pi_${unique('x')}`,

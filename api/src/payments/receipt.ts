@@ -1,5 +1,6 @@
 import PDFDocument from 'pdfkit';
 import type { ChargingSession } from '../charging/charging.model.js';
+import { formatMinor } from '../shared/money.js';
 import type { CostLine } from '../tariffs/pricing.js';
 
 export interface ReceiptParty {
@@ -30,9 +31,7 @@ const LABELS: Record<CostLine['type'], string> = {
 export function receiptLines(data: ReceiptData) {
   const cost = data.session.cost_breakdown;
   if (!cost) return undefined;
-  const money = new Intl.NumberFormat('en-GB', { style: 'currency', currency: cost.currency });
-  const digits = money.resolvedOptions().maximumFractionDigits ?? 2;
-  const fmt = (minor: number) => money.format(minor / 10 ** digits);
+  const fmt = (minor: number) => formatMinor(minor, cost.currency);
   const quantity = (l: CostLine) =>
     l.unit === 'session' ? '1' : `${new Intl.NumberFormat('en-GB', { maximumFractionDigits: 3 }).format(l.quantity)} ${l.unit}`;
   const when = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: data.location?.time_zone ?? 'UTC' });
