@@ -366,7 +366,7 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
 });
 
 describe('the sandbox provider (no Stripe keys: the embedded demo)', () => {
-  it('runs the same flow: hold, capture, paid', async () => {
+  it('runs the same flow: hold, capture, paid; a session that cost nothing releases its hold', async () => {
     const t = await startTestApp('pglite');
     try {
       const net = await signUpNetwork(t.http, 'Sandbox Network');
@@ -404,6 +404,14 @@ describe('the sandbox provider (no Stripe keys: the embedded demo)', () => {
       const done = await t.http.get(`/v1/sessions/${session.id}`).set(bearer(driver.accessToken)).expect(200);
       expect(done.body).toMatchObject({ cost: { amount: 300, currency: 'EUR' }, payment_status: 'paid' });
       expect((await t.http.get(`/v1/sessions/${session.id}/payment`).set(bearer(driver.accessToken)).expect(200)).body.intent_id).toMatch(/^sandbox_pi_/);
+
+      // A car that takes nothing costs nothing: the hold is released, not captured.
+      const empty = await t.services.charging.startSession(net.networkId, cp.body.id, { connectorId: 1, idTag: 'SANDBOX-1', meterStartWh: 6_000, at: new Date(start.getTime() + 40 * 60_000) });
+      await t.services.jobs.drain(new Date(), net.networkId);
+      await t.services.charging.stopSession(net.networkId, cp.body.id, { transactionId: empty.transactionId, meterStopWh: 6_000, at: new Date(start.getTime() + 45 * 60_000) });
+      await t.services.jobs.drain(new Date(), net.networkId);
+      const released = await t.http.get(`/v1/sessions/${empty.session.id}/payment`).set(bearer(driver.accessToken)).expect(200);
+      expect(released.body).toMatchObject({ status: 'released', captured_amount: 0, payment_status: 'released' });
     } finally {
       await t.close();
     }
