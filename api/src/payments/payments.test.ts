@@ -406,9 +406,18 @@ describe('the sandbox provider (no Stripe keys: the embedded demo)', () => {
       expect((await t.http.get(`/v1/sessions/${session.id}/payment`).set(bearer(driver.accessToken)).expect(200)).body.intent_id).toMatch(/^sandbox_pi_/);
 
       // A car that takes nothing costs nothing: the hold is released, not captured.
-      const empty = await t.services.charging.startSession(net.networkId, cp.body.id, { connectorId: 1, idTag: 'SANDBOX-1', meterStartWh: 6_000, at: new Date(start.getTime() + 40 * 60_000) });
+      const empty = await t.services.charging.startSession(net.networkId, cp.body.id, {
+        connectorId: 1,
+        idTag: 'SANDBOX-1',
+        meterStartWh: 6_000,
+        at: new Date(start.getTime() + 40 * 60_000),
+      });
       await t.services.jobs.drain(new Date(), net.networkId);
-      await t.services.charging.stopSession(net.networkId, cp.body.id, { transactionId: empty.transactionId, meterStopWh: 6_000, at: new Date(start.getTime() + 45 * 60_000) });
+      await t.services.charging.stopSession(net.networkId, cp.body.id, {
+        transactionId: empty.transactionId,
+        meterStopWh: 6_000,
+        at: new Date(start.getTime() + 45 * 60_000),
+      });
       await t.services.jobs.drain(new Date(), net.networkId);
       const released = await t.http.get(`/v1/sessions/${empty.session.id}/payment`).set(bearer(driver.accessToken)).expect(200);
       expect(released.body).toMatchObject({ status: 'released', captured_amount: 0, payment_status: 'released' });
