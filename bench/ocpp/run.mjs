@@ -1,5 +1,6 @@
 // OCPP gateway benchmark. Usage: npm run bench:ocpp  (needs BENCH_DATABASE_URL or TEST_DATABASE_URL).
-// BENCH_OCPP_CONNECTIONS (default 10000) and BENCH_OCPP_SECONDS (default 20).
+// BENCH_OCPP_CONNECTIONS (default 10000), BENCH_OCPP_SECONDS (default 20, per phase) and
+// BENCH_OCPP_RATE (default 2000: the steady phase's StatusNotifications per second).
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +14,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, '../..');
 const N = Number(process.env.BENCH_OCPP_CONNECTIONS ?? 10_000);
 const SECONDS = Number(process.env.BENCH_OCPP_SECONDS ?? 20);
+const RATE = Number(process.env.BENCH_OCPP_RATE ?? 2000);
 const PASSWORD = 'bench-charge-point-password';
 const server = process.env.BENCH_DATABASE_URL ?? process.env.TEST_DATABASE_URL;
 if (!server) throw new Error('set BENCH_DATABASE_URL or TEST_DATABASE_URL (a PostgreSQL server)');
@@ -20,8 +22,8 @@ const log = (...a) => process.stderr.write(`${a.join(' ')}\n`);
 
 const rss = (pid) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 
-async function load(url) {
-  const l = child([path.join(here, 'load.mjs'), url, String(N), String(SECONDS), PASSWORD, 'BENCH-'], {}, /(\{.*\})/);
+async function load(url, rate = 0) {
+  const l = child([path.join(here, 'load.mjs'), url, String(N), String(SECONDS), PASSWORD, 'BENCH-', String(rate)], {}, /(\{.*\})/);
   return JSON.parse(await l.ready);
 }
 
@@ -44,8 +46,10 @@ await seed.query(`
   analyze;`);
 await seed.end();
 
+// BENCH_PROFILE=dir writes a CPU profile of the gateway there (open it in Chrome DevTools).
+const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
 const gateway = child(
-  [path.join(root, 'ocpp-gateway/dist/main.js')],
+  [...profile, path.join(root, 'ocpp-gateway/dist/main.js')],
   {
     DATABASE_URL: url.toString(),
     JWT_SECRET: 'bench-secret-bench-secret-bench-secret-0',
@@ -69,7 +73,7 @@ const subscribed = await socket.emitWithAck('subscribe', { network: true });
 if (!subscribed.ok) throw new Error(`subscribe failed: ${subscribed.error}`);
 log(`measuring gateway with ${N} connections …`);
 const probe = setInterval(() => {}, 1000);
-const loadResult = load(`ws://127.0.0.1:${port}/ocpp`);
+const loadResult = load(`ws://127.0.0.1:${port}/ocpp`, RATE);
 // Latency probe: a dedicated charger alternates its status and waits for the event.
 const latencies = [];
 const { RPCClient } = (await import('ocpp-rpc')).default;
@@ -79,11 +83,11 @@ await prober.connect().catch(() => {});
 let expecting;
 socket.on('evse.status', (e) => {
   if (expecting && e.evse_uid === `evse_b${N}`) {
-    latencies.push(performance.now() - expecting);
+    latencies.push({ at: Date.now(), ms: performance.now() - expecting });
     expecting = undefined;
   }
 });
-const probeUntil = Date.now() + (SECONDS + 60) * 1000;
+const probeUntil = Date.now() + (2 * SECONDS + 90) * 1000;
 let toggle = 0;
 const loaded = await Promise.race([
   loadResult,
@@ -98,7 +102,7 @@ const loaded = await Promise.race([
           timestamp: new Date().toISOString(),
         })
         .catch(() => {});
-      await new Promise((r) => setTimeout(r, 200));
+      await new Promise((r) => setTimeout(r, 50));
     }
     return loadResult;
   })(),
@@ -108,7 +112,7 @@ const loadedRss = rss(gateway.process.pid);
 await prober.close({ force: true }).catch(() => {});
 socket.disconnect();
 const exited = new Promise((r) => gateway.process.once('exit', r));
-gateway.process.kill();
+gateway.process.kill('SIGINT');
 await exited;
 await database.drop();
 
@@ -119,15 +123,24 @@ log(`measuring bare ocpp-rpc with ${N} connections …`);
 const ceiling = await load(`ws://127.0.0.1:${barePort}`);
 bare.process.kill();
 
-latencies.sort((a, b) => a - b);
-const p = (q) => (latencies.length ? latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))].toFixed(1) : 'n/a');
-console.log(`\nOCPP benchmark — ${N} charge points, each sending StatusNotification back to back for ${SECONDS} s\n`);
-console.log('| target | connections held | ramp s | msgs/s | vs bare | StatusNotification → evse.status p50 / p99 ms | memory per connection |');
-console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+const during = (phase) => (phase ? latencies.filter((l) => l.at >= phase.from && l.at <= phase.to).map((l) => l.ms) : []).sort((a, b) => a - b);
+const pct = (sorted, q) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))].toFixed(1) : 'n/a');
+const flood = during(loaded.flood);
+const steady = during(loaded.steady);
+console.log(`\nOCPP benchmark — ${N} charge points held; ${SECONDS} s of flood, then ${SECONDS} s at a steady ${RATE} msgs/s\n`);
+console.log('| target | connections held | ramp s | flood msgs/s | vs bare | memory per connection |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
 console.log(
-  `| Voltshare gateway (PostgreSQL) | ${loaded.connected} | ${(loaded.ramp_ms / 1000).toFixed(0)} | ${loaded.msgs_per_s.toFixed(0)} | ${((loaded.msgs_per_s / ceiling.msgs_per_s) * 100).toFixed(1)} % | ${p(0.5)} / ${p(0.99)} (${latencies.length} samples) | ${((loadedRss - idle) / Math.max(1, loaded.connected) / 1024).toFixed(1)} KiB |`,
+  `| Voltshare gateway (PostgreSQL) | ${loaded.connected} | ${(loaded.ramp_ms / 1000).toFixed(0)} | ${loaded.msgs_per_s.toFixed(0)} | ${((loaded.msgs_per_s / ceiling.msgs_per_s) * 100).toFixed(1)} % | ${((loadedRss - idle) / Math.max(1, loaded.connected) / 1024).toFixed(1)} KiB |`,
 );
-console.log(
-  `| bare ocpp-rpc (answers {}) | ${ceiling.connected} | ${(ceiling.ramp_ms / 1000).toFixed(0)} | ${ceiling.msgs_per_s.toFixed(0)} | 100 % | — | — |`,
-);
+console.log(`| bare ocpp-rpc (answers {}) | ${ceiling.connected} | ${(ceiling.ramp_ms / 1000).toFixed(0)} | ${ceiling.msgs_per_s.toFixed(0)} | 100 % | — |`);
+console.log('\n| StatusNotification → evse.status at a socket.io client | load | p50 ms | p99 ms | samples |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
+console.log(`| flood (every charger back to back) | ${loaded.msgs_per_s.toFixed(0)} msgs/s | ${pct(flood, 0.5)} | ${pct(flood, 0.99)} | ${flood.length} |`);
+if (loaded.steady) {
+  const s = loaded.steady;
+  console.log(
+    `| steady | ${s.msgs_per_s.toFixed(0)} msgs/s (asked ${s.rate}; ${s.skipped} skipped, ${s.errors} errors) | ${pct(steady, 0.5)} | ${pct(steady, 0.99)} | ${steady.length} |`,
+  );
+}
 console.log(`\nrealtime events received: ${events}`);

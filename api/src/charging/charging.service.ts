@@ -468,7 +468,11 @@ export class ChargingService {
     this.frames = [];
     if (batch.length === 0) return;
     const byTenant = new Map<string, typeof batch>();
-    for (const f of batch) byTenant.set(f.tenant_id, [...(byTenant.get(f.tenant_id) ?? []), f]);
+    for (const f of batch) {
+      const rows = byTenant.get(f.tenant_id);
+      if (rows) rows.push(f);
+      else byTenant.set(f.tenant_id, [f]);
+    }
     this.flushing = (async () => {
       for (const [tenantId, rows] of byTenant) await this.scopes.tenant(tenantId, (tx) => tx.insertInto('ocpp_messages').values(rows).execute());
     })();

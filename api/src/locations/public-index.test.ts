@@ -121,6 +121,37 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       await t.http.patch(`/v1/evses/${site.body.evses[0].uid}`).set(bearer(other.accessToken)).send({ status: 'AVAILABLE' }).expect(200);
       await index.settled();
       expect(index.search(q, { limit: 10 }, now).data.map((l) => l.name)).toEqual(['Fresh Site']);
+
+      // Status changes are applied from the event itself, and the answer stays the database's.
+      const reads = index.reads;
+      const evseUid = site.body.evses[0].uid;
+      for (const status of ['CHARGING', 'AVAILABLE', 'OUTOFORDER'] as const) {
+        await t.services.locations.applyEvseStatus(other.networkId, evseUid, status, new Date());
+      }
+      await index.settled();
+      expect(index.reads).toBe(reads);
+      const around: DiscoveryQuery = { lat: 49.61, lng: 6.13, radius_m: 100, network_id: other.networkId };
+      const { fromIndex, fromSql } = await both(around);
+      expect(fromIndex).toEqual(fromSql);
+      expect(index.search(q, { limit: 10 }, now).data).toEqual([]);
+      const detail = await t.http.get(`/v1/locations/${site.body.id}`).set(bearer(other.accessToken)).expect(200);
+      expect(detail.body.evses[0]).toMatchObject({ status: 'OUTOFORDER' });
+      await t.services.locations.applyEvseStatus(other.networkId, evseUid, 'AVAILABLE', new Date());
+      await index.settled();
+      expect(index.search(q, { limit: 10 }, now).data.map((l) => l.name)).toEqual(['Fresh Site']);
+
+      // A status of an unpublished site costs no read and shows nothing.
+      const hidden = await t.http
+        .post('/v1/locations')
+        .set(bearer(other.accessToken))
+        .send({ ...siteBody('Hidden Depot'), publish: false })
+        .expect(201);
+      await index.settled();
+      const before = index.reads;
+      await t.services.locations.applyEvseStatus(other.networkId, hidden.body.evses[0].uid, 'AVAILABLE', new Date());
+      await index.settled();
+      expect(index.reads).toBe(before);
+      expect(JSON.stringify(index.search({ network_id: other.networkId }, { limit: 100 }, now).data)).not.toContain('Hidden Depot');
       await t.http.patch(`/v1/locations/${site.body.id}`).set(bearer(other.accessToken)).send({ publish: false }).expect(200);
       await index.settled();
       expect(index.search(q, { limit: 10 }, now).data).toEqual([]);

@@ -2,11 +2,11 @@ import type { Logger } from 'pino';
 import type { Scopes } from '../db/tenancy.js';
 import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
-import type { EventBus } from '../realtime/events.js';
+import type { EventBus, EvseStatusEvent } from '../realtime/events.js';
 import { type DiscoveryQuery, validateQuery } from './discovery.service.js';
 import type { ConnectorView, EvseView, LocationDetail, LocationSummary } from './locations.model.js';
 import { isOpenAt } from './opening-hours.js';
-import { loadLocations, summarise } from './read-model.js';
+import { loadLocations, summarise, withEvseStatus } from './read-model.js';
 
 /** PostgreSQL earthdistance's sphere (`earth()`), so distances match the database's. */
 const EARTH_RADIUS_M = 6_378_168;
@@ -82,10 +82,14 @@ export class PublicLocationIndex {
   private entries = new Map<string, Entry>();
   private grid = new Map<string, Set<Entry>>();
   private pending = new Set<string>();
+  /** Locations being read right now. */
+  private reading = new Set<string>();
   private flushing?: Promise<void>;
   /** Locations refreshed while a full load was running: refreshed again after it. */
   private touchedDuringLoad?: Set<string>;
   ready = false;
+  /** Locations re-read from the database after events (for tests and metrics). */
+  reads = 0;
 
   constructor(
     private readonly scopes: Scopes,
@@ -127,40 +131,37 @@ export class PublicLocationIndex {
     for (const entry of next.values()) this.addToGrid(entry);
     this.touchedDuringLoad = undefined;
     // A change that landed while the batches were read may be missing from them.
-    for (const key of touched) {
-      const [tenantId, locationId] = key.split('/') as [string, string];
-      await this.refresh(tenantId, locationId, now);
-    }
+    const keys = [...touched];
+    for (let i = 0; i < keys.length; i += LOAD_BATCH) await this.refresh(keys.slice(i, i + LOAD_BATCH), now);
     this.ready = true;
   }
 
-  /** Re-reads one location (after an event); it leaves the index when it is no longer public. */
-  async refresh(tenantId: string, locationId: string, now = new Date()): Promise<void> {
-    const key = `${tenantId}/${locationId}`;
-    this.touchedDuringLoad?.add(key);
-    const [detail] = await this.scopes.public(undefined, (tx) => loadLocations(tx, [{ tenant_id: tenantId, id: locationId }], now));
-    const old = this.entries.get(key);
-    if (old) {
-      this.grid.get(old.cell)?.delete(old);
-      this.entries.delete(key);
-    }
-    if (detail && detail.status === 'ACTIVE' && detail.publish) {
-      const entry = this.entryOf(detail);
-      this.entries.set(key, entry);
-      this.addToGrid(entry);
+  /** Re-reads locations (`tenant/location` keys) in one transaction; those no longer public leave the index. */
+  async refresh(keys: string[], now = new Date()): Promise<void> {
+    for (const key of keys) this.touchedDuringLoad?.add(key);
+    const locationKeys = keys.map((key) => {
+      const [tenant_id, id] = key.split('/') as [string, string];
+      return { tenant_id, id };
+    });
+    const details = await this.scopes.public(undefined, (tx) => loadLocations(tx, locationKeys, now));
+    this.reads += keys.length;
+    const found = new Map(details.map((d) => [`${d.network_id}/${d.id}`, d]));
+    for (const key of keys) {
+      const detail = found.get(key);
+      this.put(key, detail && detail.status === 'ACTIVE' && detail.publish ? this.entryOf(detail) : undefined);
     }
   }
 
   /**
-   * Follows the bus; returns the function that stops following. Status and location changes
-   * arrive as events; tariff edits and sharing switches do not, so a full reload every
+   * Follows the bus; returns the function that stops following. A status change is applied in
+   * place from the event (a gateway reports thousands a second); location changes are re-read in
+   * batches. Tariff edits and sharing switches raise no event, so a full reload every
    * `reloadEveryMs` catches those up.
    */
   follow(bus: EventBus, reloadEveryMs = 10 * 60_000): () => void {
     const unsubscribe = bus.subscribe((event) => {
-      if (event.type !== 'evse.status' && event.type !== 'location.updated') return;
-      this.pending.add(`${event.audience.tenant_id}/${event.audience.location_id}`);
-      this.flushing ??= Promise.resolve().then(() => this.flush());
+      if (event.type === 'evse.status') this.applyStatus(event);
+      else if (event.type === 'location.updated') this.queueRead(`${event.audience.tenant_id}/${event.audience.location_id}`);
     });
     const timer = setInterval(() => {
       this.loadAll().catch((error: unknown) => this.logger.error({ err: error }, 'public index reload failed'));
@@ -177,20 +178,59 @@ export class PublicLocationIndex {
     while (this.flushing) await this.flushing;
   }
 
+  private applyStatus(event: EvseStatusEvent): void {
+    const key = `${event.audience.tenant_id}/${event.audience.location_id}`;
+    this.touchedDuringLoad?.add(key);
+    // A read that is queued or under way may predate this change: read (again) after it.
+    if (this.pending.has(key) || this.reading.has(key)) {
+      this.queueRead(key);
+      return;
+    }
+    const entry = this.entries.get(key);
+    if (!entry) {
+      // A status never makes a location public; a public one missing here is read (sharing switched on).
+      if (event.audience.public) this.queueRead(key);
+      return;
+    }
+    const next = withEvseStatus(entry.detail, event.payload);
+    if (next === undefined) this.queueRead(key);
+    else if (next !== 'stale') this.put(key, this.entryOf(next));
+  }
+
+  private queueRead(key: string): void {
+    this.pending.add(key);
+    this.flushing ??= Promise.resolve().then(() => this.flush());
+  }
+
   private async flush(): Promise<void> {
     try {
       while (this.pending.size) {
-        const keys = [...this.pending];
-        this.pending.clear();
+        const keys = [...this.pending].slice(0, LOAD_BATCH);
         for (const key of keys) {
-          const [tenantId, locationId] = key.split('/') as [string, string];
-          await this.refresh(tenantId, locationId).catch((error: unknown) =>
-            this.logger.error({ err: error, location_id: locationId }, 'public index refresh failed'),
-          );
+          this.pending.delete(key);
+          this.reading.add(key);
         }
+        await this.refresh(keys)
+          .catch((error: unknown) => this.logger.error({ err: error, locations: keys.length }, 'public index refresh failed'))
+          .finally(() => {
+            for (const key of keys) this.reading.delete(key);
+          });
       }
     } finally {
       this.flushing = undefined;
+    }
+  }
+
+  /** Replaces (or, with no entry, removes) the location under `key`. */
+  private put(key: string, entry: Entry | undefined): void {
+    const old = this.entries.get(key);
+    if (old) {
+      this.grid.get(old.cell)?.delete(old);
+      this.entries.delete(key);
+    }
+    if (entry) {
+      this.entries.set(key, entry);
+      this.addToGrid(entry);
     }
   }
 

@@ -143,6 +143,37 @@ export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(
 }
 
 /** The list form: everything but the EVSE array. */
+/** What an `evse.status` event says of one EVSE. */
+export interface EvseStatusChange {
+  evse_uid: string;
+  status: EvseStatus;
+  version: number;
+  updated_at: string;
+}
+
+/**
+ * A location's detail after one of its EVSEs changed status, derived as `loadLocations` derives
+ * it but without reading the database: `'stale'` when the detail already has that version or a
+ * newer one, `undefined` when only a fresh read can tell (an unknown EVSE, or one leaving or
+ * returning from `REMOVED`, which changes the location's connectors and power).
+ */
+export function withEvseStatus(detail: LocationDetail, change: EvseStatusChange): LocationDetail | 'stale' | undefined {
+  const evse = detail.evses.find((e) => e.uid === change.evse_uid);
+  if (!evse) return undefined;
+  if (evse.version >= change.version) return 'stale';
+  if (evse.status === 'REMOVED' || change.status === 'REMOVED') return undefined;
+  const changedAt = new Date(change.updated_at);
+  const evses = detail.evses.map((e) =>
+    e === evse ? { ...e, status: change.status, version: change.version, last_updated: changedAt > e.last_updated ? changedAt : e.last_updated } : e,
+  );
+  return {
+    ...detail,
+    evses,
+    availability: locationAvailability(evses.map((e) => e.status as EvseStatus)),
+    version: Math.max(detail.version, change.version),
+  };
+}
+
 export function summarise({
   evses: _evses,
   state: _s,
