@@ -85,7 +85,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
       status: ready ? 'ready' : 'database unreachable',
       database: services.database.kind,
       // Until it is loaded, public searches go to the database (slower, same answers).
-      discovery_index: services.publicIndex.ready ? 'ready' : 'loading',
+      discovery_index: services.discoveryIndex.ready ? 'ready' : 'loading',
     });
   });
   app.get('/v1/openapi.json', (_req: Request, res: Response) => {

@@ -69,17 +69,21 @@ async function seed(kind) {
 const helloWorld =
   "require('node:http').createServer((q,s)=>{s.setHeader('content-type','application/json');s.end('{\"hello\":\"world\"}')}).listen(0,'127.0.0.1',function(){console.log('listening '+this.address().port)})";
 
+// The same random search URLs go to hello-world, so the load generator does the same work for both.
+const requests = [{ method: 'GET', setupRequest: (req) => ({ ...req, path: randomPath() }) }];
 const rows = [];
 const hello = startChild(['-e', helloWorld], {}, /listening (\d+)/);
-const helloResult = await run(`http://127.0.0.1:${await hello.ready}`, undefined);
+const helloResult = await run(`http://127.0.0.1:${await hello.ready}`, requests);
 hello.process.kill();
 rows.push({ target: 'bare node:http hello-world', result: helloResult });
 
 const kinds = ['pglite', ...(process.env.BENCH_DATABASE_URL || process.env.TEST_DATABASE_URL ? ['postgres'] : [])];
 for (const kind of kinds) {
   const { env, cleanup } = await seed(kind);
+  // BENCH_PROFILE=dir writes a CPU profile of the API there (open it in Chrome DevTools).
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : [];
   const api = startChild(
-    [path.join(root, 'api/dist/main.js')],
+    [...profile, path.join(root, 'api/dist/main.js')],
     { ...env, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', VOLTSHARE_DEMO: 'false', PUBLIC_RATE_LIMIT_MAX: '1000000' },
     /API\s+http:\/\/localhost:(\d+)/,
   );
@@ -95,10 +99,11 @@ for (const kind of kinds) {
     if (check.status !== 200) throw new Error(`search answered ${check.status}: ${await check.text()}`);
   }
   log(`measuring discovery on ${kind} …`);
-  const requests = [{ method: 'GET', setupRequest: (req) => ({ ...req, path: randomPath() }) }];
   rows.push({ target: `GET /v1/locations nearby, partner key (${kind})`, result: await run(base, requests, PARTNER_KEY) });
   rows.push({ target: `GET /v1/locations nearby, network key (${kind})`, result: await run(base, requests, NETWORK_KEY) });
+  const exited = new Promise((resolve) => api.process.once('exit', resolve));
   api.process.kill();
+  await exited;
   await cleanup?.();
 }
 

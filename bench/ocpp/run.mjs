@@ -36,11 +36,11 @@ await seed.connect();
 await seed.query(`
   insert into networks (id, name, slug, country, currency) values ('net_benchocpp', 'Bench OCPP', 'bench-ocpp', 'LU', 'EUR');
   insert into locations (tenant_id, id, name, address, city, country, latitude, longitude, time_zone)
-    select 'net_benchocpp', 'loc_b' || n, 'Site ' || n, 'Street', 'City', 'LU', 49.6 + n * 0.0001, 6.1, 'Europe/Luxembourg' from generate_series(1, ${Math.ceil(N / 10)}) n;
+    select 'net_benchocpp', 'loc_b' || n, 'Site ' || n, 'Street', 'City', 'LU', 49.6 + n * 0.0001, 6.1, 'Europe/Luxembourg' from generate_series(1, ${Math.ceil((N + 1) / 10)}) n;
   insert into charge_points (tenant_id, id, location_id, identity, password_hash)
-    select 'net_benchocpp', 'cp_b' || n, 'loc_b' || (1 + (n - 1) / 10), 'BENCH-' || n, $$${hash}$$ from generate_series(1, ${N}) n;
+    select 'net_benchocpp', 'cp_b' || n, 'loc_b' || (1 + (n - 1) / 10), 'BENCH-' || n, $$${hash}$$ from generate_series(1, ${N + 1}) n;
   insert into evses (tenant_id, id, location_id, charge_point_id, ocpp_connector_id)
-    select 'net_benchocpp', 'evse_b' || n, 'loc_b' || (1 + (n - 1) / 10), 'cp_b' || n, 1 from generate_series(1, ${N}) n;
+    select 'net_benchocpp', 'evse_b' || n, 'loc_b' || (1 + (n - 1) / 10), 'cp_b' || n, 1 from generate_series(1, ${N + 1}) n;
   insert into api_keys (id, tenant_id, kind, name, prefix, key_hash, scopes)
     values ('key_benchocpp', 'net_benchocpp', 'secret', 'bench', 'sk_bench', encode(sha256('sk_bench_ocpp_key'::bytea), 'hex'), '{public:read,network:read}');
   analyze;`);
@@ -74,15 +74,21 @@ if (!subscribed.ok) throw new Error(`subscribe failed: ${subscribed.error}`);
 log(`measuring gateway with ${N} connections …`);
 const probe = setInterval(() => {}, 1000);
 const loadResult = load(`ws://127.0.0.1:${port}/ocpp`, RATE);
-// Latency probe: a dedicated charger alternates its status and waits for the event.
+// Latency probe: a charger of its own (not one of the load's) alternates its status and waits for the event.
 const latencies = [];
 const { RPCClient } = (await import('ocpp-rpc')).default;
 await new Promise((r) => setTimeout(r, 2000));
-const prober = new RPCClient({ endpoint: `ws://127.0.0.1:${port}/ocpp`, identity: `BENCH-${N}`, password: PASSWORD, protocols: ['ocpp1.6'], reconnect: false });
+const prober = new RPCClient({
+  endpoint: `ws://127.0.0.1:${port}/ocpp`,
+  identity: `BENCH-${N + 1}`,
+  password: PASSWORD,
+  protocols: ['ocpp1.6'],
+  reconnect: false,
+});
 await prober.connect().catch(() => {});
 let expecting;
 socket.on('evse.status', (e) => {
-  if (expecting && e.evse_uid === `evse_b${N}`) {
+  if (expecting && e.evse_uid === `evse_b${N + 1}`) {
     latencies.push({ at: Date.now(), ms: performance.now() - expecting });
     expecting = undefined;
   }

@@ -2,8 +2,8 @@ import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import { type FieldError, problems } from '../http/problem.js';
+import type { DiscoveryIndex } from './discovery-index.js';
 import type { Capability, ConnectorStandard, LocationDetail, LocationSummary } from './locations.model.js';
-import type { PublicLocationIndex } from './public-index.js';
 import { type LocationKey, loadLocations, summarise } from './read-model.js';
 
 export interface DiscoveryQuery {
@@ -69,7 +69,7 @@ export function validateQuery(q: DiscoveryQuery): void {
 export class DiscoveryService {
   constructor(
     private readonly scopes: Scopes,
-    private readonly publicIndex?: PublicLocationIndex,
+    private readonly discoveryIndex?: DiscoveryIndex,
   ) {}
 
   /**
@@ -77,8 +77,8 @@ export class DiscoveryService {
    * EVSE and connector filters must all hold for one and the same connector.
    */
   async search(callerTenantId: string | undefined, q: DiscoveryQuery, page: PageRequest, now = new Date()): Promise<Page<LocationSummary>> {
-    // Public-only callers are answered from memory once the index is loaded.
-    if (!callerTenantId && this.publicIndex?.ready) return this.publicIndex.search(q, page, now);
+    // Answered from memory once the index holds what this caller sees.
+    if (this.discoveryIndex?.readyFor(callerTenantId)) return this.discoveryIndex.search(q, page, now, callerTenantId);
     validateQuery(q);
     const center =
       q.lat !== undefined && q.lng !== undefined

@@ -68,10 +68,10 @@ function staticHeaders(middlewares: RequestHandler[]): [string, string | number 
 }
 
 /**
- * `GET /v1/locations` for public-only callers, served from the in-memory index before Express:
- * the search that apps and partners run most, at a fraction of the cost. It answers only the
- * plain case — no Origin (browsers go through Express for CORS), a bearer credential without a
- * network, a query it fully understands, a client within its rate limit — with the same body,
+ * `GET /v1/locations` served from the in-memory index before Express: the search that apps and
+ * partners run most, at a fraction of the cost. It answers only the plain case — no Origin
+ * (browsers go through Express for CORS), a bearer credential whose view the index holds, a
+ * query it fully understands, a client within its rate limit — with the same body,
  * headers and log line Express would produce; everything else (including every error) falls
  * through to Express.
  */
@@ -87,7 +87,7 @@ export function fastDiscovery(services: Services): FastDiscovery {
   const headers = staticHeaders(headerMiddlewares(services.config));
   const handler: FastDiscovery = Object.assign(
     (req: IncomingMessage, res: ServerResponse) => {
-      if (req.method !== 'GET' || !services.publicIndex.ready || req.headers.origin || req.headers['if-none-match']) return false;
+      if (req.method !== 'GET' || !services.discoveryIndex.ready || req.headers.origin || req.headers['if-none-match']) return false;
       const url = req.url ?? '';
       const queryAt = url.indexOf('?');
       if ((queryAt === -1 ? url : url.slice(0, queryAt)) !== '/v1/locations') return false;
@@ -106,9 +106,9 @@ export function fastDiscovery(services: Services): FastDiscovery {
       const q = parseQuery(search);
       if (!q) return false;
       const principal = await services.auth.resolveBearer(token, undefined);
-      if (!principal?.permissions.has('public:read') || principal.tenantId) return false;
+      if (!principal?.permissions.has('public:read') || !services.discoveryIndex.readyFor(principal.tenantId)) return false;
       const { limit, cursor, ...query } = q;
-      body = services.publicIndex.searchJson(query, pageRequest(limit, cursor));
+      body = services.discoveryIndex.searchJson(query, pageRequest(limit, cursor), new Date(), principal.tenantId);
       if (!(await services.publicLimiter.hit(proxyaddr(req, trust), res))) return false;
     } catch {
       // Express answers errors (validation, bad cursors) with the proper problem document.

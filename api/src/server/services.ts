@@ -16,8 +16,8 @@ import { DriverService } from '../drivers/drivers.service.js';
 import { type Limiter, limiter } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
+import { DiscoveryIndex } from '../locations/discovery-index.js';
 import { LocationsService } from '../locations/locations.service.js';
-import { PublicLocationIndex } from '../locations/public-index.js';
 import { NetworkService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
@@ -50,7 +50,7 @@ export interface Services {
   locations: LocationsService;
   discovery: DiscoveryService;
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
-  publicIndex: PublicLocationIndex;
+  discoveryIndex: DiscoveryIndex;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
   publicLimiter: Limiter;
   tariffs: TariffsService;
@@ -80,8 +80,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const bus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new InProcessBus();
   const commands = config.redisUrl ? new RedisCommandRouter(config.redisUrl) : new InProcessCommandRouter();
   const locations = new LocationsService(scopes, bus);
-  const publicIndex = new PublicLocationIndex(scopes, logger);
-  const discovery = new DiscoveryService(scopes, publicIndex);
+  const discoveryIndex = new DiscoveryIndex(scopes, logger);
+  const discovery = new DiscoveryService(scopes, discoveryIndex);
   const tariffs = new TariffsService(scopes);
   const charging = new ChargingService(scopes, locations, tariffs, bus);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
@@ -114,7 +114,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     bus,
     locations,
     discovery,
-    publicIndex,
+    discoveryIndex,
     publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
     tariffs,
     chargePoints: new ChargePointsService(scopes),

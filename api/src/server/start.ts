@@ -57,9 +57,9 @@ export async function startPlatform(
   const io = attachRealtime(server, services);
   const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
   const unwatchQueues = services.queue.watch();
-  const unfollowIndex = services.publicIndex.follow(services.bus);
+  const unfollowIndex = services.discoveryIndex.follow(services.bus);
   // Searches use the database until the index is loaded; a large network takes a while.
-  const indexLoaded = services.publicIndex.loadAll().catch((error: unknown) => logger.error({ err: error }, 'public index load failed'));
+  const indexLoaded = services.discoveryIndex.loadAll().catch((error: unknown) => logger.error({ err: error }, 'public index load failed'));
   // Due jobs (also those from before a restart) run as soon as the runner starts.
   if (config.jobs) services.jobs.start();
   await new Promise<void>((resolve, reject) => {
@@ -86,6 +86,7 @@ export async function startPlatform(
       unwatchQueues();
       unfollowIndex();
       await indexLoaded;
+      await services.discoveryIndex.settled();
       await services.jobs.stop();
       for (const extension of attached) await extension.close();
       await services.charging.flushFrames().catch(() => {});

@@ -5,7 +5,7 @@ import { importOcm } from '../importers/ocm-import.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
 import { type DiscoveryQuery, DiscoveryService } from './discovery.service.js';
-import { earthDistance, PublicLocationIndex } from './public-index.js';
+import { DiscoveryIndex, earthDistance } from './discovery-index.js';
 
 const GARE = { lat: 49.6, lng: 6.1335 };
 
@@ -21,12 +21,12 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
   let t: TestApp;
   let lux: SignedUpNetwork;
   let other: SignedUpNetwork;
-  let index: PublicLocationIndex;
+  let index: DiscoveryIndex;
   let sql: DiscoveryService;
   const now = new Date('2026-11-23T10:30:00Z'); // a Monday morning in Luxembourg
 
   /** Every page of a search, through the index and through SQL. */
-  const both = async (q: DiscoveryQuery, limit = 7) => {
+  const both = async (q: DiscoveryQuery, limit = 7, viewer?: string) => {
     const walk = async (run: (page: PageRequest) => Promise<{ data: unknown[]; next_cursor: string | null }>) => {
       const out: unknown[] = [];
       let cursor: string | null = null;
@@ -38,8 +38,8 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       return out;
     };
     return {
-      fromIndex: await walk(async (page) => index.search(q, page, now)),
-      fromSql: await walk((page) => sql.search(undefined, q, page, now)),
+      fromIndex: await walk(async (page) => index.search(q, page, now, viewer)),
+      fromSql: await walk((page) => sql.search(viewer, q, page, now)),
     };
   };
 
@@ -64,7 +64,7 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       .set(bearer(other.accessToken))
       .send({ ...siteBody('Staff Only'), publish: false })
       .expect(201);
-    index = new PublicLocationIndex(t.services.scopes, t.services.logger);
+    index = new DiscoveryIndex(t.services.scopes, t.services.logger);
     await index.loadAll(now);
     sql = new DiscoveryService(t.services.scopes);
   });
@@ -111,6 +111,27 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
     expect(JSON.stringify(priced.fromIndex)).not.toContain('Staff Only');
   });
 
+  it("answers a network's callers with its own unpublished sites too, exactly as the database does", async () => {
+    expect(index.readyFor(other.networkId)).toBe(false);
+    await index.settled();
+    expect(index.readyFor(other.networkId)).toBe(true);
+    for (const q of [
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 50_000, network_id: other.networkId },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 50_000, network_id: lux.networkId },
+      { bbox: [6.0, 49.5, 6.3, 49.7], network_id: other.networkId, available_now: true },
+      { network_id: other.networkId },
+    ] satisfies DiscoveryQuery[]) {
+      const { fromIndex, fromSql } = await both(q, 3, other.networkId);
+      expect(fromIndex, JSON.stringify(q)).toEqual(fromSql);
+    }
+    const own = await both({ network_id: other.networkId }, 7, other.networkId);
+    expect(JSON.stringify(own.fromIndex)).toContain('Staff Only');
+    // Another network's view of the same place does not include it.
+    expect(index.readyFor(lux.networkId)).toBe(false);
+    await index.settled();
+    expect(JSON.stringify(index.search({ network_id: other.networkId }, { limit: 100 }, now, lux.networkId).data)).not.toContain('Staff Only');
+  });
+
   it('follows status changes and unpublishing through the events', async () => {
     const stop = index.follow(t.services.bus);
     try {
@@ -152,6 +173,12 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       await index.settled();
       expect(index.reads).toBe(before);
       expect(JSON.stringify(index.search({ network_id: other.networkId }, { limit: 100 }, now).data)).not.toContain('Hidden Depot');
+      // The network's own view follows the same events: both unpublished sites, with live status.
+      const ownView = index.search({ lat: 49.61, lng: 6.13, radius_m: 100, network_id: other.networkId }, { limit: 100 }, now, other.networkId).data;
+      expect(ownView.map((l) => l.name)).toEqual(expect.arrayContaining(['Fresh Site', 'Hidden Depot', 'Staff Only']));
+      const ownSql = await sql.search(other.networkId, { lat: 49.61, lng: 6.13, radius_m: 100, network_id: other.networkId }, { limit: 100 }, now);
+      expect(ownView).toEqual(ownSql.data);
+      expect(JSON.stringify(index.search({ network_id: other.networkId }, { limit: 100 }, now, lux.networkId).data)).not.toContain('Hidden Depot');
       await t.http.patch(`/v1/locations/${site.body.id}`).set(bearer(other.accessToken)).send({ publish: false }).expect(200);
       await index.settled();
       expect(index.search(q, { limit: 10 }, now).data).toEqual([]);
