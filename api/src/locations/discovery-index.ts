@@ -20,33 +20,84 @@ export function earthDistance(lat1: number, lng1: number, lat2: number, lng2: nu
   return 2 * EARTH_RADIUS_M * Math.asin(Math.min(1, Math.sqrt(h)));
 }
 
-/**
- * The EVSE and connector filters of a search, for one connector: all must hold for the same
- * one. The SQL search states the same rule in `DiscoveryService.candidates`; a test keeps them equal.
+/*
+ * The EVSE and connector filters of a search must all hold for one and the same connector (the
+ * SQL search states the same rule in `DiscoveryService.candidates`; a test keeps them equal).
+ * Each location's connectors are packed into one flat array of the facts those filters test, so
+ * a search reads a few numbers per candidate instead of walking its EVSE and connector objects
+ * (scattered over the heap, those reads cost more than the rest of the search).
  */
-export function connectorMatches(q: DiscoveryQuery, evse: EvseView, c: ConnectorView): boolean {
-  if (evse.status === 'REMOVED') return false;
-  if (q.connector_standard?.length && !q.connector_standard.includes(c.standard)) return false;
-  if (q.min_power_kw !== undefined && c.max_electric_power < Math.round(q.min_power_kw * 1000)) return false;
-  if (q.power_type === 'DC' && c.power_type !== 'DC') return false;
-  if (q.power_type === 'AC' && c.power_type === 'DC') return false;
-  if (q.available_now && evse.status !== 'AVAILABLE') return false;
-  if (q.capability?.some((cap) => !evse.capabilities.includes(cap))) return false;
-  if (
-    q.max_price_per_kwh !== undefined &&
-    !(c.price?.energy_per_kwh !== null && c.price?.energy_per_kwh !== undefined && c.price.energy_per_kwh <= q.max_price_per_kwh)
-  )
-    return false;
-  return true;
+const FACTS = 6; // standard, power (W), DC, EVSE available, EVSE capabilities (bits), energy price (−1: none)
+const standardCodes = new Map<string, number>();
+const capabilityBits = new Map<string, number>();
+const codeOf = (codes: Map<string, number>, name: string, next: (size: number) => number) => {
+  let code = codes.get(name);
+  if (code === undefined) {
+    code = next(codes.size);
+    codes.set(name, code);
+  }
+  return code;
+};
+const standardCode = (standard: string) => codeOf(standardCodes, standard, (n) => n);
+const capabilityMask = (capabilities: readonly string[]) => capabilities.reduce((mask, c) => mask | codeOf(capabilityBits, c, (n) => 2 ** n), 0);
+
+function connectorFacts(detail: LocationDetail): Float64Array {
+  const rows: number[] = [];
+  for (const evse of detail.evses) {
+    if (evse.status === 'REMOVED') continue;
+    const capabilities = capabilityMask(evse.capabilities);
+    for (const c of evse.connectors) {
+      const price = c.price?.energy_per_kwh;
+      rows.push(
+        standardCode(c.standard),
+        c.max_electric_power,
+        c.power_type === 'DC' ? 1 : 0,
+        evse.status === 'AVAILABLE' ? 1 : 0,
+        capabilities,
+        price === null || price === undefined ? -1 : price,
+      );
+    }
+  }
+  return Float64Array.from(rows);
 }
 
-const hasConnectorFilter = (q: DiscoveryQuery) =>
-  Boolean(q.connector_standard?.length) ||
-  q.min_power_kw !== undefined ||
-  q.power_type !== undefined ||
-  Boolean(q.available_now) ||
-  Boolean(q.capability?.length) ||
-  q.max_price_per_kwh !== undefined;
+/** A search's connector filters, compiled once per search; undefined when it has none. */
+interface ConnectorFilter {
+  standards?: number[];
+  minPowerW?: number;
+  powerType?: 'AC' | 'DC';
+  availableNow: boolean;
+  capabilities: number;
+  maxPricePerKwh?: number;
+}
+
+function connectorFilterOf(q: DiscoveryQuery): ConnectorFilter | undefined {
+  const filter: ConnectorFilter = {
+    standards: q.connector_standard?.length ? q.connector_standard.map(standardCode) : undefined,
+    minPowerW: q.min_power_kw === undefined ? undefined : Math.round(q.min_power_kw * 1000),
+    powerType: q.power_type,
+    availableNow: Boolean(q.available_now),
+    capabilities: capabilityMask(q.capability ?? []),
+    maxPricePerKwh: q.max_price_per_kwh,
+  };
+  const any =
+    filter.standards || filter.minPowerW !== undefined || filter.powerType || filter.availableNow || filter.capabilities || filter.maxPricePerKwh !== undefined;
+  return any ? filter : undefined;
+}
+
+function anyConnectorMatches(facts: Float64Array, f: ConnectorFilter): boolean {
+  for (let i = 0; i < facts.length; i += FACTS) {
+    if (f.standards && !f.standards.includes(facts[i] as number)) continue;
+    if (f.minPowerW !== undefined && (facts[i + 1] as number) < f.minPowerW) continue;
+    if (f.powerType === 'DC' && facts[i + 2] !== 1) continue;
+    if (f.powerType === 'AC' && facts[i + 2] === 1) continue;
+    if (f.availableNow && facts[i + 3] !== 1) continue;
+    if (f.capabilities && ((facts[i + 4] as number) & f.capabilities) !== f.capabilities) continue;
+    if (f.maxPricePerKwh !== undefined && ((facts[i + 5] as number) < 0 || (facts[i + 5] as number) > f.maxPricePerKwh)) continue;
+    return true;
+  }
+  return false;
+}
 
 interface Entry {
   key: string;
@@ -54,12 +105,15 @@ interface Entry {
   id: string;
   lat: number;
   lng: number;
-  cell: string;
+  cell: number;
+  /** Open around the clock with no exceptional closings: no need to ask the opening hours. */
+  alwaysOpen: boolean;
   detail: LocationDetail;
   /** The list form, without the per-search fields (distance, open now). */
   summary: Omit<LocationSummary, 'distance_m' | 'open_now'>;
   /** The same as JSON, members only (no braces), so a page is written without re-serialising it. */
   summaryJson: string;
+  connectors: Float64Array;
 }
 
 interface Found {
@@ -68,26 +122,69 @@ interface Found {
   open: boolean;
 }
 
-const cellOf = (lat: number, lng: number) => `${Math.floor(lat / CELL_DEG)}:${Math.floor(lng / CELL_DEG)}`;
+const CELL_COLUMNS = Math.ceil(360 / CELL_DEG) + 1;
+const cellRow = (lat: number) => Math.floor((lat + 90) / CELL_DEG);
+const cellColumn = (lng: number) => Math.floor((lng + 180) / CELL_DEG);
+const cellOf = (lat: number, lng: number) => cellRow(lat) * CELL_COLUMNS + cellColumn(lng);
 const compareKeys = (a: Entry, b: Entry) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/**
+ * The locations of one grid cell, with their coordinates also side by side in typed arrays so a
+ * search scans a few contiguous numbers and touches only the locations inside its box.
+ */
+class Cell {
+  readonly entries: Entry[] = [];
+  private lats = new Float64Array(0);
+  private lngs = new Float64Array(0);
+  private stale = false;
+
+  add(entry: Entry): void {
+    this.entries.push(entry);
+    this.stale = true;
+  }
+
+  remove(entry: Entry): void {
+    const at = this.entries.indexOf(entry);
+    if (at === -1) return;
+    this.entries[at] = this.entries[this.entries.length - 1] as Entry;
+    this.entries.pop();
+    this.stale = true;
+  }
+
+  collect(minLat: number, minLng: number, maxLat: number, maxLng: number, keep: (e: Entry) => boolean, out: Entry[]): void {
+    if (this.stale) {
+      this.lats = Float64Array.from(this.entries, (e) => e.lat);
+      this.lngs = Float64Array.from(this.entries, (e) => e.lng);
+      this.stale = false;
+    }
+    const { lats, lngs, entries } = this;
+    for (let i = 0; i < entries.length; i++) {
+      const lat = lats[i] as number;
+      const lng = lngs[i] as number;
+      if (lat < minLat || lat > maxLat || lng < minLng || lng > maxLng) continue;
+      const entry = entries[i] as Entry;
+      if (keep(entry)) out.push(entry);
+    }
+  }
+}
 
 /** Locations on a 0.1° grid, by `tenant/location` key. */
 class LocationGrid {
   readonly entries = new Map<string, Entry>();
-  private readonly cells = new Map<string, Set<Entry>>();
+  private readonly cells = new Map<number, Cell>();
 
   /** Replaces (or, with no entry, removes) the location under `key`. */
   put(key: string, entry: Entry | undefined): void {
     const old = this.entries.get(key);
     if (old) {
-      this.cells.get(old.cell)?.delete(old);
+      this.cells.get(old.cell)?.remove(old);
       this.entries.delete(key);
     }
     if (entry) {
       this.entries.set(key, entry);
       let cell = this.cells.get(entry.cell);
       if (!cell) {
-        cell = new Set();
+        cell = new Cell();
         this.cells.set(entry.cell, cell);
       }
       cell.add(entry);
@@ -95,17 +192,14 @@ class LocationGrid {
   }
 
   inBox(minLat: number, minLng: number, maxLat: number, maxLng: number, keep: (e: Entry) => boolean, out: Entry[]): void {
-    const inside = (e: Entry) => e.lat >= minLat && e.lat <= maxLat && e.lng >= minLng && e.lng <= maxLng && keep(e);
-    const cells = (Math.floor(maxLat / CELL_DEG) - Math.floor(minLat / CELL_DEG) + 1) * (Math.floor(maxLng / CELL_DEG) - Math.floor(minLng / CELL_DEG) + 1);
+    const [fromLat, toLat, fromLng, toLng] = [cellRow(minLat), cellRow(maxLat), cellColumn(minLng), cellColumn(maxLng)];
     // A box wider than the grid is cheaper to answer by scanning everything.
-    if (cells > this.cells.size) {
-      for (const e of this.entries.values()) if (inside(e)) out.push(e);
+    if ((toLat - fromLat + 1) * (toLng - fromLng + 1) > this.cells.size) {
+      for (const cell of this.cells.values()) cell.collect(minLat, minLng, maxLat, maxLng, keep, out);
       return;
     }
-    for (let la = Math.floor(minLat / CELL_DEG); la <= Math.floor(maxLat / CELL_DEG); la++) {
-      for (let ln = Math.floor(minLng / CELL_DEG); ln <= Math.floor(maxLng / CELL_DEG); ln++) {
-        for (const e of this.cells.get(`${la}:${ln}`) ?? []) if (inside(e)) out.push(e);
-      }
+    for (let row = fromLat; row <= toLat; row++) {
+      for (let column = fromLng; column <= toLng; column++) this.cells.get(row * CELL_COLUMNS + column)?.collect(minLat, minLng, maxLat, maxLng, keep, out);
     }
   }
 }
@@ -338,9 +432,11 @@ export class DiscoveryIndex {
       lat,
       lng,
       cell: cellOf(lat, lng),
+      alwaysOpen: Boolean(detail.opening_hours.twentyfourseven) && !detail.opening_hours.exceptional_closings?.length,
       detail,
       summary,
       summaryJson: JSON.stringify(summary).slice(1, -1),
+      connectors: connectorFacts(detail),
     };
   }
 
@@ -405,11 +501,9 @@ export class DiscoveryIndex {
     } else {
       found = this.everything(viewer).map((entry) => ({ entry, distance: null }));
     }
-    const connectorFilter = hasConnectorFilter(q);
+    const connectorFilter = connectorFilterOf(q);
     found = found.filter(
-      ({ entry }) =>
-        (!q.network_id || entry.tenantId === q.network_id) &&
-        (!connectorFilter || entry.detail.evses.some((evse) => evse.connectors.some((c) => connectorMatches(q, evse, c)))),
+      ({ entry }) => (!q.network_id || entry.tenantId === q.network_id) && (!connectorFilter || anyConnectorMatches(entry.connectors, connectorFilter)),
     );
     const spatial = q.lat !== undefined || q.bbox !== undefined;
     found.sort((a, b) => (spatial && a.distance !== b.distance ? (a.distance as number) - (b.distance as number) : compareKeys(a.entry, b.entry)));
@@ -424,7 +518,7 @@ export class DiscoveryIndex {
     }
     const shown: Found[] = [];
     for (const f of found) {
-      const open = isOpenAt(f.entry.detail.opening_hours, f.entry.detail.time_zone, now);
+      const open = f.entry.alwaysOpen || isOpenAt(f.entry.detail.opening_hours, f.entry.detail.time_zone, now);
       if (q.open_now && !open) continue;
       shown.push({ ...f, open });
       if (shown.length > page.limit) break;

@@ -1,5 +1,5 @@
+import { hash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import etag from 'etag';
 import type { RequestHandler } from 'express';
 import proxyaddr from 'proxy-addr';
 import { headerMiddlewares, requestIdOf } from '../app.js';
@@ -118,8 +118,10 @@ export function fastDiscovery(services: Services): FastDiscovery {
     for (const [name, value] of headers) res.setHeader(name, value);
     res.setHeader('X-Request-Id', id);
     res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', Buffer.byteLength(body));
-    res.setHeader('ETag', etag(body, { weak: true }));
+    const length = Buffer.byteLength(body);
+    res.setHeader('Content-Length', length);
+    // Express's weak ETag (the `etag` package's format), from Node's faster one-shot hash.
+    res.setHeader('ETag', `W/"${length.toString(16)}-${hash('sha1', body, 'base64').slice(0, 27)}"`);
     res.end(body);
     handler.served += 1;
     services.logger.info(
