@@ -11,6 +11,7 @@ import * as m0008 from './migrations/0008_pricing.js';
 import * as m0009 from './migrations/0009_payments.js';
 import * as m0010 from './migrations/0010_wallets.js';
 import * as m0011 from './migrations/0011_ad_hoc.js';
+import * as m0012 from './migrations/0012_reviews.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -25,6 +26,7 @@ const migrations: Record<string, Migration> = {
   '0009_payments': m0009,
   '0010_wallets': m0010,
   '0011_ad_hoc': m0011,
+  '0012_reviews': m0012,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -365,6 +365,17 @@ export interface AdHocChargesTable {
   created_at: CreatedAt;
 }
 
+export interface ReviewsTable {
+  tenant_id: string;
+  id: string;
+  location_id: string;
+  driver_id: string;
+  rating: number;
+  comment: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface EvseFaultsTable {
   tenant_id: string;
   id: string;
@@ -532,6 +543,7 @@ export interface Database {
   wallets: WalletsTable;
   wallet_top_ups: WalletTopUpsTable;
   ad_hoc_charges: AdHocChargesTable;
+  reviews: ReviewsTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

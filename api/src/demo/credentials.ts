@@ -8,6 +8,8 @@ export const DEMO = {
   driver: { email: 'driver@demo.voltshare.dev', password: 'demo-driver-password', name: 'Daniel Driver' },
   publishableKey: 'pk_demo_VoltshareDemoPublishableKey2026',
   secretKey: 'sk_demo_VoltshareDemoSecretKey2026xxxxxx',
+  /** Where the demo page's map opens. */
+  mapCentre: { lat: 49.75, lng: 6.13 },
   /** The demo driver's RFID card. */
   idTag: 'DEMO-DRIVER-CARD',
   /** Charge points no built-in simulator drives: for a newcomer's own charger or simulator. */

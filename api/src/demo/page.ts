@@ -42,7 +42,7 @@ export const demoPage = (): string => `<!doctype html>
 </header>
 <main>
   <section class="card" aria-label="Stations">
-    <voltshare-map id="map" publishable-key="${DEMO.publishableKey}" lat="49.75" lng="6.13" zoom="9" radius-km="70"></voltshare-map>
+    <voltshare-map id="map" publishable-key="${DEMO.publishableKey}" lat="${DEMO.mapCentre.lat}" lng="${DEMO.mapCentre.lng}" zoom="9" radius-km="70"></voltshare-map>
   </section>
   <aside>
     <section class="card"><voltshare-station id="station" publishable-key="${DEMO.publishableKey}"></voltshare-station></section>

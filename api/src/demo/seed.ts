@@ -1,3 +1,5 @@
+import { randomBytes } from 'node:crypto';
+import { sql } from 'kysely';
 import { sha256 } from '../auth/secrets.js';
 import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
 import { importOcm } from '../importers/ocm-import.js';
@@ -31,6 +33,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     await seedStations(services, networkId);
     await seedChargePoints(services, networkId);
     await seedSimulatedChargePoints(services, networkId);
+    await seedReviews(services, networkId, driverId);
   } else {
     const id = networkId;
     await scopes.tenant(id, (tx) =>
@@ -106,6 +109,38 @@ async function seedStations(services: Services, networkId: string): Promise<void
 }
 
 /** Charge points for a newcomer's own charger or OCPP simulator, at a real site in Luxembourg City. */
+/** A few drivers' words on the first stations, so the station view shows what reviews look like. */
+async function seedReviews(services: Services, networkId: string, demoDriverId: string): Promise<void> {
+  const reviewers = [demoDriverId];
+  for (const name of ['Rita Reviewer', 'Paul Pendler']) {
+    const email = `${name.split(' ')[0]?.toLowerCase()}@demo.voltshare.dev`;
+    // Nobody signs in as these: a random password nobody knows.
+    reviewers.push(await services.drivers.register({ email, password: randomBytes(18).toString('base64url'), name, locale: 'en' }));
+  }
+  const sites = await services.scopes.tenant(networkId, (tx) =>
+    tx
+      .selectFrom('locations')
+      .select('id')
+      .where('tenant_id', '=', networkId)
+      .where('publish', '=', true)
+      // Nearest the demo page's map centre first, so the first stations a newcomer opens have some.
+      .orderBy(sql`(latitude - ${DEMO.mapCentre.lat}) ^ 2 + (longitude - ${DEMO.mapCentre.lng}) ^ 2`)
+      .limit(4)
+      .execute(),
+  );
+  const words: [number, string | null][] = [
+    [5, 'Quick to find, both chargers worked first time.'],
+    [4, 'Good spot, a café around the corner. Busy at lunchtime.'],
+    [3, null],
+  ];
+  for (const [s, site] of sites.entries()) {
+    for (const [r, driverId] of reviewers.entries()) {
+      const [rating, comment] = words[(s + r) % words.length] as [number, string | null];
+      await services.reviews.write(driverId, site.id, { rating, comment });
+    }
+  }
+}
+
 async function seedChargePoints(services: Services, networkId: string): Promise<void> {
   const location = await services.locations.create(networkId, {
     name: 'Voltshare Demo Hub (bring your own charger)',

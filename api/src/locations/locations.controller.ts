@@ -15,6 +15,7 @@ import type {
   LocationInput,
   LocationSummary,
   LocationUpdate,
+  LocationWithReviews,
 } from './locations.model.js';
 
 @Route('v1')
@@ -75,12 +76,13 @@ export class LocationsController extends Controller {
     );
   }
 
-  /** A location with its EVSEs, connectors, live status, opening hours and prices. */
+  /** A location with its EVSEs, connectors, live status, opening hours, prices and what drivers say of it. */
   @Get('locations/{location_id}')
   @Security('bearer', ['public:read'])
   @Response<ProblemDocument>(404, 'Not found or not visible')
-  async detail(@Request() req: ExpressRequest, @Path() location_id: string): Promise<LocationDetail> {
-    return this.services.discovery.detail(principalOf(req).tenantId, location_id);
+  async detail(@Request() req: ExpressRequest, @Path() location_id: string): Promise<LocationWithReviews> {
+    const location = await this.services.discovery.detail(principalOf(req).tenantId, location_id);
+    return { ...location, reviews: await this.services.reviews.summary(location.network_id, location.id) };
   }
 
   @Post('locations')

@@ -1,4 +1,5 @@
 import type { EvseStatus, OpeningHours } from '../db/schema.js';
+import type { ReviewSummary } from '../reviews/reviews.model.js';
 import type { CountryCode } from '../shared/validation.js';
 
 /** OCPI 2.2.1 ConnectorType values we accept. */
@@ -294,4 +295,9 @@ export interface LocationDetail extends LocationSummary {
   energy_mix: { renewable_share: number | null; co2_g_per_kwh: number | null };
   attribution: unknown;
   evses: EvseView[];
+}
+
+/** A location as `GET /v1/locations/{id}` shows it: the detail plus its reviews in short. */
+export interface LocationWithReviews extends LocationDetail {
+  reviews: ReviewSummary;
 }

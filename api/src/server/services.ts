@@ -31,6 +31,7 @@ import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
+import { ReviewsService } from '../reviews/reviews.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 
@@ -51,6 +52,7 @@ export interface Services {
   discovery: DiscoveryService;
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
+  reviews: ReviewsService;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
   publicLimiter: Limiter;
   tariffs: TariffsService;
@@ -115,6 +117,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     locations,
     discovery,
     discoveryIndex,
+    reviews: new ReviewsService(scopes, discovery),
     publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
     tariffs,
     chargePoints: new ChargePointsService(scopes),

@@ -84,12 +84,13 @@ export class VoltshareSession extends VoltshareElement {
       }
     };
     const tick = setInterval(() => (this.now = Date.now()), 1000);
+    // Whatever happened before the socket was (re)connected is read once it is.
     const resync = () => void this.read(id);
-    realtime.socket.io.on('reconnect', resync);
+    realtime.socket.on('connect', resync);
     this.stop.push(
       realtime.on('session.updated', onUpdate),
       () => clearInterval(tick),
-      () => realtime.socket.io.off('reconnect', resync),
+      () => realtime.socket.off('connect', resync),
     );
   }
 

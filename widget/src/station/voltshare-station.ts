@@ -6,7 +6,8 @@ import { formatMoney, formatPower } from '../shared/format.js';
 import { evseLook, standardLabel, statusLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
 
-type LocationDetail = components['schemas']['LocationDetail'];
+type LocationDetail = components['schemas']['LocationWithReviews'];
+type ReviewSummary = components['schemas']['ReviewSummary'];
 type Price = components['schemas']['PriceSummary'];
 type Preview = components['schemas']['PricePreview'];
 
@@ -16,7 +17,8 @@ const weekdayName = (weekday: number, locale: string) =>
 
 /**
  * `<voltshare-station location-id="…">`: one station with its EVSEs and connectors, live status,
- * the price before start (every component, as AFIR asks), opening hours and energy mix.
+ * the price before start (every component, as AFIR asks), opening hours, energy mix and what
+ * drivers say of it.
  */
 export class VoltshareStation extends VoltshareElement {
   static override properties: PropertyDeclarations = {
@@ -136,6 +138,14 @@ export class VoltshareStation extends VoltshareElement {
     </dl>`;
   }
 
+  private renderReviews(reviews: ReviewSummary): unknown {
+    if (!reviews.count || reviews.average_rating == null) return html`<div class="muted" part="reviews">${msg('No reviews yet')}</div>`;
+    const rating = new Intl.NumberFormat(this.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(reviews.average_rating);
+    return html`<div class="muted" part="reviews">
+      <span aria-hidden="true">★</span> ${msg(str`Rated ${rating} out of 5`)} · ${reviews.count === 1 ? msg('1 review') : msg(str`${reviews.count} reviews`)}
+    </div>`;
+  }
+
   private renderHours(station: LocationDetail): unknown {
     const hours = station.opening_hours;
     if (hours.twentyfourseven) return html`<p>${msg('Open 24/7')}</p>`;
@@ -158,6 +168,7 @@ export class VoltshareStation extends VoltshareElement {
       <div class="muted">
         ${s.open_now ? msg('Open now') : msg('Closed now')}${renewable != null ? html` · ${msg(str`${renewable}% renewable energy`)}` : nothing}
       </div>
+      ${this.renderReviews(s.reviews)}
       <h3>${msg('Chargers')}</h3>
       <ul class="evses" part="evses">
         ${s.evses.map(

@@ -1,0 +1,96 @@
+import { sql } from 'kysely';
+import type { Scopes } from '../db/tenancy.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
+import { problems } from '../http/problem.js';
+import type { DiscoveryService } from '../locations/discovery.service.js';
+import { newId } from '../shared/ids.js';
+import type { Review, ReviewInput, ReviewSummary } from './reviews.model.js';
+
+const REVIEW_COLUMNS = ['id', 'location_id', 'rating', 'comment', 'created_at', 'updated_at'] as const;
+
+/**
+ * Drivers review the stations they can see: one review each per location (writing again replaces
+ * it), stored with the location's network, which may remove abusive ones. Who may see a location
+ * is decided by discovery, as everywhere else.
+ */
+export class ReviewsService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly discovery: DiscoveryService,
+  ) {}
+
+  /** The network of a location the caller may see; 404 otherwise (also for removed sites). */
+  private async networkOf(callerTenantId: string | undefined, locationId: string): Promise<string> {
+    const location = await this.discovery.detail(callerTenantId, locationId);
+    if (location.status !== 'ACTIVE') throw problems.notFound('location', locationId);
+    return location.network_id;
+  }
+
+  /** Creates or replaces the driver's review; `created` tells which. */
+  async write(driverId: string, locationId: string, input: ReviewInput): Promise<{ review: Review; created: boolean }> {
+    const tenantId = await this.networkOf(undefined, locationId);
+    const comment = input.comment?.trim() || null;
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .insertInto('reviews')
+        .values({ tenant_id: tenantId, id: newId('rev'), location_id: locationId, driver_id: driverId, rating: input.rating, comment })
+        .onConflict((oc) => oc.columns(['tenant_id', 'location_id', 'driver_id']).doUpdateSet({ rating: input.rating, comment, updated_at: new Date() }))
+        // xmax is 0 for a row this statement inserted, not for one it updated.
+        .returning([...REVIEW_COLUMNS, sql<boolean>`xmax = 0`.as('inserted')])
+        .executeTakeFirstOrThrow(),
+    );
+    const { inserted, ...review } = row;
+    return { review, created: inserted };
+  }
+
+  /** Removes the driver's own review of a location. */
+  async withdraw(driverId: string, locationId: string): Promise<void> {
+    const tenantId = await this.networkOf(undefined, locationId);
+    const deleted = await this.scopes.tenant(tenantId, (tx) =>
+      tx.deleteFrom('reviews').where('tenant_id', '=', tenantId).where('location_id', '=', locationId).where('driver_id', '=', driverId).executeTakeFirst(),
+    );
+    if (Number(deleted.numDeletedRows) === 0) throw problems.notFound('review of yours for location', locationId);
+  }
+
+  /** Staff remove a review of one of their network's locations (moderation). */
+  async remove(tenantId: string, reviewId: string): Promise<void> {
+    const deleted = await this.scopes.tenant(tenantId, (tx) =>
+      tx.deleteFrom('reviews').where('tenant_id', '=', tenantId).where('id', '=', reviewId).executeTakeFirst(),
+    );
+    if (Number(deleted.numDeletedRows) === 0) throw problems.notFound('review', reviewId);
+  }
+
+  /** Reviews of a location the caller may see, newest first. */
+  async list(callerTenantId: string | undefined, locationId: string, page: PageRequest): Promise<Page<Review>> {
+    const tenantId = await this.networkOf(callerTenantId, locationId);
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('reviews')
+            .select(REVIEW_COLUMNS)
+            .where('tenant_id', '=', tenantId)
+            .where('location_id', '=', locationId)
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      (row) => row,
+    );
+  }
+
+  /** Count and mean rating of a location's reviews (the caller has already been shown the location). */
+  async summary(tenantId: string, locationId: string): Promise<ReviewSummary> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('reviews')
+        .select([sql<string>`count(*)`.as('count'), sql<string | null>`round(avg(rating), 1)`.as('average')])
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', locationId)
+        .executeTakeFirstOrThrow(),
+    );
+    return { count: Number(row.count), average_rating: row.average === null ? null : Number(row.average) };
+  }
+}
