@@ -7,6 +7,7 @@ export { migrateToLatest } from './db/migrate.js';
 export type { EvseStatus } from './db/schema.js';
 export { Scopes } from './db/tenancy.js';
 export { DEMO } from './demo/credentials.js';
+export { PartnersService } from './partners/partners.service.js';
 export { createLogger } from './server/logger.js';
 export { createServices, type Services } from './server/services.js';
 export { type StaticSite, workspaceSites } from './server/sites.js';

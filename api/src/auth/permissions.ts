@@ -14,6 +14,8 @@ export const PERMISSIONS = [
   'staff:manage',
   'keys:manage',
   'network:own',
+  /** Utilities: push grid signals (site power limits) for the sites they are the grid operator of. */
+  'grid:signal',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

@@ -90,6 +90,13 @@ export class ChargingService {
     this.reservations = reservations;
   }
 
+  private readonly reconnectListeners: ((tenantId: string, chargePointId: string) => Promise<void>)[] = [];
+
+  /** Others that tell a returning charger what it missed (e.g. its site's power limit). */
+  onReconnect(listener: (tenantId: string, chargePointId: string) => Promise<void>): void {
+    this.reconnectListeners.push(listener);
+  }
+
   /** Payments hear of starts and stops inside the session's own transaction. */
   usePayments(payments: SessionPaymentHooks): void {
     this.payments = payments;
@@ -134,7 +141,10 @@ export class ChargingService {
         .execute(),
     );
     await this.locations.refreshChargePoint(tenantId, chargePointId);
-    if (online) await this.reservations?.chargerReconnected(tenantId, chargePointId);
+    if (online) {
+      await this.reservations?.chargerReconnected(tenantId, chargePointId);
+      for (const listener of this.reconnectListeners) await listener(tenantId, chargePointId);
+    }
   }
 
   async seen(tenantId: string, chargePointId: string): Promise<void> {

@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_payments.js';
 import * as m0010 from './migrations/0010_wallets.js';
 import * as m0011 from './migrations/0011_ad_hoc.js';
 import * as m0012 from './migrations/0012_reviews.js';
+import * as m0013 from './migrations/0013_site_power_limits.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -27,6 +28,7 @@ const migrations: Record<string, Migration> = {
   '0010_wallets': m0010,
   '0011_ad_hoc': m0011,
   '0012_reviews': m0012,
+  '0013_site_power_limits': m0013,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -160,6 +160,7 @@ export interface LocationsTable {
   co2_g_per_kwh: ColumnType<string | null, number | null | undefined, number | null>;
   status: ColumnType<'ACTIVE' | 'REMOVED', 'ACTIVE' | 'REMOVED' | undefined, 'ACTIVE' | 'REMOVED'>;
   source: string | null;
+  grid_operator_id: ColumnType<string | null, string | null | undefined, string | null>;
   attribution: ColumnType<unknown, string | null | undefined, string | null>;
   version: Version;
   created_at: CreatedAt;
@@ -365,6 +366,18 @@ export interface AdHocChargesTable {
   created_at: CreatedAt;
 }
 
+export interface SitePowerLimitsTable {
+  tenant_id: string;
+  id: string;
+  location_id: string;
+  max_power_w: number;
+  source: 'network' | 'grid';
+  partner_id: string | null;
+  starts_at: Timestamp;
+  ends_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
+
 export interface ReviewsTable {
   tenant_id: string;
   id: string;
@@ -544,6 +557,7 @@ export interface Database {
   wallet_top_ups: WalletTopUpsTable;
   ad_hoc_charges: AdHocChargesTable;
   reviews: ReviewsTable;
+  site_power_limits: SitePowerLimitsTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

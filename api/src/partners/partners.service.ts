@@ -16,6 +16,8 @@ export interface CreatedPartner {
 
 /** What a partner's server key may do today: read public data across networks. */
 const PARTNER_SCOPES: Permission[] = ['public:read'];
+/** Utilities also push grid signals for the sites networks name them grid operator of. */
+const UTILITY_SCOPES: Permission[] = [...PARTNER_SCOPES, 'grid:signal'];
 
 /**
  * Automakers, cities and utilities. They are created by the platform's operators (CLI), not
@@ -42,7 +44,7 @@ export class PartnersService {
           name: `${trimmed} server key`,
           prefix: key.slice(0, 12),
           key_hash: sha256(key),
-          scopes: PARTNER_SCOPES,
+          scopes: kind === 'utility' ? UTILITY_SCOPES : PARTNER_SCOPES,
           allowed_origins: [],
           created_by: null,
         })

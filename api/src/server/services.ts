@@ -32,6 +32,7 @@ import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
+import { SiteLimitsService } from '../site-limits/site-limits.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 
@@ -53,6 +54,7 @@ export interface Services {
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
   reviews: ReviewsService;
+  siteLimits: SiteLimitsService;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
   publicLimiter: Limiter;
   tariffs: TariffsService;
@@ -91,6 +93,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider();
   const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
   charging.usePayments(payments);
+  const siteLimits = new SiteLimitsService(scopes, commands, logger);
+  charging.onReconnect((tenantId, chargePointId) => siteLimits.chargerReconnected(tenantId, chargePointId));
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, commands, logger);
   const overview = new OverviewService(scopes);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
@@ -101,6 +105,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   queue.registerJobs(jobs);
   webhooks.registerJobs(jobs);
   payments.registerJobs(jobs);
+  siteLimits.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {
     config,
@@ -118,6 +123,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discovery,
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
+    siteLimits,
     publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
     tariffs,
     chargePoints: new ChargePointsService(scopes),

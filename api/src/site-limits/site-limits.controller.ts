@@ -1,0 +1,79 @@
+import { Body, Controller, Delete, Get, Path, Post, Put, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
+import { tenantOf } from '../auth/principal.js';
+import { principalOf } from '../auth/request.js';
+import { type ProblemDocument, problems } from '../http/problem.js';
+import type { Services } from '../server/services.js';
+import type { GridOperatorInput, GridSignalInput, PowerLimitInput, SitePowerState } from './site-limits.model.js';
+
+@Route('v1')
+@Tags('Site power')
+export class SiteLimitsController extends Controller {
+  constructor(private readonly services: Services) {
+    super();
+  }
+
+  /** A site's power limits in force and ahead, and the one in force now. */
+  @Get('locations/{location_id}/power-limits')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(404, 'No such location')
+  async state(@Request() req: ExpressRequest, @Path() location_id: string): Promise<Omit<SitePowerState, 'applied'>> {
+    return this.services.siteLimits.state(tenantOf(principalOf(req)), location_id);
+  }
+
+  /**
+   * Caps a site's total charging power (load management): the lowest limit in force is split
+   * evenly over its chargers as an OCPP charging profile. Answers with what each charger said.
+   */
+  @Post('locations/{location_id}/power-limits')
+  @Security('bearer', ['network:operate'])
+  @SuccessResponse(201, 'Created')
+  @Response<ProblemDocument>(422, 'Invalid limit')
+  async set(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: PowerLimitInput): Promise<SitePowerState> {
+    const state = await this.services.siteLimits.setByNetwork(tenantOf(principalOf(req)), location_id, body);
+    this.setStatus(201);
+    return state;
+  }
+
+  /** Ends a limit now (the site's chargers are told at once). */
+  @Delete('power-limits/{limit_id}')
+  @Security('bearer', ['network:operate'])
+  async end(@Request() req: ExpressRequest, @Path() limit_id: string): Promise<SitePowerState> {
+    return this.services.siteLimits.end(tenantOf(principalOf(req)), limit_id);
+  }
+
+  /** Names the utility that may push grid signals for this site (its grid operator), or none. */
+  @Put('locations/{location_id}/grid-operator')
+  @Security('bearer', ['network:write'])
+  @SuccessResponse(204, 'Set')
+  async setGridOperator(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: GridOperatorInput): Promise<void> {
+    await this.services.siteLimits.setGridOperator(tenantOf(principalOf(req)), location_id, body.partner_id);
+    this.setStatus(204);
+  }
+
+  /** Utilities: a grid signal capping a site's charging power, for sites you are grid operator of. */
+  @Post('grid/power-limits')
+  @Security('bearer', ['grid:signal'])
+  @SuccessResponse(201, 'Created')
+  @Response<ProblemDocument>(404, 'Not a site you are grid operator of')
+  async signal(@Request() req: ExpressRequest, @Body() body: GridSignalInput): Promise<SitePowerState> {
+    const state = await this.services.siteLimits.setByGridOperator(partnerOf(req), body);
+    this.setStatus(201);
+    return state;
+  }
+
+  /** Utilities: ends a limit you pushed. */
+  @Delete('grid/power-limits/{limit_id}')
+  @Security('bearer', ['grid:signal'])
+  async endSignal(@Request() req: ExpressRequest, @Path() limit_id: string): Promise<SitePowerState> {
+    const partnerId = partnerOf(req);
+    const tenantId = await this.services.siteLimits.networkOfGridLimit(partnerId, limit_id);
+    return this.services.siteLimits.end(tenantId, limit_id);
+  }
+}
+
+function partnerOf(req: ExpressRequest): string {
+  const { partnerId } = principalOf(req);
+  if (!partnerId) throw problems.forbidden('Grid signals come from a utility partner key.');
+  return partnerId;
+}

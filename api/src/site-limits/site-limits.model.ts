@@ -1,0 +1,53 @@
+export interface PowerLimitInput {
+  /**
+   * The most the whole site may draw for charging, in watts.
+   * @isInt
+   * @minimum 0
+   * @maximum 100000000
+   */
+  max_power_w: number;
+  /** From when (default: now). */
+  starts_at?: Date;
+  /** Until when (default: until removed). */
+  ends_at?: Date | null;
+}
+
+export interface GridSignalInput extends PowerLimitInput {
+  /** The site, which its network names you grid operator of. */
+  location_id: string;
+}
+
+export interface PowerLimit {
+  id: string;
+  location_id: string;
+  max_power_w: number;
+  /** `network`: set by the site's network; `grid`: pushed by its grid operator. */
+  source: 'network' | 'grid';
+  partner_id: string | null;
+  starts_at: Date;
+  ends_at: Date | null;
+  created_at: Date;
+}
+
+/** What one charger was told, and what it answered. */
+export interface LimitApplication {
+  charge_point_id: string;
+  evse_uid: string;
+  /** The EVSE's share of the site limit in watts; null when the limit was lifted. */
+  max_power_w: number | null;
+  /** The charger's answer (`Accepted`, `Rejected`), or `offline` / `timeout` / `error` (told again when it reconnects). */
+  result: string;
+}
+
+export interface SitePowerState {
+  location_id: string;
+  /** The limit in force now (the lowest of those in force), or null. */
+  max_power_w: number | null;
+  limits: PowerLimit[];
+  applied: LimitApplication[];
+}
+
+export interface GridOperatorInput {
+  /** A utility partner's id, or null to name none. */
+  partner_id: string | null;
+}

@@ -1,0 +1,261 @@
+import type { Logger } from 'pino';
+import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../charging/commands.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
+import { type FieldError, problems } from '../http/problem.js';
+import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { newId } from '../shared/ids.js';
+import type { GridSignalInput, LimitApplication, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
+
+/** The platform's site-limit profile has one id on every charger, so a new limit replaces the last. */
+export const SITE_LIMIT_PROFILE_ID = 7301;
+const COMMAND_TIMEOUT_MS = 10_000;
+const MAX_AHEAD_MS = 366 * 86_400_000;
+const LIMIT_COLUMNS = ['id', 'location_id', 'max_power_w', 'source', 'partner_id', 'starts_at', 'ends_at', 'created_at'] as const;
+
+/** The limit in force at `at`: the lowest of those whose window holds it. */
+export function limitInForce(limits: Pick<PowerLimit, 'max_power_w' | 'starts_at' | 'ends_at'>[], at: Date): number | null {
+  const t = at.getTime();
+  const inForce = limits.filter((l) => l.starts_at.getTime() <= t && (l.ends_at === null || t < l.ends_at.getTime()));
+  return inForce.length ? Math.min(...inForce.map((l) => l.max_power_w)) : null;
+}
+
+/** Each EVSE's share of a site limit: an even split, so the site never exceeds it whoever charges. */
+export function evenShare(limitW: number, evses: number): number {
+  return evses === 0 ? 0 : Math.floor(limitW / evses);
+}
+
+/**
+ * Site power limits. A network caps a site, or the utility it names as the site's grid operator
+ * pushes a cap (a grid signal); the lowest limit in force wins and is split evenly over the
+ * site's OCPP EVSEs as a TxDefaultProfile. Limits that start or end later are applied by jobs at
+ * those times; a charger that was offline is told when it reconnects.
+ */
+export class SiteLimitsService {
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly commands: CommandRouter,
+    private readonly logger: Logger,
+  ) {}
+
+  registerJobs(jobs: JobRunner): void {
+    jobs.register('site-limit.apply', async (p: { location_id: string }, ctx) => {
+      if (!ctx.tenantId) throw new Error('site-limit.apply needs a tenant');
+      await this.apply(ctx.tenantId, p.location_id);
+    });
+  }
+
+  /** The network names (or un-names) a utility partner as a site's grid operator. */
+  async setGridOperator(tenantId: string, locationId: string, partnerId: string | null): Promise<void> {
+    if (partnerId !== null) {
+      const partner = await this.scopes.system((tx) => tx.selectFrom('partners').select('kind').where('id', '=', partnerId).executeTakeFirst());
+      if (partner?.kind !== 'utility') throw problems.validation([{ field: 'body.partner_id', message: 'is not a utility partner' }]);
+    }
+    const updated = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('locations')
+        .set({ grid_operator_id: partnerId })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', locationId)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst(),
+    );
+    if (Number(updated.numUpdatedRows) === 0) throw problems.notFound('location', locationId);
+  }
+
+  /** A network's own limit on one of its sites; applied at once when in force. */
+  async setByNetwork(tenantId: string, locationId: string, input: PowerLimitInput, now = new Date()): Promise<SitePowerState> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      await this.activeLocation(tx, tenantId, locationId);
+      await this.insert(tx, tenantId, locationId, input, null, now);
+    });
+    return this.apply(tenantId, locationId, now);
+  }
+
+  /** A grid signal from a utility: only for sites whose network named it grid operator. */
+  async setByGridOperator(partnerId: string, input: GridSignalInput, now = new Date()): Promise<SitePowerState> {
+    // The one cross-tenant read here: which network's site is this, and is the caller its grid operator?
+    const site = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('locations')
+        .select('tenant_id')
+        .where('id', '=', input.location_id)
+        .where('grid_operator_id', '=', partnerId)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst(),
+    );
+    if (!site) throw problems.notFound('site you are grid operator of', input.location_id);
+    await this.scopes.tenant(site.tenant_id, (tx) => this.insert(tx, site.tenant_id, input.location_id, input, partnerId, now));
+    return this.apply(site.tenant_id, input.location_id, now);
+  }
+
+  /** Ends a limit now (a network may end any on its sites; a utility only its own). */
+  async end(tenantId: string, limitId: string, now = new Date()): Promise<SitePowerState> {
+    const limit = await this.scopes.tenant(tenantId, async (tx) => {
+      // One that has not started yet is simply withdrawn.
+      const withdrawn = await tx
+        .deleteFrom('site_power_limits')
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', limitId)
+        .where('starts_at', '>=', now)
+        .returning(['location_id'])
+        .executeTakeFirst();
+      return (
+        withdrawn ??
+        tx
+          .updateTable('site_power_limits')
+          .set({ ends_at: now })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', limitId)
+          .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+          .returning(['location_id'])
+          .executeTakeFirst()
+      );
+    });
+    if (!limit) throw problems.notFound('limit in force or ahead', limitId);
+    return this.apply(tenantId, limit.location_id, now);
+  }
+
+  /** The network's view of a site's limits: in force and ahead, and what its chargers run now. */
+  async state(tenantId: string, locationId: string, now = new Date()): Promise<Omit<SitePowerState, 'applied'>> {
+    return this.scopes.tenant(tenantId, async (tx) => {
+      await this.activeLocation(tx, tenantId, locationId);
+      const limits = await this.current(tx, tenantId, locationId, now);
+      return { location_id: locationId, max_power_w: limitInForce(limits, now), limits };
+    });
+  }
+
+  /** Which network a grid-signal limit belongs to, for its utility (404 when it is not theirs). */
+  async networkOfGridLimit(partnerId: string, limitId: string): Promise<string> {
+    const row = await this.scopes.system((tx) =>
+      tx.selectFrom('site_power_limits').select('tenant_id').where('id', '=', limitId).where('partner_id', '=', partnerId).executeTakeFirst(),
+    );
+    if (!row) throw problems.notFound('limit', limitId);
+    return row.tenant_id;
+  }
+
+  /**
+   * Tells every charger at the site its EVSEs' share of the limit in force now (or lifts it).
+   * Chargers that do not answer are told again when they reconnect.
+   */
+  async apply(tenantId: string, locationId: string, now = new Date()): Promise<SitePowerState> {
+    const { limits, evses } = await this.scopes.tenant(tenantId, async (tx) => ({
+      limits: await this.current(tx, tenantId, locationId, now),
+      evses: await tx
+        .selectFrom('evses')
+        .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
+        .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity'])
+        .where('evses.tenant_id', '=', tenantId)
+        .where('evses.location_id', '=', locationId)
+        .where('evses.status', '<>', 'REMOVED')
+        .where('charge_points.status', '=', 'ACTIVE')
+        .orderBy('evses.id')
+        .execute(),
+    }));
+    const limitW = limitInForce(limits, now);
+    const share = limitW === null ? null : evenShare(limitW, evses.length);
+    const applied: LimitApplication[] = [];
+    for (const evse of evses) {
+      const connectorId = evse.ocpp_connector_id ?? 0;
+      const [action, payload] =
+        share === null
+          ? ['ClearChargingProfile', { id: SITE_LIMIT_PROFILE_ID }]
+          : ['SetChargingProfile', { connectorId, csChargingProfiles: siteProfile(share, now) }];
+      applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result: await this.tell(evse.identity, action, payload) });
+    }
+    this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
+    return { location_id: locationId, max_power_w: limitW, limits, applied };
+  }
+
+  /** A charger came back: it gets its site's limit again (it may have missed a change). */
+  async chargerReconnected(tenantId: string, chargePointId: string): Promise<void> {
+    const site = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('charge_points')
+        .innerJoin('site_power_limits', (j) =>
+          j.onRef('site_power_limits.tenant_id', '=', 'charge_points.tenant_id').onRef('site_power_limits.location_id', '=', 'charge_points.location_id'),
+        )
+        .select('charge_points.location_id')
+        .where('charge_points.tenant_id', '=', tenantId)
+        .where('charge_points.id', '=', chargePointId)
+        .executeTakeFirst(),
+    );
+    if (site?.location_id) await this.apply(tenantId, site.location_id);
+  }
+
+  private async tell(identity: string, action: string, payload: unknown): Promise<string> {
+    try {
+      const answer = (await this.commands.send(identity, action, payload, COMMAND_TIMEOUT_MS)) as { status?: string };
+      return answer.status ?? 'Accepted';
+    } catch (error) {
+      if (error instanceof ChargePointOffline) return 'offline';
+      if (error instanceof ChargePointTimeout) return 'timeout';
+      this.logger.warn({ err: error, identity, action }, 'site limit not applied');
+      return 'error';
+    }
+  }
+
+  private async activeLocation(tx: Tx, tenantId: string, locationId: string): Promise<void> {
+    const found = await tx
+      .selectFrom('locations')
+      .select('id')
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', locationId)
+      .where('status', '=', 'ACTIVE')
+      .executeTakeFirst();
+    if (!found) throw problems.notFound('location', locationId);
+  }
+
+  private current(tx: Tx, tenantId: string, locationId: string, now: Date): Promise<PowerLimit[]> {
+    return tx
+      .selectFrom('site_power_limits')
+      .select(LIMIT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('location_id', '=', locationId)
+      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+      .orderBy('starts_at')
+      .orderBy('id')
+      .execute();
+  }
+
+  private async insert(tx: Tx, tenantId: string, locationId: string, input: PowerLimitInput, partnerId: string | null, now: Date): Promise<void> {
+    const startsAt = input.starts_at ?? now;
+    const endsAt = input.ends_at ?? null;
+    const errors: FieldError[] = [];
+    if (startsAt.getTime() - now.getTime() > MAX_AHEAD_MS) errors.push({ field: 'body.starts_at', message: 'must be within a year' });
+    if (endsAt && endsAt <= startsAt) errors.push({ field: 'body.ends_at', message: 'must be after starts_at' });
+    if (endsAt && endsAt <= now) errors.push({ field: 'body.ends_at', message: 'must be in the future' });
+    if (errors.length) throw problems.validation(errors);
+    await tx
+      .insertInto('site_power_limits')
+      .values({
+        tenant_id: tenantId,
+        id: newId('lim'),
+        location_id: locationId,
+        max_power_w: input.max_power_w,
+        source: partnerId ? 'grid' : 'network',
+        partner_id: partnerId,
+        starts_at: startsAt,
+        ends_at: endsAt,
+      })
+      .execute();
+    // The site's chargers change when a limit starts or ends later.
+    for (const at of [startsAt, endsAt]) {
+      if (at && at > now) await scheduleJob(tx, { kind: 'site-limit.apply', tenantId, runAt: at, payload: { location_id: locationId }, maxAttempts: 5 });
+    }
+  }
+}
+
+/**
+ * OCPP 1.6 TxDefaultProfile capping an EVSE from now on. It has no end of its own: the cap holds
+ * until the platform tells the charger otherwise (jobs do at each start and end), which errs on
+ * the grid's side if a charger is unreachable then.
+ */
+function siteProfile(shareW: number, now: Date) {
+  return {
+    chargingProfileId: SITE_LIMIT_PROFILE_ID,
+    stackLevel: 0,
+    chargingProfilePurpose: 'TxDefaultProfile',
+    chargingProfileKind: 'Absolute',
+    chargingSchedule: { chargingRateUnit: 'W', startSchedule: now.toISOString(), chargingSchedulePeriod: [{ startPeriod: 0, limit: shareW }] },
+  };
+}
