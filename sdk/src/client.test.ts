@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import { loadConfig, openDatabase, PartnersService, type RunningPlatform, startPlatform } from '@voltshare/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, unwrap, VoltshareError, verifyWebhook } from './index.js';
 
@@ -151,5 +151,51 @@ describe('SDK against the real API server', () => {
     expect(await verifyWebhook('whsec_test', body.replace('evt_1', 'evt_2'), header)).toBe(false);
     expect(await verifyWebhook('whsec_test', body, header, 300, (t + 301) * 1000)).toBe(false);
     expect(await verifyWebhook('whsec_test', body, 'garbage')).toBe(false);
+  });
+
+  it("runs the README's city and utility examples: the utilisation report and a grid signal", async () => {
+    const partners = new PartnersService(platform.services.scopes);
+    const city = createClient({ baseUrl: platform.url, credential: (await partners.create('City of Luxembourg', 'city')).secret_key });
+    const utility = await partners.create('Grid Operator', 'utility');
+    const grid = createClient({ baseUrl: platform.url, credential: utility.secret_key });
+
+    const from = new Date(Date.now() - 7 * 86_400_000).toISOString();
+    const report = unwrap(
+      await city.GET('/v1/reports/utilisation', { params: { query: { from, to: new Date().toISOString(), bbox: '5.7,49.4,6.6,50.2', limit: 100 } } }),
+    );
+    expect(report.data.length).toBeGreaterThan(10);
+    for (const row of report.data) expect(row.utilisation).toBeGreaterThanOrEqual(0);
+
+    // The demo network names the utility grid operator of one of its sites.
+    const owner = unwrap(
+      await createClient({ baseUrl: platform.url }).POST('/v1/auth/login', { body: { email: 'owner@demo.voltshare.dev', password: 'demo-owner-password' } }),
+    );
+    const staff = createClient({ baseUrl: platform.url, credential: owner.access_token });
+    const siteId = report.data[0]?.location_id as string;
+    const denied = await grid
+      .POST('/v1/grid/power-limits', { body: { location_id: siteId, max_power_w: 50_000 } })
+      .then(unwrap)
+      .catch((e: unknown) => e);
+    expect((denied as VoltshareError).status).toBe(404);
+    unwrap(await staff.PUT('/v1/locations/{location_id}/grid-operator', { params: { path: { location_id: siteId } }, body: { partner_id: utility.id } }));
+
+    const startsAt = new Date(Date.now() + 3_600_000);
+    const capped = unwrap(
+      await grid.POST('/v1/grid/power-limits', {
+        body: {
+          location_id: siteId,
+          max_power_w: 50_000,
+          starts_at: startsAt.toISOString(),
+          ends_at: new Date(startsAt.getTime() + 3 * 3_600_000).toISOString(),
+        },
+      }),
+    );
+    const limit = capped.limits.find((l) => l.source === 'grid' && l.max_power_w === 50_000);
+    expect(limit?.partner_id).toBe(utility.id);
+    // Not in force yet, so nothing is capped now.
+    expect(capped.max_power_w).toBeNull();
+    unwrap(await grid.DELETE('/v1/grid/power-limits/{limit_id}', { params: { path: { limit_id: limit?.id as string } } }));
+    const after = unwrap(await staff.GET('/v1/locations/{location_id}/power-limits', { params: { path: { location_id: siteId } } }));
+    expect(after.limits.find((l) => l.id === limit?.id)).toBeUndefined();
   });
 });

@@ -16,7 +16,9 @@ function fieldErrors(error: ValidateError, req: Request): FieldError[] {
     let field = raw.replace(/\.\$(\d+)/g, '[$1]').replace(/^requestBody\b/, 'body');
     if (!/^(body|query|path|header)\b/.test(field)) {
       const root = field.split(/[.[]/)[0] ?? '';
-      field = `${root in (req.query as object) ? 'query' : 'body'}.${field}`;
+      // A missing query parameter is in neither; requests without a body can only mean the query.
+      const inQuery = root in (req.query as object) || ['GET', 'HEAD', 'DELETE'].includes(req.method);
+      field = `${inQuery ? 'query' : 'body'}.${field}`;
     }
     return { field, message: detail.message };
   });

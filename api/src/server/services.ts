@@ -30,6 +30,7 @@ import { WalletService } from '../payments/wallet.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
+import { ReportsService } from '../reports/reports.service.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { SiteLimitsService } from '../site-limits/site-limits.service.js';
@@ -54,6 +55,7 @@ export interface Services {
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
   reviews: ReviewsService;
+  reports: ReportsService;
   siteLimits: SiteLimitsService;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
   publicLimiter: Limiter;
@@ -123,6 +125,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discovery,
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
+    reports: new ReportsService(scopes),
     siteLimits,
     publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
     tariffs,
