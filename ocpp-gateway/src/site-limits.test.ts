@@ -26,14 +26,16 @@ interface Charger {
   /** Watts per connector from the last SetChargingProfile; undefined once cleared. */
   limits: Map<number, number | undefined>;
   profiles: unknown[];
+  /** Called after each change of a limit. */
+  onChange?: () => void;
 }
 
-async function charger(connectors: number): Promise<Charger> {
+async function charger(connectors: number, location = site): Promise<Charger> {
   const identity = `LIM-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
+  const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: location, password: PASSWORD }).expect(201);
   for (let n = 1; n <= connectors; n++) {
     await http
-      .post(`/v1/locations/${site}/evses`)
+      .post(`/v1/locations/${location}/evses`)
       .set(auth(staff))
       .send({
         charge_point_id: cp.body.id,
@@ -59,6 +61,7 @@ async function online(c: Charger): Promise<Charger> {
     ({ params }: { params: { connectorId: number; csChargingProfiles: { chargingSchedule: { chargingSchedulePeriod: { limit: number }[] } } } }) => {
       c.profiles.push(params);
       c.limits.set(params.connectorId, params.csChargingProfiles.chargingSchedule.chargingSchedulePeriod[0]?.limit);
+      c.onChange?.();
       return { status: 'Accepted' };
     },
   );
@@ -178,6 +181,47 @@ describe('site power limits over OCPP', () => {
     await http.delete(`/v1/power-limits/${whileAway.body.limits[0].id}`).set(auth(staff)).expect(200);
     await a.client.close({ force: true });
     await b.client.close({ force: true });
+  });
+
+  it('shares the limit among the EVSEs charging as sessions start and end, keeping enough for an idle one to start', async () => {
+    const depot = (
+      await http
+        .post('/v1/locations')
+        .set(auth(staff))
+        .send({
+          name: 'Bus depot',
+          address: 'Rue 2',
+          city: 'Luxembourg',
+          country: 'LU',
+          coordinates: { latitude: 49.61, longitude: 6.14 },
+          time_zone: 'Europe/Luxembourg',
+        })
+        .expect(201)
+    ).body.id;
+    const driver = await http
+      .post('/v1/drivers')
+      .send({ email: `bus-${Date.now()}@example.com`, name: 'Bus Driver', password: 'driver password' })
+      .expect(201);
+    await http.post('/v1/me/id-tags').set(auth(driver.body.tokens.access_token)).send({ id_tag: 'BUS-CARD' }).expect(201);
+    const [a, b, c] = [await charger(1, depot), await charger(1, depot), await charger(1, depot)] as [Charger, Charger, Charger];
+    const first = (x: Charger) => x.limits.get(1);
+    await http.post(`/v1/locations/${depot}/power-limits`).set(auth(staff)).send({ max_power_w: 22_000 }).expect(201);
+    expect([first(a), first(b), first(c)]).toEqual([7_333, 7_333, 7_333]);
+    // While chargers are told in turn, the site as a whole never goes over its limit.
+    let peak = 0;
+    for (const x of [a, b, c]) x.onChange = () => (peak = Math.max(peak, (first(a) ?? 0) + (first(b) ?? 0) + (first(c) ?? 0)));
+
+    const started = (await a.client.call('StartTransaction', { connectorId: 1, idTag: 'BUS-CARD', meterStart: 0, timestamp: new Date().toISOString() })) as {
+      transactionId: number;
+    };
+    // Each charger is told in turn.
+    await until(() => first(a) === 22_000 - 2 * 1_380 && first(b) === 1_380 && first(c) === 1_380);
+
+    await a.client.call('StopTransaction', { transactionId: started.transactionId, meterStop: 5_000, timestamp: new Date().toISOString() });
+    await until(() => [first(a), first(b), first(c)].every((w) => w === 7_333));
+    expect(peak).toBeLessThanOrEqual(22_000);
+    expect(peak).toBeGreaterThan(21_000);
+    for (const x of [a, b, c]) await x.client.close({ force: true });
   });
 
   it('starts and ends a limit on time', async () => {

@@ -97,6 +97,13 @@ export class ChargingService {
     this.reconnectListeners.push(listener);
   }
 
+  private readonly sessionListeners: ((tenantId: string, chargePointId: string) => void)[] = [];
+
+  /** Others that act when a session starts or ends at a charger, after it is committed (e.g. load balancing). */
+  onSessionChange(listener: (tenantId: string, chargePointId: string) => void): void {
+    this.sessionListeners.push(listener);
+  }
+
   /** Payments hear of starts and stops inside the session's own transaction. */
   usePayments(payments: SessionPaymentHooks): void {
     this.payments = payments;
@@ -337,6 +344,7 @@ export class ChargingService {
     });
     const started = toSession(session as SessionRow);
     this.announce(started);
+    for (const listener of this.sessionListeners) listener(tenantId, chargePointId);
     return { transactionId: session.transaction_id, authorization, session: started };
   }
 
@@ -429,7 +437,10 @@ export class ChargingService {
       return stopped;
     });
     const stopped = session ? toSession(session as SessionRow) : undefined;
-    if (stopped) this.announce(stopped);
+    if (stopped) {
+      this.announce(stopped);
+      for (const listener of this.sessionListeners) listener(tenantId, chargePointId);
+    }
     return { known: Boolean(session), session: stopped, authorization };
   }
 

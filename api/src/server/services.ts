@@ -97,6 +97,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   charging.usePayments(payments);
   const siteLimits = new SiteLimitsService(scopes, commands, logger);
   charging.onReconnect((tenantId, chargePointId) => siteLimits.chargerReconnected(tenantId, chargePointId));
+  charging.onSessionChange((tenantId, chargePointId) => siteLimits.sessionChanged(tenantId, chargePointId));
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, commands, logger);
   const overview = new OverviewService(scopes);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);

@@ -87,6 +87,7 @@ export async function startPlatform(
       unfollowIndex();
       await indexLoaded;
       await services.discoveryIndex.settled();
+      await services.siteLimits.settled();
       await services.jobs.stop();
       for (const extension of attached) await extension.close();
       await services.charging.flushFrames().catch(() => {});

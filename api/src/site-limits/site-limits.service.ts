@@ -19,16 +19,29 @@ export function limitInForce(limits: Pick<PowerLimit, 'max_power_w' | 'starts_at
   return inForce.length ? Math.min(...inForce.map((l) => l.max_power_w)) : null;
 }
 
-/** Each EVSE's share of a site limit: an even split, so the site never exceeds it whoever charges. */
-export function evenShare(limitW: number, evses: number): number {
-  return evses === 0 ? 0 : Math.floor(limitW / evses);
+/** What an idle EVSE keeps of a site limit, so a car plugged in can start: 6 A on one phase. */
+export const IDLE_RESERVE_W = 1_380;
+
+/**
+ * Each EVSE's share of a site limit (dynamic load balancing): the EVSEs charging share what the
+ * idle ones do not hold back, an idle one keeping enough to start a car; with all or none
+ * charging, an even split. The shares never add up to more than the limit.
+ */
+export function siteShares(limitW: number, charging: boolean[]): number[] {
+  const even = charging.length ? Math.floor(limitW / charging.length) : 0;
+  const busy = charging.filter(Boolean).length;
+  if (busy === 0 || busy === charging.length) return charging.map(() => even);
+  const idleShare = Math.min(even, IDLE_RESERVE_W);
+  const busyShare = Math.floor((limitW - idleShare * (charging.length - busy)) / busy);
+  return charging.map((c) => (c ? busyShare : idleShare));
 }
 
 /**
  * Site power limits. A network caps a site, or the utility it names as the site's grid operator
- * pushes a cap (a grid signal); the lowest limit in force wins and is split evenly over the
- * site's OCPP EVSEs as a TxDefaultProfile. Limits that start or end later are applied by jobs at
- * those times; a charger that was offline is told when it reconnects.
+ * pushes a cap (a grid signal); the lowest limit in force wins and is shared over the site's
+ * OCPP EVSEs (see `siteShares`) as a TxDefaultProfile, again whenever a session starts or ends
+ * there. Limits that start or end later are applied by jobs at those times; a charger that was
+ * offline is told when it reconnects.
  */
 export class SiteLimitsService {
   constructor(
@@ -144,6 +157,18 @@ export class SiteLimitsService {
         .selectFrom('evses')
         .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
         .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity'])
+        .select((eb) =>
+          eb
+            .exists(
+              eb
+                .selectFrom('charging_sessions')
+                .select('charging_sessions.id')
+                .whereRef('charging_sessions.tenant_id', '=', 'evses.tenant_id')
+                .whereRef('charging_sessions.evse_uid', '=', 'evses.id')
+                .where('charging_sessions.status', '=', 'ACTIVE'),
+            )
+            .as('charging'),
+        )
         .where('evses.tenant_id', '=', tenantId)
         .where('evses.location_id', '=', locationId)
         .where('evses.status', '<>', 'REMOVED')
@@ -152,18 +177,75 @@ export class SiteLimitsService {
         .execute(),
     }));
     const limitW = limitInForce(limits, now);
-    const share = limitW === null ? null : evenShare(limitW, evses.length);
+    const shares =
+      limitW === null
+        ? null
+        : siteShares(
+            limitW,
+            evses.map((e) => Boolean(e.charging)),
+          );
+    const plan = evses.map((evse, i) => ({ evse, share: shares ? (shares[i] as number) : null }));
+    // Lower before raising, so the site stays within its limit while chargers are told in turn.
+    const raises = ({ evse, share }: (typeof plan)[number]) => {
+      const last = this.told.get(evse.id);
+      return last !== undefined && (share === null || (last !== null && share > last));
+    };
+    plan.sort((x, y) => Number(raises(x)) - Number(raises(y)));
     const applied: LimitApplication[] = [];
-    for (const evse of evses) {
+    for (const { evse, share } of plan) {
       const connectorId = evse.ocpp_connector_id ?? 0;
       const [action, payload] =
         share === null
           ? ['ClearChargingProfile', { id: SITE_LIMIT_PROFILE_ID }]
           : ['SetChargingProfile', { connectorId, csChargingProfiles: siteProfile(share, now) }];
-      applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result: await this.tell(evse.identity, action, payload) });
+      const result = await this.tell(evse.identity, action, payload);
+      if (result === 'Accepted') this.told.set(evse.id, share);
+      else this.told.delete(evse.id);
+      applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result });
     }
     this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
     return { location_id: locationId, max_power_w: limitW, limits, applied };
+  }
+
+  private readonly applying = new Map<string, Promise<unknown>>();
+  /** What each EVSE last accepted (null: no cap), to order the next change; one not known is told first, as if lowered. */
+  private readonly told = new Map<string, number | null>();
+
+  /**
+   * A session started or ended at a charger: its site's limit is shared anew, if one is in force.
+   * Runs after the charger's message is answered (it may not take our call before), one site at
+   * a time.
+   */
+  sessionChanged(tenantId: string, chargePointId: string): void {
+    const now = new Date();
+    const work = async () => {
+      const site = await this.scopes.tenant(tenantId, (tx) =>
+        tx
+          .selectFrom('charge_points')
+          .innerJoin('site_power_limits', (j) =>
+            j.onRef('site_power_limits.tenant_id', '=', 'charge_points.tenant_id').onRef('site_power_limits.location_id', '=', 'charge_points.location_id'),
+          )
+          .select('charge_points.location_id')
+          .where('charge_points.tenant_id', '=', tenantId)
+          .where('charge_points.id', '=', chargePointId)
+          .where('site_power_limits.starts_at', '<=', now)
+          .where((eb) => eb.or([eb('site_power_limits.ends_at', 'is', null), eb('site_power_limits.ends_at', '>', now)]))
+          .executeTakeFirst(),
+      );
+      if (!site?.location_id) return;
+      const key = `${tenantId}/${site.location_id}`;
+      const next = (this.applying.get(key) ?? Promise.resolve()).catch(() => {}).then(() => this.apply(tenantId, site.location_id as string));
+      this.applying.set(key, next);
+      await next.finally(() => {
+        if (this.applying.get(key) === next) this.applying.delete(key);
+      });
+    };
+    setImmediate(() => work().catch((error: unknown) => this.logger.error({ err: error, charge_point_id: chargePointId }, 'site limit rebalancing failed')));
+  }
+
+  /** Waits for rebalancing under way (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.applying.size) await Promise.allSettled([...this.applying.values()]);
   }
 
   /** A charger came back: it gets its site's limit again (it may have missed a change). */
