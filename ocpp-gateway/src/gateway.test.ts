@@ -1,10 +1,10 @@
-import { loadConfig, migrateToLatest, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import type { RunningPlatform } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
 import { io } from 'socket.io-client';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { attachOcppGateway } from './gateway.js';
+import { auth, startGatewayTestPlatform, until } from './testing/platform.js';
 
 const { RPCClient } = ocppRpc;
 type RPCClient = InstanceType<typeof ocppRpc.RPCClient>;
@@ -16,8 +16,8 @@ let driverToken: string;
 let locationId: string;
 let counter = 0;
 
-const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
-const wsUrl = () => `${platform.url.replace('http://localhost', 'ws://127.0.0.1')}/ocpp`;
+let ocppUrl: string;
+const wsUrl = () => ocppUrl;
 
 async function chargePoint(connectors = 1, capabilities: string[] = []): Promise<{ id: string; identity: string; evses: string[] }> {
   counter += 1;
@@ -53,37 +53,8 @@ async function evseStatus(uid: string): Promise<string> {
   return res.body.evses.find((e: { uid: string }) => e.uid === uid).status;
 }
 
-const until = async (check: () => Promise<boolean>, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 beforeAll(async () => {
-  const db = await openDatabase({});
-  await migrateToLatest(db.db);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET: 'gateway-test-secret-gateway-test-secret-0',
-    VOLTSHARE_DEMO: 'false',
-    DATA_DIR: '/tmp/voltshare-gw-test',
-    AUTH_RATE_LIMIT_MAX: '10000',
-    JOB_POLL_MS: '100',
-  });
-  platform = await startPlatform(config, db, [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120, pingIntervalMs: 5_000 })]);
-  http = supertest(platform.server);
-  const signup = await http
-    .post('/v1/networks')
-    .send({
-      network: { name: 'OCPP test', slug: 'ocpp-test', country: 'LU', currency: 'EUR' },
-      owner: { email: 'ocpp@example.com', name: 'O', password: 'owner password' },
-    })
-    .expect(201);
-  staff = signup.body.tokens.access_token;
+  ({ platform, http, staff, wsUrl: ocppUrl } = await startGatewayTestPlatform('ocpp-test'));
   const driver = await http.post('/v1/drivers').send({ email: 'ev@example.com', name: 'EV Driver', password: 'driver password' }).expect(201);
   driverToken = driver.body.tokens.access_token;
   await platform.services.scopes.system(async (tx) => {

@@ -1,8 +1,8 @@
-import { loadConfig, migrateToLatest, openDatabase, PartnersService, type RunningPlatform, startPlatform } from '@voltshare/api';
+import { PartnersService, type RunningPlatform } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachOcppGateway } from './gateway.js';
+import { auth, startGatewayTestPlatform, until } from './testing/platform.js';
 
 const { RPCClient } = ocppRpc;
 type RPCClient = InstanceType<typeof ocppRpc.RPCClient>;
@@ -10,13 +10,12 @@ const PASSWORD = 'a-long-charge-point-secret';
 let platform: RunningPlatform;
 let http: ReturnType<typeof supertest>;
 let staff: string;
+let ocppUrl: string;
 let site: string;
 let utilityKey: string;
 let utilityId: string;
 let otherUtilityKey: string;
 let cityKey: string;
-
-const auth = (token: string) => ({ Authorization: `Bearer ${token}` });
 
 /** A charger at the site that keeps what the platform tells it, validated by the official 1.6 schemas (strict mode). */
 interface Charger {
@@ -49,7 +48,7 @@ async function charger(connectors: number, location = site): Promise<Charger> {
 
 async function online(c: Charger): Promise<Charger> {
   const client = new RPCClient({
-    endpoint: `${platform.url.replace('http://localhost', 'ws://127.0.0.1')}/ocpp`,
+    endpoint: ocppUrl,
     identity: c.identity,
     password: PASSWORD,
     protocols: ['ocpp1.6'],
@@ -74,37 +73,8 @@ async function online(c: Charger): Promise<Charger> {
   return c;
 }
 
-const until = async (check: () => boolean, ms = 3000) => {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-};
-
 beforeAll(async () => {
-  const db = await openDatabase({});
-  await migrateToLatest(db.db);
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET: 'site-limit-test-secret-site-limit-test-0',
-    VOLTSHARE_DEMO: 'false',
-    DATA_DIR: '/tmp/voltshare-limits-test',
-    AUTH_RATE_LIMIT_MAX: '10000',
-    JOB_POLL_MS: '100',
-  });
-  platform = await startPlatform(config, db, [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120, pingIntervalMs: 5_000 })]);
-  http = supertest(platform.server);
-  const signup = await http
-    .post('/v1/networks')
-    .send({
-      network: { name: 'Limits test', slug: 'limits-test', country: 'LU', currency: 'EUR' },
-      owner: { email: 'limits@example.com', name: 'O', password: 'owner password' },
-    })
-    .expect(201);
-  staff = signup.body.tokens.access_token;
+  ({ platform, http, staff, wsUrl: ocppUrl } = await startGatewayTestPlatform('limits-test'));
   const loc = await http
     .post('/v1/locations')
     .set(auth(staff))

@@ -219,22 +219,10 @@ export class SiteLimitsService {
   sessionChanged(tenantId: string, chargePointId: string): void {
     const now = new Date();
     const work = async () => {
-      const site = await this.scopes.tenant(tenantId, (tx) =>
-        tx
-          .selectFrom('charge_points')
-          .innerJoin('site_power_limits', (j) =>
-            j.onRef('site_power_limits.tenant_id', '=', 'charge_points.tenant_id').onRef('site_power_limits.location_id', '=', 'charge_points.location_id'),
-          )
-          .select('charge_points.location_id')
-          .where('charge_points.tenant_id', '=', tenantId)
-          .where('charge_points.id', '=', chargePointId)
-          .where('site_power_limits.starts_at', '<=', now)
-          .where((eb) => eb.or([eb('site_power_limits.ends_at', 'is', null), eb('site_power_limits.ends_at', '>', now)]))
-          .executeTakeFirst(),
-      );
-      if (!site?.location_id) return;
-      const key = `${tenantId}/${site.location_id}`;
-      const next = (this.applying.get(key) ?? Promise.resolve()).catch(() => {}).then(() => this.apply(tenantId, site.location_id as string));
+      const locationId = await this.limitedSiteOf(tenantId, chargePointId, now);
+      if (!locationId) return;
+      const key = `${tenantId}/${locationId}`;
+      const next = (this.applying.get(key) ?? Promise.resolve()).catch(() => {}).then(() => this.apply(tenantId, locationId));
       this.applying.set(key, next);
       await next.finally(() => {
         if (this.applying.get(key) === next) this.applying.delete(key);
@@ -248,8 +236,14 @@ export class SiteLimitsService {
     while (this.applying.size) await Promise.allSettled([...this.applying.values()]);
   }
 
-  /** A charger came back: it gets its site's limit again (it may have missed a change). */
+  /** A charger came back: it gets its site's limit again (it may have missed a change, a lift included). */
   async chargerReconnected(tenantId: string, chargePointId: string): Promise<void> {
+    const locationId = await this.limitedSiteOf(tenantId, chargePointId);
+    if (locationId) await this.apply(tenantId, locationId);
+  }
+
+  /** The charger's site if it has limits (in force at `inForceAt`, when given), else undefined. */
+  private async limitedSiteOf(tenantId: string, chargePointId: string, inForceAt?: Date): Promise<string | undefined> {
     const site = await this.scopes.tenant(tenantId, (tx) =>
       tx
         .selectFrom('charge_points')
@@ -259,9 +253,14 @@ export class SiteLimitsService {
         .select('charge_points.location_id')
         .where('charge_points.tenant_id', '=', tenantId)
         .where('charge_points.id', '=', chargePointId)
+        .$if(inForceAt !== undefined, (q) =>
+          q
+            .where('site_power_limits.starts_at', '<=', inForceAt as Date)
+            .where((eb) => eb.or([eb('site_power_limits.ends_at', 'is', null), eb('site_power_limits.ends_at', '>', inForceAt as Date)])),
+        )
         .executeTakeFirst(),
     );
-    if (site?.location_id) await this.apply(tenantId, site.location_id);
+    return site?.location_id ?? undefined;
   }
 
   private async tell(identity: string, action: string, payload: unknown): Promise<string> {
