@@ -4,7 +4,7 @@ import { io } from 'socket.io-client';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { auth, startGatewayTestPlatform, until } from './testing/platform.js';
+import { auth, createSite, startGatewayTestPlatform, until } from './testing/platform.js';
 
 const { RPCClient } = ocppRpc;
 type RPCClient = InstanceType<typeof ocppRpc.RPCClient>;
@@ -65,19 +65,7 @@ beforeAll(async () => {
       .values({ id_tag: 'OLD-CARD', driver_id: driver.body.driver_id, status: 'Accepted', expires_at: new Date('2020-01-01') })
       .execute();
   });
-  const loc = await http
-    .post('/v1/locations')
-    .set(auth(staff))
-    .send({
-      name: 'Gateway test site',
-      address: 'Rue 1',
-      city: 'Luxembourg',
-      country: 'LU',
-      coordinates: { latitude: 49.6, longitude: 6.13 },
-      time_zone: 'Europe/Luxembourg',
-    })
-    .expect(201);
-  locationId = loc.body.id;
+  locationId = await createSite(http, staff, 'Gateway test site');
 }, 60_000);
 
 afterAll(() => platform.stop());

@@ -2,7 +2,7 @@ import { PartnersService, type RunningPlatform } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
 import supertest from 'supertest';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { auth, startGatewayTestPlatform, until } from './testing/platform.js';
+import { auth, createSite, startGatewayTestPlatform, until } from './testing/platform.js';
 
 const { RPCClient } = ocppRpc;
 type RPCClient = InstanceType<typeof ocppRpc.RPCClient>;
@@ -75,19 +75,7 @@ async function online(c: Charger): Promise<Charger> {
 
 beforeAll(async () => {
   ({ platform, http, staff, wsUrl: ocppUrl } = await startGatewayTestPlatform('limits-test'));
-  const loc = await http
-    .post('/v1/locations')
-    .set(auth(staff))
-    .send({
-      name: 'Depot',
-      address: 'Rue 1',
-      city: 'Luxembourg',
-      country: 'LU',
-      coordinates: { latitude: 49.6, longitude: 6.13 },
-      time_zone: 'Europe/Luxembourg',
-    })
-    .expect(201);
-  site = loc.body.id;
+  site = await createSite(http, staff, 'Depot');
   const partners = new PartnersService(platform.services.scopes);
   const utility = await partners.create('Creos Grid', 'utility');
   utilityKey = utility.secret_key;
@@ -154,20 +142,7 @@ describe('site power limits over OCPP', () => {
   });
 
   it('shares the limit among the EVSEs charging as sessions start and end, keeping enough for an idle one to start', async () => {
-    const depot = (
-      await http
-        .post('/v1/locations')
-        .set(auth(staff))
-        .send({
-          name: 'Bus depot',
-          address: 'Rue 2',
-          city: 'Luxembourg',
-          country: 'LU',
-          coordinates: { latitude: 49.61, longitude: 6.14 },
-          time_zone: 'Europe/Luxembourg',
-        })
-        .expect(201)
-    ).body.id;
+    const depot = await createSite(http, staff, 'Bus depot', 49.61, 6.14);
     const driver = await http
       .post('/v1/drivers')
       .send({ email: `bus-${Date.now()}@example.com`, name: 'Bus Driver', password: 'driver password' })

@@ -48,3 +48,13 @@ export async function startGatewayTestPlatform(slug: string): Promise<GatewayTes
     .expect(201);
   return { platform, http, staff: signup.body.tokens.access_token, wsUrl: `${platform.url.replace('http://localhost', 'ws://127.0.0.1')}/ocpp` };
 }
+
+/** A bare site (no EVSEs) of the staff's network; returns its id. */
+export async function createSite(http: GatewayTestPlatform['http'], staff: string, name: string, latitude = 49.6, longitude = 6.13): Promise<string> {
+  const res = await http
+    .post('/v1/locations')
+    .set(auth(staff))
+    .send({ name, address: 'Rue 1', city: 'Luxembourg', country: 'LU', coordinates: { latitude, longitude }, time_zone: 'Europe/Luxembourg' })
+    .expect(201);
+  return res.body.id;
+}
