@@ -97,7 +97,8 @@ export class VoltshareSession extends VoltshareElement {
   private async read(id: string): Promise<void> {
     const { data, response } = await this.connection.client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: id } } });
     if (response.ok && data) {
-      this.session = data;
+      // A read answered after a newer live update is older than what is shown: keep the newer.
+      if (!this.session || this.session.id !== data.id || data.version >= this.session.version) this.session = data;
       this.error = undefined;
     } else this.error = msg('This session could not be loaded.');
   }
