@@ -13,6 +13,7 @@ import * as m0010 from './migrations/0010_wallets.js';
 import * as m0011 from './migrations/0011_ad_hoc.js';
 import * as m0012 from './migrations/0012_reviews.js';
 import * as m0013 from './migrations/0013_site_power_limits.js';
+import * as m0014 from './migrations/0014_evse_power_shares.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -29,6 +30,7 @@ const migrations: Record<string, Migration> = {
   '0011_ad_hoc': m0011,
   '0012_reviews': m0012,
   '0013_site_power_limits': m0013,
+  '0014_evse_power_shares': m0014,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -378,6 +378,13 @@ export interface SitePowerLimitsTable {
   created_at: CreatedAt;
 }
 
+export interface EvsePowerSharesTable {
+  tenant_id: string;
+  evse_uid: string;
+  share_w: number | null;
+  told_at: Timestamp;
+}
+
 export interface ReviewsTable {
   tenant_id: string;
   id: string;
@@ -558,6 +565,7 @@ export interface Database {
   ad_hoc_charges: AdHocChargesTable;
   reviews: ReviewsTable;
   site_power_limits: SitePowerLimitsTable;
+  evse_power_shares: EvsePowerSharesTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

@@ -156,7 +156,8 @@ export class SiteLimitsService {
       evses: await tx
         .selectFrom('evses')
         .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
-        .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity'])
+        .leftJoin('evse_power_shares as told', (j) => j.onRef('told.tenant_id', '=', 'evses.tenant_id').onRef('told.evse_uid', '=', 'evses.id'))
+        .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity', 'told.share_w', 'told.told_at'])
         .select((eb) =>
           eb
             .exists(
@@ -186,10 +187,8 @@ export class SiteLimitsService {
           );
     const plan = evses.map((evse, i) => ({ evse, share: shares ? (shares[i] as number) : null }));
     // Lower before raising, so the site stays within its limit while chargers are told in turn.
-    const raises = ({ evse, share }: (typeof plan)[number]) => {
-      const last = this.told.get(evse.id);
-      return last !== undefined && (share === null || (last !== null && share > last));
-    };
+    // An EVSE whose last share is not known is told first, as if lowered.
+    const raises = ({ evse, share }: (typeof plan)[number]) => evse.told_at !== null && (share === null || (evse.share_w !== null && share > evse.share_w));
     plan.sort((x, y) => Number(raises(x)) - Number(raises(y)));
     const applied: LimitApplication[] = [];
     for (const { evse, share } of plan) {
@@ -199,8 +198,7 @@ export class SiteLimitsService {
           ? ['ClearChargingProfile', { id: SITE_LIMIT_PROFILE_ID }]
           : ['SetChargingProfile', { connectorId, csChargingProfiles: siteProfile(share, now) }];
       const result = await this.tell(evse.identity, action, payload);
-      if (result === 'Accepted') this.told.set(evse.id, share);
-      else this.told.delete(evse.id);
+      await this.remember(tenantId, evse.id, result === 'Accepted' ? share : 'unknown');
       applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result });
     }
     this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
@@ -208,8 +206,6 @@ export class SiteLimitsService {
   }
 
   private readonly applying = new Map<string, Promise<unknown>>();
-  /** What each EVSE last accepted (null: no cap), to order the next change; one not known is told first, as if lowered. */
-  private readonly told = new Map<string, number | null>();
 
   /**
    * A session started or ended at a charger: its site's limit is shared anew, if one is in force.
@@ -261,6 +257,19 @@ export class SiteLimitsService {
         .executeTakeFirst(),
     );
     return site?.location_id ?? undefined;
+  }
+
+  /** Keeps what an EVSE accepted (null: no cap), or forgets it when its answer leaves that unknown. */
+  private async remember(tenantId: string, evseUid: string, share: number | null | 'unknown'): Promise<void> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      if (share === 'unknown') await tx.deleteFrom('evse_power_shares').where('tenant_id', '=', tenantId).where('evse_uid', '=', evseUid).execute();
+      else
+        await tx
+          .insertInto('evse_power_shares')
+          .values({ tenant_id: tenantId, evse_uid: evseUid, share_w: share, told_at: new Date() })
+          .onConflict((oc) => oc.columns(['tenant_id', 'evse_uid']).doUpdateSet({ share_w: share, told_at: new Date() }))
+          .execute();
+    });
   }
 
   private async tell(identity: string, action: string, payload: unknown): Promise<string> {
