@@ -72,7 +72,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max).middleware;
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
   app.post(['/v1/networks', '/v1/drivers'], auth);
-  app.use(['/v1/locations', '/v1/open-data', '/ocpi', '/v1/ad-hoc-charges', '/pay'], services.publicLimiter.middleware);
+  app.use(['/v1/locations', '/v1/open-data', '/v1/reports', '/v1/grid', '/ocpi', '/v1/ad-hoc-charges', '/pay'], services.publicLimiter.middleware);
 
   app.use(idempotency(services.database.db));
 
