@@ -259,7 +259,22 @@ describe('widget in headless Chromium against the real API', () => {
       .toBe(true);
     expect(await page.locator('#hourly rect').count()).toBe(24);
     expect(await page.isHidden('#signin')).toBe(true);
+
+    // Cap a site with OCPP chargers. This harness runs no gateway, so they are offline and will be
+    // told when they connect (the gateway's own tests see them answer); the console says so.
+    const { body: chargers } = await h.api<{ data: { identity: string; location_id: string }[] }>('GET', '/v1/charge-points?limit=100', owner);
+    const simulated = chargers.data.find((c) => c.identity === `${DEMO.simulated.prefix}1`);
+    if (!simulated) throw new Error('the demo simulates LU-SIM-1');
+    await expect.poll(() => page.locator('#limits').textContent()).toContain('No site is capped.');
+    await page.selectOption('#limit-site', simulated.location_id);
+    await page.fill('#limit-kw', '11');
+    await page.fill('#limit-hours', '2');
+    await page.click('#limit-form button[type=submit]');
+    await expect.poll(() => page.textContent('#limit-result')).toMatch(/^Told [1-9]\d* EVSEs: \d+ offline\.$/);
+    await expect.poll(() => page.locator('#limits').textContent()).toContain('11.0 kW');
     await page.screenshot({ path: path.join(tmpdir(), 'voltshare-operator.png'), fullPage: true });
+    await page.click('#limits button[data-end]');
+    await expect.poll(() => page.locator('#limits').textContent()).toContain('No site is capped.');
     await context.close();
   });
 

@@ -44,7 +44,11 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
   table { width: 100%; border-collapse: collapse; font-size: 14px; }
   th, td { text-align: left; padding: 6px 4px; border-bottom: 1px solid var(--line); }
   th { color: var(--muted); font-weight: 600; }
-  form { max-width: 360px; margin: 60px auto; display: grid; gap: 10px; }
+  #signin { max-width: 360px; margin: 60px auto; display: grid; gap: 10px; }
+  .inline { display: flex; flex-wrap: wrap; gap: 10px; align-items: end; margin-bottom: 10px; }
+  .inline label { display: grid; gap: 3px; font-size: 13px; color: var(--muted); }
+  select { font: inherit; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; background: #fff; }
+  td button { font: inherit; font-size: 13px; background: none; border: 1px solid var(--line); border-radius: 6px; padding: 2px 8px; cursor: pointer; }
   input { font: inherit; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; }
   .primary { background: var(--brand); color: #fff; border: 0; border-radius: 8px; padding: 9px 14px; font: inherit; font-weight: 600; cursor: pointer; }
   .muted { color: var(--muted); font-size: 13px; }
@@ -78,6 +82,16 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <section class="card"><h2>Faults</h2><table><thead><tr><th>EVSE</th><th>Location</th><th>Status</th><th>Since</th></tr></thead><tbody id="faults"></tbody></table></section>
     <section class="card"><h2>Chargers offline</h2><table><thead><tr><th>Identity</th><th>Last seen</th></tr></thead><tbody id="offline"></tbody></table></section>
   </div>
+  <section class="card" aria-labelledby="limits-title"><h2 id="limits-title">Site power limits</h2>
+    <form id="limit-form" class="inline">
+      <label>Site <select id="limit-site" required></select></label>
+      <label>Limit (kW) <input id="limit-kw" type="number" min="0" step="0.1" required></label>
+      <label>For hours (empty: until ended) <input id="limit-hours" type="number" min="0.25" step="0.25"></label>
+      <button class="primary" type="submit">Cap the site</button>
+    </form>
+    <p id="limit-result" class="muted" role="status"></p>
+    <table><thead><tr><th>Site</th><th>Limit</th><th>Set by</th><th>Until</th><th></th></tr></thead><tbody id="limits"></tbody></table>
+  </section>
 </main>
 <script src="/socket.io/socket.io.min.js"></script>
 <script src="/operator/app.js"></script>
@@ -99,6 +113,24 @@ const script = `(() => {
     if (res.status === 401) { signOut(); throw new Error('signed out'); }
     if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
     return res.json();
+  }
+
+  async function send(method, path, body) {
+    const res = await fetch(path, { method, headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    const json = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error(json.errors ? json.errors.map((e) => e.field + ' ' + e.message).join('; ') : json.detail || res.statusText);
+    return json;
+  }
+
+  async function refreshLimits() {
+    const limits = await api('/v1/power-limits');
+    $('limits').innerHTML = limits.map((l) => '<tr><td>' + esc(l.location_name) + '</td><td>' + (l.max_power_w / 1000).toFixed(1) + ' kW' + (l.in_force ? '' : ' <span class="muted">from ' + when(l.starts_at) + '</span>') + '</td><td>' + (l.source === 'grid' ? 'grid operator' : 'network') + '</td><td>' + (l.ends_at ? when(l.ends_at) : 'until ended') + '</td><td><button type="button" data-end="' + esc(l.id) + '">End</button></td></tr>').join('') || '<tr><td colspan="5" class="muted">No site is capped.</td></tr>';
+  }
+
+  function told(state) {
+    const counts = {};
+    for (const a of state.applied) counts[a.result] = (counts[a.result] || 0) + 1;
+    return 'Told ' + state.applied.length + ' EVSEs: ' + (Object.entries(counts).map(([r, n]) => n + ' ' + r).join(', ') || 'none at this site') + '.';
   }
 
   function signOut() {
@@ -150,7 +182,9 @@ const script = `(() => {
   async function start() {
     form.hidden = true; $('console').hidden = false; $('signout').hidden = false;
     const network = await api('/v1/network'); $('network').textContent = network.name;
-    await refresh();
+    const sites = await api('/v1/locations?network_id=' + encodeURIComponent(network.id) + '&limit=100');
+    $('limit-site').innerHTML = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
+    await Promise.all([refresh(), refreshLimits()]);
     let pending;
     const soon = () => { clearTimeout(pending); pending = setTimeout(() => refresh().catch(() => {}), 800); };
     socket = io({ auth: { token }, transports: ['websocket'] });
@@ -168,5 +202,22 @@ const script = `(() => {
     start().catch((err) => { $('signin-error').textContent = err.message; });
   });
   $('signout').addEventListener('click', signOut);
+  $('limit-form').addEventListener('submit', async (e) => {
+    e.preventDefault(); $('limit-result').textContent = '';
+    const hours = Number($('limit-hours').value);
+    const body = { max_power_w: Math.round(Number($('limit-kw').value) * 1000) };
+    if (hours > 0) body.ends_at = new Date(Date.now() + hours * 3600000).toISOString();
+    try {
+      const state = await send('POST', '/v1/locations/' + encodeURIComponent($('limit-site').value) + '/power-limits', body);
+      $('limit-result').textContent = told(state);
+    } catch (err) { $('limit-result').textContent = err.message; }
+    await refreshLimits();
+  });
+  $('limits').addEventListener('click', async (e) => {
+    const id = e.target.dataset && e.target.dataset.end; if (!id) return;
+    try { $('limit-result').textContent = 'Ended. ' + told(await send('DELETE', '/v1/power-limits/' + encodeURIComponent(id))); }
+    catch (err) { $('limit-result').textContent = err.message; }
+    await refreshLimits();
+  });
   if (token) start().catch(() => signOut());
 })();`;

@@ -4,13 +4,20 @@ import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
-import type { GridOperatorInput, GridSignalInput, PowerLimitInput, SitePowerState } from './site-limits.model.js';
+import type { GridOperatorInput, GridSignalInput, NetworkPowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
 
 @Route('v1')
 @Tags('Site power')
 export class SiteLimitsController extends Controller {
   constructor(private readonly services: Services) {
     super();
+  }
+
+  /** Every power limit of the network's sites in force or ahead, soonest first. */
+  @Get('power-limits')
+  @Security('bearer', ['network:read'])
+  async list(@Request() req: ExpressRequest): Promise<NetworkPowerLimit[]> {
+    return this.services.siteLimits.listForNetwork(tenantOf(principalOf(req)));
   }
 
   /** A site's power limits in force and ahead, and the one in force now. */

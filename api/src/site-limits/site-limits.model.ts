@@ -51,3 +51,9 @@ export interface GridOperatorInput {
   /** A utility partner's id, or null to name none. */
   partner_id: string | null;
 }
+
+/** A limit as the network's list shows it: with its site's name and whether it is in force now. */
+export interface NetworkPowerLimit extends PowerLimit {
+  location_name: string;
+  in_force: boolean;
+}

@@ -4,7 +4,7 @@ import type { Scopes, Tx } from '../db/tenancy.js';
 import { type FieldError, problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import { newId } from '../shared/ids.js';
-import type { GridSignalInput, LimitApplication, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
+import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
 
 /** The platform's site-limit profile has one id on every charger, so a new limit replaces the last. */
 export const SITE_LIMIT_PROFILE_ID = 7301;
@@ -135,6 +135,23 @@ export class SiteLimitsService {
       const limits = await this.current(tx, tenantId, locationId, now);
       return { location_id: locationId, max_power_w: limitInForce(limits, now), limits };
     });
+  }
+
+  /** Every limit of the network's sites in force or ahead, soonest first. */
+  async listForNetwork(tenantId: string, now = new Date()): Promise<NetworkPowerLimit[]> {
+    const rows = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('site_power_limits as l')
+        .innerJoin('locations', (j) => j.onRef('locations.tenant_id', '=', 'l.tenant_id').onRef('locations.id', '=', 'l.location_id'))
+        .select(LIMIT_COLUMNS.map((c) => `l.${c}` as const))
+        .select('locations.name as location_name')
+        .where('l.tenant_id', '=', tenantId)
+        .where((eb) => eb.or([eb('l.ends_at', 'is', null), eb('l.ends_at', '>', now)]))
+        .orderBy('l.starts_at')
+        .orderBy('l.id')
+        .execute(),
+    );
+    return rows.map((r) => ({ ...r, in_force: limitInForce([r], now) !== null }));
   }
 
   /** Which network a grid-signal limit belongs to, for its utility (404 when it is not theirs). */
