@@ -116,6 +116,14 @@ describe('site power limits over OCPP', () => {
       ['grid', 12_000],
     ]);
 
+    // The network's list across its sites names the site and says what is in force.
+    const listed = await http.get('/v1/power-limits').set(auth(staff)).expect(200);
+    expect(listed.body.map((l: { location_name: string; source: string; in_force: boolean }) => [l.location_name, l.source, l.in_force])).toEqual([
+      ['Depot', 'network', true],
+      ['Depot', 'grid', true],
+    ]);
+    await http.get('/v1/power-limits').set(auth(utilityKey)).expect(403);
+
     // The network ends its own: the grid's still holds. The utility ends its own: lifted.
     const [own, signal] = state.body.limits;
     await http.delete(`/v1/power-limits/${own.id}`).set(auth(staff)).expect(200);
@@ -178,8 +186,10 @@ describe('site power limits over OCPP', () => {
       .set(auth(staff))
       .send({ max_power_w: 7_400, starts_at: startsAt.toISOString(), ends_at: endsAt.toISOString() })
       .expect(201);
-    // Not in force yet: nothing capped.
+    // Not in force yet: nothing capped, and the list says so.
     expect(res.body.max_power_w).toBeNull();
+    const ahead = (await http.get('/v1/power-limits').set(auth(staff)).expect(200)).body.find((l: { max_power_w: number }) => l.max_power_w === 7_400);
+    expect(ahead).toMatchObject({ location_name: 'Depot', in_force: false });
     await until(() => c.limits.get(1) !== undefined, 5_000);
     expect(Date.now()).toBeGreaterThanOrEqual(startsAt.getTime() - 50);
     // Every EVSE of the site shares it, this charger's one included.
