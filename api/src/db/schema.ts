@@ -385,6 +385,22 @@ export interface EvsePowerSharesTable {
   told_at: Timestamp;
 }
 
+export interface ReservationFeesTable {
+  tenant_id: string;
+  id: string;
+  reservation_id: string;
+  driver_id: string;
+  kind: 'booking' | 'no_show';
+  amount: ColumnType<number, number, never>;
+  currency: string;
+  provider: string | null;
+  intent_id: string | null;
+  status: 'pending' | 'paid' | 'failed';
+  failure_code: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface ReviewsTable {
   tenant_id: string;
   id: string;
@@ -566,6 +582,7 @@ export interface Database {
   reviews: ReviewsTable;
   site_power_limits: SitePowerLimitsTable;
   evse_power_shares: EvsePowerSharesTable;
+  reservation_fees: ReservationFeesTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;

@@ -57,7 +57,8 @@ export class PaymentsService {
 
   // ---- drivers' payment methods ----------------------------------------------------------------
 
-  private async customer(driverId: string): Promise<{ customer_id: string; default_payment_method: string | null }> {
+  /** The driver's customer at the provider, created on first use. */
+  async customerOf(driverId: string): Promise<{ customer_id: string; default_payment_method: string | null }> {
     const existing = await this.scopes.system((tx) => tx.selectFrom('payment_customers').selectAll().where('driver_id', '=', driverId).executeTakeFirst());
     if (existing) return existing;
     const driver = await this.scopes.system((tx) =>
@@ -76,17 +77,17 @@ export class PaymentsService {
 
   /** Tops up the driver's wallet from their saved payment method. */
   async topUp(driverId: string, amount: number) {
-    return this.wallets.topUp(driverId, amount, await this.customer(driverId));
+    return this.wallets.topUp(driverId, amount, await this.customerOf(driverId));
   }
 
   async setupIntent(driverId: string): Promise<{ provider: string; client_secret: string }> {
-    const customer = await this.customer(driverId);
+    const customer = await this.customerOf(driverId);
     return { provider: this.provider.name, ...(await this.provider.createSetupIntent(customer.customer_id)) };
   }
 
   /** Saves a method the driver created in the browser as the one their sessions are charged to. */
   async savePaymentMethod(driverId: string, paymentMethodId: string): Promise<void> {
-    const customer = await this.customer(driverId);
+    const customer = await this.customerOf(driverId);
     try {
       await this.provider.attachPaymentMethod(customer.customer_id, paymentMethodId);
     } catch (error) {
@@ -201,7 +202,7 @@ export class PaymentsService {
     });
     if (plan.existing || !plan.payment) return;
     const { payment, network } = plan;
-    const customer = await this.customer(plan.driverId as string);
+    const customer = await this.customerOf(plan.driverId as string);
     if (!customer.default_payment_method) {
       await this.settle(tenantId, payment.id, { status: 'failed', failure_code: 'no_payment_method' });
       return;
@@ -434,6 +435,11 @@ export class PaymentsService {
       if (event.type === 'intent.captured') await this.wallets.topUpSucceeded(event.metadata.wallet_top_up, event.intent_id);
       return 'processed';
     }
+    // A fee whose charge died before it was recorded is settled here.
+    if (event.metadata?.reservation_fee && event.metadata.tenant_id) {
+      if (event.type === 'intent.captured') await this.onFeePaid?.(event.metadata.tenant_id, event.metadata.reservation_fee, event.intent_id);
+      return 'processed';
+    }
     const payment = await this.scopes.system((tx) =>
       tx
         .selectFrom('payments')
@@ -455,6 +461,9 @@ export class PaymentsService {
     if (change) await this.settle(payment.tenant_id, payment.id, change);
     return 'processed';
   }
+
+  /** Set by the reservation fees: a fee the provider says was paid. */
+  onFeePaid?: (tenantId: string, feeId: string, intentId: string) => Promise<void>;
 
   registerJobs(jobs: JobRunner): void {
     jobs.register('payment.authorize', async (p: { session_id: string }, ctx) => this.authorize(ctx.tenantId as string, p.session_id));

@@ -179,15 +179,32 @@ export class WalletService {
   }
 
   /** Pays a session from the wallet: all of it or nothing (`insufficient_funds`). */
-  async paySession(driverId: string, tenantId: string, sessionId: string, amount: number, currency: string): Promise<'paid' | 'insufficient_funds'> {
+  paySession(driverId: string, tenantId: string, sessionId: string, amount: number, currency: string): Promise<'paid' | 'insufficient_funds'> {
+    return this.payNetwork('session', driverId, tenantId, sessionId, amount, currency);
+  }
+
+  /** Pays a reservation's fee (booking or no-show) from the wallet, all or nothing. */
+  payFee(driverId: string, tenantId: string, feeId: string, amount: number, currency: string): Promise<'paid' | 'insufficient_funds'> {
+    return this.payNetwork('reservation_fee', driverId, tenantId, feeId, amount, currency);
+  }
+
+  /** Moves `amount` from the driver's wallet to the network, once per (kind, reference). */
+  private payNetwork(
+    kind: 'session' | 'reservation_fee',
+    driverId: string,
+    tenantId: string,
+    reference: string,
+    amount: number,
+    currency: string,
+  ): Promise<'paid' | 'insufficient_funds'> {
     return this.scopes.system(async (tx) => {
       await this.open(tx, driverId, currency);
-      const already = await tx.selectFrom('ledger_entries').select('id').where('kind', '=', 'session').where('reference', '=', sessionId).executeTakeFirst();
+      const already = await tx.selectFrom('ledger_entries').select('id').where('kind', '=', kind).where('reference', '=', reference).executeTakeFirst();
       if (already) return 'paid';
       if ((await this.balanceOf(tx, driverId, currency)) < amount) return 'insufficient_funds';
       await this.post(tx, {
-        kind: 'session',
-        reference: sessionId,
+        kind,
+        reference,
         currency,
         legs: [
           { account: walletAccount(driverId), amount: -amount },

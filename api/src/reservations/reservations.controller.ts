@@ -6,6 +6,7 @@ import type { ReservationStatus } from '../db/schema.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { ConnectorStandard } from '../locations/locations.model.js';
+import type { ReservationFee } from '../payments/reservation-fees.service.js';
 import type { Services } from '../server/services.js';
 import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy, ReservationRequest } from './reservations.model.js';
 
@@ -47,6 +48,14 @@ export class ReservationsController extends Controller {
   @Security('bearer')
   async get(@Request() req: ExpressRequest, @Path() reservation_id: string): Promise<Reservation> {
     return this.services.reservations.get(callerOf(req), reservation_id);
+  }
+
+  /** The booking and no-show fees this reservation owes, and whether they were paid. */
+  @Get('reservations/{reservation_id}/fees')
+  @Security('bearer')
+  async fees(@Request() req: ExpressRequest, @Path() reservation_id: string): Promise<ReservationFee[]> {
+    const reservation = await this.services.reservations.get(callerOf(req), reservation_id);
+    return this.services.reservationFees.list(reservation.network_id, reservation.id);
   }
 
   /** Moves or extends the slot atomically: when the new slot is taken (409) the old one is kept. Once started, only `end` can change. */

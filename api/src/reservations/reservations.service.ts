@@ -92,6 +92,14 @@ interface Candidate {
  * everything else: policy, visibility, the slot's lifecycle (start, no-show), what the charger
  * is told (OCPP ReserveNow / CancelReservation through jobs), and which session fulfils it.
  */
+/** What reservations tell payments: a booking or no-show fee is owed. */
+export interface ReservationFeeHook {
+  due(
+    tx: Tx,
+    fee: { tenant_id: string; reservation_id: string; driver_id: string; kind: 'booking' | 'no_show'; amount: number; currency: string },
+  ): Promise<void>;
+}
+
 export class ReservationsService {
   constructor(
     private readonly scopes: Scopes,
@@ -101,6 +109,13 @@ export class ReservationsService {
     private readonly bus: EventBus,
     private readonly logger: Logger,
   ) {}
+
+  private fees?: ReservationFeeHook;
+
+  /** Payments hear of the fees a reservation owes, in the reservation's own transaction. */
+  useFees(fees: ReservationFeeHook): void {
+    this.fees = fees;
+  }
 
   private write<T>(tenantId: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
     return writeThenPublish(this.scopes, this.bus, tenantId, work);
@@ -267,6 +282,7 @@ export class ReservationsService {
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.scheduleLifecycle(tx, row);
+      await this.fees?.due(tx, { tenant_id: tenantId, reservation_id: row.id, driver_id: driverId, kind: 'booking', amount: policy.reservation_fee, currency });
       if (started) emit(...(await this.activated(tx, row)));
       emit(await this.announce(tx, row, 'reservation.created'));
       return toReservation(row);
@@ -644,6 +660,14 @@ export class ReservationsService {
         if (!['CONFIRMED', 'ACTIVE'].includes(row.status) || row.grace_until.toISOString() !== p.grace_until) return;
         const policy = await this.policy(row.tenant_id, tx);
         const ended = await this.end(tx, row, 'NO_SHOW', emit, { no_show_fee_amount: policy.no_show_fee });
+        await this.fees?.due(tx, {
+          tenant_id: row.tenant_id,
+          reservation_id: row.id,
+          driver_id: row.driver_id,
+          kind: 'no_show',
+          amount: policy.no_show_fee,
+          currency: row.currency,
+        });
         emit(await this.announce(tx, ended, 'reservation.no_show'));
       });
     });

@@ -24,6 +24,7 @@ import { OpenDataService } from '../open-data/open-data.service.js';
 import { OverviewService } from '../operations/overview.service.js';
 import { AdHocService } from '../payments/ad-hoc.service.js';
 import { PaymentsService } from '../payments/payments.service.js';
+import { ReservationFeesService } from '../payments/reservation-fees.service.js';
 import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
 import { WalletService } from '../payments/wallet.service.js';
@@ -55,6 +56,7 @@ export interface Services {
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
   reviews: ReviewsService;
+  reservationFees: ReservationFeesService;
   reports: ReportsService;
   siteLimits: SiteLimitsService;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
@@ -95,6 +97,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider();
   const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
   charging.usePayments(payments);
+  const reservationFees = new ReservationFeesService(scopes, payments, logger);
+  reservations.useFees(reservationFees);
+  payments.onFeePaid = (tenantId, feeId, intentId) => reservationFees.settle(tenantId, feeId, { status: 'paid', provider: provider.name, intent_id: intentId });
   const siteLimits = new SiteLimitsService(scopes, commands, logger);
   charging.onReconnect((tenantId, chargePointId) => siteLimits.chargerReconnected(tenantId, chargePointId));
   charging.onSessionChange((tenantId, chargePointId) => siteLimits.sessionChanged(tenantId, chargePointId));
@@ -108,6 +113,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   queue.registerJobs(jobs);
   webhooks.registerJobs(jobs);
   payments.registerJobs(jobs);
+  reservationFees.registerJobs(jobs);
   siteLimits.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {
@@ -126,6 +132,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discovery,
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
+    reservationFees,
     reports: new ReportsService(scopes),
     siteLimits,
     publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),

@@ -1,0 +1,112 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteBody } from '../test/fixtures.js';
+import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
+import { type StripeTestServer, startStripeTestServer } from '../test/stripe-test-server.js';
+
+const MINUTE = 60_000;
+
+describe.each(backends())('reservation fees charged through the real Stripe SDK on %s', (backend: Backend) => {
+  let stripe: StripeTestServer;
+  let t: TestApp;
+  let net: SignedUpNetwork;
+  let evse: string;
+  let base: number;
+  const at = (minutes: number) => new Date(base + minutes * MINUTE);
+
+  beforeAll(async () => {
+    stripe = await startStripeTestServer();
+    t = await startTestApp(backend, { STRIPE_SECRET_KEY: 'sk_test_voltshare', STRIPE_WEBHOOK_SECRET: 'whsec_test_fees', STRIPE_API_BASE: stripe.url });
+    net = await signUpNetwork(t.http, 'Fee Network');
+    await t.http
+      .put('/v1/network/reservation-policy')
+      .set(bearer(net.accessToken))
+      .send({
+        max_days_ahead: 14,
+        min_duration_minutes: 15,
+        max_duration_minutes: 180,
+        grace_minutes: 10,
+        reservation_fee: 200,
+        no_show_fee: 500,
+        queue_offer_minutes: 15,
+        queue_hold_minutes: 30,
+      })
+      .expect(200);
+    const site = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Fee Site')).expect(201);
+    evse = site.body.evses[0].uid;
+  });
+  afterAll(async () => {
+    await t.close();
+    await stripe.close();
+  });
+
+  const driver = async (paymentMethod?: string) => {
+    const d = await registerDriver(t.http);
+    if (paymentMethod) await t.http.put('/v1/me/payment-method').set(bearer(d.accessToken)).send({ payment_method_id: paymentMethod }).expect(204);
+    return d;
+  };
+  /** Books a one-hour slot starting in `offset` minutes; runs the jobs due by `runUntil` minutes. */
+  const book = async (token: string, offset: number) => {
+    base = Math.ceil(Date.now() / MINUTE) * MINUTE + offset * 180 * MINUTE;
+    const r = await t.http
+      .post('/v1/reservations')
+      .set(bearer(token))
+      .send({ evse_id: evse, start: at(5).toISOString(), end: at(65).toISOString() })
+      .expect(201);
+    await t.services.jobs.drain(new Date(), net.networkId);
+    return r.body.id as string;
+  };
+  const fees = async (token: string, id: string) => (await t.http.get(`/v1/reservations/${id}/fees`).set(bearer(token)).expect(200)).body;
+
+  it('charges the booking fee at once and the no-show fee after the grace period, each exactly once', async () => {
+    const d = await driver('pm_card_visa');
+    const id = await book(d.accessToken, 1);
+    const [booking] = await fees(d.accessToken, id);
+    expect(booking).toMatchObject({ kind: 'booking', amount: 200, currency: 'EUR', status: 'paid', paid_with: 'card', failure_code: null });
+    const charged = [...stripe.intents.values()].filter((i) => i.metadata?.reservation_fee === booking.id);
+    expect(charged).toHaveLength(1);
+    expect(charged[0]).toMatchObject({ amount: 200, currency: 'eur', status: 'succeeded' });
+
+    // Nobody comes: after the grace period the no-show fee is owed and charged.
+    await t.services.jobs.drain(at(16), net.networkId);
+    await t.services.jobs.drain(at(16), net.networkId);
+    const after = await fees(d.accessToken, id);
+    expect(after.map((f: { kind: string; amount: number; status: string }) => [f.kind, f.amount, f.status])).toEqual([
+      ['booking', 200, 'paid'],
+      ['no_show', 500, 'paid'],
+    ]);
+    // Running the charges again (a retried job) charges nothing more.
+    for (const f of after) await t.services.reservationFees.charge(net.networkId, f.id);
+    const all = [...stripe.intents.values()].filter((i) => after.some((f: { id: string }) => i.metadata?.reservation_fee === f.id));
+    expect(all).toHaveLength(2);
+    // Staff see the fees too; another driver does not.
+    expect(await fees(net.accessToken, id)).toHaveLength(2);
+    const stranger = await driver();
+    await t.http.get(`/v1/reservations/${id}/fees`).set(bearer(stranger.accessToken)).expect(404);
+  });
+
+  it('records a fee it could not charge, with the reason, and keeps the booking', async () => {
+    const none = await driver();
+    const noCard = await book(none.accessToken, 2);
+    expect(await fees(none.accessToken, noCard)).toMatchObject([{ kind: 'booking', status: 'failed', failure_code: 'no_payment_method', paid_with: null }]);
+    expect((await t.http.get(`/v1/reservations/${noCard}`).set(bearer(none.accessToken)).expect(200)).body.status).toBe('CONFIRMED');
+
+    const declined = await driver('pm_card_chargeDeclined');
+    const refused = await book(declined.accessToken, 3);
+    expect(await fees(declined.accessToken, refused)).toMatchObject([{ kind: 'booking', status: 'failed', failure_code: 'card_declined' }]);
+  });
+
+  it('takes the fee from the wallet of a driver who pays that way, and refuses it when the balance is short', async () => {
+    const d = await driver('pm_card_visa');
+    await t.http.put('/v1/me/wallet').set(bearer(d.accessToken)).send({ pay_sessions_from_wallet: true }).expect(200);
+    await t.http.post('/v1/me/wallet/top-ups').set(bearer(d.accessToken)).send({ amount: 500 }).expect(201);
+    const first = await book(d.accessToken, 4);
+    expect(await fees(d.accessToken, first)).toMatchObject([{ kind: 'booking', status: 'paid', paid_with: 'wallet' }]);
+    expect((await t.http.get('/v1/me/wallet').set(bearer(d.accessToken)).expect(200)).body.balance).toBe(300);
+    // The no-show fee (500) is more than the 300 left: refused, and the balance stays.
+    await t.services.jobs.drain(at(16), net.networkId);
+    await t.services.jobs.drain(at(16), net.networkId);
+    const after = await fees(d.accessToken, first);
+    expect(after[1]).toMatchObject({ kind: 'no_show', status: 'failed', failure_code: 'insufficient_funds' });
+    expect((await t.http.get('/v1/me/wallet').set(bearer(d.accessToken)).expect(200)).body.balance).toBe(300);
+  });
+});
