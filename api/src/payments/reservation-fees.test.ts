@@ -1,6 +1,7 @@
+import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBody } from '../test/fixtures.js';
-import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
+import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 import { type StripeTestServer, startStripeTestServer } from '../test/stripe-test-server.js';
 
 const MINUTE = 60_000;
@@ -93,6 +94,41 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
     const declined = await driver('pm_card_chargeDeclined');
     const refused = await book(declined.accessToken, 3);
     expect(await fees(declined.accessToken, refused)).toMatchObject([{ kind: 'booking', status: 'failed', failure_code: 'card_declined' }]);
+  });
+
+  it('a fee whose charge went through but was never recorded (a crash) is settled by the webhook, and not charged again', async () => {
+    const d = await driver('pm_card_visa');
+    base = Math.ceil(Date.now() / MINUTE) * MINUTE + 5 * 180 * MINUTE;
+    const r = await t.http
+      .post('/v1/reservations')
+      .set(bearer(d.accessToken))
+      .send({ evse_id: evse, start: at(5).toISOString(), end: at(65).toISOString() })
+      .expect(201);
+    // The fee is owed and its job not yet run: as after a crash right after Stripe charged.
+    const [pending] = await fees(d.accessToken, r.body.id);
+    expect(pending).toMatchObject({ kind: 'booking', status: 'pending' });
+    const payload = JSON.stringify({
+      id: `evt_${unique('e')}`,
+      object: 'event',
+      type: 'payment_intent.succeeded',
+      api_version: '2024-06-20',
+      created: Math.floor(Date.now() / 1000),
+      data: {
+        object: {
+          id: `pi_${unique('x')}`,
+          object: 'payment_intent',
+          status: 'succeeded',
+          amount_received: 200,
+          metadata: { reservation_fee: pending.id, tenant_id: net.networkId },
+        },
+      },
+    });
+    const signature = Stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_test_fees' });
+    await t.http.post('/v1/payments/webhook').set('Content-Type', 'application/json').set('Stripe-Signature', signature).send(payload).expect(200);
+    expect(await fees(d.accessToken, r.body.id)).toMatchObject([{ status: 'paid', paid_with: 'card' }]);
+    // The job then finds it paid and charges nothing.
+    await t.services.jobs.drain(new Date(), net.networkId);
+    expect([...stripe.intents.values()].filter((i) => i.metadata?.reservation_fee === pending.id)).toHaveLength(0);
   });
 
   it('takes the fee from the wallet of a driver who pays that way, and refuses it when the balance is short', async () => {
