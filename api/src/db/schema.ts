@@ -397,6 +397,7 @@ export interface ReservationFeesTable {
   intent_id: string | null;
   status: 'pending' | 'paid' | 'failed';
   failure_code: string | null;
+  attempts: ColumnType<number, number | undefined, number>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

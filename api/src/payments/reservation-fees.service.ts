@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
+import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import { newId } from '../shared/ids.js';
 import type { PaymentsService } from './payments.service.js';
@@ -97,7 +98,7 @@ export class ReservationFeesService {
             currency: fee.currency,
             customer_id: customer.customer_id,
             payment_method: customer.default_payment_method,
-            idempotency_key: `fee-${fee.id}`,
+            idempotency_key: `fee-${fee.id}-${fee.attempts}`,
             metadata: { reservation_fee: fee.id, tenant_id: tenantId, reservation_id: fee.reservation_id },
           });
           outcome =
@@ -112,6 +113,28 @@ export class ReservationFeesService {
     }
     await this.settle(tenantId, fee.id, outcome);
     if (outcome.status === 'failed') this.logger.warn({ fee_id: fee.id, failure_code: outcome.failure_code }, 'reservation fee not paid');
+  }
+
+  /** Charges a failed fee again now (after the driver saved a card or topped up), as a new attempt. */
+  async retry(tenantId: string, reservationId: string, feeId: string): Promise<ReservationFee> {
+    const reopened = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('reservation_fees')
+        .set((eb) => ({ status: 'pending', failure_code: null, attempts: eb('attempts', '+', 1), updated_at: new Date() }))
+        .where('tenant_id', '=', tenantId)
+        .where('reservation_id', '=', reservationId)
+        .where('id', '=', feeId)
+        .where('status', '=', 'failed')
+        .returning('id')
+        .executeTakeFirst(),
+    );
+    if (!reopened) {
+      const exists = (await this.list(tenantId, reservationId)).find((f) => f.id === feeId);
+      if (!exists) throw problems.notFound('fee', feeId);
+      throw problems.conflict(`This fee is ${exists.status}; only a failed fee is charged again.`, 'fee-not-failed');
+    }
+    await this.charge(tenantId, feeId);
+    return (await this.list(tenantId, reservationId)).find((f) => f.id === feeId) as ReservationFee;
   }
 
   /** Settles a pending fee — from the charge, or from the provider's webhook after a crash. */

@@ -93,7 +93,18 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
 
     const declined = await driver('pm_card_chargeDeclined');
     const refused = await book(declined.accessToken, 3);
-    expect(await fees(declined.accessToken, refused)).toMatchObject([{ kind: 'booking', status: 'failed', failure_code: 'card_declined' }]);
+    const [failed] = await fees(declined.accessToken, refused);
+    expect(failed).toMatchObject({ kind: 'booking', status: 'failed', failure_code: 'card_declined' });
+
+    // The driver saves a card that works and pays the fee: a new attempt, charged once.
+    const retry = (token: string) => t.http.post(`/v1/reservations/${refused}/fees/${failed.id}/retry`).set(bearer(token));
+    await retry(none.accessToken).expect(404);
+    await t.http.put('/v1/me/payment-method').set(bearer(declined.accessToken)).send({ payment_method_id: 'pm_card_visa' }).expect(204);
+    expect((await retry(declined.accessToken).expect(200)).body).toMatchObject({ id: failed.id, status: 'paid', paid_with: 'card', failure_code: null });
+    const conflict = await retry(declined.accessToken).expect(409);
+    expect(conflict.body.type).toMatch(/fee-not-failed$/);
+    const intents = [...stripe.intents.values()].filter((i) => i.metadata?.reservation_fee === failed.id);
+    expect(intents.map((i) => i.status).sort()).toEqual(['requires_payment_method', 'succeeded'].sort());
   });
 
   it('a fee whose charge went through but was never recorded (a crash) is settled by the webhook, and not charged again', async () => {

@@ -58,6 +58,15 @@ export class ReservationsController extends Controller {
     return this.services.reservationFees.list(reservation.network_id, reservation.id);
   }
 
+  /** Charges a failed fee again (after saving a card or topping up the wallet). */
+  @Post('reservations/{reservation_id}/fees/{fee_id}/retry')
+  @Security('bearer')
+  @Response<ProblemDocument>(409, 'The fee is not failed')
+  async retryFee(@Request() req: ExpressRequest, @Path() reservation_id: string, @Path() fee_id: string): Promise<ReservationFee> {
+    const reservation = await this.services.reservations.get(callerOf(req), reservation_id);
+    return this.services.reservationFees.retry(reservation.network_id, reservation.id, fee_id);
+  }
+
   /** Moves or extends the slot atomically: when the new slot is taken (409) the old one is kept. Once started, only `end` can change. */
   @Patch('reservations/{reservation_id}')
   @Security('bearer', ['driver'])

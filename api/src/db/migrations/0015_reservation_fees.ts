@@ -16,6 +16,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       intent_id text,
       status text not null default 'pending' check (status in ('pending', 'paid', 'failed')),
       failure_code text,
+      -- Part of the charge's idempotency key: a retry after a refusal is a new request.
+      attempts integer not null default 0,
       created_at timestamptz not null default now(),
       updated_at timestamptz not null default now(),
       primary key (tenant_id, id),
