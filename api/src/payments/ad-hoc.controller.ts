@@ -5,7 +5,7 @@ import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { AdHocCharge, AdHocRequest } from './ad-hoc.service.js';
-import { receiptHtml, receiptPdf } from './receipt.js';
+import { sendReceipt } from './receipt-response.js';
 
 @Route('v1')
 @Tags('Ad-hoc charging')
@@ -33,18 +33,14 @@ export class AdHocController extends Controller {
     return this.services.adHoc.get(charge_id, token);
   }
 
-  /** The guest's receipt: HTML, or PDF with `Accept: application/pdf`. */
+  /** The guest's receipt: HTML, or PDF with `Accept: application/pdf`; in the language of `lang` or Accept-Language. */
   @Get('ad-hoc-charges/{charge_id}/receipt')
   @Response<ProblemDocument>(409, 'Not priced yet')
-  async receipt(@Request() req: ExpressRequest, @Path() charge_id: string, @Query() token: string): Promise<void> {
+  async receipt(@Request() req: ExpressRequest, @Path() charge_id: string, @Query() token: string, @Query() lang?: string): Promise<void> {
     const { session } = await this.services.adHoc.guestSession(charge_id, token);
     if (session.status !== 'COMPLETED' || !session.cost_breakdown)
       throw problems.conflict('A receipt exists once the session has ended and was priced.', 'receipt-not-ready');
-    const data = await this.services.payments.receiptData(session);
-    const res = req.res;
-    if (!res) throw new Error('no response');
-    if (req.accepts(['text/html', 'application/pdf']) === 'application/pdf') res.type('application/pdf').send(await receiptPdf(data));
-    else res.type('html').send(receiptHtml(data));
+    await sendReceipt(req, await this.services.payments.receiptData(session), lang);
   }
 
   /** The QR code to print on the EVSE: it opens the payment page (price first, then card). */

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, Path, Post, Put, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Header, Path, Post, Put, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
@@ -7,7 +7,7 @@ import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Payment, PaymentMethodRequest, Refund, RefundRequest, SetupIntentResult, TopUpRequest, WalletPreference } from './payments.model.js';
-import { receiptHtml, receiptPdf } from './receipt.js';
+import { sendReceipt } from './receipt-response.js';
 import type { TopUp, Wallet } from './wallet.service.js';
 
 @Route('v1')
@@ -93,20 +93,17 @@ export class PaymentsController extends Controller {
     return refund;
   }
 
-  /** The receipt with the cost breakdown and VAT: HTML, or PDF with `Accept: application/pdf`. */
+  /**
+   * The receipt with the cost breakdown and VAT: HTML, or PDF with `Accept: application/pdf`; in
+   * the language of `lang` or Accept-Language (en, de, fr, es, nl, it, zh; a Chinese PDF is in English).
+   */
   @Get('sessions/{session_id}/receipt')
   @Security('bearer')
   @Response<ProblemDocument>(409, 'Not priced yet')
-  async receipt(@Request() req: ExpressRequest, @Path() session_id: string): Promise<void> {
+  async receipt(@Request() req: ExpressRequest, @Path() session_id: string, @Query() lang?: string): Promise<void> {
     const session = await visibleSession(this.services, req, session_id);
     if (session.status !== 'COMPLETED' || !session.cost_breakdown)
       throw problems.conflict('A receipt exists once the session has ended and was priced.', 'receipt-not-ready');
-    const data = await this.services.payments.receiptData(session);
-    const res = req.res;
-    if (!res) throw new Error('no response');
-    if (req.accepts(['text/html', 'application/pdf']) === 'application/pdf') {
-      res.type('application/pdf').setHeader('Content-Disposition', `inline; filename="receipt-${session.id}.pdf"`);
-      res.send(await receiptPdf(data));
-    } else res.type('html').send(receiptHtml(data));
+    await sendReceipt(req, await this.services.payments.receiptData(session), lang);
   }
 }

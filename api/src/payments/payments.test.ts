@@ -117,6 +117,35 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
     expect((pdf.body as Buffer).length).toBeGreaterThan(1000);
+
+    // In the reader's language: from Accept-Language, or `lang`; numbers and money as they write them.
+    const german = await t.http.get(`/v1/sessions/${session.id}/receipt`).set(bearer(driver.accessToken)).set('Accept-Language', 'de-LU, fr;q=0.5').expect(200);
+    expect(german.text).toContain('<html lang="de">');
+    expect(german.text).toContain('<h1>Ladebeleg</h1>');
+    expect(german.text).toMatch(/Gesamt<\/td><td class="n">4,50\s€/);
+    expect(german.text).toMatch(/0,65\s€ \(17 % enthalten\)/);
+    expect(german.text).toContain('Zahlung: bezahlt');
+    expect(german.headers.vary).toMatch(/Accept-Language/);
+    const french = await t.http.get(`/v1/sessions/${session.id}/receipt?lang=fr`).set(bearer(driver.accessToken)).set('Accept-Language', 'de').expect(200);
+    expect(french.text).toContain('Reçu de recharge');
+    expect(french.text).toContain('Paiement: payé');
+    const chinese = await t.http.get(`/v1/sessions/${session.id}/receipt`).set(bearer(driver.accessToken)).set('Accept-Language', 'zh-CN').expect(200);
+    expect(chinese.text).toContain('充电收据');
+    // The PDF fonts have no Chinese glyphs: that PDF is in English, and still a PDF.
+    const chinesePdf = await t.http
+      .get(`/v1/sessions/${session.id}/receipt?lang=zh`)
+      .set(bearer(driver.accessToken))
+      .set('Accept', 'application/pdf')
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect((chinesePdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
+    // An unknown language is English.
+    expect((await t.http.get(`/v1/sessions/${session.id}/receipt?lang=xx`).set(bearer(driver.accessToken)).expect(200)).text).toContain('Charging receipt');
   });
 
   it('a declined card and a card needing authentication never reach paid', async () => {
