@@ -4,8 +4,8 @@ import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js
 import { problems } from '../http/problem.js';
 import type { EventBus, EvseStatusEvent } from '../realtime/events.js';
 import { type DiscoveryQuery, validateQuery } from './discovery.service.js';
-import type { ConnectorView, EvseView, LocationDetail, LocationSummary } from './locations.model.js';
-import { isOpenAt } from './opening-hours.js';
+import type { LocationDetail, LocationSummary } from './locations.model.js';
+import { isAlwaysOpen, isOpenAt } from './opening-hours.js';
 import { loadLocations, summarise, withEvseStatus } from './read-model.js';
 
 /** PostgreSQL earthdistance's sphere (`earth()`), so distances match the database's. */
@@ -100,13 +100,12 @@ function anyConnectorMatches(facts: Float64Array, f: ConnectorFilter): boolean {
 }
 
 interface Entry {
-  key: string;
   tenantId: string;
   id: string;
   lat: number;
   lng: number;
   cell: number;
-  /** Open around the clock with no exceptional closings: no need to ask the opening hours. */
+  /** `isAlwaysOpen`: no need to ask the opening hours at each search. */
   alwaysOpen: boolean;
   detail: LocationDetail;
   /** The list form, without the per-search fields (distance, open now). */
@@ -126,6 +125,8 @@ const CELL_COLUMNS = Math.ceil(360 / CELL_DEG) + 1;
 const cellRow = (lat: number) => Math.floor((lat + 90) / CELL_DEG);
 const cellColumn = (lng: number) => Math.floor((lng + 180) / CELL_DEG);
 const cellOf = (lat: number, lng: number) => cellRow(lat) * CELL_COLUMNS + cellColumn(lng);
+/** Locations are keyed `tenant/location` throughout the index. */
+const locationKey = (tenantId: string, locationId: string) => `${tenantId}/${locationId}`;
 const compareKeys = (a: Entry, b: Entry) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
@@ -306,7 +307,7 @@ export class DiscoveryIndex {
               .execute();
             return { keys, details: await loadLocations(tx, keys, now) };
           });
-          for (const detail of batch.details) if (layer.holds(detail)) grid.put(`${detail.network_id}/${detail.id}`, this.entryOf(detail));
+          for (const detail of batch.details) if (layer.holds(detail)) grid.put(locationKey(detail.network_id, detail.id), this.entryOf(detail));
           if (batch.keys.length < LOAD_BATCH) break;
           after = batch.keys[batch.keys.length - 1]?.id as string;
         }
@@ -333,7 +334,7 @@ export class DiscoveryIndex {
     });
     const details = await this.scopes.public(layer.viewer, (tx) => loadLocations(tx, locationKeys, now));
     this.reads += keys.length;
-    const found = new Map(details.map((d) => [`${d.network_id}/${d.id}`, d]));
+    const found = new Map(details.map((d) => [locationKey(d.network_id, d.id), d]));
     for (const key of keys) {
       const detail = found.get(key);
       layer.grid.put(key, detail && layer.holds(detail) ? this.entryOf(detail) : undefined);
@@ -348,7 +349,7 @@ export class DiscoveryIndex {
   follow(bus: EventBus, reloadEveryMs = 10 * 60_000): () => void {
     const unsubscribe = bus.subscribe((event) => {
       if (event.type !== 'evse.status' && event.type !== 'location.updated') return;
-      const key = `${event.audience.tenant_id}/${event.audience.location_id}`;
+      const key = locationKey(event.audience.tenant_id, event.audience.location_id);
       const own = this.own.get(event.audience.tenant_id);
       for (const layer of own ? [this.publicLayer, own] : [this.publicLayer]) {
         if (event.type === 'evse.status') this.applyStatus(layer, key, event);
@@ -426,13 +427,12 @@ export class DiscoveryIndex {
     const { latitude: lat, longitude: lng } = detail.coordinates;
     const { distance_m: _d, open_now: _o, ...summary } = summarise(detail);
     return {
-      key: `${detail.network_id}/${detail.id}`,
       tenantId: detail.network_id,
       id: detail.id,
       lat,
       lng,
       cell: cellOf(lat, lng),
-      alwaysOpen: Boolean(detail.opening_hours.twentyfourseven) && !detail.opening_hours.exceptional_closings?.length,
+      alwaysOpen: isAlwaysOpen(detail.opening_hours),
       detail,
       summary,
       summaryJson: JSON.stringify(summary).slice(1, -1),

@@ -37,6 +37,11 @@ export function validateOpeningHours(hours: OpeningHours, field: string): FieldE
 
 const toMinutes = (hhmm: string) => Number(hhmm.slice(0, 2)) * 60 + Number(hhmm.slice(3, 5));
 
+/** Open whatever the time: 24/7 with no exceptional closing that could win over it (see `isOpenAt`). */
+export function isAlwaysOpen(hours: OpeningHours): boolean {
+  return Boolean(hours.twentyfourseven) && !hours.exceptional_closings?.length;
+}
+
 /**
  * OCPI semantics: exceptional closings win, then exceptional openings, then 24/7 or the regular
  * hours of the local weekday. A period ending before it begins runs past midnight.

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { EvseStatus, OpeningHours } from '../db/schema.js';
 import type { Tx } from '../db/tenancy.js';
+import type { EvseStatusEvent } from '../realtime/events.js';
 import { locationAvailability } from './availability.js';
 import type {
   Capability,
@@ -142,14 +143,8 @@ export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(
   return details;
 }
 
-/** The list form: everything but the EVSE array. */
 /** What an `evse.status` event says of one EVSE. */
-export interface EvseStatusChange {
-  evse_uid: string;
-  status: EvseStatus;
-  version: number;
-  updated_at: string;
-}
+export type EvseStatusChange = Pick<EvseStatusEvent['payload'], 'evse_uid' | 'status' | 'version' | 'updated_at'>;
 
 /**
  * A location's detail after one of its EVSEs changed status, derived as `loadLocations` derives
@@ -174,6 +169,7 @@ export function withEvseStatus(detail: LocationDetail, change: EvseStatusChange)
   };
 }
 
+/** The list form: everything but the EVSE array. */
 export function summarise({
   evses: _evses,
   state: _s,

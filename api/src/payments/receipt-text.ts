@@ -284,5 +284,5 @@ export function receiptLocale(lang: string | undefined, accepts: (languages: str
     if (lower.startsWith('zh')) return 'zh-Hans';
     return RECEIPT_LOCALES.find((l) => l === lower.split('-')[0]);
   };
-  return pick(lang) ?? pick(accepts(['en', 'de', 'fr', 'es', 'nl', 'it', 'zh'])) ?? 'en';
+  return pick(lang) ?? pick(accepts(RECEIPT_LOCALES.map((l) => l.split('-')[0] as string))) ?? 'en';
 }

@@ -3,7 +3,7 @@ import type { ChargingSession } from '../charging/charging.model.js';
 import { formatMinor } from '../shared/money.js';
 import type { CostLine } from '../tariffs/pricing.js';
 import type { SessionPaymentStatus } from './payments.model.js';
-import { RECEIPT_TEXT, type ReceiptLocale, type ReceiptText } from './receipt-text.js';
+import { RECEIPT_TEXT, type ReceiptLocale } from './receipt-text.js';
 
 export interface ReceiptParty {
   name: string;
@@ -56,7 +56,7 @@ const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replac
 export function receiptHtml(data: ReceiptData, locale: ReceiptLocale = 'en'): string {
   const r = receiptLines(data, locale);
   if (!r) throw new Error('session has no cost');
-  const t: ReceiptText = r.text;
+  const t = r.text;
   const n = data.network;
   const place = data.location
     ? `${data.location.name}, ${data.location.address}, ${data.location.postal_code ?? ''} ${data.location.city}, ${data.location.country}`
