@@ -64,8 +64,6 @@ export interface ReservationClaims {
     emit: Emit,
   ): Promise<'fulfilled' | 'free' | 'reserved-for-another'>;
   releaseAfterSession(tx: Tx, tenantId: string, sessionId: string, stoppedAt: Date): Promise<void>;
-  /** A charger came back: tell it about reservations it missed while away. */
-  chargerReconnected(tenantId: string, chargePointId: string): Promise<void>;
 }
 
 /** What charging tells payments, in the transaction that starts or ends a session. */
@@ -92,7 +90,7 @@ export class ChargingService {
 
   private readonly reconnectListeners: ((tenantId: string, chargePointId: string) => Promise<void>)[] = [];
 
-  /** Others that tell a returning charger what it missed (e.g. its site's power limit). */
+  /** Others that tell a returning charger what it missed (its reservations, its site's power limit), in order. */
   onReconnect(listener: (tenantId: string, chargePointId: string) => Promise<void>): void {
     this.reconnectListeners.push(listener);
   }
@@ -148,10 +146,7 @@ export class ChargingService {
         .execute(),
     );
     await this.locations.refreshChargePoint(tenantId, chargePointId);
-    if (online) {
-      await this.reservations?.chargerReconnected(tenantId, chargePointId);
-      for (const listener of this.reconnectListeners) await listener(tenantId, chargePointId);
-    }
+    if (online) for (const listener of this.reconnectListeners) await listener(tenantId, chargePointId);
   }
 
   async seen(tenantId: string, chargePointId: string): Promise<void> {

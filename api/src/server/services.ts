@@ -101,6 +101,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   reservations.useFees(reservationFees);
   payments.onFeePaid = (tenantId, feeId, intentId) => reservationFees.settle(tenantId, feeId, { status: 'paid', provider: provider.name, intent_id: intentId });
   const siteLimits = new SiteLimitsService(scopes, commands, logger);
+  charging.onReconnect((tenantId, chargePointId) => reservations.chargerReconnected(tenantId, chargePointId));
   charging.onReconnect((tenantId, chargePointId) => siteLimits.chargerReconnected(tenantId, chargePointId));
   charging.onSessionChange((tenantId, chargePointId) => siteLimits.sessionChanged(tenantId, chargePointId));
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, commands, logger);

@@ -1,3 +1,4 @@
+import { type SqlBool, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../charging/commands.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
@@ -10,6 +11,8 @@ import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, 
 export const SITE_LIMIT_PROFILE_ID = 7301;
 const COMMAND_TIMEOUT_MS = 10_000;
 const MAX_AHEAD_MS = 366 * 86_400_000;
+/** A limit not ended by `now` (in force, or ahead); `endsAt` names the column, table alias included. */
+const notEnded = (endsAt: string, now: Date) => sql<SqlBool>`(${sql.ref(endsAt)} is null or ${sql.ref(endsAt)} > ${now})`;
 const LIMIT_COLUMNS = ['id', 'location_id', 'max_power_w', 'source', 'partner_id', 'starts_at', 'ends_at', 'created_at'] as const;
 
 /** The limit in force at `at`: the lowest of those whose window holds it. */
@@ -44,6 +47,9 @@ export function siteShares(limitW: number, charging: boolean[]): number[] {
  * offline is told when it reconnects.
  */
 export class SiteLimitsService {
+  /** The pass under way per site (`tenant/location`), which the next one waits for. */
+  private readonly applying = new Map<string, Promise<unknown>>();
+
   constructor(
     private readonly scopes: Scopes,
     private readonly commands: CommandRouter,
@@ -119,7 +125,7 @@ export class SiteLimitsService {
           .set({ ends_at: now })
           .where('tenant_id', '=', tenantId)
           .where('id', '=', limitId)
-          .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+          .where(notEnded('ends_at', now))
           .returning(['location_id'])
           .executeTakeFirst()
       );
@@ -146,7 +152,7 @@ export class SiteLimitsService {
         .select(LIMIT_COLUMNS.map((c) => `l.${c}` as const))
         .select('locations.name as location_name')
         .where('l.tenant_id', '=', tenantId)
-        .where((eb) => eb.or([eb('l.ends_at', 'is', null), eb('l.ends_at', '>', now)]))
+        .where(notEnded('l.ends_at', now))
         .orderBy('l.starts_at')
         .orderBy('l.id')
         .execute(),
@@ -167,7 +173,20 @@ export class SiteLimitsService {
    * Tells every charger at the site its EVSEs' share of the limit in force now (or lifts it).
    * Chargers that do not answer are told again when they reconnect.
    */
-  async apply(tenantId: string, locationId: string, now = new Date()): Promise<SitePowerState> {
+  apply(tenantId: string, locationId: string, now?: Date): Promise<SitePowerState> {
+    // One site at a time, whoever asks (API, jobs, reconnects, sessions), so the lower-before-raise
+    // order of one pass is not interleaved with another's.
+    const key = `${tenantId}/${locationId}`;
+    const next = (this.applying.get(key) ?? Promise.resolve()).catch(() => {}).then(() => this.applyNow(tenantId, locationId, now ?? new Date()));
+    this.applying.set(key, next);
+    const forget = () => {
+      if (this.applying.get(key) === next) this.applying.delete(key);
+    };
+    next.then(forget, forget);
+    return next;
+  }
+
+  private async applyNow(tenantId: string, locationId: string, now: Date): Promise<SitePowerState> {
     const { limits, evses } = await this.scopes.tenant(tenantId, async (tx) => ({
       limits: await this.current(tx, tenantId, locationId, now),
       evses: await tx
@@ -222,24 +241,14 @@ export class SiteLimitsService {
     return { location_id: locationId, max_power_w: limitW, limits, applied };
   }
 
-  private readonly applying = new Map<string, Promise<unknown>>();
-
   /**
    * A session started or ended at a charger: its site's limit is shared anew, if one is in force.
-   * Runs after the charger's message is answered (it may not take our call before), one site at
-   * a time.
+   * Runs after the charger's message is answered (it may not take our call before).
    */
   sessionChanged(tenantId: string, chargePointId: string): void {
-    const now = new Date();
     const work = async () => {
-      const locationId = await this.limitedSiteOf(tenantId, chargePointId, now);
-      if (!locationId) return;
-      const key = `${tenantId}/${locationId}`;
-      const next = (this.applying.get(key) ?? Promise.resolve()).catch(() => {}).then(() => this.apply(tenantId, locationId));
-      this.applying.set(key, next);
-      await next.finally(() => {
-        if (this.applying.get(key) === next) this.applying.delete(key);
-      });
+      const locationId = await this.limitedSiteOf(tenantId, chargePointId, new Date());
+      if (locationId) await this.apply(tenantId, locationId);
     };
     setImmediate(() => work().catch((error: unknown) => this.logger.error({ err: error, charge_point_id: chargePointId }, 'site limit rebalancing failed')));
   }
@@ -267,9 +276,7 @@ export class SiteLimitsService {
         .where('charge_points.tenant_id', '=', tenantId)
         .where('charge_points.id', '=', chargePointId)
         .$if(inForceAt !== undefined, (q) =>
-          q
-            .where('site_power_limits.starts_at', '<=', inForceAt as Date)
-            .where((eb) => eb.or([eb('site_power_limits.ends_at', 'is', null), eb('site_power_limits.ends_at', '>', inForceAt as Date)])),
+          q.where('site_power_limits.starts_at', '<=', inForceAt as Date).where(notEnded('site_power_limits.ends_at', inForceAt as Date)),
         )
         .executeTakeFirst(),
     );
@@ -318,7 +325,7 @@ export class SiteLimitsService {
       .select(LIMIT_COLUMNS)
       .where('tenant_id', '=', tenantId)
       .where('location_id', '=', locationId)
-      .where((eb) => eb.or([eb('ends_at', 'is', null), eb('ends_at', '>', now)]))
+      .where(notEnded('ends_at', now))
       .orderBy('starts_at')
       .orderBy('id')
       .execute();
