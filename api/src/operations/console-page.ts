@@ -108,19 +108,14 @@ const script = `(() => {
   let token = sessionStorage.getItem('voltshare.operator');
   let socket;
 
-  async function api(path) {
-    const res = await fetch(path, { headers: { authorization: 'Bearer ' + token } });
-    if (res.status === 401) { signOut(); throw new Error('signed out'); }
-    if (!res.ok) throw new Error((await res.json()).detail || res.statusText);
-    return res.json();
-  }
-
   async function send(method, path, body) {
     const res = await fetch(path, { method, headers: { authorization: 'Bearer ' + token, 'content-type': 'application/json' }, body: body ? JSON.stringify(body) : undefined });
+    if (res.status === 401) { signOut(); throw new Error('signed out'); }
     const json = await res.json().catch(() => ({}));
     if (!res.ok) throw new Error(json.errors ? json.errors.map((e) => e.field + ' ' + e.message).join('; ') : json.detail || res.statusText);
     return json;
   }
+  const api = (path) => send('GET', path);
 
   async function refreshLimits() {
     const limits = await api('/v1/power-limits');

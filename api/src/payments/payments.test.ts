@@ -103,16 +103,19 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     expect(html.text).toMatch(/Total<\/td><td class="n">€4\.50/);
     expect(html.text).toContain('€0.65 (17 % included)'); // 450 × 17/117 = 65.38
     expect(html.text).toContain('Payment: paid');
-    const pdf = await t.http
-      .get(`/v1/sessions/${session.id}/receipt`)
-      .set(bearer(driver.accessToken))
-      .set('Accept', 'application/pdf')
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      });
+    /** The receipt as PDF bytes (supertest does not buffer binary bodies by itself). */
+    const receiptPdf = (query = '') =>
+      t.http
+        .get(`/v1/sessions/${session.id}/receipt${query}`)
+        .set(bearer(driver.accessToken))
+        .set('Accept', 'application/pdf')
+        .buffer(true)
+        .parse((res, cb) => {
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => cb(null, Buffer.concat(chunks)));
+        });
+    const pdf = await receiptPdf();
     expect(pdf.status).toBe(200);
     expect(pdf.headers['content-type']).toBe('application/pdf');
     expect((pdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
@@ -132,17 +135,7 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     const chinese = await t.http.get(`/v1/sessions/${session.id}/receipt`).set(bearer(driver.accessToken)).set('Accept-Language', 'zh-CN').expect(200);
     expect(chinese.text).toContain('充电收据');
     // The PDF fonts have no Chinese glyphs: that PDF is in English, and still a PDF.
-    const chinesePdf = await t.http
-      .get(`/v1/sessions/${session.id}/receipt?lang=zh`)
-      .set(bearer(driver.accessToken))
-      .set('Accept', 'application/pdf')
-      .buffer(true)
-      .parse((res, cb) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => cb(null, Buffer.concat(chunks)));
-      })
-      .expect(200);
+    const chinesePdf = await receiptPdf('?lang=zh').expect(200);
     expect((chinesePdf.body as Buffer).subarray(0, 5).toString()).toBe('%PDF-');
     // An unknown language is English.
     expect((await t.http.get(`/v1/sessions/${session.id}/receipt?lang=xx`).set(bearer(driver.accessToken)).expect(200)).text).toContain('Charging receipt');
