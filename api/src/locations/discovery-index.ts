@@ -39,6 +39,12 @@ const codeOf = (codes: Map<string, number>, name: string, next: (size: number) =
   return code;
 };
 const standardCode = (standard: string) => codeOf(standardCodes, standard, (n) => n);
+const networkCodes = new Map<string, number>();
+const networkCode = (networkId: string) => codeOf(networkCodes, networkId, (n) => n);
+/** A network's code for a filter: a network the index has never held matches nothing. */
+const NO_NETWORK = -1;
+const UNKNOWN_NETWORK = -2;
+const networkFilterCode = (networkId: string | undefined) => (networkId === undefined ? NO_NETWORK : (networkCodes.get(networkId) ?? UNKNOWN_NETWORK));
 const capabilityMask = (capabilities: readonly string[]) => capabilities.reduce((mask, c) => mask | codeOf(capabilityBits, c, (n) => 2 ** n), 0);
 
 function connectorFacts(detail: LocationDetail): Float64Array {
@@ -61,46 +67,104 @@ function connectorFacts(detail: LocationDetail): Float64Array {
   return Float64Array.from(rows);
 }
 
-/** A search's connector filters, compiled once per search; undefined when it has none. */
+/** A search's connector filters, compiled once per search with neutral values for those it lacks; undefined when it has none. */
 interface ConnectorFilter {
-  standards?: number[];
-  minPowerW?: number;
-  powerType?: 'AC' | 'DC';
+  /** Indexed by standard code: 1 where the standard is wanted. */
+  standards: Uint8Array | undefined;
+  minPowerW: number;
+  /** 1: DC only, 0: AC only, −1: either. */
+  dc: number;
   availableNow: boolean;
   capabilities: number;
-  maxPricePerKwh?: number;
+  maxPricePerKwh: number;
 }
 
 function connectorFilterOf(q: DiscoveryQuery): ConnectorFilter | undefined {
-  const filter: ConnectorFilter = {
-    standards: q.connector_standard?.length ? q.connector_standard.map(standardCode) : undefined,
-    minPowerW: q.min_power_kw === undefined ? undefined : Math.round(q.min_power_kw * 1000),
-    powerType: q.power_type,
+  const any =
+    q.connector_standard?.length ||
+    q.min_power_kw !== undefined ||
+    q.power_type ||
+    q.available_now ||
+    q.capability?.length ||
+    q.max_price_per_kwh !== undefined;
+  if (!any) return undefined;
+  let standards: Uint8Array | undefined;
+  if (q.connector_standard?.length) {
+    const codes = q.connector_standard.map(standardCode);
+    standards = new Uint8Array(Math.max(...codes) + 1);
+    for (const code of codes) standards[code] = 1;
+  }
+  return {
+    standards,
+    minPowerW: q.min_power_kw === undefined ? -1 : Math.round(q.min_power_kw * 1000),
+    dc: q.power_type === 'DC' ? 1 : q.power_type === 'AC' ? 0 : -1,
     availableNow: Boolean(q.available_now),
     capabilities: capabilityMask(q.capability ?? []),
-    maxPricePerKwh: q.max_price_per_kwh,
+    maxPricePerKwh: q.max_price_per_kwh ?? Number.POSITIVE_INFINITY,
   };
-  const any =
-    filter.standards || filter.minPowerW !== undefined || filter.powerType || filter.availableNow || filter.capabilities || filter.maxPricePerKwh !== undefined;
-  return any ? filter : undefined;
 }
 
-function anyConnectorMatches(facts: Float64Array, f: ConnectorFilter): boolean {
-  for (let i = 0; i < facts.length; i += FACTS) {
-    if (f.standards && !f.standards.includes(facts[i] as number)) continue;
-    if (f.minPowerW !== undefined && (facts[i + 1] as number) < f.minPowerW) continue;
-    if (f.powerType === 'DC' && facts[i + 2] !== 1) continue;
-    if (f.powerType === 'AC' && facts[i + 2] === 1) continue;
-    if (f.availableNow && facts[i + 3] !== 1) continue;
-    if (f.capabilities && ((facts[i + 4] as number) & f.capabilities) !== f.capabilities) continue;
-    if (f.maxPricePerKwh !== undefined && ((facts[i + 5] as number) < 0 || (facts[i + 5] as number) > f.maxPricePerKwh)) continue;
+/** Whether one connector among facts[from] … facts[to] meets every filter at once. */
+function anyConnectorMatches(facts: Float64Array, from: number, to: number, f: ConnectorFilter): boolean {
+  const { standards, minPowerW, dc, availableNow, capabilities, maxPricePerKwh } = f;
+  for (let i = from; i < to; i += FACTS) {
+    if (standards !== undefined && standards[facts[i] as number] !== 1) continue;
+    if ((facts[i + 1] as number) < minPowerW) continue;
+    if (dc !== -1 && facts[i + 2] !== dc) continue;
+    if (availableNow && facts[i + 3] !== 1) continue;
+    if (((facts[i + 4] as number) & capabilities) !== capabilities) continue;
+    // No price (−1) fails a price limit.
+    if (maxPricePerKwh !== Number.POSITIVE_INFINITY && ((facts[i + 5] as number) < 0 || (facts[i + 5] as number) > maxPricePerKwh)) continue;
     return true;
   }
   return false;
 }
 
+/** What one search looks for, compiled once; the grid tests it cell by cell. */
+interface Probe {
+  minLat: number;
+  minLng: number;
+  maxLat: number;
+  maxLng: number;
+  /** Distances are measured from here; none for a search without a place. */
+  centre: { lat: number; lng: number } | undefined;
+  /** Only locations this close to the centre (infinite: the whole box). */
+  radius: number;
+  /** Leave out this network (the caller's own, answered from its own layer), or NO_NETWORK. */
+  exclude: number;
+  /** Only this network (`network_id`), or NO_NETWORK for any. */
+  only: number;
+  filter: ConnectorFilter | undefined;
+}
+
+interface Candidate {
+  entry: Entry;
+  distance: number | null;
+}
+
+/** Near a point: the box around the circle; in a box: distances from its centre; neither: everything. */
+function probeOf(q: DiscoveryQuery): Probe {
+  const filters = { exclude: NO_NETWORK, only: networkFilterCode(q.network_id), filter: connectorFilterOf(q) };
+  if (q.lat !== undefined && q.lng !== undefined) {
+    const { lat, lng } = q;
+    const radius = q.radius_m ?? 10_000;
+    const dLat = radius / (EARTH_RADIUS_M * RAD) + 1e-6;
+    const cos = Math.max(Math.cos(Math.min(89.9, Math.abs(lat) + dLat) * RAD), 1e-6);
+    const dLng = Math.min(180, radius / (EARTH_RADIUS_M * RAD * cos) + 1e-6);
+    return { minLat: lat - dLat, minLng: lng - dLng, maxLat: lat + dLat, maxLng: lng + dLng, centre: { lat, lng }, radius, ...filters };
+  }
+  if (q.bbox) {
+    const [minLng, minLat, maxLng, maxLat] = q.bbox;
+    const centre = { lat: (minLat + maxLat) / 2, lng: (minLng + maxLng) / 2 };
+    return { minLat, minLng, maxLat, maxLng, centre, radius: Number.POSITIVE_INFINITY, ...filters };
+  }
+  return { minLat: -90, minLng: -180, maxLat: 90, maxLng: 180, centre: undefined, radius: Number.POSITIVE_INFINITY, ...filters };
+}
+
 interface Entry {
   tenantId: string;
+  /** `networkCode(tenantId)`. */
+  network: number;
   id: string;
   lat: number;
   lng: number;
@@ -110,8 +174,8 @@ interface Entry {
   detail: LocationDetail;
   /** The list form, without the per-search fields (distance, open now). */
   summary: Omit<LocationSummary, 'distance_m' | 'open_now'>;
-  /** The same as JSON, members only (no braces), so a page is written without re-serialising it. */
-  summaryJson: string;
+  /** The same as UTF-8 JSON up to its distance (`{…,"distance_m":`), so a page is copied together, not serialised. */
+  jsonHead: Buffer;
   connectors: Float64Array;
 }
 
@@ -120,6 +184,11 @@ interface Found {
   distance: number | null;
   open: boolean;
 }
+
+const PAGE_HEAD = Buffer.from('{"data":[');
+const OPEN = Buffer.from(',"open_now":true}');
+const CLOSED = Buffer.from(',"open_now":false}');
+const COMMA = 0x2c;
 
 const CELL_COLUMNS = Math.ceil(360 / CELL_DEG) + 1;
 const cellRow = (lat: number) => Math.floor((lat + 90) / CELL_DEG);
@@ -130,13 +199,19 @@ const locationKey = (tenantId: string, locationId: string) => `${tenantId}/${loc
 const compareKeys = (a: Entry, b: Entry) => (a.tenantId < b.tenantId ? -1 : a.tenantId > b.tenantId ? 1 : a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 
 /**
- * The locations of one grid cell, with their coordinates also side by side in typed arrays so a
- * search scans a few contiguous numbers and touches only the locations inside its box.
+ * The locations of one grid cell, with what a search tests (coordinates, network, connector
+ * facts) also packed side by side in typed arrays: a search reads a few contiguous arrays per
+ * cell and touches only the locations it returns. Scattered over the heap, reading each
+ * candidate's own objects cost more than the rest of the search.
  */
 class Cell {
   readonly entries: Entry[] = [];
   private lats = new Float64Array(0);
   private lngs = new Float64Array(0);
+  private networks = new Int32Array(0);
+  /** Entry i's connector facts are facts[factsAt[i]] up to facts[factsAt[i + 1]]. */
+  private factsAt = new Uint32Array(1);
+  private facts = new Float64Array(0);
   private stale = false;
 
   add(entry: Entry): void {
@@ -152,19 +227,42 @@ class Cell {
     this.stale = true;
   }
 
-  collect(minLat: number, minLng: number, maxLat: number, maxLng: number, keep: (e: Entry) => boolean, out: Entry[]): void {
-    if (this.stale) {
-      this.lats = Float64Array.from(this.entries, (e) => e.lat);
-      this.lngs = Float64Array.from(this.entries, (e) => e.lng);
-      this.stale = false;
+  private pack(): void {
+    const { entries } = this;
+    const n = entries.length;
+    this.lats = new Float64Array(n);
+    this.lngs = new Float64Array(n);
+    this.networks = new Int32Array(n);
+    this.factsAt = new Uint32Array(n + 1);
+    this.facts = new Float64Array(entries.reduce((size, e) => size + e.connectors.length, 0));
+    let at = 0;
+    for (let i = 0; i < n; i++) {
+      const entry = entries[i] as Entry;
+      this.lats[i] = entry.lat;
+      this.lngs[i] = entry.lng;
+      this.networks[i] = entry.network;
+      this.factsAt[i] = at;
+      this.facts.set(entry.connectors, at);
+      at += entry.connectors.length;
     }
-    const { lats, lngs, entries } = this;
+    this.factsAt[n] = at;
+    this.stale = false;
+  }
+
+  collect(p: Probe, out: Candidate[]): void {
+    if (this.stale) this.pack();
+    const { lats, lngs, networks, factsAt, facts, entries } = this;
     for (let i = 0; i < entries.length; i++) {
       const lat = lats[i] as number;
       const lng = lngs[i] as number;
-      if (lat < minLat || lat > maxLat || lng < minLng || lng > maxLng) continue;
-      const entry = entries[i] as Entry;
-      if (keep(entry)) out.push(entry);
+      if (lat < p.minLat || lat > p.maxLat || lng < p.minLng || lng > p.maxLng) continue;
+      const network = networks[i] as number;
+      if (network === p.exclude || (p.only !== NO_NETWORK && network !== p.only)) continue;
+      // The box's corners lie outside the circle: measure first, test the connectors on what is inside.
+      const distance = p.centre ? earthDistance(lat, lng, p.centre.lat, p.centre.lng) : null;
+      if (distance !== null && distance > p.radius) continue;
+      if (p.filter && !anyConnectorMatches(facts, factsAt[i] as number, factsAt[i + 1] as number, p.filter)) continue;
+      out.push({ entry: entries[i] as Entry, distance });
     }
   }
 }
@@ -192,15 +290,18 @@ class LocationGrid {
     }
   }
 
-  inBox(minLat: number, minLng: number, maxLat: number, maxLng: number, keep: (e: Entry) => boolean, out: Entry[]): void {
-    const [fromLat, toLat, fromLng, toLng] = [cellRow(minLat), cellRow(maxLat), cellColumn(minLng), cellColumn(maxLng)];
+  collect(p: Probe, out: Candidate[]): void {
+    const fromLat = cellRow(p.minLat);
+    const toLat = cellRow(p.maxLat);
+    const fromLng = cellColumn(p.minLng);
+    const toLng = cellColumn(p.maxLng);
     // A box wider than the grid is cheaper to answer by scanning everything.
     if ((toLat - fromLat + 1) * (toLng - fromLng + 1) > this.cells.size) {
-      for (const cell of this.cells.values()) cell.collect(minLat, minLng, maxLat, maxLng, keep, out);
+      for (const cell of this.cells.values()) cell.collect(p, out);
       return;
     }
     for (let row = fromLat; row <= toLat; row++) {
-      for (let column = fromLng; column <= toLng; column++) this.cells.get(row * CELL_COLUMNS + column)?.collect(minLat, minLng, maxLat, maxLng, keep, out);
+      for (let column = fromLng; column <= toLng; column++) this.cells.get(row * CELL_COLUMNS + column)?.collect(p, out);
     }
   }
 }
@@ -428,6 +529,7 @@ export class DiscoveryIndex {
     const { distance_m: _d, open_now: _o, ...summary } = summarise(detail);
     return {
       tenantId: detail.network_id,
+      network: networkCode(detail.network_id),
       id: detail.id,
       lat,
       lng,
@@ -435,24 +537,17 @@ export class DiscoveryIndex {
       alwaysOpen: isAlwaysOpen(detail.opening_hours),
       detail,
       summary,
-      summaryJson: JSON.stringify(summary).slice(1, -1),
+      jsonHead: Buffer.from(`${JSON.stringify(summary).slice(0, -1)},"distance_m":`),
       connectors: connectorFacts(detail),
     };
   }
 
-  /** Locations in the box that `viewer` sees: the public ones of other networks, and all of its own. */
-  private inBox(viewer: string | undefined, minLat: number, minLng: number, maxLat: number, maxLng: number): Entry[] {
-    const out: Entry[] = [];
+  /** What `viewer` sees that the probe finds: the public locations of other networks, and all of its own. */
+  private candidates(viewer: string | undefined, probe: Probe): Candidate[] {
+    const out: Candidate[] = [];
     const own = viewer === undefined ? undefined : this.own.get(viewer);
-    this.publicLayer.grid.inBox(minLat, minLng, maxLat, maxLng, own ? (e) => e.tenantId !== viewer : () => true, out);
-    own?.grid.inBox(minLat, minLng, maxLat, maxLng, () => true, out);
-    return out;
-  }
-
-  private everything(viewer: string | undefined): Entry[] {
-    const own = viewer === undefined ? undefined : this.own.get(viewer);
-    const out = [...this.publicLayer.grid.entries.values()].filter((e) => !own || e.tenantId !== viewer);
-    if (own) out.push(...own.grid.entries.values());
+    this.publicLayer.grid.collect(own ? { ...probe, exclude: networkCode(viewer as string) } : probe, out);
+    own?.grid.collect(probe, out);
     return out;
   }
 
@@ -465,13 +560,27 @@ export class DiscoveryIndex {
     };
   }
 
-  /** `search` as the JSON text of the page, assembled from each location's serialised summary. */
-  searchJson(q: DiscoveryQuery, page: PageRequest, now = new Date(), viewer?: string): string {
+  /**
+   * `search` as the UTF-8 JSON body of the page, copied together from each location's encoded
+   * summary: building the text and encoding it would cost the hot path more than the search.
+   */
+  searchBody(q: DiscoveryQuery, page: PageRequest, now = new Date(), viewer?: string): Buffer {
     const { rows, next_cursor } = this.find(q, page, now, viewer);
-    const data = rows.map(
-      ({ entry, distance, open }) => `{${entry.summaryJson},"distance_m":${distance === null ? 'null' : Math.round(distance)},"open_now":${open}}`,
-    );
-    return `{"data":[${data.join(',')}],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
+    const distances = rows.map(({ distance }) => (distance === null ? 'null' : String(Math.round(distance))));
+    const tail = `],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
+    let size = PAGE_HEAD.length + Buffer.byteLength(tail) + Math.max(0, rows.length - 1);
+    for (const [i, { entry, open }] of rows.entries()) size += entry.jsonHead.length + (distances[i] as string).length + (open ? OPEN : CLOSED).length;
+    const body = Buffer.allocUnsafe(size);
+    let at = PAGE_HEAD.copy(body, 0);
+    for (const [i, { entry, open }] of rows.entries()) {
+      if (i > 0) body[at++] = COMMA;
+      at += entry.jsonHead.copy(body, at);
+      at += body.write(distances[i] as string, at, 'latin1');
+      at += (open ? OPEN : CLOSED).copy(body, at);
+    }
+    at += body.write(tail, at);
+    if (at !== size) throw new Error(`discovery page assembled ${at} of ${size} bytes`);
+    return body;
   }
 
   private find(q: DiscoveryQuery, page: PageRequest, now: Date, viewer: string | undefined): { rows: Found[]; next_cursor: string | null } {
@@ -481,30 +590,7 @@ export class DiscoveryIndex {
     if (after && (after.length !== 3 || typeof after[1] !== 'string' || typeof after[2] !== 'string')) {
       throw problems.validation([{ field: 'query.cursor', message: 'is not a cursor returned by this endpoint' }]);
     }
-    let found: { entry: Entry; distance: number | null }[];
-    if (q.lat !== undefined && q.lng !== undefined) {
-      const { lat, lng } = q;
-      const radius = q.radius_m ?? 10_000;
-      const dLat = radius / (EARTH_RADIUS_M * RAD) + 1e-6;
-      const cos = Math.max(Math.cos(Math.min(89.9, Math.abs(lat) + dLat) * RAD), 1e-6);
-      const dLng = Math.min(180, radius / (EARTH_RADIUS_M * RAD * cos) + 1e-6);
-      found = [];
-      for (const entry of this.inBox(viewer, lat - dLat, lng - dLng, lat + dLat, lng + dLng)) {
-        const distance = earthDistance(entry.lat, entry.lng, lat, lng);
-        if (distance <= radius) found.push({ entry, distance });
-      }
-    } else if (q.bbox) {
-      const [minLng, minLat, maxLng, maxLat] = q.bbox;
-      const cLat = (minLat + maxLat) / 2;
-      const cLng = (minLng + maxLng) / 2;
-      found = this.inBox(viewer, minLat, minLng, maxLat, maxLng).map((entry) => ({ entry, distance: earthDistance(entry.lat, entry.lng, cLat, cLng) }));
-    } else {
-      found = this.everything(viewer).map((entry) => ({ entry, distance: null }));
-    }
-    const connectorFilter = connectorFilterOf(q);
-    found = found.filter(
-      ({ entry }) => (!q.network_id || entry.tenantId === q.network_id) && (!connectorFilter || anyConnectorMatches(entry.connectors, connectorFilter)),
-    );
+    let found = this.candidates(viewer, probeOf(q));
     const spatial = q.lat !== undefined || q.bbox !== undefined;
     found.sort((a, b) => (spatial && a.distance !== b.distance ? (a.distance as number) - (b.distance as number) : compareKeys(a.entry, b.entry)));
     if (after) {
@@ -520,7 +606,7 @@ export class DiscoveryIndex {
     for (const f of found) {
       const open = f.entry.alwaysOpen || isOpenAt(f.entry.detail.opening_hours, f.entry.detail.time_zone, now);
       if (q.open_now && !open) continue;
-      shown.push({ ...f, open });
+      shown.push({ entry: f.entry, distance: f.distance, open });
       if (shown.length > page.limit) break;
     }
     const hasMore = shown.length > page.limit;
