@@ -30,11 +30,25 @@ export interface AuthenticatedUser {
   email: string;
 }
 
-/** Sign-in, token rotation and resolving a bearer credential into a principal. */
 /** How long a resolved API key is trusted before it is looked up again (revocation in another process takes at most this long). */
 const KEY_CACHE_MS = 30_000;
 const KEY_CACHE_SIZE = 10_000;
 
+/** Touching last_used_at at most once a minute keeps hot keys from writing on every request. */
+const lastUseDue = (row: KeyRow) => !row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000;
+
+function principalOfKey(row: KeyRow): Principal {
+  return {
+    kind: row.kind === 'secret' ? 'secret_key' : 'publishable_key',
+    keyId: row.id,
+    tenantId: row.tenant_id ?? undefined,
+    partnerId: row.partner_id ?? undefined,
+    isDriver: false,
+    permissions: new Set(row.scopes.filter(isPermission)),
+  };
+}
+
+/** Sign-in, token rotation and resolving a bearer credential into a principal. */
 export class AuthService {
   private readonly keyCache = new Map<string, { row: KeyRow; until: number }>();
 
@@ -106,9 +120,24 @@ export class AuthService {
     this.keyCache.clear();
   }
 
-  private async lookupKey(hash: string): Promise<KeyRow | undefined> {
+  /**
+   * A secret key's principal at once when this process has it cached and owes the database no
+   * write; otherwise undefined, and `resolveBearer` answers. Lets a hot read path skip a promise.
+   */
+  cachedSecretKey(token: string): Principal | undefined {
+    if (!token.startsWith('sk_')) return undefined;
+    const row = this.cachedKey(sha256(token));
+    return row?.kind === 'secret' && !lastUseDue(row) ? principalOfKey(row) : undefined;
+  }
+
+  private cachedKey(hash: string): KeyRow | undefined {
     const cached = this.keyCache.get(hash);
-    if (cached && cached.until > Date.now()) return cached.row;
+    return cached && cached.until > Date.now() ? cached.row : undefined;
+  }
+
+  private async lookupKey(hash: string): Promise<KeyRow | undefined> {
+    const cached = this.cachedKey(hash);
+    if (cached) return cached;
     const row = await this.scopes.system((tx) =>
       tx
         .selectFrom('api_keys')
@@ -132,19 +161,11 @@ export class AuthService {
     if (row.kind === 'publishable' && !(origin && row.allowed_origins.includes(origin))) {
       throw problems.forbidden('This publishable key is not allowed from this origin.');
     }
-    // Touching last_used_at at most once a minute keeps hot keys from writing on every request.
-    if (!row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000) {
+    if (lastUseDue(row)) {
       row.last_used_at = new Date();
       await this.scopes.system((tx) => tx.updateTable('api_keys').set({ last_used_at: row.last_used_at }).where('id', '=', row.id).execute());
     }
-    return {
-      kind: row.kind === 'secret' ? 'secret_key' : 'publishable_key',
-      keyId: row.id,
-      tenantId: row.tenant_id ?? undefined,
-      partnerId: row.partner_id ?? undefined,
-      isDriver: false,
-      permissions: new Set(row.scopes.filter(isPermission)),
-    };
+    return principalOfKey(row);
   }
 
   private async chooseNetwork(tx: Tx, userId: string, networkId: string | undefined): Promise<string | undefined> {

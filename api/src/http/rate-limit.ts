@@ -1,6 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
-import { ipKeyGenerator, MemoryStore, rateLimit } from 'express-rate-limit';
+import { type ClientRateLimitInfo, ipKeyGenerator, type Options, rateLimit, type Store } from 'express-rate-limit';
 import { problems } from './problem.js';
 
 export interface Limiter {
@@ -9,7 +9,67 @@ export interface Limiter {
    * Counts a request served outside Express against the same budget and sets the same
    * headers; false when the client is over its limit (let Express answer the 429).
    */
-  hit(ip: string, res: ServerResponse): Promise<boolean>;
+  hit(ip: string, res: ServerResponse): boolean;
+}
+
+/**
+ * Fixed windows per client in a map, like express-rate-limit's MemoryStore, but able to count
+ * synchronously: the discovery fast path answers without waiting on a promise.
+ */
+class WindowStore implements Store {
+  readonly localKeys = true;
+  private windowMs = 60_000;
+  private readonly clients = new Map<string, { totalHits: number; resetTime: Date }>();
+  private sweeper: NodeJS.Timeout | undefined;
+
+  init(options: Options): void {
+    this.windowMs = options.windowMs;
+    clearInterval(this.sweeper);
+    this.sweeper = setInterval(() => this.sweep(), this.windowMs).unref();
+  }
+
+  hit(key: string): ClientRateLimitInfo {
+    const now = Date.now();
+    let client = this.clients.get(key);
+    if (!client || client.resetTime.getTime() <= now) {
+      client = { totalHits: 0, resetTime: new Date(now + this.windowMs) };
+      this.clients.set(key, client);
+    }
+    client.totalHits += 1;
+    return client;
+  }
+
+  increment(key: string): ClientRateLimitInfo {
+    return this.hit(key);
+  }
+
+  get(key: string): ClientRateLimitInfo | undefined {
+    const client = this.clients.get(key);
+    return client && client.resetTime.getTime() > Date.now() ? client : undefined;
+  }
+
+  decrement(key: string): void {
+    const client = this.clients.get(key);
+    if (client && client.totalHits > 0) client.totalHits -= 1;
+  }
+
+  resetKey(key: string): void {
+    this.clients.delete(key);
+  }
+
+  resetAll(): void {
+    this.clients.clear();
+  }
+
+  shutdown(): void {
+    clearInterval(this.sweeper);
+    this.clients.clear();
+  }
+
+  private sweep(): void {
+    const now = Date.now();
+    for (const [key, client] of this.clients) if (client.resetTime.getTime() <= now) this.clients.delete(key);
+  }
 }
 
 /**
@@ -17,7 +77,7 @@ export interface Limiter {
  * balancer in scaled mode each process enforces its own share (a Redis store is the next step).
  */
 export function limiter(windowMs: number, max: number): Limiter {
-  const store = new MemoryStore();
+  const store = new WindowStore();
   const middleware = rateLimit({
     windowMs,
     limit: max,
@@ -32,8 +92,8 @@ export function limiter(windowMs: number, max: number): Limiter {
   });
   return {
     middleware,
-    async hit(ip, res) {
-      const { totalHits, resetTime } = await store.increment(ipKeyGenerator(ip, 56));
+    hit(ip, res) {
+      const { totalHits, resetTime } = store.hit(ipKeyGenerator(ip, 56));
       if (totalHits > max) return false;
       const reset = Math.max(0, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
       res.setHeader('RateLimit-Policy', `${max};w=${Math.ceil(windowMs / 1000)}`);

@@ -73,6 +73,31 @@ describe.each(backends())('discovery fast path on %s', (backend: Backend) => {
     expect(public_.body.data.map((l: { name: string }) => l.name)).not.toContain('Fast Hidden');
   });
 
+  it("answers a server's secret key, first after looking it up and then straight from the cache, until it is revoked", async () => {
+    const key = (
+      await http
+        .post('/v1/api-keys')
+        .set(bearer(staff))
+        .send({ kind: 'secret', name: 'Fleet app', scopes: ['public:read'] })
+        .expect(201)
+    ).body;
+    const mine = `/v1/locations?lat=49.61&lng=6.13&radius_m=2000&limit=10&network_id=${networkId}`;
+    const expected = (await http.get(mine).set(bearer(staff)).set('Origin', 'http://example.com').expect(200)).body;
+    const served = platform.fastDiscovery.served;
+    expect(platform.services.auth.cachedSecretKey(key.key)).toBeUndefined();
+    const looked = await http.get(mine).set(bearer(key.key)).expect(200);
+    expect(platform.services.auth.cachedSecretKey(key.key)?.permissions).toEqual(new Set(['public:read']));
+    const cached = await http.get(mine).set(bearer(key.key)).expect(200);
+    expect(platform.fastDiscovery.served).toBe(served + 2);
+    expect(looked.body).toEqual(expected);
+    expect(cached.body).toEqual(expected);
+    expect(cached.headers.etag).toBe(looked.headers.etag);
+    await http.post(`/v1/api-keys/${key.id}/revoke`).set(bearer(staff)).expect(200);
+    expect(platform.services.auth.cachedSecretKey(key.key)).toBeUndefined();
+    await http.get(mine).set(bearer(key.key)).expect(401);
+    expect(platform.fastDiscovery.served).toBe(served + 2);
+  });
+
   it('leaves everything unusual to Express: errors, unknown parameters, and clients over their limit', async () => {
     const served = platform.fastDiscovery.served;
     const bad = await http.get('/v1/locations?lat=100&lng=6').set(bearer(driver)).expect(422);

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { RequestHandler } from 'express';
 import proxyaddr from 'proxy-addr';
 import { headerMiddlewares, requestIdOf } from '../app.js';
+import type { Principal } from '../auth/principal.js';
 import openapi from '../generated/swagger.json' with { type: 'json' };
 import { pageRequest } from '../http/pagination.js';
 import type { Services } from '../server/services.js';
@@ -76,8 +77,11 @@ function staticHeaders(middlewares: RequestHandler[]): [string, string | number 
  * through to Express.
  */
 export interface FastDiscovery {
-  /** false at once when the request is not for the fast path; otherwise whether it was served. */
-  (req: IncomingMessage, res: ServerResponse): Promise<boolean> | false;
+  /**
+   * Whether the request was answered here: at once when its credential is cached (or it is not
+   * for the fast path), otherwise once the credential is resolved. false: let Express answer.
+   */
+  (req: IncomingMessage, res: ServerResponse): boolean | Promise<boolean>;
   /** Requests answered here (for tests and metrics). */
   served: number;
 }
@@ -99,17 +103,32 @@ export function fastDiscovery(services: Services): FastDiscovery {
   );
   return handler;
 
-  async function serve(req: IncomingMessage, res: ServerResponse, token: string, search: string): Promise<boolean> {
+  function serve(req: IncomingMessage, res: ServerResponse, token: string, search: string): boolean | Promise<boolean> {
     const started = performance.now();
+    let q: Query | undefined;
+    try {
+      q = parseQuery(search);
+    } catch {
+      return false;
+    }
+    if (!q) return false;
+    const query = q;
+    // A server's secret key is usually cached: then the whole answer is synchronous.
+    const cached = services.auth.cachedSecretKey(token);
+    if (cached) return answer(req, res, query, cached, started);
+    return services.auth.resolveBearer(token, undefined).then(
+      (principal) => principal !== undefined && answer(req, res, query, principal, started),
+      () => false,
+    );
+  }
+
+  function answer(req: IncomingMessage, res: ServerResponse, q: Query, principal: Principal, started: number): boolean {
     let body: Buffer;
     try {
-      const q = parseQuery(search);
-      if (!q) return false;
-      const principal = await services.auth.resolveBearer(token, undefined);
-      if (!principal?.permissions.has('public:read') || !services.discoveryIndex.readyFor(principal.tenantId)) return false;
+      if (!principal.permissions.has('public:read') || !services.discoveryIndex.readyFor(principal.tenantId)) return false;
       const { limit, cursor, ...query } = q;
       body = services.discoveryIndex.searchBody(query, pageRequest(limit, cursor), new Date(), principal.tenantId);
-      if (!(await services.publicLimiter.hit(proxyaddr(req, trust), res))) return false;
+      if (!services.publicLimiter.hit(proxyaddr(req, trust), res)) return false;
     } catch {
       // Express answers errors (validation, bad cursors) with the proper problem document.
       return false;

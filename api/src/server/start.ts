@@ -48,7 +48,7 @@ export async function startPlatform(
   const server = createServer((req, res) => {
     const handled = fast(req, res);
     if (handled === false) app(req, res);
-    else
+    else if (handled !== true)
       handled.then(
         (done) => done || app(req, res),
         () => app(req, res),
