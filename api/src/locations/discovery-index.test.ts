@@ -187,6 +187,49 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
     }
   });
 
+  it('follows a network switching public sharing off and on, and tells realtime clients with new versions', async () => {
+    const switching = await signUpNetwork(t.http, 'Switching Network');
+    const stop = index.follow(t.services.bus);
+    const heard: { location_id: string; public: boolean; version: number }[] = [];
+    const unsubscribe = t.services.bus.subscribe((event) => {
+      if (event.type === 'location.updated' && event.audience.tenant_id === switching.networkId) {
+        heard.push({ location_id: event.payload.location_id, public: event.audience.public, version: event.payload.version });
+      }
+    });
+    try {
+      const site = await t.http.post('/v1/locations').set(bearer(switching.accessToken)).send(siteBody('Switch Site')).expect(201);
+      const q: DiscoveryQuery = { lat: 49.61, lng: 6.13, radius_m: 1000, network_id: switching.networkId };
+      const names = () => index.search(q, { limit: 10 }, now).data.map((l) => l.name);
+      await index.settled();
+      expect(names()).toEqual(['Switch Site']);
+
+      await t.http.patch('/v1/network').set(bearer(switching.accessToken)).send({ public_sharing: false }).expect(200);
+      await index.settled();
+      expect(names()).toEqual([]);
+      expect((await sql.search(undefined, q, { limit: 10 }, now)).data).toEqual([]);
+      const off = heard.filter((e) => e.location_id === site.body.id).at(-1);
+      expect(off).toMatchObject({ public: false });
+      expect(off?.version).toBeGreaterThan(site.body.version);
+
+      // Renaming the network changes no location: no events.
+      const before = heard.length;
+      await t.http.patch('/v1/network').set(bearer(switching.accessToken)).send({ name: 'Switched Network' }).expect(200);
+      expect(heard).toHaveLength(before);
+
+      await t.http.patch('/v1/network').set(bearer(switching.accessToken)).send({ public_sharing: true }).expect(200);
+      await index.settled();
+      expect(names()).toEqual(['Switch Site']);
+      const { fromIndex, fromSql } = await both(q);
+      expect(fromIndex).toEqual(fromSql);
+      const on = heard.at(-1);
+      expect(on).toMatchObject({ location_id: site.body.id, public: true });
+      expect(on?.version).toBeGreaterThan(off?.version ?? Number.POSITIVE_INFINITY);
+    } finally {
+      unsubscribe();
+      stop();
+    }
+  });
+
   it('refuses bad searches like the database path does', () => {
     expect(() => index.search({ lat: 91, lng: 0 }, { limit: 10 }, now)).toThrow(/invalid/i);
     expect(() => index.search({ lat: 1 }, { limit: 10 }, now)).toThrow();

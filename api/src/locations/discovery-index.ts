@@ -335,8 +335,9 @@ class Layer {
  * Discovery from memory: the public layer answers callers without a network (drivers, partners'
  * keys); a network's callers get the public layer (less their own network) plus their network's
  * own layer, loaded on their first search. Kept current by the domain events (status changes
- * applied in place, location changes re-read in batches) plus a periodic full reload (tariff and
- * sharing changes raise no event). Answers exactly like the SQL search; until a layer is loaded,
+ * applied in place, location changes re-read in batches; a network switching its sharing renews
+ * every location) plus a periodic full reload as a safety net (Redis pub/sub does not redeliver
+ * what a process missed while disconnected). Answers exactly like the SQL search; until a layer is loaded,
  * its searches go to the database.
  */
 export class DiscoveryIndex {
@@ -444,7 +445,7 @@ export class DiscoveryIndex {
 
   /**
    * Follows the bus; returns the function that stops following. Every `reloadEveryMs` the public
-   * layer is reloaded in full (tariff edits and sharing switches raise no event) and networks'
+   * layer is reloaded in full (in case events were missed) and networks'
    * own layers unused since the last reload are dropped (the others reload too).
    */
   follow(bus: EventBus, reloadEveryMs = 10 * 60_000): () => void {

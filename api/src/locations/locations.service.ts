@@ -476,6 +476,31 @@ export class LocationsService {
     };
   }
 
+  /**
+   * The network changed how all its locations are shown (sharing switched on or off): each
+   * active location takes a new version, and the events that tell the index and clients.
+   */
+  async renewAll(tx: Tx, tenantId: string): Promise<DomainEvent[]> {
+    const rows = await tx
+      .updateTable('locations')
+      .set({ updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+      .where('tenant_id', '=', tenantId)
+      .where('status', '<>', 'REMOVED')
+      .returning(['id', 'version', 'updated_at'])
+      .execute();
+    if (rows.length === 0) return [];
+    const audiences = await this.audiences(
+      tx,
+      tenantId,
+      rows.map((row) => row.id),
+    );
+    return rows.map((row) => ({
+      type: 'location.updated',
+      audience: audiences.get(row.id) as Audience,
+      payload: { location_id: row.id, version: row.version, updated_at: row.updated_at.toISOString() },
+    }));
+  }
+
   /** Who may hear about a location: its network, and everyone when it is public. */
   async audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
     return (await this.audiences(tx, tenantId, [locationId])).get(locationId) as Audience;

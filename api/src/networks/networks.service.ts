@@ -4,6 +4,9 @@ import type { NetworksTable, StaffRole } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
 import { type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
+import type { LocationsService } from '../locations/locations.service.js';
+import { writeThenPublish } from '../realtime/after-commit.js';
+import type { EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import { normaliseEmail } from '../shared/validation.js';
 import type { CreatedInvitation, Network, NetworkSignup, NetworkUpdate, StaffMember } from './networks.model.js';
@@ -39,7 +42,11 @@ function toNetwork(row: NetworkRow): Network {
 }
 
 export class NetworkService {
-  constructor(private readonly scopes: Scopes) {}
+  constructor(
+    private readonly scopes: Scopes,
+    private readonly bus: EventBus | undefined,
+    private readonly locations: LocationsService,
+  ) {}
 
   /** A new network with its first owner, in one transaction: both or neither. */
   async signUp(input: NetworkSignup): Promise<{ network: Network; ownerId: string }> {
@@ -81,10 +88,14 @@ export class NetworkService {
   }
 
   async update(tenantId: string, patch: NetworkUpdate): Promise<Network> {
-    const row = await this.scopes.tenant(tenantId, async (tx) => {
+    const row = await writeThenPublish(this.scopes, this.bus, tenantId, async (tx, emit) => {
+      const before = await tx.selectFrom('networks').selectAll().where('id', '=', tenantId).executeTakeFirst();
       const values = Object.fromEntries(Object.entries(patch).filter(([, v]) => v !== undefined));
-      if (Object.keys(values).length === 0) return tx.selectFrom('networks').selectAll().where('id', '=', tenantId).executeTakeFirst();
-      return tx.updateTable('networks').set(values).where('id', '=', tenantId).returningAll().executeTakeFirst();
+      if (!before || Object.keys(values).length === 0) return before;
+      const after = await tx.updateTable('networks').set(values).where('id', '=', tenantId).returningAll().executeTakeFirstOrThrow();
+      // Sharing decides who sees every location: discovery, open data and realtime clients must hear of it.
+      if (after.public_sharing !== before.public_sharing) emit(...(await this.locations.renewAll(tx, tenantId)));
+      return after;
     });
     if (!row) throw problems.notFound('network', tenantId);
     return toNetwork(row);

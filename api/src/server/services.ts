@@ -125,7 +125,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     signer,
     auth,
     passport: createPassport(auth),
-    networks: new NetworkService(scopes),
+    networks: new NetworkService(scopes, bus, locations),
     drivers: new DriverService(scopes),
     apiKeys: new ApiKeyService(scopes, () => auth.forgetKeys()),
     bus,

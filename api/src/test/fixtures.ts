@@ -12,5 +12,6 @@ export const siteBody = (
   country: 'LU',
   coordinates: { latitude: 49.61, longitude: 6.13 },
   time_zone: 'Europe/Luxembourg',
-  evses,
+  // A copy: a test that edits its body must not change the next test's.
+  evses: structuredClone(evses),
 });
