@@ -41,9 +41,9 @@ const codeOf = (codes: Map<string, number>, name: string, next: (size: number) =
 const standardCode = (standard: string) => codeOf(standardCodes, standard, (n) => n);
 const networkCodes = new Map<string, number>();
 const networkCode = (networkId: string) => codeOf(networkCodes, networkId, (n) => n);
-/** A network's code for a filter: a network the index has never held matches nothing. */
 const NO_NETWORK = -1;
 const UNKNOWN_NETWORK = -2;
+/** A network's code for a filter: a network the index has never held matches nothing. */
 const networkFilterCode = (networkId: string | undefined) => (networkId === undefined ? NO_NETWORK : (networkCodes.get(networkId) ?? UNKNOWN_NETWORK));
 const capabilityMask = (capabilities: readonly string[]) => capabilities.reduce((mask, c) => mask | codeOf(capabilityBits, c, (n) => 2 ** n), 0);
 
@@ -184,6 +184,30 @@ interface Found {
   distance: number | null;
   open: boolean;
 }
+
+/**
+ * Page bodies are cut from 64 KB slabs: most pages are over Buffer's 4 KB pooling limit, and a
+ * separate allocation for each cost more than assembling it. A slab is never reused, only
+ * replaced; its memory is freed once the last page cut from it is.
+ */
+class BodySlab {
+  private static readonly BYTES = 64 * 1024;
+  private slab = Buffer.allocUnsafeSlow(BodySlab.BYTES);
+  private used = 0;
+
+  /** Uninitialised memory: the caller writes every byte. */
+  take(size: number): Buffer {
+    if (size > BodySlab.BYTES / 4) return Buffer.allocUnsafe(size);
+    if (this.used + size > BodySlab.BYTES) {
+      this.slab = Buffer.allocUnsafeSlow(BodySlab.BYTES);
+      this.used = 0;
+    }
+    const body = this.slab.subarray(this.used, this.used + size);
+    this.used += (size + 7) & ~7;
+    return body;
+  }
+}
+const bodies = new BodySlab();
 
 const PAGE_HEAD = Buffer.from('{"data":[');
 const OPEN = Buffer.from(',"open_now":true}');
@@ -571,7 +595,7 @@ export class DiscoveryIndex {
     const tail = `],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
     let size = PAGE_HEAD.length + Buffer.byteLength(tail) + Math.max(0, rows.length - 1);
     for (const [i, { entry, open }] of rows.entries()) size += entry.jsonHead.length + (distances[i] as string).length + (open ? OPEN : CLOSED).length;
-    const body = Buffer.allocUnsafe(size);
+    const body = bodies.take(size);
     let at = PAGE_HEAD.copy(body, 0);
     for (const [i, { entry, open }] of rows.entries()) {
       if (i > 0) body[at++] = COMMA;
