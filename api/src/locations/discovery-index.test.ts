@@ -230,6 +230,17 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
     }
   });
 
+  it('never reuses the memory of a page body it has handed out', () => {
+    // Bodies are cut from shared slabs: a page still being sent must survive the pages after it.
+    const q: DiscoveryQuery = { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000 };
+    const first = index.searchBody(q, { limit: 10 }, now);
+    const text = first.toString();
+    expect(JSON.parse(text).data).toHaveLength(10);
+    let written = 0;
+    for (let i = 0; written < 300_000; i++) written += index.searchBody({ ...q, radius_m: 2_000 + i * 100 }, { limit: 10 }, now).length;
+    expect(first.toString()).toBe(text);
+  });
+
   it('refuses bad searches like the database path does', () => {
     expect(() => index.search({ lat: 91, lng: 0 }, { limit: 10 }, now)).toThrow(/invalid/i);
     expect(() => index.search({ lat: 1 }, { limit: 10 }, now)).toThrow();

@@ -47,7 +47,11 @@ function parseQuery(search: string): Query | undefined {
       q[key] = value;
     } else if (key === 'bbox') {
       if (repeated) return undefined;
-      q.bbox = parseBbox(value);
+      try {
+        q.bbox = parseBbox(value);
+      } catch {
+        return undefined;
+      }
     } else return undefined;
   }
   return q;
@@ -105,19 +109,13 @@ export function fastDiscovery(services: Services): FastDiscovery {
 
   function serve(req: IncomingMessage, res: ServerResponse, token: string, search: string): boolean | Promise<boolean> {
     const started = performance.now();
-    let q: Query | undefined;
-    try {
-      q = parseQuery(search);
-    } catch {
-      return false;
-    }
+    const q = parseQuery(search);
     if (!q) return false;
-    const query = q;
     // A server's secret key is usually cached: then the whole answer is synchronous.
     const cached = services.auth.cachedSecretKey(token);
-    if (cached) return answer(req, res, query, cached, started);
+    if (cached) return answer(req, res, q, cached, started);
     return services.auth.resolveBearer(token, undefined).then(
-      (principal) => principal !== undefined && answer(req, res, query, principal, started),
+      (principal) => principal !== undefined && answer(req, res, q, principal, started),
       () => false,
     );
   }

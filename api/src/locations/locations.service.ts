@@ -507,14 +507,22 @@ export class LocationsService {
   }
 
   private async audiences(tx: Tx, tenantId: string, locationIds: string[]): Promise<Map<string, Audience>> {
-    const rows = await tx
-      .selectFrom('locations')
-      .innerJoin('networks', 'networks.id', 'locations.tenant_id')
-      .select(['locations.id', 'locations.publish', 'locations.status', 'locations.latitude', 'locations.longitude', 'networks.public_sharing'])
-      .where('locations.tenant_id', '=', tenantId)
-      .where('locations.id', 'in', locationIds)
-      .execute();
-    if (rows.length !== new Set(locationIds).size) throw new Error('audience of a location that does not exist');
+    const ids = [...new Set(locationIds)];
+    const rows = [];
+    // In slices: a whole network (sharing switched) can hold more locations than a query may bind.
+    for (let at = 0; at < ids.length; at += 1000) {
+      const slice = ids.slice(at, at + 1000);
+      rows.push(
+        ...(await tx
+          .selectFrom('locations')
+          .innerJoin('networks', 'networks.id', 'locations.tenant_id')
+          .select(['locations.id', 'locations.publish', 'locations.status', 'locations.latitude', 'locations.longitude', 'networks.public_sharing'])
+          .where('locations.tenant_id', '=', tenantId)
+          .where('locations.id', 'in', slice)
+          .execute()),
+      );
+    }
+    if (rows.length !== ids.length) throw new Error('audience of a location that does not exist');
     return new Map(
       rows.map((row) => [
         row.id,

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Backend, backends, bearer, registerDriver, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 
@@ -69,6 +70,39 @@ describe.each(backends())('networks and staff on %s', (backend: Backend) => {
     const forbidden = await t.http.patch('/v1/network').set(bearer(viewer.body.access_token)).send({ name: 'Hacked' }).expect(403);
     expect(forbidden.body.detail).toMatch(/network:write/);
     await t.http.post('/v1/network/invitations').set(bearer(viewer.body.access_token)).send({ email: 'a@example.com', role: 'viewer' }).expect(403);
+  });
+
+  it('switching public sharing gives every active location of the network a new version and event, however many', async () => {
+    const owner = await signUpNetwork(t.http);
+    // More locations than one audience query takes (it reads them in slices of 1,000), one of them removed.
+    await t.services.scopes.tenant(owner.networkId, (tx) =>
+      sql`insert into locations (tenant_id, id, name, address, city, country, latitude, longitude, time_zone, status)
+          select ${owner.networkId}, 'loc_many' || n, 'Site ' || n, 'Street ' || n, 'Luxembourg', 'LU', 49.6 + n / 100000.0, 6.1, 'Europe/Luxembourg',
+                 case when n = 1 then 'REMOVED' else 'ACTIVE' end
+          from generate_series(1, 1201) n`.execute(tx),
+    );
+    const heard = new Map<string, { public: boolean; version: number }>();
+    const unsubscribe = t.services.bus.subscribe((event) => {
+      if (event.type === 'location.updated' && event.audience.tenant_id === owner.networkId) {
+        heard.set(event.payload.location_id, { public: event.audience.public, version: event.payload.version });
+      }
+    });
+    try {
+      await t.http.patch('/v1/network').set(bearer(owner.accessToken)).send({ public_sharing: false }).expect(200);
+      expect(heard.size).toBe(1200);
+      expect(heard.has('loc_many1')).toBe(false);
+      expect([...heard.values()].every((e) => !e.public)).toBe(true);
+      const stored = await t.services.scopes.tenant(owner.networkId, (tx) =>
+        tx.selectFrom('locations').select(['id', 'version']).where('tenant_id', '=', owner.networkId).where('status', '=', 'ACTIVE').execute(),
+      );
+      expect(stored.every((row) => heard.get(row.id)?.version === row.version)).toBe(true);
+      // Setting it to what it already is changes nothing.
+      heard.clear();
+      await t.http.patch('/v1/network').set(bearer(owner.accessToken)).send({ public_sharing: false }).expect(200);
+      expect(heard.size).toBe(0);
+    } finally {
+      unsubscribe();
+    }
   });
 
   it('invites staff, accepts once, lists staff with cursor pagination', async () => {
