@@ -209,6 +209,16 @@ class BodySlab {
 }
 const bodies = new BodySlab();
 
+/**
+ * UTF-8 in memory of its own, not a slice of Buffer's shared 8 KB pool: entries are replaced at
+ * every status change, and one long-lived slice would keep a whole pool chunk alive.
+ */
+function ownBytes(text: string): Buffer {
+  const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(text));
+  bytes.write(text);
+  return bytes;
+}
+
 const PAGE_HEAD = Buffer.from('{"data":[');
 const OPEN = Buffer.from(',"open_now":true}');
 const CLOSED = Buffer.from(',"open_now":false}');
@@ -562,7 +572,7 @@ export class DiscoveryIndex {
       alwaysOpen: isAlwaysOpen(detail.opening_hours),
       detail,
       summary,
-      jsonHead: Buffer.from(`${JSON.stringify(summary).slice(0, -1)},"distance_m":`),
+      jsonHead: ownBytes(`${JSON.stringify(summary).slice(0, -1)},"distance_m":`),
       connectors: connectorFacts(detail),
     };
   }
