@@ -174,8 +174,12 @@ interface Entry {
   detail: LocationDetail;
   /** The list form, without the per-search fields (distance, open now). */
   summary: Omit<LocationSummary, 'distance_m' | 'open_now'>;
-  /** The same as UTF-8 JSON up to its distance (`{…,"distance_m":`), so a page is copied together, not serialised. */
-  jsonHead: Buffer;
+  /**
+   * The same as UTF-8 JSON up to its distance (`{…,"distance_m":`), so a page is copied together,
+   * not serialised. Encoded on first use (`jsonHeadOf`): under a flood of status changes most
+   * entries are replaced before any search shows them.
+   */
+  jsonHead: Buffer | undefined;
   connectors: Float64Array;
 }
 
@@ -218,6 +222,8 @@ function ownBytes(text: string): Buffer {
   bytes.write(text);
   return bytes;
 }
+
+const jsonHeadOf = (entry: Entry): Buffer => (entry.jsonHead ??= ownBytes(`${JSON.stringify(entry.summary).slice(0, -1)},"distance_m":`));
 
 const PAGE_HEAD = Buffer.from('{"data":[');
 const OPEN = Buffer.from(',"open_now":true}');
@@ -572,7 +578,7 @@ export class DiscoveryIndex {
       alwaysOpen: isAlwaysOpen(detail.opening_hours),
       detail,
       summary,
-      jsonHead: ownBytes(`${JSON.stringify(summary).slice(0, -1)},"distance_m":`),
+      jsonHead: undefined,
       connectors: connectorFacts(detail),
     };
   }
@@ -601,15 +607,16 @@ export class DiscoveryIndex {
    */
   searchBody(q: DiscoveryQuery, page: PageRequest, now = new Date(), viewer?: string): Buffer {
     const { rows, next_cursor } = this.find(q, page, now, viewer);
+    const heads = rows.map(({ entry }) => jsonHeadOf(entry));
     const distances = rows.map(({ distance }) => (distance === null ? 'null' : String(Math.round(distance))));
     const tail = `],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
     let size = PAGE_HEAD.length + Buffer.byteLength(tail) + Math.max(0, rows.length - 1);
-    for (const [i, { entry, open }] of rows.entries()) size += entry.jsonHead.length + (distances[i] as string).length + (open ? OPEN : CLOSED).length;
+    for (const [i, { open }] of rows.entries()) size += (heads[i] as Buffer).length + (distances[i] as string).length + (open ? OPEN : CLOSED).length;
     const body = bodies.take(size);
     let at = PAGE_HEAD.copy(body, 0);
-    for (const [i, { entry, open }] of rows.entries()) {
+    for (const [i, { open }] of rows.entries()) {
       if (i > 0) body[at++] = COMMA;
-      at += entry.jsonHead.copy(body, at);
+      at += (heads[i] as Buffer).copy(body, at);
       at += body.write(distances[i] as string, at, 'latin1');
       at += (open ? OPEN : CLOSED).copy(body, at);
     }
