@@ -16,10 +16,15 @@ export interface Limiter {
  * Fixed windows per client in a map, like express-rate-limit's MemoryStore, but able to count
  * synchronously: the discovery fast path answers without waiting on a promise.
  */
+interface Window {
+  totalHits: number;
+  resetTime: Date;
+}
+
 class WindowStore implements Store {
   readonly localKeys = true;
   private windowMs = 60_000;
-  private readonly clients = new Map<string, { totalHits: number; resetTime: Date }>();
+  private readonly clients = new Map<string, Window>();
   private sweeper: NodeJS.Timeout | undefined;
 
   init(options: Options): void {
@@ -28,7 +33,7 @@ class WindowStore implements Store {
     this.sweeper = setInterval(() => this.sweep(), this.windowMs).unref();
   }
 
-  hit(key: string): ClientRateLimitInfo {
+  hit(key: string): Window {
     const now = Date.now();
     let client = this.clients.get(key);
     if (!client || client.resetTime.getTime() <= now) {
@@ -95,7 +100,7 @@ export function limiter(windowMs: number, max: number): Limiter {
     hit(ip, res) {
       const { totalHits, resetTime } = store.hit(ipKeyGenerator(ip, 56));
       if (totalHits > max) return false;
-      const reset = Math.max(0, Math.ceil(((resetTime?.getTime() ?? Date.now() + windowMs) - Date.now()) / 1000));
+      const reset = Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
       res.setHeader('RateLimit-Policy', `${max};w=${Math.ceil(windowMs / 1000)}`);
       res.setHeader('RateLimit', `limit=${max}, remaining=${Math.max(0, max - totalHits)}, reset=${reset}`);
       return true;

@@ -183,9 +183,7 @@ interface Entry {
   connectors: Float64Array;
 }
 
-interface Found {
-  entry: Entry;
-  distance: number | null;
+interface Found extends Candidate {
   open: boolean;
 }
 
@@ -632,8 +630,10 @@ export class DiscoveryIndex {
     if (after && (after.length !== 3 || typeof after[1] !== 'string' || typeof after[2] !== 'string')) {
       throw problems.validation([{ field: 'query.cursor', message: 'is not a cursor returned by this endpoint' }]);
     }
-    let found = this.candidates(viewer, probeOf(q));
-    const spatial = q.lat !== undefined || q.bbox !== undefined;
+    const probe = probeOf(q);
+    let found = this.candidates(viewer, probe);
+    // Near a point or in a box: by distance; otherwise by key alone.
+    const spatial = probe.centre !== undefined;
     found.sort((a, b) => (spatial && a.distance !== b.distance ? (a.distance as number) - (b.distance as number) : compareKeys(a.entry, b.entry)));
     if (after) {
       const [d, tenant, id] = after;
