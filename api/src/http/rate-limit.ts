@@ -1,4 +1,3 @@
-import type { ServerResponse } from 'node:http';
 import type { Request, RequestHandler, Response } from 'express';
 import { type ClientRateLimitInfo, ipKeyGenerator, type Options, rateLimit, type Store } from 'express-rate-limit';
 import { problems } from './problem.js';
@@ -6,10 +5,11 @@ import { problems } from './problem.js';
 export interface Limiter {
   middleware: RequestHandler;
   /**
-   * Counts a request served outside Express against the same budget and sets the same
-   * headers; false when the client is over its limit (let Express answer the 429).
+   * Counts a request served outside Express against the same budget: the headers Express would
+   * set (name, value, name, value), or undefined when the client is over its limit (let Express
+   * answer the 429).
    */
-  hit(ip: string, res: ServerResponse): boolean;
+  hit(ip: string): string[] | undefined;
 }
 
 /**
@@ -95,15 +95,14 @@ export function limiter(windowMs: number, max: number): Limiter {
       next(problems.tooManyRequests(seconds));
     },
   });
+  const policy = `${max};w=${Math.ceil(windowMs / 1000)}`;
   return {
     middleware,
-    hit(ip, res) {
+    hit(ip) {
       const { totalHits, resetTime } = store.hit(ipKeyGenerator(ip, 56));
-      if (totalHits > max) return false;
+      if (totalHits > max) return undefined;
       const reset = Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
-      res.setHeader('RateLimit-Policy', `${max};w=${Math.ceil(windowMs / 1000)}`);
-      res.setHeader('RateLimit', `limit=${max}, remaining=${Math.max(0, max - totalHits)}, reset=${reset}`);
-      return true;
+      return ['RateLimit-Policy', policy, 'RateLimit', `limit=${max}, remaining=${Math.max(0, max - totalHits)}, reset=${reset}`];
     },
   };
 }

@@ -111,4 +111,18 @@ describe.each(backends())('discovery fast path on %s', (backend: Backend) => {
     for (let i = 0; i < 30 && last === 200; i++) last = (await http.get(search).set(bearer(driver))).status;
     expect(last).toBe(429);
   });
+
+  it('counts clients behind the local proxy by their forwarded address, as Express does', async () => {
+    const forwardedFor = (ip: string) => http.get(search).set(bearer(driver)).set('X-Forwarded-For', ip);
+    const served = platform.fastDiscovery.served;
+    let last = 200;
+    let answered = 0;
+    for (; answered < 30 && last === 200; answered++) last = (await forwardedFor('203.0.113.7')).status;
+    expect(last).toBe(429);
+    expect(answered).toBe(21);
+    // Another client behind the same proxy has its own budget, served by the fast path.
+    const other = await forwardedFor('198.51.100.9').expect(200);
+    expect(other.headers.ratelimit).toBe(`limit=20, remaining=19, reset=${other.headers.ratelimit.split('reset=')[1]}`);
+    expect(platform.fastDiscovery.served).toBe(served + 21);
+  });
 });

@@ -57,8 +57,8 @@ function parseQuery(search: string): Query | undefined {
   return q;
 }
 
-/** The headers helmet and cors give a request without an Origin, captured once. */
-function staticHeaders(middlewares: RequestHandler[]): [string, string | number | string[]][] {
+/** The headers helmet and cors give a request without an Origin, captured once (name, value, name, value). */
+function staticHeaders(middlewares: RequestHandler[]): string[] {
   const headers = new Map<string, string | number | string[]>();
   const res = {
     statusCode: 200,
@@ -69,7 +69,7 @@ function staticHeaders(middlewares: RequestHandler[]): [string, string | number 
   };
   const req = { method: 'GET', url: '/v1/locations', headers: {} };
   for (const middleware of middlewares) middleware(req as never, res as never, () => {});
-  return [...headers];
+  return [...headers].flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : [[name, String(value)]])).flat();
 }
 
 /**
@@ -93,6 +93,8 @@ export interface FastDiscovery {
 export function fastDiscovery(services: Services): FastDiscovery {
   const trust = proxyaddr.compile('loopback');
   const headers = staticHeaders(headerMiddlewares(services.config));
+  // Express's `trust proxy` (loopback): a forwarded address counts only from a local proxy.
+  const clientAddress = (req: IncomingMessage) => (req.headers['x-forwarded-for'] === undefined ? (req.socket.remoteAddress ?? '') : proxyaddr(req, trust));
   const handler: FastDiscovery = Object.assign(
     (req: IncomingMessage, res: ServerResponse) => {
       if (req.method !== 'GET' || !services.discoveryIndex.ready || req.headers.origin || req.headers['if-none-match']) return false;
@@ -122,22 +124,32 @@ export function fastDiscovery(services: Services): FastDiscovery {
 
   function answer(req: IncomingMessage, res: ServerResponse, q: Query, principal: Principal, started: number): boolean {
     let body: Buffer;
+    let limit: string[] | undefined;
     try {
       if (!principal.permissions.has('public:read') || !services.discoveryIndex.readyFor(principal.tenantId)) return false;
-      const { limit, cursor, ...query } = q;
-      body = services.discoveryIndex.searchBody(query, pageRequest(limit, cursor), new Date(), principal.tenantId);
-      if (!services.publicLimiter.hit(proxyaddr(req, trust), res)) return false;
+      const { limit: pageSize, cursor, ...query } = q;
+      body = services.discoveryIndex.searchBody(query, pageRequest(pageSize, cursor), new Date(), principal.tenantId);
+      limit = services.publicLimiter.hit(clientAddress(req));
+      if (!limit) return false;
     } catch {
       // Express answers errors (validation, bad cursors) with the proper problem document.
       return false;
     }
     const id = requestIdOf(req.headers['x-request-id']);
-    for (const [name, value] of headers) res.setHeader(name, value);
-    res.setHeader('X-Request-Id', id);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', body.length);
-    // Express's weak ETag (the `etag` package's format), from Node's faster one-shot hash.
-    res.setHeader('ETag', `W/"${body.length.toString(16)}-${hash('sha1', body, 'base64').slice(0, 27)}"`);
+    // One writeHead with every header: each setHeader call costs more than the search's own sorting.
+    res.writeHead(200, [
+      ...limit,
+      ...headers,
+      'X-Request-Id',
+      id,
+      'Content-Type',
+      'application/json; charset=utf-8',
+      'Content-Length',
+      String(body.length),
+      // Express's weak ETag (the `etag` package's format), from Node's faster one-shot hash.
+      'ETag',
+      `W/"${body.length.toString(16)}-${hash('sha1', body, 'base64').slice(0, 27)}"`,
+    ]);
     res.end(body);
     handler.served += 1;
     services.logger.info(
