@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import argon2 from 'argon2';
 
 // OWASP's argon2id baseline (19 MiB, 2 passes): strong, and cheap enough for a 2-core box.
@@ -22,7 +22,7 @@ export async function verifyPassword(hash: string | undefined, password: string)
 
 /** High-entropy tokens (API keys, refresh tokens, invitations) only need a fast hash at rest. */
 export function sha256(value: string): string {
-  return createHash('sha256').update(value).digest('hex');
+  return hash('sha256', value, 'hex');
 }
 
 const BASE62 = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';

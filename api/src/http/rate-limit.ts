@@ -77,6 +77,19 @@ class WindowStore implements Store {
   }
 }
 
+/** An IPv4 address is its own key; IPv6 ones count by /56 (a parse worth remembering per address). */
+const ipv6Keys = new Map<string, string>();
+function clientKey(ip: string): string {
+  if (!ip.includes(':')) return ip;
+  let key = ipv6Keys.get(ip);
+  if (key === undefined) {
+    if (ipv6Keys.size >= 10_000) ipv6Keys.clear();
+    key = ipKeyGenerator(ip, 56);
+    ipv6Keys.set(ip, key);
+  }
+  return key;
+}
+
 /**
  * Per-client-IP limits for endpoints anyone can call. In-memory per process: behind a load
  * balancer in scaled mode each process enforces its own share (a Redis store is the next step).
@@ -99,7 +112,7 @@ export function limiter(windowMs: number, max: number): Limiter {
   return {
     middleware,
     hit(ip) {
-      const { totalHits, resetTime } = store.hit(ipKeyGenerator(ip, 56));
+      const { totalHits, resetTime } = store.hit(clientKey(ip));
       if (totalHits > max) return undefined;
       const reset = Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
       return ['RateLimit-Policy', policy, 'RateLimit', `limit=${max}, remaining=${Math.max(0, max - totalHits)}, reset=${reset}`];

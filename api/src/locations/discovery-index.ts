@@ -224,8 +224,8 @@ function ownBytes(text: string): Buffer {
 const jsonHeadOf = (entry: Entry): Buffer => (entry.jsonHead ??= ownBytes(`${JSON.stringify(entry.summary).slice(0, -1)},"distance_m":`));
 
 const PAGE_HEAD = Buffer.from('{"data":[');
-const OPEN = Buffer.from(',"open_now":true}');
-const CLOSED = Buffer.from(',"open_now":false}');
+const OPEN = ',"open_now":true}';
+const CLOSED = ',"open_now":false}';
 const COMMA = 0x2c;
 
 const CELL_COLUMNS = Math.ceil(360 / CELL_DEG) + 1;
@@ -605,20 +605,30 @@ export class DiscoveryIndex {
    */
   searchBody(q: DiscoveryQuery, page: PageRequest, now = new Date(), viewer?: string): Buffer {
     const { rows, next_cursor } = this.find(q, page, now, viewer);
-    const heads = rows.map(({ entry }) => jsonHeadOf(entry));
-    const distances = rows.map(({ distance }) => (distance === null ? 'null' : String(Math.round(distance))));
-    const tail = `],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
-    let size = PAGE_HEAD.length + Buffer.byteLength(tail) + Math.max(0, rows.length - 1);
-    for (const [i, { open }] of rows.entries()) size += (heads[i] as Buffer).length + (distances[i] as string).length + (open ? OPEN : CLOSED).length;
-    const body = bodies.take(size);
-    let at = PAGE_HEAD.copy(body, 0);
-    for (const [i, { open }] of rows.entries()) {
-      if (i > 0) body[at++] = COMMA;
-      at += (heads[i] as Buffer).copy(body, at);
-      at += body.write(distances[i] as string, at, 'latin1');
-      at += (open ? OPEN : CLOSED).copy(body, at);
+    const heads: Buffer[] = [];
+    // What follows each head: the distance and whether it is open (ASCII, so one byte a character).
+    const tails: string[] = [];
+    let size = PAGE_HEAD.length + Math.max(0, rows.length - 1);
+    for (const { entry, distance, open } of rows) {
+      const head = jsonHeadOf(entry);
+      const tail = `${distance === null ? 'null' : Math.round(distance)}${open ? OPEN : CLOSED}`;
+      heads.push(head);
+      tails.push(tail);
+      size += head.length + tail.length;
     }
-    at += body.write(tail, at);
+    const end = `],"next_cursor":${next_cursor === null ? 'null' : JSON.stringify(next_cursor)}}`;
+    size += Buffer.byteLength(end);
+    const body = bodies.take(size);
+    body.set(PAGE_HEAD, 0);
+    let at = PAGE_HEAD.length;
+    for (let i = 0; i < heads.length; i++) {
+      if (i > 0) body[at++] = COMMA;
+      const head = heads[i] as Buffer;
+      body.set(head, at);
+      at += head.length;
+      at += body.write(tails[i] as string, at, 'latin1');
+    }
+    at += body.write(end, at);
     if (at !== size) throw new Error(`discovery page assembled ${at} of ${size} bytes`);
     return body;
   }
