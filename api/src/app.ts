@@ -12,7 +12,6 @@ import { RegisterRoutes } from './generated/routes.js';
 import openapi from './generated/swagger.json' with { type: 'json' };
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
-import { limiter } from './http/rate-limit.js';
 import { operatorConsole } from './operations/console-page.js';
 import { payPage } from './payments/pay-page.js';
 import { paymentWebhook } from './payments/webhook-route.js';
@@ -69,7 +68,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   app.post('/v1/payments/webhook', express.raw({ type: '*/*', limit: '1mb' }), paymentWebhook(services));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
 
-  const auth = limiter(config.authRateLimit.windowMs, config.authRateLimit.max).middleware;
+  const auth = services.authLimiter.middleware;
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
   app.post(['/v1/networks', '/v1/drivers'], auth);
   app.use(['/v1/locations', '/v1/open-data', '/v1/reports', '/v1/grid', '/ocpi', '/v1/ad-hoc-charges', '/pay'], services.publicLimiter.middleware);

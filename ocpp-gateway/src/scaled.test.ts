@@ -143,4 +143,21 @@ describe.skipIf(!serverUrl)('scaled mode: two processes, PostgreSQL and Redis', 
     expect(offline.status).toBe(409);
     socket.disconnect();
   }, 60_000);
+
+  it('a client has one public rate-limit budget across the processes, not one per process', async () => {
+    const remaining = async (base: string) => {
+      const res = await fetch(`${base}/v1/open-data/locations.geojson`);
+      expect(res.status).toBe(200);
+      return Number(/remaining=(\d+)/.exec(res.headers.get('ratelimit') ?? '')?.[1]);
+    };
+    let onA = 0;
+    for (let i = 0; i < 5; i++) onA = await remaining(a);
+    // Each process sends its counts every 50 ms and learns the total with the answer.
+    await new Promise((r) => setTimeout(r, 300));
+    await remaining(b);
+    await new Promise((r) => setTimeout(r, 300));
+    const onB = await remaining(b);
+    expect(onA).toBeLessThan(600);
+    expect(onB).toBeLessThanOrEqual(onA - 2);
+  }, 30_000);
 });

@@ -1,5 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { type ClientRateLimitInfo, ipKeyGenerator, type Options, rateLimit, type Store } from 'express-rate-limit';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
 import { problems } from './problem.js';
 
 export interface Limiter {
@@ -10,22 +12,81 @@ export interface Limiter {
    * answer the 429).
    */
   hit(ip: string): string[] | undefined;
+  /** Resolves once every hit counted so far has reached the shared counts (scaled mode); for tests and shutdown. */
+  settled(): Promise<void>;
+  close(): void;
+}
+
+/** Where the processes of a scaled deployment add up their counts, so a client has one budget. */
+export interface SharedCounts {
+  /**
+   * Adds hits to each key's window (opened by the first hit anywhere, `windowMs` long) and answers
+   * each window's total across processes and the milliseconds until it closes.
+   */
+  add(batch: { key: string; hits: number }[], windowMs: number): Promise<{ total: number; resetMs: number }[]>;
+}
+
+/** Shared counts in Redis: one key per client and window, expiring with the window. */
+export class RedisSharedCounts implements SharedCounts {
+  constructor(
+    private readonly redis: Redis,
+    private readonly prefix = 'voltshare:rate-limit:',
+  ) {}
+
+  async add(batch: { key: string; hits: number }[], windowMs: number): Promise<{ total: number; resetMs: number }[]> {
+    const pipeline = this.redis.multi();
+    for (const { key, hits } of batch) {
+      pipeline.incrby(this.prefix + key, hits);
+      // NX: only the window's first hit sets its end (Redis 7).
+      pipeline.call('pexpire', this.prefix + key, windowMs, 'NX');
+      pipeline.pttl(this.prefix + key);
+    }
+    const replies = (await pipeline.exec()) ?? [];
+    return batch.map((_, i) => {
+      const total = replies[3 * i];
+      const ttl = replies[3 * i + 2];
+      const error = total?.[0] ?? ttl?.[0];
+      if (error || !total || !ttl) throw error ?? new Error('rate-limit counts: incomplete reply');
+      // A key always has an expiry here (set in the same transaction); −1/−2 would mean it has none.
+      const resetMs = Number(ttl[1]);
+      return { total: Number(total[1]), resetMs: resetMs >= 0 ? resetMs : windowMs };
+    });
+  }
 }
 
 /**
  * Fixed windows per client in a map, like express-rate-limit's MemoryStore, but able to count
- * synchronously: the discovery fast path answers without waiting on a promise.
+ * synchronously: the discovery fast path answers without waiting on a promise. With shared
+ * counts (scaled mode) each window also learns the other processes' hits: this process's new hits
+ * are sent in batches every FLUSH_MS, and the answer brings back the window's total. So a client
+ * can overshoot its budget by what the other processes let through within one batch interval.
  */
 interface Window {
+  /** Hits in this window as far as this process knows: its own plus the others' last reported. */
   totalHits: number;
   resetTime: Date;
+  /** This process's hits not sent to the shared counts yet. */
+  unsent: number;
 }
+
+const FLUSH_MS = 50;
 
 class WindowStore implements Store {
   readonly localKeys = true;
   private windowMs = 60_000;
   private readonly clients = new Map<string, Window>();
   private sweeper: NodeJS.Timeout | undefined;
+  /** Clients with unsent hits. */
+  private readonly toSend = new Set<string>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+  private failing = false;
+
+  constructor(
+    private readonly name: string,
+    private readonly shared?: SharedCounts,
+    private readonly logger?: Logger,
+  ) {}
 
   init(options: Options): void {
     this.windowMs = options.windowMs;
@@ -37,11 +98,74 @@ class WindowStore implements Store {
     const now = Date.now();
     let client = this.clients.get(key);
     if (!client || client.resetTime.getTime() <= now) {
-      client = { totalHits: 0, resetTime: new Date(now + this.windowMs) };
+      client = { totalHits: 0, resetTime: new Date(now + this.windowMs), unsent: 0 };
       this.clients.set(key, client);
     }
     client.totalHits += 1;
+    if (this.shared) {
+      client.unsent += 1;
+      this.toSend.add(key);
+      this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS).unref();
+    }
     return client;
+  }
+
+  /** Sends the unsent hits and takes in the totals; Redis being away only delays the sharing. */
+  private flush(): Promise<void> {
+    this.flushTimer = undefined;
+    // One batch at a time, so totals are taken in the order they were counted.
+    const run = (this.flushing ?? Promise.resolve()).then(() => this.send());
+    this.flushing = run;
+    run
+      .finally(() => {
+        if (this.flushing === run) this.flushing = undefined;
+      })
+      .catch(() => {});
+    return run;
+  }
+
+  private async send(): Promise<void> {
+    const batch: { key: string; window: Window; hits: number }[] = [];
+    for (const key of this.toSend) {
+      const window = this.clients.get(key);
+      if (window && window.unsent > 0) batch.push({ key, window, hits: window.unsent });
+    }
+    this.toSend.clear();
+    if (batch.length === 0 || !this.shared) return;
+    for (const sent of batch) sent.window.unsent -= sent.hits;
+    try {
+      const totals = await this.shared.add(
+        batch.map(({ key, hits }) => ({ key: `${this.name}:${key}`, hits })),
+        this.windowMs,
+      );
+      const now = Date.now();
+      batch.forEach(({ window }, i) => {
+        const { total, resetMs } = totals[i] as { total: number; resetMs: number };
+        // Hits made while the batch travelled are not in the total yet.
+        window.totalHits = Math.max(window.totalHits, total + window.unsent);
+        window.resetTime = new Date(now + resetMs);
+      });
+      if (this.failing) this.logger?.info({ limiter: this.name }, 'rate-limit counts shared again');
+      this.failing = false;
+    } catch (error) {
+      // Counted here meanwhile; the hits go with a later batch.
+      for (const { key, window, hits } of batch) {
+        window.unsent += hits;
+        this.toSend.add(key);
+      }
+      if (!this.failing) this.logger?.warn({ err: error, limiter: this.name }, 'rate-limit counts not shared: counting in this process');
+      this.failing = true;
+      this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS * 20).unref();
+    }
+  }
+
+  /** Waits for the hits counted so far to be sent (or to fail to be). */
+  async settled(): Promise<void> {
+    if (this.toSend.size > 0) {
+      clearTimeout(this.flushTimer);
+      await this.flush();
+    }
+    await this.flushing;
   }
 
   increment(key: string): ClientRateLimitInfo {
@@ -68,7 +192,9 @@ class WindowStore implements Store {
 
   shutdown(): void {
     clearInterval(this.sweeper);
+    clearTimeout(this.flushTimer);
     this.clients.clear();
+    this.toSend.clear();
   }
 
   private sweep(): void {
@@ -91,11 +217,12 @@ function clientKey(ip: string): string {
 }
 
 /**
- * Per-client-IP limits for endpoints anyone can call. In-memory per process: behind a load
- * balancer in scaled mode each process enforces its own share (a Redis store is the next step).
+ * Per-client-IP limits for endpoints anyone can call: counted in process, and in scaled mode
+ * shared through `shared` so that a client's budget is one across the processes.
  */
-export function limiter(windowMs: number, max: number): Limiter {
-  const store = new WindowStore();
+export function limiter(options: { name: string; windowMs: number; max: number; shared?: SharedCounts; logger?: Logger }): Limiter {
+  const { name, windowMs, max, shared, logger } = options;
+  const store = new WindowStore(name, shared, logger);
   const middleware = rateLimit({
     windowMs,
     limit: max,
@@ -117,5 +244,7 @@ export function limiter(windowMs: number, max: number): Limiter {
       const reset = Math.max(0, Math.ceil((resetTime.getTime() - Date.now()) / 1000));
       return ['RateLimit-Policy', policy, 'RateLimit', `limit=${max}, remaining=${Math.max(0, max - totalHits)}, reset=${reset}`];
     },
+    settled: () => store.settled(),
+    close: () => store.shutdown(),
   };
 }

@@ -1,4 +1,5 @@
 import type { Request } from 'express';
+import { Redis } from 'ioredis';
 import type passport from 'passport';
 import type { Logger } from 'pino';
 import { ApiKeyService } from '../api-keys/api-keys.service.js';
@@ -13,7 +14,7 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriverService } from '../drivers/drivers.service.js';
-import { type Limiter, limiter } from '../http/rate-limit.js';
+import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { DiscoveryIndex } from '../locations/discovery-index.js';
@@ -61,6 +62,8 @@ export interface Services {
   siteLimits: SiteLimitsService;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
   publicLimiter: Limiter;
+  /** The per-IP budget of sign-in, sign-up and invitation endpoints. */
+  authLimiter: Limiter;
   tariffs: TariffsService;
   chargePoints: ChargePointsService;
   openData: OpenDataService;
@@ -87,6 +90,12 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   // Scaled mode: events and commands cross processes through Redis.
   const bus = config.redisUrl ? new RedisEventBus(config.redisUrl) : new InProcessBus();
   const commands = config.redisUrl ? new RedisCommandRouter(config.redisUrl) : new InProcessCommandRouter();
+  // Rate-limit counts too, so a client's budget does not grow with the number of processes.
+  const countsRedis = config.redisUrl ? new Redis(config.redisUrl, { maxRetriesPerRequest: 1 }) : undefined;
+  countsRedis?.on('error', () => {}); // reported by the limiter when its counts cannot be shared
+  const shared = countsRedis ? new RedisSharedCounts(countsRedis) : undefined;
+  const publicLimiter = limiter({ name: 'public', ...config.publicRateLimit, shared, logger });
+  const authLimiter = limiter({ name: 'auth', ...config.authRateLimit, shared, logger });
   const locations = new LocationsService(scopes, bus);
   const discoveryIndex = new DiscoveryIndex(scopes, logger);
   const discovery = new DiscoveryService(scopes, discoveryIndex);
@@ -136,7 +145,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     reservationFees,
     reports: new ReportsService(scopes),
     siteLimits,
-    publicLimiter: limiter(config.publicRateLimit.windowMs, config.publicRateLimit.max),
+    publicLimiter,
+    authLimiter,
     tariffs,
     chargePoints: new ChargePointsService(scopes),
     openData: new OpenDataService(scopes),
@@ -153,6 +163,10 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     async close() {
       if (bus instanceof RedisEventBus) await bus.close();
       if (commands instanceof RedisCommandRouter) await commands.close();
+      await Promise.all([publicLimiter.settled(), authLimiter.settled()]);
+      publicLimiter.close();
+      authLimiter.close();
+      await countsRedis?.quit().catch(() => {});
     },
   };
 }
