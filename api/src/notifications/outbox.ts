@@ -9,6 +9,7 @@ const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
   'reservation.started': 'push',
   'reservation.cancelled': 'email',
   'reservation.no_show': 'email',
+  'reservation.fee_failed': 'email',
   'queue.offer': 'push',
   'queue.offer_expired': 'push',
 };

@@ -2,6 +2,8 @@ import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { recordDriverEvent } from '../notifications/outbox.js';
+import type { DriverEvent, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import type { PaymentsService } from './payments.service.js';
 import { ProviderError } from './provider.js';
@@ -22,6 +24,15 @@ export interface ReservationFee {
   created_at: Date;
 }
 
+/**
+ * Dunning: a fee that could not be charged is tried again a day, three days and a week after each
+ * failure, with whatever the driver pays with by then (a card saved meanwhile, a topped-up
+ * wallet). Each failure tells the driver (email) and the network (webhook); after the third
+ * automatic try the fee stays failed until the driver pays it (`…/retry`).
+ */
+const DUNNING_DELAYS_DAYS = [1, 3, 7];
+const DAY = 86_400_000;
+
 interface Outcome {
   status: 'paid' | 'failed';
   provider: string;
@@ -40,11 +51,17 @@ export class ReservationFeesService {
   constructor(
     private readonly scopes: Scopes,
     private readonly payments: PaymentsService,
+    private readonly bus: EventBus,
     private readonly logger: Logger,
   ) {}
 
   registerJobs(jobs: JobRunner): void {
-    jobs.register('payment.fee', async (p: { fee_id: string }, ctx) => this.charge(ctx.tenantId as string, p.fee_id));
+    jobs.register('payment.fee', async (p: { fee_id: string }, ctx) => this.charge(ctx.tenantId as string, p.fee_id, ctx.now));
+    // An automatic retry; a retry the driver made since (or a payment) has moved the fee on.
+    jobs.register('payment.fee.retry', async (p: { fee_id: string; attempts: number }, ctx) => {
+      const tenantId = ctx.tenantId as string;
+      if (await this.reopen(tenantId, p.fee_id, p.attempts)) await this.charge(tenantId, p.fee_id, ctx.now);
+    });
   }
 
   /** Records a fee and schedules its charge, inside the caller's transaction. */
@@ -71,7 +88,7 @@ export class ReservationFeesService {
   }
 
   /** Charges a pending fee once (a retried job finds it settled, or repeats the same idempotent charge). */
-  async charge(tenantId: string, feeId: string): Promise<void> {
+  async charge(tenantId: string, feeId: string, now = new Date()): Promise<void> {
     const fee = await this.scopes.tenant(tenantId, (tx) =>
       tx
         .selectFrom('reservation_fees')
@@ -111,48 +128,101 @@ export class ReservationFeesService {
         }
       }
     }
-    await this.settle(tenantId, fee.id, outcome);
+    await this.settle(tenantId, fee.id, outcome, now);
     if (outcome.status === 'failed') this.logger.warn({ fee_id: fee.id, failure_code: outcome.failure_code }, 'reservation fee not paid');
   }
 
   /** Charges a failed fee again now (after the driver saved a card or topped up), as a new attempt. */
   async retry(tenantId: string, reservationId: string, feeId: string): Promise<ReservationFee> {
+    const feeOf = async () => (await this.list(tenantId, reservationId)).find((f) => f.id === feeId);
+    if (!(await feeOf())) throw problems.notFound('fee', feeId);
+    if (!(await this.reopen(tenantId, feeId))) {
+      const now = await feeOf();
+      throw problems.conflict(`This fee is ${now?.status}; only a failed fee is charged again.`, 'fee-not-failed');
+    }
+    await this.charge(tenantId, feeId);
+    return (await feeOf()) as ReservationFee;
+  }
+
+  /** Makes a failed fee pending again as a new attempt (only if still at `attempts`, when given). */
+  private async reopen(tenantId: string, feeId: string, attempts?: number): Promise<boolean> {
     const reopened = await this.scopes.tenant(tenantId, (tx) =>
       tx
         .updateTable('reservation_fees')
         .set((eb) => ({ status: 'pending', failure_code: null, attempts: eb('attempts', '+', 1), updated_at: new Date() }))
         .where('tenant_id', '=', tenantId)
-        .where('reservation_id', '=', reservationId)
         .where('id', '=', feeId)
         .where('status', '=', 'failed')
+        .$if(attempts !== undefined, (q) => q.where('attempts', '=', attempts as number))
         .returning('id')
         .executeTakeFirst(),
     );
-    if (!reopened) {
-      const exists = (await this.list(tenantId, reservationId)).find((f) => f.id === feeId);
-      if (!exists) throw problems.notFound('fee', feeId);
-      throw problems.conflict(`This fee is ${exists.status}; only a failed fee is charged again.`, 'fee-not-failed');
-    }
-    await this.charge(tenantId, feeId);
-    return (await this.list(tenantId, reservationId)).find((f) => f.id === feeId) as ReservationFee;
+    return reopened !== undefined;
   }
 
-  /** Settles a pending fee — from the charge, or from the provider's webhook after a crash. */
-  async settle(tenantId: string, feeId: string, outcome: Outcome): Promise<void> {
-    await this.scopes.tenant(tenantId, (tx) =>
-      tx
+  /**
+   * Settles a pending fee — from the charge, or from the provider's webhook after a crash. A
+   * failure schedules the next automatic try and tells the driver and the network, in the same
+   * transaction.
+   */
+  async settle(tenantId: string, feeId: string, outcome: Outcome, now = new Date()): Promise<void> {
+    const event = await this.scopes.tenant(tenantId, async (tx) => {
+      const settled = await tx
         .updateTable('reservation_fees')
         .set({
           status: outcome.status,
           provider: outcome.provider,
           intent_id: outcome.intent_id ?? null,
           failure_code: outcome.failure_code ?? null,
-          updated_at: new Date(),
+          updated_at: now,
         })
         .where('tenant_id', '=', tenantId)
         .where('id', '=', feeId)
         .where('status', '=', 'pending')
-        .execute(),
+        .returning(['driver_id', 'reservation_id', 'kind', 'amount', 'currency', 'attempts'])
+        .executeTakeFirst();
+      if (!settled || outcome.status !== 'failed') return undefined;
+      return this.dun(tx, tenantId, feeId, settled, outcome.failure_code ?? null, now);
+    });
+    if (event) this.bus.publish(event);
+  }
+
+  private async dun(
+    tx: Tx,
+    tenantId: string,
+    feeId: string,
+    fee: { driver_id: string; reservation_id: string; kind: string; amount: number | string; currency: string; attempts: number },
+    failureCode: string | null,
+    now: Date,
+  ): Promise<DriverEvent> {
+    const delayDays = DUNNING_DELAYS_DAYS[fee.attempts];
+    const nextTry = delayDays === undefined ? null : new Date(now.getTime() + delayDays * DAY);
+    if (nextTry) {
+      await scheduleJob(tx, {
+        kind: 'payment.fee.retry',
+        key: `payment.fee.retry:${feeId}:${fee.attempts}`,
+        tenantId,
+        runAt: nextTry,
+        payload: { fee_id: feeId, attempts: fee.attempts },
+        maxAttempts: 5,
+      });
+    }
+    return recordDriverEvent(
+      tx,
+      tenantId,
+      'reservation.fee_failed',
+      fee.driver_id,
+      {
+        reservation_id: fee.reservation_id,
+        fee_id: feeId,
+        kind: fee.kind,
+        amount: Number(fee.amount),
+        currency: fee.currency,
+        failure_code: failureCode,
+        attempt: fee.attempts + 1,
+        next_retry_at: nextTry?.toISOString() ?? null,
+      },
+      now,
     );
   }
 

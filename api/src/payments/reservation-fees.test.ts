@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBody } from '../test/fixtures.js';
@@ -155,5 +157,103 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
     const after = await fees(d.accessToken, first);
     expect(after[1]).toMatchObject({ kind: 'no_show', status: 'failed', failure_code: 'insufficient_funds' });
     expect((await t.http.get('/v1/me/wallet').set(bearer(d.accessToken)).expect(200)).body.balance).toBe(300);
+  });
+
+  const DAY = 24 * 60 * MINUTE;
+  /** The driver's "fee not paid" messages about one fee, oldest first. */
+  const feeFailures = async (driverId: string, feeId: string) => {
+    const rows = await t.services.scopes.tenant(net.networkId, (tx) =>
+      tx.selectFrom('notification_outbox').select(['data']).where('driver_id', '=', driverId).where('template', '=', 'reservation.fee_failed').execute(),
+    );
+    return rows
+      .map(
+        (r) =>
+          (typeof r.data === 'string' ? JSON.parse(r.data) : r.data) as { fee_id: string; attempt: number; next_retry_at: string | null; failure_code: string },
+      )
+      .filter((d) => d.fee_id === feeId)
+      .sort((a, b) => a.attempt - b.attempt);
+  };
+
+  it('tries a failed fee again a day, three days and a week later, tells the driver and the network each time, and stops after the third', async () => {
+    // The network's webhook endpoint for failed fees.
+    const received: { type: string; data: { fee_id: string; attempt: number } }[] = [];
+    const hook = createServer((req, res) => {
+      let body = '';
+      req.on('data', (chunk) => {
+        body += chunk;
+      });
+      req.on('end', () => {
+        received.push(JSON.parse(body));
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => hook.listen(0, '127.0.0.1', resolve));
+    const endpoint = await t.http
+      .post('/v1/webhook-endpoints')
+      .set(bearer(net.accessToken))
+      .send({ url: `http://127.0.0.1:${(hook.address() as AddressInfo).port}/fees`, events: ['reservation.fee_failed'] })
+      .expect(201);
+    const d = await driver();
+    const booked = Date.now();
+    const id = await book(d.accessToken, 6);
+    const [fee] = await fees(d.accessToken, id);
+    expect(fee).toMatchObject({ kind: 'booking', status: 'failed', failure_code: 'no_payment_method' });
+    const [first] = await feeFailures(d.driverId, fee.id);
+    expect(first).toMatchObject({ attempt: 1, failure_code: 'no_payment_method' });
+    const firstRetry = Date.parse(first?.next_retry_at as string);
+    expect(firstRetry - booked).toBeGreaterThanOrEqual(DAY);
+    expect(firstRetry - booked).toBeLessThan(DAY + MINUTE);
+
+    // Nothing happens before the day is up; then each try fails and schedules the next.
+    await t.services.jobs.drain(new Date(firstRetry - MINUTE), net.networkId);
+    expect(await feeFailures(d.driverId, fee.id)).toHaveLength(1);
+    let now = firstRetry;
+    for (const [attempt, days] of [
+      [2, 3],
+      [3, 7],
+    ] as const) {
+      await t.services.jobs.drain(new Date(now), net.networkId);
+      const failures = await feeFailures(d.driverId, fee.id);
+      expect(failures).toHaveLength(attempt);
+      expect(failures[attempt - 1]).toMatchObject({ attempt, next_retry_at: new Date(now + days * DAY).toISOString() });
+      now += days * DAY;
+    }
+    await t.services.jobs.drain(new Date(now), net.networkId);
+    const failures = await feeFailures(d.driverId, fee.id);
+    expect(failures.map((f) => [f.attempt, f.next_retry_at])).toEqual([
+      [1, first?.next_retry_at],
+      [2, new Date(firstRetry + 3 * DAY).toISOString()],
+      [3, new Date(firstRetry + 10 * DAY).toISOString()],
+      [4, null],
+    ]);
+    // After the third automatic try the fee waits for the driver.
+    await t.services.jobs.drain(new Date(now + 60 * DAY), net.networkId);
+    expect(await feeFailures(d.driverId, fee.id)).toHaveLength(4);
+    expect((await fees(d.accessToken, id))[0]).toMatchObject({ status: 'failed', failure_code: 'no_payment_method' });
+    expect((await fees(net.accessToken, id))[0].status).toBe('failed');
+    const delivered = received.filter((e) => e.data.fee_id === fee.id);
+    expect(delivered.map((e) => [e.type, e.data.attempt])).toEqual([1, 2, 3, 4].map((n) => ['reservation.fee_failed', n]));
+    await t.http.post(`/v1/webhook-endpoints/${endpoint.body.id}/disable`).set(bearer(net.accessToken)).expect(200);
+    hook.close();
+  });
+
+  it('a retry finds the card the driver saved meanwhile; a fee the driver already paid is not charged again', async () => {
+    const late = await driver();
+    const lateBooking = await book(late.accessToken, 7);
+    const [lateFee] = await fees(late.accessToken, lateBooking);
+    await t.http.put('/v1/me/payment-method').set(bearer(late.accessToken)).send({ payment_method_id: 'pm_card_visa' }).expect(204);
+    await t.services.jobs.drain(new Date(Date.now() + DAY + MINUTE), net.networkId);
+    expect((await fees(late.accessToken, lateBooking))[0]).toMatchObject({ id: lateFee.id, status: 'paid', paid_with: 'card' });
+    expect([...stripe.intents.values()].filter((i) => i.metadata?.reservation_fee === lateFee.id).map((i) => i.status)).toEqual(['succeeded']);
+    expect(await feeFailures(late.driverId, lateFee.id)).toHaveLength(1);
+
+    const prompt = await driver();
+    const promptBooking = await book(prompt.accessToken, 8);
+    const [promptFee] = await fees(prompt.accessToken, promptBooking);
+    await t.http.put('/v1/me/payment-method').set(bearer(prompt.accessToken)).send({ payment_method_id: 'pm_card_visa' }).expect(204);
+    await t.http.post(`/v1/reservations/${promptBooking}/fees/${promptFee.id}/retry`).set(bearer(prompt.accessToken)).expect(200);
+    await t.services.jobs.drain(new Date(Date.now() + DAY + MINUTE), net.networkId);
+    expect([...stripe.intents.values()].filter((i) => i.metadata?.reservation_fee === promptFee.id).map((i) => i.status)).toEqual(['succeeded']);
+    expect((await fees(prompt.accessToken, promptBooking))[0]).toMatchObject({ status: 'paid' });
   });
 });

@@ -46,6 +46,7 @@ export const DRIVER_EVENT_TYPES = [
   'reservation.cancelled',
   'reservation.no_show',
   'reservation.expired',
+  'reservation.fee_failed',
   'queue.joined',
   'queue.position',
   'queue.offer',

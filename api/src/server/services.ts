@@ -106,7 +106,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider();
   const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
   charging.usePayments(payments);
-  const reservationFees = new ReservationFeesService(scopes, payments, logger);
+  const reservationFees = new ReservationFeesService(scopes, payments, bus, logger);
   reservations.useFees(reservationFees);
   payments.onFeePaid = (tenantId, feeId, intentId) => reservationFees.settle(tenantId, feeId, { status: 'paid', provider: provider.name, intent_id: intentId });
   const siteLimits = new SiteLimitsService(scopes, commands, logger);
