@@ -122,7 +122,7 @@ describe.each(backends())('discovery fast path on %s', (backend: Backend) => {
     expect(answered).toBe(21);
     // Another client behind the same proxy has its own budget, served by the fast path.
     const other = await forwardedFor('198.51.100.9').expect(200);
-    expect(other.headers.ratelimit).toBe(`limit=20, remaining=19, reset=${other.headers.ratelimit.split('reset=')[1]}`);
+    expect(other.headers.ratelimit).toMatch(/^limit=20, remaining=19, reset=\d+$/);
     expect(platform.fastDiscovery.served).toBe(served + 21);
   });
 });
