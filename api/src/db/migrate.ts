@@ -15,6 +15,7 @@ import * as m0012 from './migrations/0012_reviews.js';
 import * as m0013 from './migrations/0013_site_power_limits.js';
 import * as m0014 from './migrations/0014_evse_power_shares.js';
 import * as m0015 from './migrations/0015_reservation_fees.js';
+import * as m0016 from './migrations/0016_block_unpaid_fees.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -33,6 +34,7 @@ const migrations: Record<string, Migration> = {
   '0013_site_power_limits': m0013,
   '0014_evse_power_shares': m0014,
   '0015_reservation_fees': m0015,
+  '0016_block_unpaid_fees': m0016,
 };
 
 class StaticProvider implements MigrationProvider {

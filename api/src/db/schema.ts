@@ -445,6 +445,7 @@ export interface ReservationPoliciesTable {
   no_show_fee: ColumnType<number, number | undefined, number>;
   queue_offer_minutes: ColumnType<number, number | undefined, number>;
   queue_hold_minutes: ColumnType<number, number | undefined, number>;
+  block_unpaid_fees: ColumnType<boolean, boolean | undefined, boolean>;
   updated_at: UpdatedAt;
 }
 

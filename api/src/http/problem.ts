@@ -60,6 +60,9 @@ export const problems = {
   forbidden: (detail = 'These credentials do not allow this operation.') => new Problem(403, 'forbidden', 'Not allowed', detail),
   notFound: (what = 'resource', id?: string) => new Problem(404, 'not-found', 'Not found', id ? `No ${what} with id ${id}.` : `No such ${what}.`),
   conflict: (detail: string, slug = 'conflict') => new Problem(409, slug, 'Conflict', detail),
+  /** A network that refuses bookings until the driver's failed fees are paid; `fees` says which. */
+  unpaidFees: (fees: { id: string; reservation_id: string; kind: string; amount: number; currency: string }[]) =>
+    new Problem(402, 'unpaid-fees', 'Unpaid fees', 'This network takes new bookings once your unpaid fees are paid (retry each fee).', { fees }),
   tooManyRequests: (retryAfterSeconds: number) =>
     new Problem(429, 'rate-limited', 'Too many requests', `Try again in ${retryAfterSeconds} s.`, {
       headers: { 'Retry-After': String(retryAfterSeconds) },

@@ -256,4 +256,40 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
     expect([...stripe.intents.values()].filter((i) => i.metadata?.reservation_fee === promptFee.id).map((i) => i.status)).toEqual(['succeeded']);
     expect((await fees(prompt.accessToken, promptBooking))[0]).toMatchObject({ status: 'paid' });
   });
+
+  it("a network that blocks unpaid fees refuses the driver's next booking until the fee is paid", async () => {
+    const policy = async (block?: boolean) => {
+      const current = (await t.http.get('/v1/network/reservation-policy').set(bearer(net.accessToken)).expect(200)).body;
+      const { block_unpaid_fees: _b, ...rest } = current;
+      const body = block === undefined ? rest : { ...rest, block_unpaid_fees: block };
+      return (await t.http.put('/v1/network/reservation-policy').set(bearer(net.accessToken)).send(body).expect(200)).body;
+    };
+    expect((await policy()).block_unpaid_fees).toBe(false);
+    const d = await driver();
+    const first = await book(d.accessToken, 9);
+    const [fee] = await fees(d.accessToken, first);
+    expect(fee.status).toBe('failed');
+    const next = () =>
+      t.http
+        .post('/v1/reservations')
+        .set(bearer(d.accessToken))
+        .send({ evse_id: evse, start: new Date(base + 120 * MINUTE).toISOString(), end: new Date(base + 150 * MINUTE).toISOString() });
+
+    expect((await policy(true)).block_unpaid_fees).toBe(true);
+    const refused = await next().expect(402);
+    expect(refused.body).toMatchObject({
+      type: expect.stringMatching(/unpaid-fees$/),
+      status: 402,
+      fees: [{ id: fee.id, reservation_id: first, kind: 'booking', amount: 200, currency: 'EUR' }],
+    });
+    // Nothing was booked or charged by the refusal.
+    expect((await t.http.get('/v1/me/reservations').set(bearer(d.accessToken)).expect(200)).body.data).toHaveLength(1);
+
+    await t.http.put('/v1/me/payment-method').set(bearer(d.accessToken)).send({ payment_method_id: 'pm_card_visa' }).expect(204);
+    await t.http.post(`/v1/reservations/${first}/fees/${fee.id}/retry`).set(bearer(d.accessToken)).expect(200);
+    const booked = await next().expect(201);
+    expect(booked.body.status).toBe('CONFIRMED');
+    // A policy written without the field goes back to not blocking.
+    expect((await policy()).block_unpaid_fees).toBe(false);
+  });
 });

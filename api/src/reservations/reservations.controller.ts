@@ -35,6 +35,7 @@ export class ReservationsController extends Controller {
   @Post('reservations')
   @Security('bearer', ['driver'])
   @SuccessResponse(201, 'Reserved')
+  @Response<ProblemDocument>(402, 'The network refuses bookings until this driver pays its failed fees (`unpaid-fees`, with `fees`)')
   @Response<ProblemDocument>(409, 'Slot taken, EVSE occupied or out of service')
   @Response<ProblemDocument>(422, 'Slot breaks the network policy (past, too long, too far ahead, closed)')
   async create(@Request() req: ExpressRequest, @Body() body: ReservationRequest): Promise<Reservation> {

@@ -75,6 +75,11 @@ export interface ReservationPolicy {
   queue_offer_minutes: number;
   /** Length of the reservation an accepted offer becomes. @isInt @minimum 5 @maximum 240 */
   queue_hold_minutes: number;
+  /**
+   * Refuse new bookings (402 `unpaid-fees`) from a driver with a fee of this network that could not
+   * be charged, until they pay it (`POST /v1/reservations/{id}/fees/{fee_id}/retry`). Default false.
+   */
+  block_unpaid_fees?: boolean;
 }
 
 export interface SlotAvailability {

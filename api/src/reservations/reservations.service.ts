@@ -36,6 +36,7 @@ export const DEFAULT_POLICY: ReservationPolicy = {
   no_show_fee: 0,
   queue_offer_minutes: 15,
   queue_hold_minutes: 30,
+  block_unpaid_fees: false,
 };
 
 const MINUTE = 60_000;
@@ -137,8 +138,8 @@ export class ReservationsService {
     await this.scopes.tenant(tenantId, (tx) =>
       tx
         .insertInto('reservation_policies')
-        .values({ tenant_id: tenantId, ...policy })
-        .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...policy, updated_at: new Date() }))
+        .values({ tenant_id: tenantId, ...policy, block_unpaid_fees: policy.block_unpaid_fees ?? false })
+        .onConflict((oc) => oc.column('tenant_id').doUpdateSet({ ...policy, block_unpaid_fees: policy.block_unpaid_fees ?? false, updated_at: new Date() }))
         .execute(),
     );
     return this.policy(tenantId);
@@ -158,8 +159,16 @@ export class ReservationsService {
       throw byEvse ? problems.notFound('EVSE', input.evse_id) : problems.notFound('location', input.location_id);
     }
     const { tenant_id: tenantId, location_id: locationId } = candidates[0] as Candidate;
-    const { policy, location, currency } = await this.scopes.tenant(tenantId, async (tx) => ({
+    const { policy, location, currency, unpaid } = await this.scopes.tenant(tenantId, async (tx) => ({
       policy: await this.policy(tenantId, tx),
+      unpaid: await tx
+        .selectFrom('reservation_fees')
+        .select(['id', 'reservation_id', 'kind', 'amount', 'currency'])
+        .where('tenant_id', '=', tenantId)
+        .where('driver_id', '=', driverId)
+        .where('status', '=', 'failed')
+        .orderBy('created_at')
+        .execute(),
       location: await tx
         .selectFrom('locations')
         .select(['time_zone', 'opening_hours'])
@@ -168,6 +177,11 @@ export class ReservationsService {
         .executeTakeFirstOrThrow(),
       currency: (await tx.selectFrom('networks').select('currency').where('id', '=', tenantId).executeTakeFirstOrThrow()).currency,
     }));
+    if (policy.block_unpaid_fees && unpaid.length > 0) {
+      throw problems.unpaidFees(
+        unpaid.map((f) => ({ id: f.id, reservation_id: f.reservation_id, kind: f.kind, amount: Number(f.amount), currency: f.currency })),
+      );
+    }
     this.validateSlot(input.start, input.end, policy, now, 'body');
     const closed = [input.start, new Date(input.end.getTime() - 1)].some((t) => !isOpenAt(location.opening_hours, location.time_zone, t));
     if (closed) throw problems.validation([{ field: 'body.start', message: 'the location is closed during part of this slot' }]);
