@@ -159,25 +159,31 @@ export class ReservationsService {
       throw byEvse ? problems.notFound('EVSE', input.evse_id) : problems.notFound('location', input.location_id);
     }
     const { tenant_id: tenantId, location_id: locationId } = candidates[0] as Candidate;
-    const { policy, location, currency, unpaid } = await this.scopes.tenant(tenantId, async (tx) => ({
-      policy: await this.policy(tenantId, tx),
-      unpaid: await tx
-        .selectFrom('reservation_fees')
-        .select(['id', 'reservation_id', 'kind', 'amount', 'currency'])
-        .where('tenant_id', '=', tenantId)
-        .where('driver_id', '=', driverId)
-        .where('status', '=', 'failed')
-        .orderBy('created_at')
-        .execute(),
-      location: await tx
-        .selectFrom('locations')
-        .select(['time_zone', 'opening_hours'])
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', locationId)
-        .executeTakeFirstOrThrow(),
-      currency: (await tx.selectFrom('networks').select('currency').where('id', '=', tenantId).executeTakeFirstOrThrow()).currency,
-    }));
-    if (policy.block_unpaid_fees && unpaid.length > 0) {
+    const { policy, location, currency, unpaid } = await this.scopes.tenant(tenantId, async (tx) => {
+      const policy = await this.policy(tenantId, tx);
+      return {
+        policy,
+        // Read only when the network refuses bookings over them.
+        unpaid: policy.block_unpaid_fees
+          ? await tx
+              .selectFrom('reservation_fees')
+              .select(['id', 'reservation_id', 'kind', 'amount', 'currency'])
+              .where('tenant_id', '=', tenantId)
+              .where('driver_id', '=', driverId)
+              .where('status', '=', 'failed')
+              .orderBy('created_at')
+              .execute()
+          : [],
+        location: await tx
+          .selectFrom('locations')
+          .select(['time_zone', 'opening_hours'])
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', locationId)
+          .executeTakeFirstOrThrow(),
+        currency: (await tx.selectFrom('networks').select('currency').where('id', '=', tenantId).executeTakeFirstOrThrow()).currency,
+      };
+    });
+    if (unpaid.length > 0) {
       throw problems.unpaidFees(
         unpaid.map((f) => ({ id: f.id, reservation_id: f.reservation_id, kind: f.kind, amount: Number(f.amount), currency: f.currency })),
       );
