@@ -137,8 +137,8 @@ export class ReservationFeesService {
     const feeOf = async () => (await this.list(tenantId, reservationId)).find((f) => f.id === feeId);
     if (!(await feeOf())) throw problems.notFound('fee', feeId);
     if (!(await this.reopen(tenantId, feeId))) {
-      const now = await feeOf();
-      throw problems.conflict(`This fee is ${now?.status}; only a failed fee is charged again.`, 'fee-not-failed');
+      const current = await feeOf();
+      throw problems.conflict(`This fee is ${current?.status}; only a failed fee is charged again.`, 'fee-not-failed');
     }
     await this.charge(tenantId, feeId);
     return (await feeOf()) as ReservationFee;
