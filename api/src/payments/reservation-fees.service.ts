@@ -60,7 +60,7 @@ export class ReservationFeesService {
     // An automatic retry; a retry the driver made since (or a payment) has moved the fee on.
     jobs.register('payment.fee.retry', async (p: { fee_id: string; attempts: number }, ctx) => {
       const tenantId = ctx.tenantId as string;
-      if (await this.reopen(tenantId, p.fee_id, p.attempts)) await this.charge(tenantId, p.fee_id, ctx.now);
+      if (await this.reopen(tenantId, p.fee_id, { attempts: p.attempts })) await this.charge(tenantId, p.fee_id, ctx.now);
     });
   }
 
@@ -135,17 +135,18 @@ export class ReservationFeesService {
   /** Charges a failed fee again now (after the driver saved a card or topped up), as a new attempt. */
   async retry(tenantId: string, reservationId: string, feeId: string): Promise<ReservationFee> {
     const feeOf = async () => (await this.list(tenantId, reservationId)).find((f) => f.id === feeId);
-    if (!(await feeOf())) throw problems.notFound('fee', feeId);
-    if (!(await this.reopen(tenantId, feeId))) {
+    if (!(await this.reopen(tenantId, feeId, { reservationId }))) {
       const current = await feeOf();
-      throw problems.conflict(`This fee is ${current?.status}; only a failed fee is charged again.`, 'fee-not-failed');
+      if (!current) throw problems.notFound('fee', feeId);
+      throw problems.conflict(`This fee is ${current.status}; only a failed fee is charged again.`, 'fee-not-failed');
     }
     await this.charge(tenantId, feeId);
     return (await feeOf()) as ReservationFee;
   }
 
-  /** Makes a failed fee pending again as a new attempt (only if still at `attempts`, when given). */
-  private async reopen(tenantId: string, feeId: string, attempts?: number): Promise<boolean> {
+  /** Makes a failed fee pending again as a new attempt (only the reservation's, or only if still at `attempts`, when given). */
+  private async reopen(tenantId: string, feeId: string, only: { reservationId?: string; attempts?: number }): Promise<boolean> {
+    const { reservationId, attempts } = only;
     const reopened = await this.scopes.tenant(tenantId, (tx) =>
       tx
         .updateTable('reservation_fees')
@@ -153,6 +154,7 @@ export class ReservationFeesService {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', feeId)
         .where('status', '=', 'failed')
+        .$if(reservationId !== undefined, (q) => q.where('reservation_id', '=', reservationId as string))
         .$if(attempts !== undefined, (q) => q.where('attempts', '=', attempts as number))
         .returning('id')
         .executeTakeFirst(),
