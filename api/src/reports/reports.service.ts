@@ -53,7 +53,8 @@ export class ReportsService {
           'l.city',
           sql<string>`count(distinct e.id)`.as('evses'),
           sql<string>`count(s.id)`.as('sessions'),
-          sql<string>`coalesce(sum(extract(epoch from least(coalesce(s.stopped_at, ${now}), ${to}) - greatest(s.started_at, ${q.from}))), 0) / 3600`.as(
+          // greatest() ignores NULLs, so a station without sessions would count the whole period: only joined sessions count.
+          sql<string>`coalesce(sum(extract(epoch from least(coalesce(s.stopped_at, ${now}), ${to}) - greatest(s.started_at, ${q.from}))) filter (where s.id is not null), 0) / 3600`.as(
             'charging_hours',
           ),
           sql<string>`coalesce(sum(coalesce(s.meter_stop_wh, s.meter_last_wh) - s.meter_start_wh), 0) / 1000.0`.as('energy_kwh'),

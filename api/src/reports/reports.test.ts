@@ -9,6 +9,7 @@ describe.each(backends())('utilisation report on %s', (backend: Backend) => {
   let net: SignedUpNetwork;
   let site: string;
   let hidden: string;
+  let idle: string;
   let driver: string;
   // A two-hour period a day ago, on the hour.
   const from = new Date(Math.floor((Date.now() - 24 * HOUR) / HOUR) * HOUR);
@@ -27,6 +28,7 @@ describe.each(backends())('utilisation report on %s', (backend: Backend) => {
         .send({ ...siteBody('Staff Depot', []), publish: false })
         .expect(201)
     ).body.id;
+    idle = (await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Quiet Corner')).expect(201)).body.id;
     for (const location of [site, hidden]) {
       const cp = await t.http
         .post('/v1/charge-points')
@@ -84,6 +86,13 @@ describe.each(backends())('utilisation report on %s', (backend: Backend) => {
     expect(res.body.data.map((r: { location_id: string }) => r.location_id)).not.toContain(hidden);
     const elsewhere = await report(`from=${from.toISOString()}&to=${to.toISOString()}&bbox=5.0,50.0,5.1,50.1`).expect(200);
     expect(elsewhere.body.data).toEqual([]);
+  });
+
+  it('reports a station without sessions as idle, not fully used', async () => {
+    const res = await report(`from=${from.toISOString()}&to=${to.toISOString()}&bbox=6.12,49.60,6.14,49.62&limit=100`).expect(200);
+    const row = res.body.data.find((r: { location_id: string }) => r.location_id === idle);
+    expect(row.evses).toBeGreaterThan(0);
+    expect(row).toMatchObject({ sessions: 0, charging_hours: 0, energy_kwh: 0, utilisation: 0 });
   });
 
   it('pages through every station with a cursor', async () => {
