@@ -10,7 +10,7 @@ import { DEMO } from './demo/credentials.js';
 import { demoHome, demoRoutes } from './demo/demo.routes.js';
 import { RegisterRoutes } from './generated/routes.js';
 import openapi from './generated/swagger.json' with { type: 'json' };
-import { errorHandler, notFoundHandler } from './http/errors.js';
+import { errorHandler, notFoundHandler, refuseNul } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { operatorConsole } from './operations/console-page.js';
 import { payPage } from './payments/pay-page.js';
@@ -67,6 +67,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   // Provider webhooks are verified on the exact bytes sent, so this route reads the raw body.
   app.post('/v1/payments/webhook', express.raw({ type: '*/*', limit: '1mb' }), paymentWebhook(services));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
+  app.use(refuseNul);
 
   const auth = services.authLimiter.middleware;
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
@@ -78,14 +79,13 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   app.get('/health', (_req: Request, res: Response) => {
     res.json({ status: 'ok' });
   });
+  // Ready means able to serve all this process serves: started (migrated, demo seeded), its
+  // database answering, and the public discovery index loaded.
   app.get('/ready', async (_req: Request, res: Response) => {
-    const ready = await isReachable(services.database.db);
-    res.status(ready ? 200 : 503).json({
-      status: ready ? 'ready' : 'database unreachable',
-      database: services.database.kind,
-      // Until it is loaded, public searches go to the database (slower, same answers).
-      discovery_index: services.discoveryIndex.ready ? 'ready' : 'loading',
-    });
+    const database = await isReachable(services.database.db);
+    const index = services.discoveryIndex.ready;
+    const status = !services.started ? 'starting' : !database ? 'database unreachable' : !index ? 'discovery index loading' : 'ready';
+    res.status(status === 'ready' ? 200 : 503).json({ status, database: services.database.kind, discovery_index: index ? 'ready' : 'loading' });
   });
   app.get('/v1/openapi.json', (_req: Request, res: Response) => {
     res.json(openapi);

@@ -1,14 +1,14 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, type Services, verifyPassword } from '@voltshare/api';
+import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, findNul, isDatabaseUnavailable, type Services, verifyPassword } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
 import { VerifiedCredentials } from './credentials.js';
 import { identityFromPath, negotiateSubprotocol, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
 import { type Connection, type GatewaySettings, type OcppParams, v16Handlers } from './v16/handlers.js';
 
 // ocpp-rpc is CommonJS with spread exports, which Node's ESM loader cannot name.
-const { RPCError, RPCServer, TimeoutError } = ocppRpc;
+const { RPCError, RPCServer, TimeoutError, createRPCError } = ocppRpc;
 
 export interface GatewayOptions extends GatewaySettings {
   /** WebSocket ping interval; a peer that misses a pong is dropped. */
@@ -17,9 +17,17 @@ export interface GatewayOptions extends GatewaySettings {
   maxBadMessages: number;
   /** How long the per-charge-point message log keeps frames. */
   messageRetentionDays: number;
+  /** `last_seen_at` follows a charger's traffic, written at most this often per connection. */
+  lastSeenEveryMs: number;
 }
 
-export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = { heartbeatIntervalS: 300, pingIntervalMs: 30_000, maxBadMessages: 20, messageRetentionDays: 30 };
+export const DEFAULT_GATEWAY_OPTIONS: GatewayOptions = {
+  heartbeatIntervalS: 300,
+  pingIntervalMs: 30_000,
+  maxBadMessages: 20,
+  messageRetentionDays: 30,
+  lastSeenEveryMs: 60_000,
+};
 
 interface Handshake {
   request: IncomingMessage;
@@ -30,12 +38,26 @@ interface Handshake {
 
 interface ClientLike {
   identity: string;
+  protocol: string;
   session: Connection;
   handle(method: string, handler: (call: { params: OcppParams }) => Promise<unknown>): void;
   call(method: string, params: unknown, options?: { callTimeoutMs?: number }): Promise<unknown>;
-  close(options?: { code?: number; reason?: string; force?: boolean }): Promise<unknown>;
+  close(options?: { code?: number; reason?: string; force?: boolean; awaitPending?: boolean }): Promise<unknown>;
   on(event: 'message', listener: (event: { message: string | Buffer; outbound: boolean }) => void): void;
-  on(event: 'close', listener: () => void): void;
+  on(event: 'close', listener: (event: { code: number; reason: string }) => void): void;
+  on(event: 'badMessage', listener: (event: { error: Error & { rpcErrorCode?: string } }) => void): void;
+  on(event: 'strictValidationFailure', listener: (event: { method: string; outbound: boolean; error: Error & { rpcErrorCode?: string } }) => void): void;
+}
+
+/**
+ * What a charger is told when a handler fails: a domain refusal keeps its own words, anything
+ * else is a generic InternalError (never a database message or a stack).
+ */
+function toCallError(err: unknown): Error {
+  if (err instanceof RPCError) return err as Error;
+  const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 0;
+  if (status >= 400 && status < 500 && err instanceof Error) return createRPCError('GenericError', err.message, {}) as Error;
+  return createRPCError('InternalError', isDatabaseUnavailable(err) ? 'temporarily unavailable, try again' : 'internal error', {}) as Error;
 }
 
 /**
@@ -48,6 +70,16 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
   const settings = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
   const log = services.logger.child({ component: 'ocpp' });
   const live = new Map<string, ClientLike>();
+  // Work started for chargers (handlers, status writes) that shutdown waits for before the database closes.
+  const inflight = new Set<Promise<unknown>>();
+  const track = <T>(work: Promise<T>): Promise<T> => {
+    inflight.add(work);
+    work.then(
+      () => inflight.delete(work),
+      () => inflight.delete(work),
+    );
+    return work;
+  };
   const credentials = new VerifiedCredentials(verifyPassword);
   const rpc = new RPCServer({
     protocols: [...SUPPORTED_SUBPROTOCOLS],
@@ -62,8 +94,18 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     const identity = identityFromPath(new URL(handshake.request.url ?? '/', 'http://x').pathname);
     if (!identity) return reject(404, 'not a charge point endpoint');
     const protocol = negotiateSubprotocol(handshake.protocols);
-    if (!protocol) return reject(400, `subprotocol required: ${SUPPORTED_SUBPROTOCOLS.join(', ')}`);
-    const cp = await services.charging.findChargePoint(identity).catch(() => undefined);
+    if (!protocol) {
+      log.warn({ identity, remote: handshake.remoteAddress, offered: [...handshake.protocols] }, 'charge point refused at handshake: no supported subprotocol');
+      return reject(400, `subprotocol required: ${SUPPORTED_SUBPROTOCOLS.join(', ')}`);
+    }
+    let cp: Awaited<ReturnType<typeof services.charging.findChargePoint>>;
+    try {
+      cp = await services.charging.findChargePoint(identity);
+    } catch (err) {
+      // The charger retries a refused handshake; 503 tells it (and its operator) this is ours.
+      log.error({ err: isDatabaseUnavailable(err) ? { message: 'database unavailable' } : err, identity }, 'charge point handshake failed');
+      return reject(503, 'service unavailable');
+    }
     const password = handshake.password ? Buffer.from(handshake.password).toString('utf8') : undefined;
     // Unknown identity, no password set, or the wrong one: all refused alike (security profile 1/2).
     const ok = await credentials.check(cp?.passwordHash ?? undefined, password);
@@ -80,26 +122,39 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     live.set(c.identity, client);
     // A new connection replaces a stale one (e.g. after an unclean disconnect).
     if (previous) previous.close({ code: 1000, reason: 'replaced by a new connection', force: true }).catch(() => {});
+    log.info({ identity: c.identity, protocol: client.protocol, replaced: previous !== undefined }, 'charge point connected');
 
+    let seenWrittenAt = Date.now();
     client.on('message', ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
+      if (!outbound && Date.now() - seenWrittenAt >= settings.lastSeenEveryMs) {
+        seenWrittenAt = Date.now();
+        track(services.charging.seen(c.tenantId, c.chargePointId)).catch((err: unknown) => log.warn({ err, identity: c.identity }, 'last-seen update failed'));
+      }
       let frame: unknown;
       try {
         frame = JSON.parse(String(message));
       } catch {
         frame = { unparsable: String(message).slice(0, 2000) };
       }
-      services.charging
-        .logFrame(c.tenantId, c.chargePointId, outbound ? 'out' : 'in', frame)
-        .catch((err: unknown) => log.error({ err }, 'message log write failed'));
+      services.charging.logFrame(c.tenantId, c.chargePointId, outbound ? 'out' : 'in', frame);
     });
+
+    client.on('badMessage', ({ error }) => log.warn({ identity: c.identity, code: error.rpcErrorCode, error: error.message }, 'OCPP frame refused'));
+    client.on('strictValidationFailure', ({ method, outbound, error }) =>
+      log.warn({ identity: c.identity, action: method, outbound, code: error.rpcErrorCode }, 'OCPP message failed schema validation'),
+    );
 
     for (const [action, handler] of Object.entries(v16Handlers(services, c, settings))) {
       client.handle(action, async ({ params }) => {
+        // The schemas allow U+0000 in strings; the database cannot store it, so it is refused here.
+        const nul = findNul(params, action);
+        if (nul) throw createRPCError('PropertyConstraintViolation', `${nul} must not contain NUL characters`, {});
         try {
-          return await handler(params);
+          return await track(handler(params));
         } catch (err) {
-          log.error({ err, action, identity: c.identity }, 'handler failed');
-          throw err;
+          if (isDatabaseUnavailable(err)) log.warn({ action, identity: c.identity }, 'handler failed: database unavailable');
+          else log.error({ err, action, identity: c.identity }, 'handler failed');
+          throw toCallError(err);
         }
       });
     }
@@ -114,14 +169,15 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       }
     });
 
-    client.on('close', () => {
+    client.on('close', ({ code, reason }) => {
+      log.info({ identity: c.identity, code, reason }, 'charge point disconnected');
       unregister?.();
       if (live.get(c.identity) !== client) return;
       live.delete(c.identity);
-      services.charging.setConnected(c.tenantId, c.chargePointId, false).catch((err: unknown) => log.error({ err }, 'offline update failed'));
+      track(services.charging.setConnected(c.tenantId, c.chargePointId, false)).catch((err: unknown) => log.error({ err }, 'offline update failed'));
     });
 
-    await services.charging.setConnected(c.tenantId, c.chargePointId, true).catch((err: unknown) => log.error({ err }, 'online update failed'));
+    await track(services.charging.setConnected(c.tenantId, c.chargePointId, true)).catch((err: unknown) => log.error({ err }, 'online update failed'));
   });
 
   const prune = setInterval(() => {
@@ -138,10 +194,22 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
 
   return {
     connections: () => live.size,
-    async close() {
+    /**
+     * Stops taking connections, lets each charger's call in progress finish and be answered,
+     * closes the sockets as "going away" (chargers reconnect, in scaled mode to another process),
+     * and waits for the work that started, so the database can close after it.
+     */
+    async close(graceMs = 5_000) {
       clearInterval(prune);
       httpServer.off('upgrade', onUpgrade);
+      const deadline = Date.now() + graceMs;
+      const untilDeadline = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
+      const clients = [...live.values()];
+      const closing = Promise.all(clients.map((client) => client.close({ code: 1001, reason: 'server shutting down', awaitPending: true }).catch(() => {})));
+      await Promise.race([closing, untilDeadline()]);
       await rpc.close({ force: true, awaitPending: false });
+      // Closing sockets starts more work (offline status writes): wait for that too.
+      while (inflight.size && Date.now() < deadline) await Promise.race([Promise.allSettled([...inflight]), untilDeadline()]);
     },
   };
 }

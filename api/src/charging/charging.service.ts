@@ -11,6 +11,7 @@ import { priceSession, type SessionCost } from '../tariffs/pricing.js';
 import type { TariffTerms } from '../tariffs/tariff-elements.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
 import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport } from './charging.model.js';
+import type { MessageLog } from './message-log.js';
 
 type SessionRow = Selectable<ChargingSessionsTable>;
 
@@ -80,7 +81,8 @@ export class ChargingService {
     private readonly scopes: Scopes,
     private readonly locations: LocationsService,
     private readonly tariffs: TariffsService,
-    private readonly bus?: EventBus,
+    private readonly bus: EventBus | undefined,
+    readonly messageLog: MessageLog,
   ) {}
 
   /** Reservations are wired in after construction (they depend on charging's neighbours). */
@@ -460,39 +462,14 @@ export class ChargingService {
     return priceSession(terms, session.started_at, end, readings);
   }
 
-  private frames: { tenant_id: string; charge_point_id: string; direction: 'in' | 'out'; frame: string }[] = [];
-  private flushing?: Promise<void>;
-  private flushTimer?: NodeJS.Timeout;
-
-  /**
-   * Queues a frame for the message log. Frames are written in batches (every 100 ms, one insert
-   * per network) so logging does not double the database work of every message.
-   */
-  logFrame(tenantId: string, chargePointId: string, direction: 'in' | 'out', frame: unknown): Promise<void> {
-    this.frames.push({ tenant_id: tenantId, charge_point_id: chargePointId, direction, frame: JSON.stringify(frame) });
-    this.flushTimer ??= setTimeout(() => {
-      this.flushTimer = undefined;
-      this.flushFrames().catch(() => {});
-    }, 100);
-    return Promise.resolve();
+  /** Queues a frame for the message log (written in batches; see MessageLog). */
+  logFrame(tenantId: string, chargePointId: string, direction: 'in' | 'out', frame: unknown): void {
+    this.messageLog.append(tenantId, chargePointId, direction, frame);
   }
 
   /** Writes queued frames now (also before reads and on shutdown). */
-  async flushFrames(): Promise<void> {
-    await this.flushing;
-    const batch = this.frames;
-    this.frames = [];
-    if (batch.length === 0) return;
-    const byTenant = new Map<string, typeof batch>();
-    for (const f of batch) {
-      const rows = byTenant.get(f.tenant_id);
-      if (rows) rows.push(f);
-      else byTenant.set(f.tenant_id, [f]);
-    }
-    this.flushing = (async () => {
-      for (const [tenantId, rows] of byTenant) await this.scopes.tenant(tenantId, (tx) => tx.insertInto('ocpp_messages').values(rows).execute());
-    })();
-    await this.flushing;
+  flushFrames(): Promise<void> {
+    return this.messageLog.flush();
   }
 
   /** Drops message-log entries older than the retention period. */

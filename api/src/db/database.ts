@@ -34,9 +34,15 @@ export interface OpenOptions {
 
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10 });
+    // A connection that cannot be made in 5 s fails the request (503) instead of queueing it forever.
+    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
     pool.on('error', () => {
       // An idle client lost its server; the pool replaces it on next use.
+    });
+    pool.on('connect', (client) => {
+      // A checked-out client whose server goes away emits 'error' too; without a listener that
+      // would kill the process. The query in flight rejects, and the pool discards the client.
+      client.on('error', () => {});
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
     return { db, kind: 'postgres', close: () => db.destroy() };

@@ -13,3 +13,30 @@ export function constraintOf(error: unknown): string | undefined {
 
 export const isUniqueViolation = (error: unknown, constraint?: string): boolean =>
   pgErrorCode(error) === '23505' && (constraint === undefined || constraintOf(error) === constraint);
+
+const UNREACHABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'EAI_AGAIN',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+]);
+const UNREACHABLE_MESSAGES =
+  /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|terminating connection/i;
+
+/**
+ * The database is away (stopped, restarting, unreachable, out of connections), as opposed to a
+ * statement it refused: callers answer "try again" (503, OCPP InternalError) without the details.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const code = pgErrorCode(error);
+  if (code && (UNREACHABLE_CODES.has(code) || code.startsWith('08'))) return true;
+  if (error instanceof AggregateError) return error.errors.some(isDatabaseUnavailable);
+  return error instanceof Error && UNREACHABLE_MESSAGES.test(error.message);
+}

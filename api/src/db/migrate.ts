@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013_site_power_limits.js';
 import * as m0014 from './migrations/0014_evse_power_shares.js';
 import * as m0015 from './migrations/0015_reservation_fees.js';
 import * as m0016 from './migrations/0016_block_unpaid_fees.js';
+import * as m0017 from './migrations/0017_sandbox_payments.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const migrations: Record<string, Migration> = {
   '0014_evse_power_shares': m0014,
   '0015_reservation_fees': m0015,
   '0016_block_unpaid_fees': m0016,
+  '0017_sandbox_payments': m0017,
 };
 
 class StaticProvider implements MigrationProvider {

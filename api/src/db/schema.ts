@@ -561,7 +561,25 @@ export interface JobsTable {
   finished_at: NullableTimestamp;
 }
 
+/** The sandbox payment provider's own state (not a tenant's: it stands in for the provider's side). */
+export interface SandboxPaymentIntentsTable {
+  id: string;
+  amount: number;
+  status: 'requires_capture' | 'succeeded' | 'canceled';
+  captured: Generated<number>;
+  refunded: Generated<number>;
+  created_at: Generated<Date>;
+}
+
+export interface SandboxRepliesTable {
+  key: string;
+  reply: unknown;
+  created_at: Generated<Date>;
+}
+
 export interface Database {
+  sandbox_payment_intents: SandboxPaymentIntentsTable;
+  sandbox_replies: SandboxRepliesTable;
   reservation_policies: ReservationPoliciesTable;
   reservations: ReservationsTable;
   queue_entries: QueueEntriesTable;

@@ -10,7 +10,12 @@ describe.each(backends())('HTTP conventions on %s', (backend: Backend) => {
 
   it('serves health, readiness, the OpenAPI document and the API reference', async () => {
     expect((await t.http.get('/health').expect(200)).body).toEqual({ status: 'ok' });
-    expect((await t.http.get('/ready').expect(200)).body).toEqual({ status: 'ready', database: backend, discovery_index: 'loading' });
+    // Not ready until started and the discovery index is loaded (startPlatform does both).
+    expect((await t.http.get('/ready').expect(503)).body).toEqual({ status: 'starting', database: backend, discovery_index: 'loading' });
+    t.services.started = true;
+    expect((await t.http.get('/ready').expect(503)).body).toEqual({ status: 'discovery index loading', database: backend, discovery_index: 'loading' });
+    await t.services.discoveryIndex.loadAll();
+    expect((await t.http.get('/ready').expect(200)).body).toEqual({ status: 'ready', database: backend, discovery_index: 'ready' });
     const spec = await t.http.get('/v1/openapi.json').expect(200);
     expect(spec.body.openapi).toMatch(/^3\./);
     expect(Object.keys(spec.body.paths)).toEqual(expect.arrayContaining(['/v1/auth/login', '/v1/networks', '/v1/api-keys', '/v1/me']));

@@ -1,5 +1,7 @@
 import { ValidateError } from '@tsoa/runtime';
 import type { NextFunction, Request, Response } from 'express';
+import { isDatabaseUnavailable } from '../db/errors.js';
+import { findNul } from '../shared/nul.js';
 import { type FieldError, Problem, problems } from './problem.js';
 
 function send(res: Response, req: Request, problem: Problem): void {
@@ -24,6 +26,20 @@ function fieldErrors(error: ValidateError, req: Request): FieldError[] {
   });
 }
 
+/** One rule at the edge: a NUL character in the path, the query or a JSON string is refused, naming where. */
+export function refuseNul(req: Request, res: Response, next: NextFunction): void {
+  let path: string;
+  try {
+    path = decodeURIComponent(req.path);
+  } catch {
+    return send(res, req, problems.badRequest('The path is not valid percent-encoding.'));
+  }
+  if (path.includes('\u0000')) return send(res, req, problems.validation([{ field: 'path', message: 'must not contain NUL characters' }]));
+  const field = findNul(req.query, 'query') ?? (req.body === undefined ? undefined : findNul(req.body, 'body'));
+  if (field) return send(res, req, problems.validation([{ field, message: 'must not contain NUL characters' }]));
+  next();
+}
+
 export function notFoundHandler(req: Request, res: Response): void {
   send(res, req, new Problem(404, 'route-not-found', 'Not found', `No route for ${req.method} ${req.path}.`));
 }
@@ -36,6 +52,7 @@ function toProblem(error: unknown, req: Request): Problem | undefined {
   if (type === 'entity.parse.failed') return problems.badRequest('The body is not valid JSON.');
   if (type === 'entity.too.large') return new Problem(413, 'payload-too-large', 'Payload too large', 'The body exceeds 1 MB.');
   if (status >= 400 && status < 500) return new Problem(status, 'bad-request', 'Bad request', error instanceof Error ? error.message : undefined);
+  if (isDatabaseUnavailable(error)) return problems.unavailable();
   return undefined;
 }
 

@@ -74,5 +74,16 @@ export const problems = {
       'Idempotency key reused with another request',
       'This Idempotency-Key was already used with a different method, path or body.',
     ),
+  /** The database is away for now: the client should retry, as the Retry-After header says. */
+  unavailable: (retryAfterSeconds = 5) =>
+    new Problem(
+      503,
+      'service-unavailable',
+      'Service unavailable',
+      'The service cannot reach its database right now; try again shortly (writes with the same Idempotency-Key).',
+      {
+        headers: { 'Retry-After': String(retryAfterSeconds) },
+      },
+    ),
   idempotencyInProgress: () => new Problem(409, 'idempotency-key-in-progress', 'Request still in progress', 'Retry once the first request has finished.'),
 };

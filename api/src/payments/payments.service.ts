@@ -40,6 +40,14 @@ const toPayment = (r: PaymentRow): Payment => ({
 /** Only forward: a late or replayed event never undoes a later state (a capture is final). */
 const RANK: Record<PaymentStatus, number> = { pending: 0, requires_action: 1, authorized: 1, failed: 2, payment_failed: 2, released: 3, captured: 4 };
 
+/** What a charge made at once came to, and with what it was (or was not) paid. */
+export interface OutrightCharge {
+  status: 'paid' | 'failed';
+  provider: string;
+  intent_id?: string;
+  failure_code?: string;
+}
+
 /**
  * Session payments: a hold on the driver's saved method when charging starts, capture of the
  * computed cost when it stops (the rest released), retries, refunds, and the provider's webhooks.
@@ -147,6 +155,45 @@ export class PaymentsService {
       .execute();
   }
 
+  /**
+   * Charges `amount` at once with what the driver pays with now: the wallet when they chose it,
+   * else their saved method. Never throws for a refusal: the outcome says what happened.
+   */
+  async chargeOutright(
+    driverId: string,
+    request: {
+      amount: number;
+      currency: string;
+      idempotencyKey: string;
+      metadata: Record<string, string>;
+      payFromWallet: () => Promise<'paid' | 'insufficient_funds'>;
+    },
+  ): Promise<OutrightCharge> {
+    if (await this.wallets.paysFromWallet(driverId)) {
+      const paid = await request.payFromWallet();
+      return paid === 'paid' ? { status: 'paid', provider: 'wallet' } : { status: 'failed', provider: 'wallet', failure_code: paid };
+    }
+    const customer = await this.customerOf(driverId);
+    const provider = this.provider;
+    if (!customer.default_payment_method) return { status: 'failed', provider: provider.name, failure_code: 'no_payment_method' };
+    try {
+      const result = await provider.chargeNow({
+        amount: request.amount,
+        currency: request.currency,
+        customer_id: customer.customer_id,
+        payment_method: customer.default_payment_method,
+        idempotency_key: request.idempotencyKey,
+        metadata: request.metadata,
+      });
+      return result.status === 'succeeded'
+        ? { status: 'paid', provider: provider.name, intent_id: result.intent_id }
+        : { status: 'failed', provider: provider.name, intent_id: result.intent_id || undefined, failure_code: result.failure_code ?? result.status };
+    } catch (error) {
+      if (!(error instanceof ProviderError)) throw error;
+      return { status: 'failed', provider: provider.name, failure_code: error.code };
+    }
+  }
+
   /** Called in the transaction that ends a session; a session without a payment has nothing to capture. */
   async sessionStopped(tx: Tx, session: { tenant_id: string; id: string; driver_id: string | null; tariff: unknown }): Promise<void> {
     if (!session.tariff) return;
@@ -227,7 +274,7 @@ export class PaymentsService {
   private async settle(
     tenantId: string,
     paymentId: string,
-    change: Partial<Pick<PaymentRow, 'status' | 'intent_id' | 'failure_code'>> & { captured_amount?: number },
+    change: Partial<Pick<PaymentRow, 'status' | 'intent_id' | 'failure_code' | 'provider'>> & { captured_amount?: number },
   ): Promise<void> {
     await this.scopes.tenant(tenantId, async (tx) => {
       const current = await tx
@@ -262,7 +309,47 @@ export class PaymentsService {
     if (!payment || session.status !== 'COMPLETED') return;
     if (payment.status === 'pending') throw new Error('authorisation still pending'); // the job retries later
     const cost = (session.cost as SessionCost | null)?.amount ?? 0;
-    if (payment.provider === 'wallet' && ['authorized', 'payment_failed'].includes(payment.status)) {
+    // A failure tried again is paid with what the driver pays with now, not with what failed: they
+    // may have switched the wallet off, or saved a card after a session that found none.
+    if (payment.status === 'payment_failed' && (payment.provider === 'wallet' || !payment.intent_id)) {
+      const driverId = payment.driver_id as string;
+      const outcome: OutrightCharge =
+        cost === 0
+          ? { status: 'paid', provider: payment.provider }
+          : await this.chargeOutright(driverId, {
+              amount: cost,
+              currency: payment.currency,
+              idempotencyKey: `session-${payment.id}-${payment.capture_attempts}`,
+              metadata: { session_id: sessionId, network_id: tenantId, payment_id: payment.id },
+              payFromWallet: () => this.wallets.paySession(driverId, tenantId, sessionId, cost, payment.currency),
+            });
+      if (outcome.status === 'paid') {
+        onCaptured?.();
+        await this.settle(tenantId, payment.id, {
+          status: 'captured',
+          captured_amount: cost,
+          failure_code: null,
+          provider: outcome.provider,
+          intent_id: outcome.intent_id ?? null,
+        });
+        return;
+      }
+      await this.scopes.tenant(tenantId, (tx) =>
+        tx
+          .updateTable('payments')
+          .set({
+            capture_attempts: payment.capture_attempts + 1,
+            provider: outcome.provider,
+            failure_code: outcome.failure_code ?? null,
+            updated_at: new Date(),
+          })
+          .where('tenant_id', '=', tenantId)
+          .where('id', '=', payment.id)
+          .execute(),
+      );
+      return;
+    }
+    if (payment.provider === 'wallet' && payment.status === 'authorized') {
       const paid = cost === 0 ? 'paid' : await this.wallets.paySession(payment.driver_id as string, tenantId, sessionId, cost, payment.currency);
       if (paid === 'paid') await this.settle(tenantId, payment.id, { status: 'captured', captured_amount: cost, failure_code: null });
       else await this.settle(tenantId, payment.id, { status: 'payment_failed', failure_code: paid });

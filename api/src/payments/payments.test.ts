@@ -295,6 +295,26 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     ]);
   });
 
+  it('a failed wallet payment retried after the driver switched the wallet off is paid with their card', async () => {
+    const driver = await driverWithCard('pm_card_visa');
+    await t.http.put('/v1/me/wallet').set(bearer(driver.accessToken)).send({ pay_sessions_from_wallet: true }).expect(200);
+    const session = await charge(driver.tag, 10);
+    await session.stop();
+    await t.services.jobs.drain(new Date(), net.networkId);
+    expect((await paymentOf(session.session.id)).body).toMatchObject({ provider: 'wallet', status: 'payment_failed', failure_code: 'insufficient_funds' });
+
+    await t.http.put('/v1/me/wallet').set(bearer(driver.accessToken)).send({ pay_sessions_from_wallet: false }).expect(200);
+    await t.http.post(`/v1/sessions/${session.session.id}/payment/retry`).set(bearer(driver.accessToken)).expect(200);
+    await t.services.jobs.drain(new Date(), net.networkId);
+    const paid = (await paymentOf(session.session.id)).body;
+    expect(paid).toMatchObject({ provider: 'stripe', status: 'captured', captured_amount: 450, payment_status: 'paid', failure_code: null });
+    const intents = [...stripe.intents.values()].filter((i) => i.metadata.session_id === session.session.id);
+    expect(intents.map((i) => [i.amount, i.status])).toEqual([[450, 'succeeded']]);
+    expect(paid.intent_id).toBe(intents[0]?.id);
+    // Nothing was taken from the (empty) wallet.
+    expect((await t.http.get('/v1/me/wallet').set(bearer(driver.accessToken)).expect(200)).body.balance).toBe(0);
+  });
+
   it('keeps the ledger balanced under concurrent top-ups and payments, and refuses an unbalanced posting', async () => {
     const driver = await driverWithCard('pm_card_visa');
     const customer = await t.services.database.db

@@ -5,8 +5,7 @@ import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import { recordDriverEvent } from '../notifications/outbox.js';
 import type { DriverEvent, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
-import type { PaymentsService } from './payments.service.js';
-import { ProviderError } from './provider.js';
+import type { OutrightCharge, PaymentsService } from './payments.service.js';
 
 /** A booking or no-show fee and whether it was paid. */
 export interface ReservationFee {
@@ -32,13 +31,6 @@ export interface ReservationFee {
  */
 const DUNNING_DELAYS_DAYS = [1, 3, 7];
 const DAY = 86_400_000;
-
-interface Outcome {
-  status: 'paid' | 'failed';
-  provider: string;
-  intent_id?: string;
-  failure_code?: string;
-}
 
 /**
  * Reservation fees: the network's booking fee when a driver books, its no-show fee when the grace
@@ -100,34 +92,13 @@ export class ReservationFeesService {
     );
     if (!fee) return;
     const amount = Number(fee.amount);
-    let outcome: Outcome;
-    if (await this.payments.wallets.paysFromWallet(fee.driver_id)) {
-      const paid = await this.payments.wallets.payFee(fee.driver_id, tenantId, fee.id, amount, fee.currency);
-      outcome = paid === 'paid' ? { status: 'paid', provider: 'wallet' } : { status: 'failed', provider: 'wallet', failure_code: 'insufficient_funds' };
-    } else {
-      const customer = await this.payments.customerOf(fee.driver_id);
-      const provider = this.payments.provider;
-      if (!customer.default_payment_method) outcome = { status: 'failed', provider: provider.name, failure_code: 'no_payment_method' };
-      else {
-        try {
-          const result = await provider.chargeNow({
-            amount,
-            currency: fee.currency,
-            customer_id: customer.customer_id,
-            payment_method: customer.default_payment_method,
-            idempotency_key: `fee-${fee.id}-${fee.attempts}`,
-            metadata: { reservation_fee: fee.id, tenant_id: tenantId, reservation_id: fee.reservation_id },
-          });
-          outcome =
-            result.status === 'succeeded'
-              ? { status: 'paid', provider: provider.name, intent_id: result.intent_id }
-              : { status: 'failed', provider: provider.name, intent_id: result.intent_id || undefined, failure_code: result.failure_code ?? result.status };
-        } catch (error) {
-          if (!(error instanceof ProviderError)) throw error;
-          outcome = { status: 'failed', provider: provider.name, failure_code: error.code };
-        }
-      }
-    }
+    const outcome = await this.payments.chargeOutright(fee.driver_id, {
+      amount,
+      currency: fee.currency,
+      idempotencyKey: `fee-${fee.id}-${fee.attempts}`,
+      metadata: { reservation_fee: fee.id, tenant_id: tenantId, reservation_id: fee.reservation_id },
+      payFromWallet: () => this.payments.wallets.payFee(fee.driver_id, tenantId, fee.id, amount, fee.currency),
+    });
     await this.settle(tenantId, fee.id, outcome, now);
     if (outcome.status === 'failed') this.logger.warn({ fee_id: fee.id, failure_code: outcome.failure_code }, 'reservation fee not paid');
   }
@@ -167,7 +138,7 @@ export class ReservationFeesService {
    * failure schedules the next automatic try and tells the driver and the network, in the same
    * transaction.
    */
-  async settle(tenantId: string, feeId: string, outcome: Outcome, now = new Date()): Promise<void> {
+  async settle(tenantId: string, feeId: string, outcome: OutrightCharge, now = new Date()): Promise<void> {
     const event = await this.scopes.tenant(tenantId, async (tx) => {
       const settled = await tx
         .updateTable('reservation_fees')

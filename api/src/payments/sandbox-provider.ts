@@ -1,34 +1,41 @@
 import { createHmac, randomUUID, timingSafeEqual } from 'node:crypto';
+import { sql, type Transaction } from 'kysely';
+import type { Db } from '../db/database.js';
+import type { Database } from '../db/schema.js';
 import { type Authorization, type PaymentProvider, ProviderError, type ProviderEvent } from './provider.js';
-
-interface Intent {
-  amount: number;
-  status: 'requires_capture' | 'succeeded' | 'canceled';
-  captured: number;
-  refunded: number;
-}
 
 /**
  * A clearly labelled stand-in for Stripe (ids start with `sandbox_`): cards are accepted except
- * `pm_sandbox_declined` (declined) and `pm_sandbox_3ds` (needs authentication). It keeps its
- * state in memory and answers repeated idempotency keys with the first result, like Stripe.
+ * `pm_sandbox_declined` (declined) and `pm_sandbox_3ds` (needs authentication). Like Stripe it
+ * keeps its intents on its side — here in tables of its own, so they survive a restart or a crash —
+ * and answers a repeated idempotency key with the first result.
  */
 export class SandboxProvider implements PaymentProvider {
   readonly name = 'sandbox' as const;
-  private readonly intents = new Map<string, Intent>();
-  private readonly replies = new Map<string, unknown>();
 
-  constructor(private readonly webhookSecret = 'sandbox-webhook-secret') {}
+  constructor(
+    private readonly db: Db,
+    private readonly webhookSecret = 'sandbox-webhook-secret',
+  ) {}
 
-  private once<T>(key: string, work: () => T): T {
-    if (this.replies.has(key)) return this.replies.get(key) as T;
-    const result = work();
-    this.replies.set(key, result);
-    return result;
+  /** Runs `work` once per key, in one transaction with the reply it stores; a repeat gets that reply. */
+  private once<T>(key: string, work: (tx: Transaction<Database>) => Promise<T>): Promise<T> {
+    return this.db.transaction().execute(async (tx) => {
+      // Two tries with one key at the same moment: the second waits and then reads the first's reply.
+      await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(tx);
+      const prior = await tx.selectFrom('sandbox_replies').select('reply').where('key', '=', key).executeTakeFirst();
+      if (prior) return (prior.reply as { value: T }).value;
+      const value = await work(tx);
+      await tx
+        .insertInto('sandbox_replies')
+        .values({ key, reply: JSON.stringify({ value: value ?? null }) })
+        .execute();
+      return value;
+    });
   }
 
   async createCustomer(_driver: { id: string }, key: string): Promise<string> {
-    return this.once(`customer:${key}`, () => `sandbox_cus_${randomUUID()}`);
+    return this.once(`customer:${key}`, async () => `sandbox_cus_${randomUUID()}`);
   }
 
   async createSetupIntent(customerId: string): Promise<{ client_secret: string }> {
@@ -38,11 +45,11 @@ export class SandboxProvider implements PaymentProvider {
   async attachPaymentMethod(): Promise<void> {}
 
   async authorize(request: Parameters<PaymentProvider['authorize']>[0]): Promise<Authorization> {
-    return this.once(`authorize:${request.idempotency_key}`, () => {
+    return this.once(`authorize:${request.idempotency_key}`, async (tx) => {
       const intent_id = `sandbox_pi_${randomUUID()}`;
       if (request.payment_method === 'pm_sandbox_declined') return { intent_id, status: 'failed', failure_code: 'card_declined' } as Authorization;
       if (request.payment_method === 'pm_sandbox_3ds') return { intent_id, status: 'requires_action' } as Authorization;
-      this.intents.set(intent_id, { amount: request.amount, status: 'requires_capture', captured: 0, refunded: 0 });
+      await tx.insertInto('sandbox_payment_intents').values({ id: intent_id, amount: request.amount, status: 'requires_capture' }).execute();
       return { intent_id, status: 'authorized' } as Authorization;
     });
   }
@@ -54,33 +61,37 @@ export class SandboxProvider implements PaymentProvider {
     return { intent_id: held.intent_id, status: 'succeeded' };
   }
 
-  private intent(id: string): Intent {
-    const intent = this.intents.get(id);
+  private async intent(tx: Transaction<Database>, id: string) {
+    const intent = await tx.selectFrom('sandbox_payment_intents').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!intent) throw new ProviderError(`no such payment intent: ${id}`, 'resource_missing');
-    return intent;
+    return { ...intent, amount: Number(intent.amount), captured: Number(intent.captured), refunded: Number(intent.refunded) };
   }
 
   async capture(intentId: string, amount: number, key: string): Promise<void> {
-    this.once(`capture:${key}`, () => {
-      const intent = this.intent(intentId);
+    await this.once(`capture:${key}`, async (tx) => {
+      const intent = await this.intent(tx, intentId);
       if (intent.status !== 'requires_capture') throw new ProviderError('This PaymentIntent could not be captured.', 'payment_intent_unexpected_state');
       if (amount > intent.amount) throw new ProviderError('Amount to capture exceeds the authorised amount.', 'amount_too_large');
-      intent.status = 'succeeded';
-      intent.captured = amount;
+      await tx.updateTable('sandbox_payment_intents').set({ status: 'succeeded', captured: amount }).where('id', '=', intentId).execute();
     });
   }
 
   async cancel(intentId: string, key: string): Promise<void> {
-    this.once(`cancel:${key}`, () => {
-      this.intent(intentId).status = 'canceled';
+    await this.once(`cancel:${key}`, async (tx) => {
+      await this.intent(tx, intentId);
+      await tx.updateTable('sandbox_payment_intents').set({ status: 'canceled' }).where('id', '=', intentId).execute();
     });
   }
 
   async refund(intentId: string, amount: number, key: string): Promise<{ refund_id: string }> {
-    return this.once(`refund:${key}`, () => {
-      const intent = this.intent(intentId);
+    return this.once(`refund:${key}`, async (tx) => {
+      const intent = await this.intent(tx, intentId);
       if (intent.refunded + amount > intent.captured) throw new ProviderError('Refund exceeds the captured amount.', 'amount_too_large');
-      intent.refunded += amount;
+      await tx
+        .updateTable('sandbox_payment_intents')
+        .set({ refunded: intent.refunded + amount })
+        .where('id', '=', intentId)
+        .execute();
       return { refund_id: `sandbox_re_${randomUUID()}` };
     });
   }

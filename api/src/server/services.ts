@@ -9,6 +9,7 @@ import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
 import { ChargingService } from '../charging/charging.service.js';
 import { type CommandRouter, InProcessCommandRouter } from '../charging/commands.js';
+import { MessageLog } from '../charging/message-log.js';
 import { RedisCommandRouter } from '../charging/redis-commands.js';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
@@ -79,6 +80,8 @@ export interface Services {
   notifications: NotificationSender;
   /** Where remote commands go; the embedded gateway registers its sockets on the in-process router. */
   commands: CommandRouter & Partial<Pick<InProcessCommandRouter, 'register'>>;
+  /** Set by `startPlatform` once migrated, seeded and listening; cleared when it stops. */
+  started: boolean;
   /** Closes connections the services hold (Redis in scaled mode). */
   close(): Promise<void>;
 }
@@ -100,10 +103,10 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const discoveryIndex = new DiscoveryIndex(scopes, logger);
   const discovery = new DiscoveryService(scopes, discoveryIndex);
   const tariffs = new TariffsService(scopes);
-  const charging = new ChargingService(scopes, locations, tariffs, bus);
+  const charging = new ChargingService(scopes, locations, tariffs, bus, new MessageLog(scopes, logger.child({ component: 'message-log' })));
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
-  const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider();
+  const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(database.db);
   const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
   charging.usePayments(payments);
   const reservationFees = new ReservationFeesService(scopes, payments, bus, logger);
@@ -160,6 +163,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     jobs,
     notifications,
     commands,
+    started: false,
     async close() {
       if (bus instanceof RedisEventBus) await bus.close();
       if (commands instanceof RedisCommandRouter) await commands.close();

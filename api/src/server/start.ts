@@ -23,7 +23,7 @@ export interface RunningPlatform {
   indexLoaded: Promise<void>;
   services: Services;
   url: string;
-  stop(): Promise<void>;
+  stop(graceMs?: number): Promise<void>;
 }
 
 /** Opens the database, migrates, seeds the demo when asked, and listens. Used by main and tests. */
@@ -58,8 +58,19 @@ export async function startPlatform(
   const attached = await Promise.all(extensions.map((extend) => extend(server, services)));
   const unwatchQueues = services.queue.watch();
   const unfollowIndex = services.discoveryIndex.follow(services.bus);
-  // Searches use the database until the index is loaded; a large network takes a while.
-  const indexLoaded = services.discoveryIndex.loadAll().catch((error: unknown) => logger.error({ err: error }, 'public index load failed'));
+  // Searches use the database until the index is loaded; a large network takes a while. A failed
+  // load is tried again (the process is not ready without it) until it succeeds or the platform stops.
+  let stopping = false;
+  const indexLoaded = (async () => {
+    for (let attempt = 1; !stopping; attempt++) {
+      try {
+        return await services.discoveryIndex.loadAll();
+      } catch (error) {
+        logger.error({ err: error, attempt }, 'public index load failed; trying again');
+        await new Promise((resolve) => setTimeout(resolve, Math.min(30_000, 500 * 2 ** attempt)).unref());
+      }
+    }
+  })();
   // Due jobs (also those from before a restart) run as soon as the runner starts.
   if (config.jobs) services.jobs.start();
   await new Promise<void>((resolve, reject) => {
@@ -75,28 +86,39 @@ export async function startPlatform(
     logger.info({ network_id: seeded.networkId, created: seeded.created }, seeded.created ? 'demo network seeded' : 'demo network present');
     stopActivity = startDemoActivity(services, seeded.networkId);
   }
+  services.started = true;
   return {
     server,
     fastDiscovery: fast,
     indexLoaded,
     services,
     url,
-    async stop() {
+    /**
+     * In order: stop accepting (HTTP, OCPP) and starting new work, let what is in flight finish
+     * (requests, charger calls, a running job), write what is queued, and only then close the
+     * database, so no handler meets a closed pool.
+     */
+    async stop(graceMs = 10_000) {
+      stopping = true;
+      services.started = false;
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
       stopActivity();
       unwatchQueues();
       unfollowIndex();
       await indexLoaded;
+      await Promise.all([services.jobs.stop(), ...attached.map((extension) => extension.close())]);
+      io.disconnectSockets(true);
+      const grace = setTimeout(() => server.closeAllConnections(), graceMs);
+      await httpClosed;
+      clearTimeout(grace);
       await services.discoveryIndex.settled();
       await services.siteLimits.settled();
-      await services.jobs.stop();
-      for (const extension of attached) await extension.close();
-      await services.charging.flushFrames().catch(() => {});
+      services.charging.messageLog.stop();
+      await services.charging
+        .flushFrames()
+        .catch((err: unknown) => logger.error({ err, lost: services.charging.messageLog.stats().queued }, 'message log not written at shutdown'));
       await services.close();
-      io.disconnectSockets(true);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
       await db.close();
     },
   };

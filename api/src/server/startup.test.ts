@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +40,26 @@ function start(env: Record<string, string>): Promise<Started> {
   });
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Polls `/ready` from the moment the process is spawned and resolves with its first 200 answer. */
+async function firstReady(url: string): Promise<{ status: string; database: string; discovery_index: string }> {
+  const end = Date.now() + 120_000;
+  while (Date.now() < end) {
+    const res = await fetch(`${url}/ready`).catch(() => undefined);
+    if (res?.status === 200) return (await res.json()) as { status: string; database: string; discovery_index: string };
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error('never ready');
+}
+
 function stop(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => {
     if (child.exitCode !== null) return resolve(child.exitCode);
@@ -65,14 +86,16 @@ describe('start-up of the built server', { timeout: 180_000 }, () => {
   it('starts on an empty data dir, seeds the demo once, serves /ready, and keeps data across restarts', async () => {
     expect(existsSync(main)).toBe(true);
     const dataDir = mkdtempSync(path.join(tmpdir(), 'voltshare-start-'));
-    const first = await start({ DATA_DIR: dataDir });
+    const port = await freePort();
+    const starting = start({ DATA_DIR: dataDir, PORT: String(port) });
+    // Ready only once the demo is seeded and the discovery index loaded: the first 200 must mean it.
+    const readiness = await firstReady(`http://127.0.0.1:${port}`);
+    const seeded = await fetch(`http://127.0.0.1:${port}/v1/open-data/locations.geojson`);
+    const first = await starting;
     running.push(first.child);
     expect(first.output()).toContain('owner@demo.voltshare.dev');
-    const ready = await fetch(`${first.url}/ready`);
-    expect(ready.status).toBe(200);
-    const readiness = (await ready.json()) as { status: string; database: string; discovery_index: string };
-    expect(readiness).toMatchObject({ status: 'ready', database: 'pglite' });
-    expect(['loading', 'ready']).toContain(readiness.discovery_index);
+    expect(readiness).toEqual({ status: 'ready', database: 'pglite', discovery_index: 'ready' });
+    expect(((await seeded.json()) as { features: unknown[] }).features.length).toBeGreaterThanOrEqual(87);
     const home = await fetch(`${first.url}/`);
     expect(home.headers.get('content-type')).toMatch(/text\/html/);
     expect(await home.text()).toContain('data-publishable-key="pk_demo_');
