@@ -120,6 +120,43 @@ describe.each(backends())('HTTP conventions on %s', (backend: Backend) => {
   });
 });
 
+describe.each(backends())('NUL characters on %s', (backend: Backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+  });
+  afterAll(() => t.close());
+
+  it('are refused at the edge in paths, queries and JSON strings, naming the field, and nothing is written', async () => {
+    const owner = await signUpNetwork(t.http);
+    const nul = async (res: { status: number; body: { errors?: { field: string }[] } }, field: string) => {
+      expect(res.status).toBe(422);
+      expect(res.body.errors).toEqual([{ field, message: 'must not contain NUL characters' }]);
+    };
+    await nul(await t.http.get('/v1/tariffs/%00').set(bearer(owner.accessToken)), 'path');
+    await nul(await t.http.get('/v1/locations?lat=49.6&lng=6.1&q=a%00').set(bearer(owner.accessToken)), 'query.q');
+    const before = (await t.http.get('/v1/locations?limit=100').set(bearer(owner.accessToken)).expect(200)).body.data.length;
+    const site = {
+      name: 'Nul\u0000Site',
+      address: 'Rue 1',
+      city: 'Luxembourg',
+      country: 'LU',
+      coordinates: { latitude: 49.6, longitude: 6.1 },
+      time_zone: 'Europe/Luxembourg',
+    };
+    await nul(await t.http.post('/v1/locations').set(bearer(owner.accessToken)).send(site), 'body.name');
+    await nul(
+      await t.http
+        .post('/v1/tariffs')
+        .set(bearer(owner.accessToken))
+        .send({ currency: 'EUR', vat_percent: 17, energy_price_per_kwh: 40, elements: [{ note: 'x\u0000' }] }),
+      'body.elements[0].note',
+    );
+    expect((await t.http.get('/v1/locations?limit=100').set(bearer(owner.accessToken)).expect(200)).body.data.length).toBe(before);
+    await t.http.get('/v1/tariffs/%zz').set(bearer(owner.accessToken)).expect(400);
+  });
+});
+
 describe('failures inside the server', () => {
   it('a broken database gives a 500 with a request id and no stack trace, and /ready says 503', async () => {
     const t = await startTestApp('pglite');

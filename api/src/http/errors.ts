@@ -28,16 +28,16 @@ function fieldErrors(error: ValidateError, req: Request): FieldError[] {
 
 /** One rule at the edge: a NUL character in the path, the query or a JSON string is refused, naming where. */
 export function refuseNul(req: Request, res: Response, next: NextFunction): void {
-  let path: string;
+  let path: string | undefined;
   try {
     path = decodeURIComponent(req.path);
   } catch {
-    return send(res, req, problems.badRequest('The path is not valid percent-encoding.'));
+    send(res, req, problems.badRequest('The path is not valid percent-encoding.'));
+    return;
   }
-  if (path.includes('\u0000')) return send(res, req, problems.validation([{ field: 'path', message: 'must not contain NUL characters' }]));
-  const field = findNul(req.query, 'query') ?? (req.body === undefined ? undefined : findNul(req.body, 'body'));
-  if (field) return send(res, req, problems.validation([{ field, message: 'must not contain NUL characters' }]));
-  next();
+  const field = path.includes('\u0000') ? 'path' : (findNul(req.query, 'query') ?? (req.body === undefined ? undefined : findNul(req.body, 'body')));
+  if (field) send(res, req, problems.validation([{ field, message: 'must not contain NUL characters' }]));
+  else next();
 }
 
 export function notFoundHandler(req: Request, res: Response): void {
