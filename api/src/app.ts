@@ -60,7 +60,8 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
         req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
-      autoLogging: { ignore: (req) => req.url === '/health' },
+      // Probes poll these every few seconds; their answers are the metrics' business, not the log's.
+      autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
     }),
   );
   app.use(...headerMiddlewares(config));

@@ -259,6 +259,20 @@ describe('OCPP 1.6J transactions', () => {
   });
 });
 
+describe('OCPP 1.6J last seen', () => {
+  it('follows any traffic from the charger, not only heartbeats', async () => {
+    const cp = await chargePoint();
+    const client = await connect(cp.identity);
+    const seen = async () => new Date((await http.get(`/v1/charge-points/${cp.id}`).set(auth(staff)).expect(200)).body.last_seen_at).getTime();
+    await until(async () => !Number.isNaN(await seen()));
+    const first = await seen();
+    await new Promise((r) => setTimeout(r, 300));
+    await client.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status: 'Available' });
+    await until(async () => (await seen()) > first);
+    await client.close();
+  });
+});
+
 describe('OCPP 1.6J bad input', () => {
   it('answers schema violations, malformed frames and unknown actions with CALLERRORs and changes nothing', async () => {
     const cp = await chargePoint();

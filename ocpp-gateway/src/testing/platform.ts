@@ -36,7 +36,7 @@ export async function startGatewayTestPlatform(slug: string): Promise<GatewayTes
     JOB_POLL_MS: '100',
   });
   const platform = await startPlatform(config, db, [
-    (server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120, pingIntervalMs: 5_000 }),
+    (server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120, pingIntervalMs: 5_000, lastSeenEveryMs: 200 }),
   ]);
   const http = supertest(platform.server);
   const signup = await http
