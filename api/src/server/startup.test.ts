@@ -95,7 +95,7 @@ describe('start-up of the built server', { timeout: 180_000 }, () => {
     running.push(first.child);
     expect(first.output()).toContain('owner@demo.voltshare.dev');
     expect(readiness).toEqual({ status: 'ready', database: 'pglite', discovery_index: 'ready' });
-    expect(((await seeded.json()) as { features: unknown[] }).features.length).toBeGreaterThanOrEqual(87);
+    expect(((await seeded.json()) as { features: unknown[] }).features.length).toBeGreaterThan(80);
     const home = await fetch(`${first.url}/`);
     expect(home.headers.get('content-type')).toMatch(/text\/html/);
     expect(await home.text()).toContain('data-publishable-key="pk_demo_');
@@ -128,6 +128,27 @@ describe('start-up of the built server', { timeout: 180_000 }, () => {
     expect(((await network.json()) as { name: string }).name).toBe('Kept across restarts');
     const staff = await fetch(`${second.url}/v1/network/staff`, { headers: { authorization: `Bearer ${access_token}` } });
     expect(((await staff.json()) as { data: unknown[] }).data).toHaveLength(1);
+  });
+
+  it('a second process on the same embedded data directory refuses with one line, and the server keeps its data', async () => {
+    const dataDir = mkdtempSync(path.join(tmpdir(), 'voltshare-lock-'));
+    const server = await start({ DATA_DIR: dataDir });
+    running.push(server.child);
+    const cli = fileURLToPath(new URL('../../dist/cli.js', import.meta.url));
+    const ocm = fileURLToPath(new URL('../../data/ocm/LU.json', import.meta.url));
+    const second = spawn(process.execPath, [cli, 'import', 'ocm', ocm], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } });
+    let output = '';
+    second.stderr.on('data', (c: Buffer) => (output += c));
+    second.stdout.on('data', (c: Buffer) => (output += c));
+    const code = await new Promise((resolve) => second.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output.trim().split('\n')).toHaveLength(1);
+    expect(output).toMatch(new RegExp(`^voltshare: the embedded data directory .* is in use by process ${server.child.pid}: stop it first`));
+    expect((await fetch(`${server.url}/ready`)).status).toBe(200);
+    // After the server stops (or dies), the directory is free again.
+    expect(await stop(server.child)).toBe(0);
+    const again = spawn(process.execPath, [cli, 'import', 'ocm', ocm], { env: { PATH: process.env.PATH ?? '', DATA_DIR: dataDir } });
+    expect(await new Promise((resolve) => again.once('exit', resolve))).toBe(0);
   });
 
   it('refuses a bad configuration with one line naming the variable', async () => {
