@@ -14,6 +14,8 @@ export const DEMO = {
   idTag: 'DEMO-DRIVER-CARD',
   /** Charge points no built-in simulator drives: for a newcomer's own charger or simulator. */
   chargePoints: ['VOLTSHARE-DEMO-1', 'VOLTSHARE-DEMO-2', 'VOLTSHARE-DEMO-3'],
+  /** The site of those charge points. */
+  hubName: 'Voltshare Demo Hub (bring your own charger)',
   chargePointPassword: 'demo-charge-point-password',
   /** Charge points at real Luxembourg stations that `npm start`'s built-in simulators drive. */
   simulated: { prefix: 'LU-SIM-', count: 6, password: 'demo-simulator-password' },

@@ -40,6 +40,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
       tx.updateTable('api_keys').set({ allowed_origins: origins }).where('tenant_id', '=', id).where('key_hash', '=', sha256(DEMO.publishableKey)).execute(),
     );
   }
+  await completeDemoFlow(services, networkId);
   return { created, networkId };
 }
 
@@ -141,9 +142,39 @@ async function seedReviews(services: Services, networkId: string, demoDriverId: 
   }
 }
 
+/**
+ * What a newcomer needs to see a session priced, paid and receipted end to end (also for demo
+ * data seeded before this existed): the hub's connectors on the AC tariff, and the demo driver
+ * with the sandbox's test card saved.
+ */
+async function completeDemoFlow(services: Services, networkId: string): Promise<void> {
+  await services.scopes.tenant(networkId, async (tx) => {
+    const hub = await tx.selectFrom('locations').select('id').where('tenant_id', '=', networkId).where('name', '=', DEMO.hubName).executeTakeFirst();
+    const tariff = await tx
+      .selectFrom('tariffs')
+      .select('id')
+      .where('tenant_id', '=', networkId)
+      .where('display_text', 'like', '0.45 €/kWh%')
+      .executeTakeFirst();
+    if (!hub || !tariff) return;
+    await tx
+      .updateTable('connectors')
+      .set({ tariff_id: tariff.id })
+      .where('tenant_id', '=', networkId)
+      .where('tariff_id', 'is', null)
+      .where('evse_id', 'in', (q) => q.selectFrom('evses').select('id').where('tenant_id', '=', networkId).where('location_id', '=', hub.id))
+      .execute();
+  });
+  if (services.payments.provider.name !== 'sandbox') return;
+  const driver = await services.scopes.system((tx) => tx.selectFrom('users').select('id').where('email', '=', DEMO.driver.email).executeTakeFirst());
+  if (!driver) return;
+  const customer = await services.payments.customerOf(driver.id);
+  if (!customer.default_payment_method) await services.payments.savePaymentMethod(driver.id, 'pm_sandbox_visa');
+}
+
 async function seedChargePoints(services: Services, networkId: string): Promise<void> {
   const location = await services.locations.create(networkId, {
-    name: 'Voltshare Demo Hub (bring your own charger)',
+    name: DEMO.hubName,
     address: '1 Place de la Gare',
     city: 'Luxembourg',
     postal_code: '1616',
