@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID, timingSafeEqual } from 'node:crypto';
 import cors from 'cors';
 import express, { type Request, type RequestHandler, type Response } from 'express';
 import helmet from 'helmet';
@@ -12,6 +12,7 @@ import { RegisterRoutes } from './generated/routes.js';
 import openapi from './generated/swagger.json' with { type: 'json' };
 import { errorHandler, notFoundHandler, refuseNul } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
+import { problems } from './http/problem.js';
 import { operatorConsole } from './operations/console-page.js';
 import { payPage } from './payments/pay-page.js';
 import { paymentWebhook } from './payments/webhook-route.js';
@@ -19,6 +20,9 @@ import type { Services } from './server/services.js';
 import { type StaticSite, staticSite } from './server/sites.js';
 
 const REQUEST_ID = /^[A-Za-z0-9._-]{8,128}$/;
+
+const sameSecret = (given: string, expected: string): boolean =>
+  timingSafeEqual(createHash('sha256').update(given).digest(), createHash('sha256').update(expected).digest());
 
 /** The request id a response carries: the caller's when it is sane, a new one otherwise. */
 export function requestIdOf(given: string | string[] | undefined): string {
@@ -64,6 +68,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
       autoLogging: { ignore: (req) => req.url === '/health' || req.url === '/ready' },
     }),
   );
+  app.use(services.metrics.httpMiddleware());
   app.use(...headerMiddlewares(config));
   // Provider webhooks are verified on the exact bytes sent, so this route reads the raw body.
   app.post('/v1/payments/webhook', express.raw({ type: '*/*', limit: '1mb' }), paymentWebhook(services));
@@ -87,6 +92,16 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
     const index = services.discoveryIndex.ready;
     const status = !services.started ? 'starting' : !database ? 'database unreachable' : !index ? 'discovery index loading' : 'ready';
     res.status(status === 'ready' ? 200 : 503).json({ status, database: services.database.kind, discovery_index: index ? 'ready' : 'loading' });
+  });
+  // For Prometheus: with METRICS_TOKEN set, that bearer token; without it, only from this machine.
+  app.get('/metrics', async (req: Request, res: Response) => {
+    const token = config.metricsToken;
+    const local = ['127.0.0.1', '::1', '::ffff:127.0.0.1'].includes(req.socket.remoteAddress ?? '');
+    if (token ? !sameSecret(req.headers.authorization ?? '', `Bearer ${token}`) : !local) {
+      res.status(403).type('application/problem+json').json(problems.forbidden('Metrics need METRICS_TOKEN, or a request from this machine.').toJSON(req.path));
+      return;
+    }
+    res.type(services.metrics.registry.contentType).send(await services.metrics.registry.metrics());
   });
   app.get('/v1/openapi.json', (_req: Request, res: Response) => {
     res.json(openapi);

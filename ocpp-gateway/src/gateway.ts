@@ -69,6 +69,7 @@ function toCallError(err: unknown): Error {
 export function attachOcppGateway(httpServer: Server, services: Services, options: Partial<GatewayOptions> = {}) {
   const settings = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
   const log = services.logger.child({ component: 'ocpp' });
+  const { metrics } = services;
   const live = new Map<string, ClientLike>();
   // Work started for chargers (handlers, status writes) that shutdown waits for before the database closes.
   const inflight = new Set<Promise<unknown>>();
@@ -96,6 +97,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     const protocol = negotiateSubprotocol(handshake.protocols);
     if (!protocol) {
       log.warn({ identity, remote: handshake.remoteAddress, offered: [...handshake.protocols] }, 'charge point refused at handshake: no supported subprotocol');
+      metrics.ocppRefusedHandshakes.inc({ reason: 'subprotocol' });
       return reject(400, `subprotocol required: ${SUPPORTED_SUBPROTOCOLS.join(', ')}`);
     }
     let cp: Awaited<ReturnType<typeof services.charging.findChargePoint>>;
@@ -104,6 +106,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     } catch (err) {
       // The charger retries a refused handshake; 503 tells it (and its operator) this is ours.
       log.error({ err: isDatabaseUnavailable(err) ? { message: 'database unavailable' } : err, identity }, 'charge point handshake failed');
+      metrics.ocppRefusedHandshakes.inc({ reason: 'unavailable' });
       return reject(503, 'service unavailable');
     }
     const password = handshake.password ? Buffer.from(handshake.password).toString('utf8') : undefined;
@@ -111,6 +114,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     const ok = await credentials.check(cp?.passwordHash ?? undefined, password);
     if (!cp || !ok) {
       log.warn({ identity, remote: handshake.remoteAddress }, 'charge point refused at handshake');
+      metrics.ocppRefusedHandshakes.inc({ reason: 'unauthorized' });
       return reject(401, 'unauthorized');
     }
     accept({ tenantId: cp.tenantId, chargePointId: cp.chargePointId, identity }, protocol);
@@ -123,6 +127,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     // A new connection replaces a stale one (e.g. after an unclean disconnect).
     if (previous) previous.close({ code: 1000, reason: 'replaced by a new connection', force: true }).catch(() => {});
     log.info({ identity: c.identity, protocol: client.protocol, replaced: previous !== undefined }, 'charge point connected');
+    metrics.ocppConnections.set(live.size);
 
     let seenWrittenAt = Date.now();
     client.on('message', ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
@@ -139,22 +144,33 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       services.charging.logFrame(c.tenantId, c.chargePointId, outbound ? 'out' : 'in', frame);
     });
 
-    client.on('badMessage', ({ error }) => log.warn({ identity: c.identity, code: error.rpcErrorCode, error: error.message }, 'OCPP frame refused'));
-    client.on('strictValidationFailure', ({ method, outbound, error }) =>
-      log.warn({ identity: c.identity, action: method, outbound, code: error.rpcErrorCode }, 'OCPP message failed schema validation'),
-    );
+    client.on('badMessage', ({ error }) => {
+      metrics.ocppBadFrames.inc();
+      log.warn({ identity: c.identity, code: error.rpcErrorCode, error: error.message }, 'OCPP frame refused');
+    });
+    client.on('strictValidationFailure', ({ method, outbound, error }) => {
+      if (!outbound) metrics.ocppMessages.inc({ action: method, result: error.rpcErrorCode ?? 'GenericError' });
+      log.warn({ identity: c.identity, action: method, outbound, code: error.rpcErrorCode }, 'OCPP message failed schema validation');
+    });
 
     for (const [action, handler] of Object.entries(v16Handlers(services, c, settings))) {
       client.handle(action, async ({ params }) => {
         // The schemas allow U+0000 in strings; the database cannot store it, so it is refused here.
         const nul = findNul(params, action);
-        if (nul) throw createRPCError('PropertyConstraintViolation', `${nul} must not contain NUL characters`, {});
+        if (nul) {
+          metrics.ocppMessages.inc({ action, result: 'PropertyConstraintViolation' });
+          throw createRPCError('PropertyConstraintViolation', `${nul} must not contain NUL characters`, {});
+        }
         try {
-          return await track(handler(params));
+          const result = await track(handler(params));
+          metrics.ocppMessages.inc({ action, result: 'ok' });
+          return result;
         } catch (err) {
           if (isDatabaseUnavailable(err)) log.warn({ action, identity: c.identity }, 'handler failed: database unavailable');
           else log.error({ err, action, identity: c.identity }, 'handler failed');
-          throw toCallError(err);
+          const callError = toCallError(err) as Error & { rpcErrorCode?: string };
+          metrics.ocppMessages.inc({ action, result: callError.rpcErrorCode ?? 'GenericError' });
+          throw callError;
         }
       });
     }
@@ -174,6 +190,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       unregister?.();
       if (live.get(c.identity) !== client) return;
       live.delete(c.identity);
+      metrics.ocppConnections.set(live.size);
       track(services.charging.setConnected(c.tenantId, c.chargePointId, false)).catch((err: unknown) => log.error({ err }, 'offline update failed'));
     });
 

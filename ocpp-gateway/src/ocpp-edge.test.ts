@@ -115,4 +115,29 @@ describe('OCPP edge of the running platform (embedded)', { timeout: 120_000 }, (
     expect(frames.some((f: unknown[]) => Array.isArray(f) && f[2] === 'Heartbeat')).toBe(true);
     expect((await api(platform.url, `/v1/charge-points/${b.id}/messages`, { token: staff[1] })).status).toBe(200);
   });
+
+  it('serves Prometheus metrics of what it just did', async () => {
+    const res = await fetch(`${platform.url}/metrics`);
+    expect(res.status).toBe(200);
+    const text = await res.text();
+    const value = (line: string) =>
+      Number(
+        text
+          .split('\n')
+          .find((l) => l.startsWith(line))
+          ?.slice(line.length)
+          .trim(),
+      );
+    expect(value('voltshare_ocpp_messages_total{action="Heartbeat",result="ok"}')).toBeGreaterThanOrEqual(1);
+    expect(value('voltshare_ocpp_messages_total{action="DataTransfer",result="PropertyConstraintViolation"}')).toBe(1);
+    expect(value('voltshare_ocpp_messages_total{action="StatusNotification",result="TypeConstraintViolation"}')).toBe(1);
+    expect(value('voltshare_ocpp_refused_handshakes_total{reason="subprotocol"}')).toBe(1);
+    expect(value('voltshare_ocpp_refused_handshakes_total{reason="unauthorized"}')).toBe(1);
+    expect(value('voltshare_ocpp_bad_frames_total')).toBe(1);
+    expect(value('voltshare_ocpp_connections')).toBe(0);
+    expect(value('voltshare_message_log_queued')).toBe(0);
+    expect(value('voltshare_message_log_dropped{reason="overflow"}')).toBe(0);
+    expect(value('voltshare_backlog_lag_seconds{queue="jobs"}')).toBeGreaterThanOrEqual(0);
+    expect(text).toContain('voltshare_http_request_duration_seconds_count{method="GET",route="/v1/charge-points/:charge_point_id/messages",status="200"} 2');
+  });
 });

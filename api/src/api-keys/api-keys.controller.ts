@@ -4,6 +4,7 @@ import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
 
 @Route('v1/api-keys')
@@ -26,14 +27,14 @@ export class ApiKeysController extends Controller {
 
   @Get()
   @Security('bearer', ['keys:manage'])
-  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<ApiKey>> {
+  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<ApiKey>> {
     return this.services.apiKeys.list(tenantOf(principalOf(req)), pageRequest(limit, cursor));
   }
 
   /** Revokes a key at once; requests using it fail with 401 from then on. */
   @Post('{key_id}/revoke')
   @Security('bearer', ['keys:manage'])
-  async revoke(@Request() req: ExpressRequest, @Path() key_id: string): Promise<ApiKey> {
+  async revoke(@Request() req: ExpressRequest, @Path() key_id: ResourceId): Promise<ApiKey> {
     return this.services.apiKeys.revoke(tenantOf(principalOf(req)), key_id);
   }
 }

@@ -1,4 +1,5 @@
 import type { Permission } from '../auth/permissions.js';
+import type { ShortText } from '../shared/validation.js';
 
 export type ApiKeyKind = 'secret' | 'publishable';
 
@@ -33,5 +34,5 @@ export interface ApiKeyRequest {
    * Publishable keys: the web origins allowed to use it, e.g. https://cars.example.com.
    * @maxItems 20
    */
-  allowed_origins?: string[];
+  allowed_origins?: ShortText[];
 }

@@ -9,14 +9,14 @@ import { authenticateLogin } from './authentication.js';
 
 export interface LoginRequest {
   email: Email;
-  /** @minLength 1 */
+  /** @minLength 1 @maxLength 200 */
   password: string;
-  /** For staff of several networks: which one this session acts for. */
+  /** For staff of several networks: which one this session acts for. @maxLength 64 */
   network_id?: string;
 }
 
 export interface RefreshRequest {
-  /** @minLength 1 */
+  /** @minLength 1 @maxLength 512 */
   refresh_token: string;
 }
 

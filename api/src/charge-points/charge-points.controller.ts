@@ -4,6 +4,7 @@ import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ChargePoint, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
 
 @Route('v1/charge-points')
@@ -25,20 +26,20 @@ export class ChargePointsController extends Controller {
 
   @Get()
   @Security('bearer', ['network:read'])
-  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<ChargePoint>> {
+  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<ChargePoint>> {
     return this.services.chargePoints.list(tenantOf(principalOf(req)), pageRequest(limit, cursor));
   }
 
   @Get('{charge_point_id}')
   @Security('bearer', ['network:read'])
-  async get(@Request() req: ExpressRequest, @Path() charge_point_id: string): Promise<ChargePoint> {
+  async get(@Request() req: ExpressRequest, @Path() charge_point_id: ResourceId): Promise<ChargePoint> {
     return this.services.chargePoints.get(tenantOf(principalOf(req)), charge_point_id);
   }
 
   /** Sets or rotates the charge point's Basic-auth password. */
   @Patch('{charge_point_id}')
   @Security('bearer', ['network:write'])
-  async update(@Request() req: ExpressRequest, @Path() charge_point_id: string, @Body() body: ChargePointUpdate): Promise<ChargePoint> {
+  async update(@Request() req: ExpressRequest, @Path() charge_point_id: ResourceId, @Body() body: ChargePointUpdate): Promise<ChargePoint> {
     return this.services.chargePoints.update(tenantOf(principalOf(req)), charge_point_id, body);
   }
 }

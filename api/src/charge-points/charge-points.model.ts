@@ -2,8 +2,10 @@ export interface ChargePointInput {
   /**
    * The OCPP identity the charger connects with: ws(s)://HOST/ocpp/{identity}.
    * @pattern ^[!-9;-~]{1,25}$
+   * @maxLength 48
    */
   identity: string;
+  /** @maxLength 64 */
   location_id: string;
   /**
    * HTTP Basic password for OCPP security profile 1/2; stored hashed.

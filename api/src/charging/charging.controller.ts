@@ -6,6 +6,7 @@ import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ChargingSession, OcppMessage } from './charging.model.js';
 import { commandProblem } from './commands.js';
 
@@ -82,7 +83,7 @@ export class ChargingController extends Controller {
   @Response<ProblemDocument>(504, 'No answer in time')
   async command(
     @Request() req: ExpressRequest,
-    @Path() charge_point_id: string,
+    @Path() charge_point_id: ResourceId,
     @Path() command: ChargePointCommand,
     @Body() body: CommandRequest,
   ): Promise<CommandResult> {
@@ -100,9 +101,9 @@ export class ChargingController extends Controller {
   @Security('bearer', ['network:read'])
   async messages(
     @Request() req: ExpressRequest,
-    @Path() charge_point_id: string,
+    @Path() charge_point_id: ResourceId,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<OcppMessage>> {
     return this.services.charging.messages(tenantOf(principalOf(req)), charge_point_id, pageRequest(limit, cursor));
   }
@@ -113,9 +114,9 @@ export class ChargingController extends Controller {
   async sessions(
     @Request() req: ExpressRequest,
     @Query() status?: 'ACTIVE' | 'COMPLETED',
-    @Query() charge_point_id?: string,
+    @Query() charge_point_id?: ResourceId,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<ChargingSession>> {
     return this.services.charging.networkSessions(tenantOf(principalOf(req)), { status, charge_point_id }, pageRequest(limit, cursor));
   }
@@ -123,7 +124,7 @@ export class ChargingController extends Controller {
   /** One session: its network's staff, or the driver it belongs to. */
   @Get('sessions/{session_id}')
   @Security('bearer')
-  async session(@Request() req: ExpressRequest, @Path() session_id: string): Promise<ChargingSession> {
+  async session(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<ChargingSession> {
     const session = await visibleSession(this.services, req, session_id);
     return { ...session, payment_status: await this.services.payments.statusOf(session.network_id, session.id) };
   }
@@ -131,14 +132,14 @@ export class ChargingController extends Controller {
   /** The signed-in driver's live and past sessions, at every network. */
   @Get('me/sessions')
   @Security('bearer', ['driver'])
-  async mySessions(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<ChargingSession>> {
+  async mySessions(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<ChargingSession>> {
     return this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor));
   }
 
   /** Tells the platform when you will leave, so people in line get a better estimate. */
   @Patch('me/sessions/{session_id}')
   @Security('bearer', ['driver'])
-  async updateMySession(@Request() req: ExpressRequest, @Path() session_id: string, @Body() body: SessionChange): Promise<ChargingSession> {
+  async updateMySession(@Request() req: ExpressRequest, @Path() session_id: ResourceId, @Body() body: SessionChange): Promise<ChargingSession> {
     return this.services.charging.setDeparture(userOf(principalOf(req)), session_id, body.departure_at);
   }
 }

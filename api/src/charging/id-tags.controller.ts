@@ -10,6 +10,7 @@ export interface IdTagRequest {
   /**
    * The card's id as chargers read it (OCPP IdToken, up to 20 characters).
    * @pattern ^[\x21-\x7e]{1,20}$
+   * @maxLength 36
    */
   id_tag: string;
 }

@@ -24,6 +24,8 @@ export interface Config {
   /** Run the job runner in this process (slot starts, no-shows, queue offers, webhooks). */
   jobs: boolean;
   jobPollMs: number;
+  /** Bearer token for /metrics; without one, /metrics answers only this machine. */
+  metricsToken: string | undefined;
   /** Set with STRIPE_SECRET_KEY: payments go through Stripe; otherwise the labelled sandbox. */
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
 }
@@ -47,6 +49,13 @@ function integer(env: Env, name: string, fallback: number, min: number, max: num
   const value = Number(raw);
   if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}, got ${value}`);
   return value;
+}
+
+function metricsToken(env: Env): string | undefined {
+  const raw = env.METRICS_TOKEN;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 16) throw new ConfigError('METRICS_TOKEN', 'must be at least 16 characters');
+  return raw;
 }
 
 function boolean(env: Env, name: string, fallback: boolean): boolean {
@@ -143,6 +152,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     jobs: boolean(env, 'JOBS', true),
     jobPollMs: integer(env, 'JOB_POLL_MS', 1000, 50, 60_000),
+    metricsToken: metricsToken(env),
     stripe: stripeSettings(env),
   };
 }

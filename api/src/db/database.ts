@@ -16,6 +16,8 @@ export interface DatabaseHandle {
   kind: 'pglite' | 'postgres';
   /** For the embedded mode's template: a dump of the data directory. */
   pglite?: PGlite;
+  /** The server's connection pool (for its metrics). */
+  pool?: pg.Pool;
   close(): Promise<void>;
 }
 
@@ -46,7 +48,7 @@ export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle
       client.on('error', () => {});
     });
     const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
-    return { db, kind: 'postgres', close: () => db.destroy() };
+    return { db, kind: 'postgres', pool, close: () => db.destroy() };
   }
   let dataDir: string | undefined;
   let unlock = () => {};

@@ -128,11 +128,17 @@ export interface TariffsTable {
   updated_at: UpdatedAt;
 }
 
+/**
+ * A time of day (`HH:MM`) or an ISO-8601 instant, as OCPI's opening hours use them.
+ * @maxLength 32
+ */
+export type PeriodBound = string;
+
 export interface OpeningHours {
   twentyfourseven: boolean;
-  regular_hours?: { weekday: number; period_begin: string; period_end: string }[];
-  exceptional_openings?: { period_begin: string; period_end: string }[];
-  exceptional_closings?: { period_begin: string; period_end: string }[];
+  regular_hours?: { weekday: number; period_begin: PeriodBound; period_end: PeriodBound }[];
+  exceptional_openings?: { period_begin: PeriodBound; period_end: PeriodBound }[];
+  exceptional_closings?: { period_begin: PeriodBound; period_end: PeriodBound }[];
 }
 
 export interface LocationsTable {

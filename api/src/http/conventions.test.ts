@@ -1,5 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import openapi from '../generated/swagger.json' with { type: 'json' };
 import { type Backend, backends, bearer, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: a walk over arbitrary JSON Schema
+type Schema = Record<string, any>;
+interface Operation {
+  parameters?: { in: string; name: string; schema?: Schema }[];
+  requestBody?: { content?: Record<string, { schema?: Schema }> };
+}
 
 describe.each(backends())('HTTP conventions on %s', (backend: Backend) => {
   let t: TestApp;
@@ -117,6 +125,93 @@ describe.each(backends())('HTTP conventions on %s', (backend: Backend) => {
     const first = await t.http.post('/v1/networks').set('Idempotency-Key', key).send(body).expect(201);
     const second = await t.http.post('/v1/networks').set('Idempotency-Key', key).send(body).expect(201);
     expect(second.body.network.id).toBe(first.body.network.id);
+  });
+});
+
+describe('the OpenAPI document bounds every input', () => {
+  it('gives every string a client can send (bodies, paths, queries, headers) a maxLength, an enum or a date format', () => {
+    const schemas = openapi.components.schemas as Record<string, Schema>;
+    const unbounded = new Set<string>();
+    const seen = new Set<string>();
+    const walk = (schema: Schema | undefined, at: string) => {
+      if (!schema || typeof schema !== 'object') return;
+      if (typeof schema.$ref === 'string') {
+        const name = schema.$ref.split('/').pop() as string;
+        if (!seen.has(name)) {
+          seen.add(name);
+          walk(schemas[name], name);
+        }
+        return;
+      }
+      if (schema.type === 'string' && schema.maxLength === undefined && !schema.enum && !['date', 'date-time'].includes(String(schema.format)))
+        unbounded.add(at);
+      for (const [key, inner] of Object.entries(schema)) if (inner && typeof inner === 'object') walk(inner as Schema, `${at}.${key}`);
+    };
+    for (const [route, operations] of Object.entries(openapi.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, op] of Object.entries(operations)) {
+        for (const parameter of op.parameters ?? []) walk(parameter.schema, `${method} ${route} ${parameter.in}.${parameter.name}`);
+        for (const content of Object.values(op.requestBody?.content ?? {})) walk(content.schema, `${method} ${route} body`);
+      }
+    }
+    expect([...unbounded]).toEqual([]);
+  });
+});
+
+describe.each(backends())('input bounds on %s', (backend: Backend) => {
+  let t: TestApp;
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+  });
+  afterAll(() => t.close());
+
+  it('PATCH checks a location as POST does, money stays within its stated bounds, and long text is refused; nothing is stored', async () => {
+    const owner = await signUpNetwork(t.http);
+    const site = {
+      name: 'Bounded',
+      address: 'Rue 1',
+      city: 'Luxembourg',
+      country: 'LU',
+      coordinates: { latitude: 49.6, longitude: 6.1 },
+      time_zone: 'Europe/Luxembourg',
+    };
+    const created = await t.http.post('/v1/locations').set(bearer(owner.accessToken)).send(site).expect(201);
+    const fields = (res: { body: { errors?: { field: string }[] } }) => res.body.errors?.map((e) => e.field);
+    for (const [body, field] of [
+      [{ country: 'Luxembourg' }, 'body.country'],
+      [{ country: 'lu' }, 'body.country'],
+      [{ state: 'x'.repeat(900_000) }, 'body.state'],
+      [{ time_zone: 'x'.repeat(65) }, 'body.time_zone'],
+    ] as const) {
+      const res = await t.http.patch(`/v1/locations/${created.body.id}`).set(bearer(owner.accessToken)).send(body);
+      expect(res.status, JSON.stringify(body).slice(0, 40)).toBe(422);
+      expect(fields(res)).toContain(field);
+    }
+    const stored = await t.http.get(`/v1/locations/${created.body.id}`).set(bearer(owner.accessToken)).expect(200);
+    expect(stored.body).toMatchObject({ country: 'LU', time_zone: 'Europe/Luxembourg' });
+    expect(stored.body.state ?? null).toBeNull();
+    for (const price of [2 ** 63, 1e12, 10_000_001]) {
+      const res = await t.http.post('/v1/tariffs').set(bearer(owner.accessToken)).send({ currency: 'EUR', vat_percent: 17, energy_price_per_kwh: price });
+      expect(res.status, String(price)).toBe(422);
+      expect(fields(res)).toContain('body.energy_price_per_kwh');
+    }
+    await t.http.post('/v1/tariffs').set(bearer(owner.accessToken)).send({ currency: 'EUR', vat_percent: 17, energy_price_per_kwh: 10_000_000 }).expect(201);
+    const longId = await t.http.get(`/v1/tariffs/${'t'.repeat(65)}`).set(bearer(owner.accessToken));
+    expect(longId.status).toBe(422);
+    expect(fields(longId)).toEqual(['path.tariff_id']);
+  });
+});
+
+describe('metrics', () => {
+  it('need METRICS_TOKEN when one is set', async () => {
+    const t = await startTestApp('pglite', { METRICS_TOKEN: 'metrics-token-0123456789' });
+    try {
+      expect((await t.http.get('/metrics')).status).toBe(403);
+      expect((await t.http.get('/metrics').set('Authorization', 'Bearer wrong-token-0123456789')).status).toBe(403);
+      const ok = await t.http.get('/metrics').set('Authorization', 'Bearer metrics-token-0123456789').expect(200);
+      expect(ok.text).toContain('voltshare_http_request_duration_seconds');
+    } finally {
+      await t.close();
+    }
   });
 });
 

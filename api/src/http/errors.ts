@@ -18,6 +18,10 @@ function fieldErrors(error: ValidateError, req: Request): FieldError[] {
     let field = raw.replace(/\.\$(\d+)/g, '[$1]').replace(/^requestBody\b/, 'body');
     if (!/^(body|query|path|header)\b/.test(field)) {
       const root = field.split(/[.[]/)[0] ?? '';
+      // A path parameter: tsoa names it bare too; its value is one of the path's segments.
+      const value = (detail as { value?: unknown }).value;
+      if (!(root in (req.query as object)) && typeof value === 'string' && safeDecode(req.path).split('/').includes(value))
+        return { field: `path.${field}`, message: detail.message };
       // A missing query parameter is in neither; requests without a body can only mean the query.
       const inQuery = root in (req.query as object) || ['GET', 'HEAD', 'DELETE'].includes(req.method);
       field = `${inQuery ? 'query' : 'body'}.${field}`;
@@ -38,6 +42,14 @@ export function refuseNul(req: Request, res: Response, next: NextFunction): void
   const field = path.includes('\u0000') ? 'path' : (findNul(req.query, 'query') ?? (req.body === undefined ? undefined : findNul(req.body, 'body')));
   if (field) send(res, req, problems.validation([{ field, message: 'must not contain NUL characters' }]));
   else next();
+}
+
+function safeDecode(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }
 
 export function notFoundHandler(req: Request, res: Response): void {

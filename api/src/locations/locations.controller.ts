@@ -5,6 +5,7 @@ import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId, ShortText } from '../shared/validation.js';
 import { parseBbox } from './discovery.service.js';
 import type {
   Capability,
@@ -44,17 +45,17 @@ export class LocationsController extends Controller {
     @Query() lat?: number,
     @Query() lng?: number,
     @Query() radius_m?: number,
-    @Query() bbox?: string,
+    @Query() bbox?: ShortText,
     @Query() connector_standard?: ConnectorStandard[],
     @Query() min_power_kw?: number,
     @Query() power_type?: 'AC' | 'DC',
     @Query() available_now?: boolean,
     @Query() open_now?: boolean,
-    @Query() network_id?: string,
+    @Query() network_id?: ResourceId,
     @Query() capability?: Capability[],
     @Query() max_price_per_kwh?: number,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<LocationSummary>> {
     return this.services.discovery.search(
       principalOf(req).tenantId,
@@ -80,7 +81,7 @@ export class LocationsController extends Controller {
   @Get('locations/{location_id}')
   @Security('bearer', ['public:read'])
   @Response<ProblemDocument>(404, 'Not found or not visible')
-  async detail(@Request() req: ExpressRequest, @Path() location_id: string): Promise<LocationWithReviews> {
+  async detail(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<LocationWithReviews> {
     const location = await this.services.discovery.detail(principalOf(req).tenantId, location_id);
     return { ...location, reviews: await this.services.reviews.summary(location.network_id, location.id) };
   }
@@ -96,21 +97,21 @@ export class LocationsController extends Controller {
 
   @Patch('locations/{location_id}')
   @Security('bearer', ['network:write'])
-  async update(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: LocationUpdate): Promise<LocationDetail> {
+  async update(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: LocationUpdate): Promise<LocationDetail> {
     return this.services.locations.update(tenantOf(principalOf(req)), location_id, body);
   }
 
   /** Removes a location (status REMOVED): it leaves discovery and open data; history keeps it. */
   @Delete('locations/{location_id}')
   @Security('bearer', ['network:write'])
-  async remove(@Request() req: ExpressRequest, @Path() location_id: string): Promise<LocationDetail> {
+  async remove(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<LocationDetail> {
     return this.services.locations.remove(tenantOf(principalOf(req)), location_id);
   }
 
   @Post('locations/{location_id}/evses')
   @Security('bearer', ['network:write'])
   @SuccessResponse(201, 'Created')
-  async addEvse(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: EvseInput): Promise<LocationDetail> {
+  async addEvse(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: EvseInput): Promise<LocationDetail> {
     const location = await this.services.locations.addEvse(tenantOf(principalOf(req)), location_id, body);
     this.setStatus(201);
     return location;
@@ -119,7 +120,7 @@ export class LocationsController extends Controller {
   /** Edits an EVSE; staff may also set it out of order, back in service, or removed. */
   @Patch('evses/{evse_uid}')
   @Security('bearer', ['network:operate'])
-  async updateEvse(@Request() req: ExpressRequest, @Path() evse_uid: string, @Body() body: EvseUpdate): Promise<LocationDetail> {
+  async updateEvse(@Request() req: ExpressRequest, @Path() evse_uid: ResourceId, @Body() body: EvseUpdate): Promise<LocationDetail> {
     return this.services.locations.updateEvse(tenantOf(principalOf(req)), evse_uid, body);
   }
 }

@@ -122,6 +122,7 @@ export interface ConnectorInput {
    * @maximum 2000000
    */
   max_electric_power?: number;
+  /** @maxLength 64 */
   tariff_id?: string;
 }
 
@@ -129,6 +130,7 @@ export interface EvseInput {
   /**
    * eMI3 EVSE id, e.g. LU*VOL*E0001*1.
    * @pattern ^[A-Z]{2}\*?[A-Z0-9]{3}\*?E[A-Z0-9*]{1,30}$
+   * @maxLength 64
    */
   evse_id?: string;
   capabilities?: Capability[];
@@ -136,7 +138,7 @@ export interface EvseInput {
   physical_reference?: string;
   /** @maxLength 4 */
   floor_level?: string;
-  /** The OCPP charge point this EVSE belongs to, and its connectorId there. */
+  /** The OCPP charge point this EVSE belongs to, and its connectorId there. @maxLength 64 */
   charge_point_id?: string;
   /**
    * @isInt
@@ -179,18 +181,29 @@ export interface LocationInput {
   city: string;
   /** @maxLength 10 */
   postal_code?: string;
+  /** @maxLength 100 */
   state?: string;
+  // The rule is stated on the field too: PATCH's partial type would lose the alias's.
+  /**
+   * ISO 3166-1 alpha-2.
+   * @pattern ^[A-Z]{2}$
+   * @maxLength 2
+   * @example "LU"
+   */
   country: CountryCode;
   coordinates: Coordinates;
   /**
    * IANA time zone.
+   * @maxLength 64
    * @example "Europe/Luxembourg"
    */
   time_zone: string;
   opening_hours?: OpeningHours;
   facilities?: Facility[];
   parking_type?: ParkingType;
+  /** @maxLength 255 */
   operator_name?: string;
+  /** @maxLength 255 */
   owner_name?: string;
   /** Share this location in public discovery and open data. */
   publish?: boolean;
@@ -208,7 +221,7 @@ export interface EvseUpdate {
   floor_level?: string;
   /** Staff may take an EVSE out of service or remove it; chargers report the rest over OCPP. */
   status?: 'AVAILABLE' | 'INOPERATIVE' | 'OUTOFORDER' | 'BLOCKED' | 'PLANNED' | 'REMOVED';
-  /** The tariff that prices every connector of this EVSE (null: none); running sessions keep theirs. */
+  /** The tariff that prices every connector of this EVSE (null: none); running sessions keep theirs. @maxLength 64 */
   tariff_id?: string | null;
 }
 

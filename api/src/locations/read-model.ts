@@ -24,12 +24,23 @@ export interface LocationKey {
 const num = (value: string | number | null): number | null => (value === null ? null : Number(value));
 
 /**
+ * (tenant, id) pairs as two array parameters unnested, whatever their number. A list of row
+ * constructors with two parameters each made PGlite fail at COMMIT ("bad buffer ID: 0") once a
+ * page held ~100 locations, and would meet PostgreSQL's 65,535-parameter limit at ~32,000.
+ */
+function keyPairs(pairs: [string, string][]) {
+  const tenants = pairs.map((p) => p[0]);
+  const ids = pairs.map((p) => p[1]);
+  return sql`select * from unnest(${tenants}::text[], ${ids}::text[])`;
+}
+
+/**
  * Loads locations with their EVSEs, connectors and prices in four queries, within whatever
  * scope the transaction has (so RLS decides what is visible). Order follows `keys`.
  */
 export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(), distances?: Map<string, number>): Promise<LocationDetail[]> {
   if (keys.length === 0) return [];
-  const pairs = sql.join(keys.map((k) => sql`(${k.tenant_id}, ${k.id})`));
+  const pairs = keyPairs(keys.map((k) => [k.tenant_id, k.id]));
   const locations = await tx.selectFrom('locations').selectAll().where(sql<boolean>`(tenant_id, id) in (${pairs})`).execute();
   const evses = await tx.selectFrom('evses').selectAll().where(sql<boolean>`(tenant_id, location_id) in (${pairs})`).orderBy('id').execute();
   const connectors = evses.length
@@ -53,7 +64,7 @@ export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(
           'tariffs.time_price_per_hour',
           'tariffs.display_text',
         ])
-        .where(sql<boolean>`(connectors.tenant_id, connectors.evse_id) in (${sql.join(evses.map((e) => sql`(${e.tenant_id}, ${e.id})`))})`)
+        .where(sql<boolean>`(connectors.tenant_id, connectors.evse_id) in (${keyPairs(evses.map((e) => [e.tenant_id, e.id]))})`)
         .orderBy('connectors.id')
         .execute()
     : [];

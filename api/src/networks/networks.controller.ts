@@ -6,6 +6,7 @@ import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { Cursor } from '../shared/validation.js';
 import type { CreatedInvitation, InvitationAcceptance, InvitationRequest, Network, NetworkSignup, NetworkUpdate, StaffMember } from './networks.model.js';
 
 export interface NetworkSignupResult {
@@ -48,7 +49,7 @@ export class NetworksController extends Controller {
 
   @Get('network/staff')
   @Security('bearer', ['network:read'])
-  async staff(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<StaffMember>> {
+  async staff(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<StaffMember>> {
     return this.services.networks.listStaff(tenantOf(principalOf(req)), pageRequest(limit, cursor));
   }
 

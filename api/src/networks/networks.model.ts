@@ -27,6 +27,7 @@ export interface NetworkSignup {
     /**
      * Lower-case letters, digits and dashes.
      * @pattern ^[a-z0-9][a-z0-9-]{1,62}$
+     * @maxLength 63
      */
     slug: string;
     country: CountryCode;
@@ -54,6 +55,7 @@ export interface NetworkUpdate {
   /**
    * A Stripe connected account id.
    * @pattern ^acct_[A-Za-z0-9]{4,64}$
+   * @maxLength 255
    */
   stripe_account_id?: string | null;
   /**
@@ -90,7 +92,7 @@ export interface CreatedInvitation extends Invitation {
 }
 
 export interface InvitationAcceptance {
-  /** @minLength 10 */
+  /** @minLength 10 @maxLength 512 */
   token: string;
   /** Needed when the invitee has no account yet. */
   name?: DisplayName;

@@ -3,6 +3,7 @@ import type { Request as ExpressRequest } from 'express';
 import { problems } from '../http/problem.js';
 import { parseBbox } from '../locations/discovery.service.js';
 import type { Services } from '../server/services.js';
+import type { ResourceId, ShortText } from '../shared/validation.js';
 import type { OcpiLocation } from './ocpi.js';
 import type { GeoJsonFeature } from './open-data.service.js';
 
@@ -42,8 +43,8 @@ export class OcpiLocationsController extends Controller {
     @Request() req: ExpressRequest,
     @Query() offset?: number,
     @Query() limit?: number,
-    @Query() date_from?: string,
-    @Query() date_to?: string,
+    @Query() date_from?: ShortText,
+    @Query() date_to?: ShortText,
   ): Promise<OcpiResponse<OcpiLocation[]>> {
     const start = offset ?? 0;
     const size = Math.min(limit ?? 100, OCPI_MAX_LIMIT);
@@ -64,7 +65,7 @@ export class OcpiLocationsController extends Controller {
   }
 
   @Get('{location_id}')
-  async get(@Path() location_id: string): Promise<OcpiResponse<OcpiLocation>> {
+  async get(@Path() location_id: ResourceId): Promise<OcpiResponse<OcpiLocation>> {
     const location = await this.services.openData.ocpiLocation(location_id);
     if (!location) {
       this.setStatus(404);
@@ -88,7 +89,7 @@ export class GeoJsonController extends Controller {
    * @param bbox min_lng,min_lat,max_lng,max_lat
    */
   @Get('locations.geojson')
-  async locations(@Query() bbox?: string): Promise<{ type: 'FeatureCollection'; features: GeoJsonFeature[] }> {
+  async locations(@Query() bbox?: ShortText): Promise<{ type: 'FeatureCollection'; features: GeoJsonFeature[] }> {
     const collection = await this.services.openData.geojson(parseBbox(bbox));
     this.setHeader('Content-Type', 'application/geo+json');
     this.setHeader('Cache-Control', 'public, max-age=30');

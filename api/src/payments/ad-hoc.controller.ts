@@ -4,6 +4,7 @@ import QRCode from 'qrcode';
 import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { ResourceId, ShortText } from '../shared/validation.js';
 import type { AdHocCharge, AdHocRequest } from './ad-hoc.service.js';
 import { sendReceipt } from './receipt-response.js';
 
@@ -29,14 +30,14 @@ export class AdHocController extends Controller {
   }
 
   @Get('ad-hoc-charges/{charge_id}')
-  async get(@Path() charge_id: string, @Query() token: string): Promise<AdHocCharge> {
+  async get(@Path() charge_id: ResourceId, @Query() token: ShortText): Promise<AdHocCharge> {
     return this.services.adHoc.get(charge_id, token);
   }
 
   /** The guest's receipt: HTML, or PDF with `Accept: application/pdf`; in the language of `lang` or Accept-Language. */
   @Get('ad-hoc-charges/{charge_id}/receipt')
   @Response<ProblemDocument>(409, 'Not priced yet')
-  async receipt(@Request() req: ExpressRequest, @Path() charge_id: string, @Query() token: string, @Query() lang?: string): Promise<void> {
+  async receipt(@Request() req: ExpressRequest, @Path() charge_id: ResourceId, @Query() token: ShortText, @Query() lang?: ShortText): Promise<void> {
     const { session } = await this.services.adHoc.guestSession(charge_id, token);
     if (session.status !== 'COMPLETED' || !session.cost_breakdown)
       throw problems.conflict('A receipt exists once the session has ended and was priced.', 'receipt-not-ready');
@@ -45,7 +46,7 @@ export class AdHocController extends Controller {
 
   /** The QR code to print on the EVSE: it opens the payment page (price first, then card). */
   @Get('evses/{evse_uid}/qr.svg')
-  async qr(@Request() req: ExpressRequest, @Path() evse_uid: string): Promise<void> {
+  async qr(@Request() req: ExpressRequest, @Path() evse_uid: ResourceId): Promise<void> {
     await this.services.tariffs.preview(undefined, evse_uid, new Date());
     const base = this.services.config.publicUrl ?? `${req.protocol}://${req.get('host')}`;
     const svg = await QRCode.toString(`${base}/pay/${encodeURIComponent(evse_uid)}`, { type: 'svg', margin: 2, errorCorrectionLevel: 'M' });

@@ -9,10 +9,12 @@ import type { TariffsService } from '../tariffs/tariffs.service.js';
 import type { PaymentsService } from './payments.service.js';
 
 export interface AdHocRequest {
+  /** @maxLength 64 */
   evse_uid: string;
   /**
    * The card the guest entered on the payment page (Stripe `pm_…`; sandbox `pm_sandbox_visa`).
    * @pattern ^[A-Za-z0-9_]{3,255}$
+   * @maxLength 255
    */
   payment_method_id: string;
   /** Where the receipt link goes. @maxLength 254 */

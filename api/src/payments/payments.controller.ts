@@ -6,6 +6,7 @@ import { visibleSession } from '../charging/charging.controller.js';
 import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { ResourceId, ShortText } from '../shared/validation.js';
 import type { Payment, PaymentMethodRequest, Refund, RefundRequest, SetupIntentResult, TopUpRequest, WalletPreference } from './payments.model.js';
 import { sendReceipt } from './receipt-response.js';
 import type { TopUp, Wallet } from './wallet.service.js';
@@ -60,7 +61,7 @@ export class PaymentsController extends Controller {
   /** A session's payment: the hold, what was captured and refunded, and why it failed. */
   @Get('sessions/{session_id}/payment')
   @Security('bearer')
-  async payment(@Request() req: ExpressRequest, @Path() session_id: string): Promise<Payment> {
+  async payment(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<Payment> {
     const session = await visibleSession(this.services, req, session_id);
     return this.services.payments.payment(session.network_id, session.id);
   }
@@ -69,7 +70,7 @@ export class PaymentsController extends Controller {
   @Post('sessions/{session_id}/payment/retry')
   @Security('bearer')
   @Response<ProblemDocument>(409, 'Not a failed payment')
-  async retry(@Request() req: ExpressRequest, @Path() session_id: string): Promise<Payment> {
+  async retry(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<Payment> {
     const session = await visibleSession(this.services, req, session_id);
     return this.services.payments.retry(session.network_id, session.id);
   }
@@ -81,9 +82,9 @@ export class PaymentsController extends Controller {
   @Response<ProblemDocument>(409, 'Nothing captured to refund')
   async refund(
     @Request() req: ExpressRequest,
-    @Path() session_id: string,
+    @Path() session_id: ResourceId,
     @Body() body: RefundRequest,
-    @Header('Idempotency-Key') idempotencyKey?: string,
+    @Header('Idempotency-Key') idempotencyKey?: ShortText,
   ): Promise<Refund> {
     const principal = principalOf(req);
     if (!principal.userId || principal.isDriver) throw problems.forbidden('Refunds are issued by a signed-in staff member.');
@@ -100,7 +101,7 @@ export class PaymentsController extends Controller {
   @Get('sessions/{session_id}/receipt')
   @Security('bearer')
   @Response<ProblemDocument>(409, 'Not priced yet')
-  async receipt(@Request() req: ExpressRequest, @Path() session_id: string, @Query() lang?: string): Promise<void> {
+  async receipt(@Request() req: ExpressRequest, @Path() session_id: ResourceId, @Query() lang?: ShortText): Promise<void> {
     const session = await visibleSession(this.services, req, session_id);
     if (session.status !== 'COMPLETED' || !session.cost_breakdown)
       throw problems.conflict('A receipt exists once the session has ended and was priced.', 'receipt-not-ready');

@@ -39,6 +39,7 @@ export interface PaymentMethodRequest {
   /**
    * A payment method id from the provider (Stripe `pm_…`), created in the browser.
    * @pattern ^[A-Za-z0-9_]{3,255}$
+   * @maxLength 255
    */
   payment_method_id: string;
 }
@@ -48,6 +49,7 @@ export interface RefundRequest {
    * Minor units; the whole captured amount not yet refunded when absent.
    * @isInt
    * @minimum 1
+   * @maximum 10000000
    */
   amount?: number;
   /** @maxLength 500 */

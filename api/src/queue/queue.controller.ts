@@ -4,6 +4,7 @@ import { userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { ResourceId } from '../shared/validation.js';
 import type { JoinQueueRequest, OfferDecision, QueueStatus } from './queue.model.js';
 
 @Route('v1')
@@ -18,7 +19,7 @@ export class QueueController extends Controller {
   @Security('bearer', ['driver'])
   @SuccessResponse(201, 'In line')
   @Response<ProblemDocument>(409, 'A compatible EVSE is free')
-  async join(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: JoinQueueRequest): Promise<QueueStatus> {
+  async join(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: JoinQueueRequest): Promise<QueueStatus> {
     const p = principalOf(req);
     const status = await this.services.queue.join(userOf(p), p.tenantId, location_id, body);
     this.setStatus(201);
@@ -28,7 +29,7 @@ export class QueueController extends Controller {
   /** The line's length and expected wait; your position and any offer when you are in it. */
   @Get('locations/{location_id}/queue')
   @Security('bearer', ['public:read'])
-  async status(@Request() req: ExpressRequest, @Path() location_id: string): Promise<QueueStatus> {
+  async status(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<QueueStatus> {
     const p = principalOf(req);
     return this.services.queue.status(p.tenantId, location_id, p.isDriver ? p.userId : undefined);
   }
@@ -37,7 +38,7 @@ export class QueueController extends Controller {
   @Delete('locations/{location_id}/queue/me')
   @Security('bearer', ['driver'])
   @SuccessResponse(204, 'Left')
-  async leave(@Request() req: ExpressRequest, @Path() location_id: string): Promise<void> {
+  async leave(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<void> {
     await this.services.queue.leave(userOf(principalOf(req)), location_id);
     this.setStatus(204);
   }
@@ -45,21 +46,21 @@ export class QueueController extends Controller {
   /** Takes the offered EVSE: it becomes a short reservation, starting now. */
   @Post('queue-offers/{offer_id}/accept')
   @Security('bearer', ['driver'])
-  async accept(@Request() req: ExpressRequest, @Path() offer_id: string): Promise<OfferDecision> {
+  async accept(@Request() req: ExpressRequest, @Path() offer_id: ResourceId): Promise<OfferDecision> {
     return this.services.queue.decide(userOf(principalOf(req)), offer_id, 'accept');
   }
 
   /** Turns the offer down and leaves the line. */
   @Post('queue-offers/{offer_id}/decline')
   @Security('bearer', ['driver'])
-  async decline(@Request() req: ExpressRequest, @Path() offer_id: string): Promise<OfferDecision> {
+  async decline(@Request() req: ExpressRequest, @Path() offer_id: ResourceId): Promise<OfferDecision> {
     return this.services.queue.decide(userOf(principalOf(req)), offer_id, 'decline');
   }
 
   /** Lets the next driver have this one and keeps your place just behind them. */
   @Post('queue-offers/{offer_id}/snooze')
   @Security('bearer', ['driver'])
-  async snooze(@Request() req: ExpressRequest, @Path() offer_id: string): Promise<OfferDecision> {
+  async snooze(@Request() req: ExpressRequest, @Path() offer_id: ResourceId): Promise<OfferDecision> {
     return this.services.queue.decide(userOf(principalOf(req)), offer_id, 'snooze');
   }
 }

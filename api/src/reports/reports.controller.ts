@@ -2,6 +2,7 @@ import { Controller, Get, Query, Response, Route, Security, Tags } from '@tsoa/r
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ShortText } from '../shared/validation.js';
 import type { LocationUtilisation } from './reports.model.js';
 
 @Route('v1/reports')
@@ -22,9 +23,9 @@ export class ReportsController extends Controller {
   async utilisation(
     @Query() from: Date,
     @Query() to: Date,
-    @Query() bbox?: string,
+    @Query() bbox?: ShortText,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<LocationUtilisation>> {
     return this.services.reports.utilisation({ from, to, bbox }, pageRequest(limit, cursor));
   }

@@ -8,6 +8,7 @@ import type { ProblemDocument } from '../http/problem.js';
 import type { ConnectorStandard } from '../locations/locations.model.js';
 import type { ReservationFee } from '../payments/reservation-fees.service.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId, ShortText } from '../shared/validation.js';
 import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy, ReservationRequest } from './reservations.model.js';
 
 /** Who is asking about a reservation: its driver, or staff of its network. */
@@ -47,14 +48,14 @@ export class ReservationsController extends Controller {
 
   @Get('reservations/{reservation_id}')
   @Security('bearer')
-  async get(@Request() req: ExpressRequest, @Path() reservation_id: string): Promise<Reservation> {
+  async get(@Request() req: ExpressRequest, @Path() reservation_id: ResourceId): Promise<Reservation> {
     return this.services.reservations.get(callerOf(req), reservation_id);
   }
 
   /** The booking and no-show fees this reservation owes, and whether they were paid. */
   @Get('reservations/{reservation_id}/fees')
   @Security('bearer')
-  async fees(@Request() req: ExpressRequest, @Path() reservation_id: string): Promise<ReservationFee[]> {
+  async fees(@Request() req: ExpressRequest, @Path() reservation_id: ResourceId): Promise<ReservationFee[]> {
     const reservation = await this.services.reservations.get(callerOf(req), reservation_id);
     return this.services.reservationFees.list(reservation.network_id, reservation.id);
   }
@@ -63,7 +64,7 @@ export class ReservationsController extends Controller {
   @Post('reservations/{reservation_id}/fees/{fee_id}/retry')
   @Security('bearer')
   @Response<ProblemDocument>(409, 'The fee is not failed')
-  async retryFee(@Request() req: ExpressRequest, @Path() reservation_id: string, @Path() fee_id: string): Promise<ReservationFee> {
+  async retryFee(@Request() req: ExpressRequest, @Path() reservation_id: ResourceId, @Path() fee_id: ResourceId): Promise<ReservationFee> {
     const reservation = await this.services.reservations.get(callerOf(req), reservation_id);
     return this.services.reservationFees.retry(reservation.network_id, reservation.id, fee_id);
   }
@@ -72,14 +73,14 @@ export class ReservationsController extends Controller {
   @Patch('reservations/{reservation_id}')
   @Security('bearer', ['driver'])
   @Response<ProblemDocument>(409, 'New slot taken, or the reservation can no longer change')
-  async modify(@Request() req: ExpressRequest, @Path() reservation_id: string, @Body() body: ReservationChange): Promise<Reservation> {
+  async modify(@Request() req: ExpressRequest, @Path() reservation_id: ResourceId, @Body() body: ReservationChange): Promise<Reservation> {
     return this.services.reservations.modify(userOf(principalOf(req)), reservation_id, body);
   }
 
   /** Cancels (the driver, or the network's operators); cancelling again returns the same cancelled reservation. */
   @Post('reservations/{reservation_id}/cancel')
   @Security('bearer')
-  async cancel(@Request() req: ExpressRequest, @Path() reservation_id: string): Promise<Reservation> {
+  async cancel(@Request() req: ExpressRequest, @Path() reservation_id: ResourceId): Promise<Reservation> {
     const p = principalOf(req);
     return this.services.reservations.cancel(
       { driverId: p.isDriver ? p.userId : undefined, tenantId: p.tenantId && p.permissions.has('network:operate') ? p.tenantId : undefined },
@@ -94,7 +95,7 @@ export class ReservationsController extends Controller {
     @Request() req: ExpressRequest,
     @Query() status?: ReservationStatus,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<Reservation>> {
     return this.services.reservations.driverReservations(userOf(principalOf(req)), { status }, pageRequest(limit, cursor));
   }
@@ -105,9 +106,9 @@ export class ReservationsController extends Controller {
   async network(
     @Request() req: ExpressRequest,
     @Query() status?: ReservationStatus,
-    @Query() location_id?: string,
+    @Query() location_id?: ResourceId,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<Reservation>> {
     return this.services.reservations.networkReservations(tenantOf(principalOf(req)), { status, location_id }, pageRequest(limit, cursor));
   }
@@ -120,8 +121,8 @@ export class ReservationsController extends Controller {
   @Security('bearer', ['public:read'])
   async availability(
     @Request() req: ExpressRequest,
-    @Path() location_id: string,
-    @Query() date: string,
+    @Path() location_id: ResourceId,
+    @Query() date: ShortText,
     @Query() connector_standard?: ConnectorStandard,
     /** 15, 30 or 60. */
     @Query() slot_minutes?: number,

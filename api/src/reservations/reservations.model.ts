@@ -9,9 +9,9 @@ export interface Money {
 }
 
 export interface ReservationRequest {
-  /** A specific EVSE (its uid, `evs_…`). Give this or `location_id` + `connector_standard`. */
+  /** A specific EVSE (its uid, `evs_…`). Give this or `location_id` + `connector_standard`. @maxLength 64 */
   evse_id?: string;
-  /** Any EVSE at this location with a `connector_standard` connector; the platform picks one. */
+  /** Any EVSE at this location with a `connector_standard` connector; the platform picks one. @maxLength 64 */
   location_id?: string;
   connector_standard?: ConnectorStandard;
   /** Slot start (ISO 8601). */
@@ -67,9 +67,9 @@ export interface ReservationPolicy {
   max_duration_minutes: number;
   /** Minutes after the start a reserved EVSE waits for its driver. @isInt @minimum 1 @maximum 240 */
   grace_minutes: number;
-  /** Minor units. @isInt @minimum 0 */
+  /** Minor units. @isInt @minimum 0 @maximum 10000000 */
   reservation_fee: number;
-  /** Minor units. @isInt @minimum 0 */
+  /** Minor units. @isInt @minimum 0 @maximum 10000000 */
   no_show_fee: number;
   /** How long a queue offer holds an EVSE for the first driver in line. @isInt @minimum 1 @maximum 120 */
   queue_offer_minutes: number;

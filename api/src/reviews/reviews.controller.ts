@@ -5,6 +5,7 @@ import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { Review, ReviewInput } from './reviews.model.js';
 
 @Route('v1')
@@ -18,7 +19,7 @@ export class ReviewsController extends Controller {
   @Get('locations/{location_id}/reviews')
   @Security('bearer', ['public:read'])
   @Response<ProblemDocument>(404, 'Not found or not visible')
-  async list(@Request() req: ExpressRequest, @Path() location_id: string, @Query() limit?: number, @Query() cursor?: string): Promise<Page<Review>> {
+  async list(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<Review>> {
     return this.services.reviews.list(principalOf(req).tenantId, location_id, pageRequest(limit, cursor));
   }
 
@@ -29,7 +30,7 @@ export class ReviewsController extends Controller {
   @Response<Review>(200, 'Replaced')
   @Response<ProblemDocument>(404, 'Not found or not visible')
   @Response<ProblemDocument>(422, 'Invalid review')
-  async write(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: ReviewInput): Promise<Review> {
+  async write(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: ReviewInput): Promise<Review> {
     const { review, created } = await this.services.reviews.write(userOf(principalOf(req)), location_id, body);
     this.setStatus(created ? 201 : 200);
     return review;
@@ -39,7 +40,7 @@ export class ReviewsController extends Controller {
   @Delete('locations/{location_id}/reviews/mine')
   @Security('bearer', ['driver'])
   @SuccessResponse(204, 'Withdrawn')
-  async withdraw(@Request() req: ExpressRequest, @Path() location_id: string): Promise<void> {
+  async withdraw(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<void> {
     await this.services.reviews.withdraw(userOf(principalOf(req)), location_id);
     this.setStatus(204);
   }
@@ -48,7 +49,7 @@ export class ReviewsController extends Controller {
   @Delete('reviews/{review_id}')
   @Security('bearer', ['network:write'])
   @SuccessResponse(204, 'Removed')
-  async remove(@Request() req: ExpressRequest, @Path() review_id: string): Promise<void> {
+  async remove(@Request() req: ExpressRequest, @Path() review_id: ResourceId): Promise<void> {
     await this.services.reviews.remove(tenantOf(principalOf(req)), review_id);
     this.setStatus(204);
   }

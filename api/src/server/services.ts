@@ -39,6 +39,7 @@ import { ReviewsService } from '../reviews/reviews.service.js';
 import { SiteLimitsService } from '../site-limits/site-limits.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
+import { Metrics } from './metrics.js';
 
 /** The domain services one app instance runs with; controllers get them through the IoC hook. */
 export interface Services {
@@ -80,6 +81,8 @@ export interface Services {
   notifications: NotificationSender;
   /** Where remote commands go; the embedded gateway registers its sockets on the in-process router. */
   commands: CommandRouter & Partial<Pick<InProcessCommandRouter, 'register'>>;
+  /** Prometheus metrics of this process, served at /metrics. */
+  metrics: Metrics;
   /** Set by `startPlatform` once migrated, seeded and listening; cleared when it stops. */
   started: boolean;
   /** Closes connections the services hold (Redis in scaled mode). */
@@ -103,7 +106,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const discoveryIndex = new DiscoveryIndex(scopes, logger);
   const discovery = new DiscoveryService(scopes, discoveryIndex);
   const tariffs = new TariffsService(scopes);
-  const charging = new ChargingService(scopes, locations, tariffs, bus, new MessageLog(scopes, logger.child({ component: 'message-log' })));
+  const messageLog = new MessageLog(scopes, logger.child({ component: 'message-log' }));
+  const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
   charging.useReservations(reservations);
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(database.db);
@@ -163,6 +167,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     jobs,
     notifications,
     commands,
+    metrics: new Metrics(database, messageLog),
     started: false,
     async close() {
       if (bus instanceof RedisEventBus) await bus.close();

@@ -25,6 +25,7 @@ export type DisplayName = string;
 /**
  * ISO 3166-1 alpha-2.
  * @pattern ^[A-Z]{2}$
+ * @maxLength 2
  * @example "LU"
  */
 export type CountryCode = string;
@@ -32,6 +33,7 @@ export type CountryCode = string;
 /**
  * ISO 4217.
  * @pattern ^[A-Z]{3}$
+ * @maxLength 3
  * @example "EUR"
  */
 export type CurrencyCode = string;
@@ -39,8 +41,28 @@ export type CurrencyCode = string;
 /**
  * BCP 47 language tag.
  * @pattern ^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$
+ * @maxLength 35
  * @example "de"
  */
 export type Locale = string;
+
+/**
+ * An id this API issued (`loc_…`), or a client's own reference.
+ * @minLength 1
+ * @maxLength 64
+ */
+export type ResourceId = string;
+
+/**
+ * An opaque cursor from a list's `next_cursor`.
+ * @maxLength 512
+ */
+export type Cursor = string;
+
+/**
+ * Free text of a few words (a tag, a label, a URL-safe reference).
+ * @maxLength 255
+ */
+export type ShortText = string;
 
 export const normaliseEmail = (email: string): string => email.trim().toLowerCase();

@@ -4,6 +4,7 @@ import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { ResourceId } from '../shared/validation.js';
 import type { GridOperatorInput, GridSignalInput, NetworkPowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
 
 @Route('v1')
@@ -24,7 +25,7 @@ export class SiteLimitsController extends Controller {
   @Get('locations/{location_id}/power-limits')
   @Security('bearer', ['network:read'])
   @Response<ProblemDocument>(404, 'No such location')
-  async state(@Request() req: ExpressRequest, @Path() location_id: string): Promise<Omit<SitePowerState, 'applied'>> {
+  async state(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<Omit<SitePowerState, 'applied'>> {
     return this.services.siteLimits.state(tenantOf(principalOf(req)), location_id);
   }
 
@@ -36,7 +37,7 @@ export class SiteLimitsController extends Controller {
   @Security('bearer', ['network:operate'])
   @SuccessResponse(201, 'Created')
   @Response<ProblemDocument>(422, 'Invalid limit')
-  async set(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: PowerLimitInput): Promise<SitePowerState> {
+  async set(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: PowerLimitInput): Promise<SitePowerState> {
     const state = await this.services.siteLimits.setByNetwork(tenantOf(principalOf(req)), location_id, body);
     this.setStatus(201);
     return state;
@@ -45,7 +46,7 @@ export class SiteLimitsController extends Controller {
   /** Ends a limit now (the site's chargers are told at once). */
   @Delete('power-limits/{limit_id}')
   @Security('bearer', ['network:operate'])
-  async end(@Request() req: ExpressRequest, @Path() limit_id: string): Promise<SitePowerState> {
+  async end(@Request() req: ExpressRequest, @Path() limit_id: ResourceId): Promise<SitePowerState> {
     return this.services.siteLimits.end(tenantOf(principalOf(req)), limit_id);
   }
 
@@ -53,7 +54,7 @@ export class SiteLimitsController extends Controller {
   @Put('locations/{location_id}/grid-operator')
   @Security('bearer', ['network:write'])
   @SuccessResponse(204, 'Set')
-  async setGridOperator(@Request() req: ExpressRequest, @Path() location_id: string, @Body() body: GridOperatorInput): Promise<void> {
+  async setGridOperator(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: GridOperatorInput): Promise<void> {
     await this.services.siteLimits.setGridOperator(tenantOf(principalOf(req)), location_id, body.partner_id);
     this.setStatus(204);
   }
@@ -72,7 +73,7 @@ export class SiteLimitsController extends Controller {
   /** Utilities: ends a limit you pushed. */
   @Delete('grid/power-limits/{limit_id}')
   @Security('bearer', ['grid:signal'])
-  async endSignal(@Request() req: ExpressRequest, @Path() limit_id: string): Promise<SitePowerState> {
+  async endSignal(@Request() req: ExpressRequest, @Path() limit_id: ResourceId): Promise<SitePowerState> {
     const partnerId = partnerOf(req);
     const tenantId = await this.services.siteLimits.networkOfGridLimit(partnerId, limit_id);
     return this.services.siteLimits.end(tenantId, limit_id);

@@ -13,7 +13,7 @@ export interface PowerLimitInput {
 }
 
 export interface GridSignalInput extends PowerLimitInput {
-  /** The site, which its network names you grid operator of. */
+  /** The site, which its network names you grid operator of. @maxLength 64 */
   location_id: string;
 }
 
@@ -48,7 +48,7 @@ export interface SitePowerState {
 }
 
 export interface GridOperatorInput {
-  /** A utility partner's id, or null to name none. */
+  /** A utility partner's id, or null to name none. @maxLength 64 */
   partner_id: string | null;
 }
 

@@ -34,21 +34,25 @@ export interface TariffRestrictions {
   /**
    * Local time of day the element starts to apply, `HH:MM` (the location's time zone).
    * @pattern ^([01]\d|2[0-3]):[0-5]\d$
+   * @maxLength 5
    */
   start_time?: string;
   /**
    * Local time of day it stops applying, `HH:MM`; before `start_time` means it runs past midnight.
    * @pattern ^([01]\d|2[0-3]):[0-5]\d$
+   * @maxLength 5
    */
   end_time?: string;
   /**
    * First local date it applies, `YYYY-MM-DD`.
    * @pattern ^\d{4}-\d{2}-\d{2}$
+   * @maxLength 10
    */
   start_date?: string;
   /**
    * First local date it no longer applies, `YYYY-MM-DD`.
    * @pattern ^\d{4}-\d{2}-\d{2}$
+   * @maxLength 10
    */
   end_date?: string;
   /** @minimum 0 */

@@ -5,6 +5,7 @@ import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { PricePreview, Tariff, TariffInput } from './tariffs.model.js';
 
 @Route('v1')
@@ -26,13 +27,13 @@ export class TariffsController extends Controller {
 
   @Get('tariffs')
   @Security('bearer', ['network:read'])
-  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<Tariff>> {
+  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<Tariff>> {
     return this.services.tariffs.list(tenantOf(principalOf(req)), pageRequest(limit, cursor));
   }
 
   @Get('tariffs/{tariff_id}')
   @Security('bearer', ['network:read'])
-  async get(@Request() req: ExpressRequest, @Path() tariff_id: string): Promise<Tariff> {
+  async get(@Request() req: ExpressRequest, @Path() tariff_id: ResourceId): Promise<Tariff> {
     return this.services.tariffs.get(tenantOf(principalOf(req)), tariff_id);
   }
 
@@ -42,7 +43,7 @@ export class TariffsController extends Controller {
    */
   @Get('evses/{evse_uid}/price-preview')
   @Security('bearer', ['public:read'])
-  async preview(@Request() req: ExpressRequest, @Path() evse_uid: string, @Query() at?: Date): Promise<PricePreview> {
+  async preview(@Request() req: ExpressRequest, @Path() evse_uid: ResourceId, @Query() at?: Date): Promise<PricePreview> {
     if (at && Number.isNaN(at.getTime())) throw problems.validation([{ field: 'query.at', message: 'must be a date-time' }]);
     return this.services.tariffs.preview(principalOf(req).tenantId, evse_uid, at ?? new Date());
   }

@@ -12,18 +12,21 @@ export interface TariffInput {
    * Minor units per kWh, VAT included.
    * @isInt
    * @minimum 0
+   * @maximum 10000000
    */
   energy_price_per_kwh?: number;
   /**
    * Minor units per session, VAT included.
    * @isInt
    * @minimum 0
+   * @maximum 10000000
    */
   flat_price?: number;
   /**
    * Minor units per hour of charging, VAT included.
    * @isInt
    * @minimum 0
+   * @maximum 10000000
    */
   time_price_per_hour?: number;
   /**
@@ -35,12 +38,14 @@ export interface TariffInput {
    * A session never costs less (minor units, VAT included).
    * @isInt
    * @minimum 0
+   * @maximum 10000000
    */
   min_price?: number;
   /**
    * A session never costs more (minor units, VAT included).
    * @isInt
    * @minimum 0
+   * @maximum 10000000
    */
   max_price?: number;
   /** @maxLength 512 */

@@ -4,6 +4,7 @@ import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { Services } from '../server/services.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointRequest } from './webhooks.model.js';
 
 @Route('v1/webhook-endpoints')
@@ -29,14 +30,14 @@ export class WebhooksController extends Controller {
 
   @Get()
   @Security('bearer', ['network:read'])
-  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: string): Promise<Page<WebhookEndpoint>> {
+  async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<WebhookEndpoint>> {
     return this.services.webhooks.list(tenantOf(principalOf(req)), pageRequest(limit, cursor));
   }
 
   /** Stops deliveries to the endpoint. */
   @Post('{endpoint_id}/disable')
   @Security('bearer', ['network:write'])
-  async disable(@Request() req: ExpressRequest, @Path() endpoint_id: string): Promise<WebhookEndpoint> {
+  async disable(@Request() req: ExpressRequest, @Path() endpoint_id: ResourceId): Promise<WebhookEndpoint> {
     return this.services.webhooks.disable(tenantOf(principalOf(req)), endpoint_id);
   }
 
@@ -45,9 +46,9 @@ export class WebhooksController extends Controller {
   @Security('bearer', ['network:read'])
   async deliveries(
     @Request() req: ExpressRequest,
-    @Path() endpoint_id: string,
+    @Path() endpoint_id: ResourceId,
     @Query() limit?: number,
-    @Query() cursor?: string,
+    @Query() cursor?: Cursor,
   ): Promise<Page<WebhookDelivery>> {
     return this.services.webhooks.deliveries(tenantOf(principalOf(req)), endpoint_id, pageRequest(limit, cursor));
   }

@@ -1,3 +1,5 @@
+import type { ShortText } from '../shared/validation.js';
+
 export interface WebhookEndpointRequest {
   /**
    * Where deliveries are POSTed.
@@ -6,7 +8,7 @@ export interface WebhookEndpointRequest {
    */
   url: string;
   /** Event types to send (`reservation.created`, `reservation.*`); empty or absent means all. */
-  events?: string[];
+  events?: ShortText[];
   /** @maxLength 200 */
   description?: string;
 }
