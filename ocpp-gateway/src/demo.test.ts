@@ -54,13 +54,14 @@ describe('the demo, end to end from a newcomer’s own charger', { timeout: 180_
     }
     // The day tariff on weekdays 07–21, the off-peak one otherwise: either way 10 kWh has a price.
     expect(session).toMatchObject({ status: 'COMPLETED', energy_wh: 10_000, cost: { currency: 'EUR' } });
+    const cost = (session as { cost: { amount: number } }).cost.amount;
     expect(payment).toMatchObject({
       provider: 'sandbox',
       status: 'captured',
       payment_status: 'paid',
-      captured_amount: (session?.cost as { amount: number }).amount,
+      captured_amount: cost,
     });
-    expect([350, 450]).toContain((session?.cost as { amount: number }).amount);
+    expect([350, 450]).toContain(cost);
     const receipt = await fetch(`${platform.url}/v1/sessions/${session?.id}/receipt`, { headers: { authorization: `Bearer ${token}` } });
     expect(receipt.status).toBe(200);
     expect(await receipt.text()).toContain('Voltshare Demo Hub');
