@@ -45,13 +45,22 @@ export class RedisCommandRouter implements CommandRouter {
     });
     this.ready = this.sub.subscribe(NODE_CHANNEL(this.nodeId));
     // Keep our claims alive while we hold the sockets.
-    this.refresh = setInterval(
-      () => {
-        for (const identity of this.executors.keys()) this.pub.set(OWNER_KEY(identity), this.nodeId, 'EX', OWNER_TTL_S).catch(() => {});
-      },
-      (OWNER_TTL_S * 1000) / 3,
-    );
+    this.refresh = setInterval(() => this.claimAll(), (OWNER_TTL_S * 1000) / 3);
     this.refresh.unref();
+    // A Redis that restarted has lost every claim: make ours again as soon as it is back, rather
+    // than leave our chargers unreachable from other processes until the next refresh.
+    let connectedOnce = false;
+    this.pub.on('ready', () => {
+      if (connectedOnce) this.claimAll();
+      connectedOnce = true;
+    });
+    // Reconnection is ioredis's; commands fail meanwhile (offline) and work again when it is back.
+    this.pub.on('error', () => {});
+    this.sub.on('error', () => {});
+  }
+
+  private claimAll(): void {
+    for (const identity of this.executors.keys()) this.pub.set(OWNER_KEY(identity), this.nodeId, 'EX', OWNER_TTL_S).catch(() => {});
   }
 
   register(identity: string, executor: CommandExecutor): () => void {

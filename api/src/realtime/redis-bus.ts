@@ -12,6 +12,9 @@ export class RedisEventBus implements EventBus {
   constructor(url: string) {
     this.pub = new Redis(url, { maxRetriesPerRequest: 2 });
     this.sub = new Redis(url, { maxRetriesPerRequest: 2 });
+    // ioredis reconnects and resubscribes by itself; without listeners it prints every failed try.
+    this.pub.on('error', () => {});
+    this.sub.on('error', () => {});
     this.sub.subscribe(CHANNEL).catch(() => {});
     this.sub.on('message', (_channel: string, message: string) => {
       const event = JSON.parse(message) as DomainEvent;
