@@ -29,7 +29,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
 }
 
 /**
- * Scaled mode under faults: two API + gateway processes on the PostgreSQL server, a Redis of the
+ * Scaled mode under faults: an API process and two gateway processes on the PostgreSQL server, a Redis of the
  * test's own (so it can be stopped), behind a real HAProxy (WebSocket-aware, health-checked on
  * /ready). Redis stops and returns; the process holding a charger dies and the charger comes back
  * through the load balancer on the other; commands and realtime keep working.
@@ -41,6 +41,8 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
   let redisPort: number;
   let haproxy: ChildProcess;
   let lb: string;
+  let apiProcess: PlatformProcess;
+  /** The gateway processes. */
   const processes: PlatformProcess[] = [];
   let env: Record<string, string>;
   let ports: number[];
@@ -70,9 +72,11 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     redisPort = await freePort();
     await startRedis();
     env = { DATABASE_URL: url.toString(), REDIS_URL: `redis://127.0.0.1:${redisPort}`, LOG_LEVEL: 'info' };
+    // N API processes and M gateway processes (here 1 + 2), one after the other: the first migrates.
+    const apiPort = await freePort();
+    apiProcess = await startPlatformProcess(env, apiPort, 'api');
     ports = [await freePort(), await freePort()];
-    // One after the other: the first migrates the database.
-    for (const port of ports) processes.push(await startPlatformProcess(env, port));
+    for (const port of ports) processes.push(await startPlatformProcess({ ...env, JOBS: 'false' }, port));
 
     const lbPort = await freePort();
     const dir = mkdtempSync(path.join(tmpdir(), 'voltshare-haproxy-'));
@@ -89,12 +93,18 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
       '  retries 3',
       `frontend voltshare`,
       `  bind 127.0.0.1:${lbPort}`,
-      '  default_backend platform',
-      'backend platform',
+      '  acl ocpp path_beg /ocpp/',
+      '  use_backend gateways if ocpp',
+      '  default_backend api',
+      'backend api',
+      '  option httpchk GET /ready',
+      '  default-server inter 300ms fall 2 rise 2',
+      `  server api0 127.0.0.1:${apiPort} check`,
+      'backend gateways',
       '  balance leastconn',
       '  option httpchk GET /ready',
       '  default-server inter 300ms fall 2 rise 2',
-      ...ports.map((port, i) => `  server p${i} 127.0.0.1:${port} check`),
+      ...ports.map((port, i) => `  server gw${i} 127.0.0.1:${port} check`),
       '',
     ].join('\n');
     writeFileSync(path.join(dir, 'haproxy.cfg'), config);
@@ -125,7 +135,7 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
 
   afterAll(async () => {
     haproxy?.kill('SIGKILL');
-    for (const p of processes) await p.kill();
+    for (const p of [...processes, apiProcess]) await p?.kill();
     await stopRedis().catch(() => {});
     await admin?.query(`drop database if exists ${dbName} with (force)`).catch(() => {});
     await admin?.end();
@@ -178,7 +188,7 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     await stopRedis();
     await sleep(1_000);
     expect((await api(lb, '/v1/charge-points?limit=5', { token })).status).toBe(200);
-    expect(processes.every((p) => p.child.exitCode === null)).toBe(true);
+    expect([...processes, apiProcess].every((p) => p.child.exitCode === null)).toBe(true);
     await startRedis();
     // Back: commands reach the charger from whichever process takes the request, and realtime flows.
     await until('commands after Redis returns', async () => {

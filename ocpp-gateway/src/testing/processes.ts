@@ -8,6 +8,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const main = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+/** The API alone (no OCPP), as a scaled deployment runs it beside separate gateway processes. */
+const apiMain = fileURLToPath(new URL('../../../api/dist/main.js', import.meta.url));
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -86,9 +88,9 @@ export interface PlatformProcess {
   kill(): Promise<void>;
 }
 
-/** Starts the built platform (API + gateway, like `npm start`) and waits until it answers `/ready`. */
-export async function startPlatformProcess(env: Record<string, string>, port: number): Promise<PlatformProcess> {
-  const child = spawn(process.execPath, [main], {
+/** Starts the built platform (API + gateway, like `npm start`; or the API alone) and waits until it answers `/ready`. */
+export async function startPlatformProcess(env: Record<string, string>, port: number, entry: 'platform' | 'api' = 'platform'): Promise<PlatformProcess> {
+  const child = spawn(process.execPath, [entry === 'api' ? apiMain : main], {
     env: {
       PATH: process.env.PATH ?? '',
       PORT: String(port),
