@@ -1,4 +1,4 @@
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import ocppRpc from 'ocpp-rpc';
@@ -139,5 +139,10 @@ describe('OCPP edge of the running platform (embedded)', { timeout: 120_000 }, (
     expect(value('voltshare_message_log_dropped{reason="overflow"}')).toBe(0);
     expect(value('voltshare_backlog_lag_seconds{queue="jobs"}')).toBeGreaterThanOrEqual(0);
     expect(text).toContain('voltshare_http_request_duration_seconds_count{method="GET",route="/v1/charge-points/:charge_point_id/messages",status="200"} 2');
+    // Every metric the Grafana dashboard in infra/ plots is one this process exports.
+    const dashboard = readFileSync(new URL('../../infra/grafana-dashboard.json', import.meta.url), 'utf8');
+    const plotted = new Set([...dashboard.matchAll(/voltshare_[a-z_]+/g)].map((m) => m[0].replace(/_(bucket|count|sum)$/, '')));
+    expect(plotted.size).toBeGreaterThanOrEqual(8);
+    for (const name of plotted) expect(text, name).toContain(`# TYPE ${name} `);
   });
 });

@@ -113,12 +113,22 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     await until('load balancer up', async () => (await fetch(`${lb}/ready`)).status === 200);
 
     const signup = await api(lb, '/v1/networks', {
-      body: { network: { name: 'Faults', slug: 'scaled-faults', country: 'LU', currency: 'EUR' }, owner: { email: 'sf@example.com', name: 'S', password: 'owner password' } },
+      body: {
+        network: { name: 'Faults', slug: 'scaled-faults', country: 'LU', currency: 'EUR' },
+        owner: { email: 'sf@example.com', name: 'S', password: 'owner password' },
+      },
     });
     token = signup.body.tokens.access_token;
     const site = await api(lb, '/v1/locations', {
       token,
-      body: { name: 'Balanced site', address: 'Rue 5', city: 'Luxembourg', country: 'LU', coordinates: { latitude: 49.6, longitude: 6.1 }, time_zone: 'Europe/Luxembourg' },
+      body: {
+        name: 'Balanced site',
+        address: 'Rue 5',
+        city: 'Luxembourg',
+        country: 'LU',
+        coordinates: { latitude: 49.6, longitude: 6.1 },
+        time_zone: 'Europe/Luxembourg',
+      },
     });
     locationId = site.body.id;
     const cp = await api(lb, '/v1/charge-points', { token, body: { identity: 'BALANCED-1', location_id: locationId, password: 'balanced-charge-point-pw' } });
@@ -203,7 +213,9 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     const other = processes.find((p) => p !== holder) as PlatformProcess;
     const before = other.output().length;
     await holder.kill();
-    await until('charger reconnected to the other process', async () => /"identity":"BALANCED-1"[^\n]*"msg":"charge point connected"/.test(other.output().slice(before)));
+    await until('charger reconnected to the other process', async () =>
+      /"identity":"BALANCED-1"[^\n]*"msg":"charge point connected"/.test(other.output().slice(before)),
+    );
     await until('commands after failover', async () => (await command()).status === 200);
     const resetsBefore = resets;
     expect((await command()).body).toEqual({ command: 'Reset', response: { status: 'Accepted' } });
