@@ -4,25 +4,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   api,
   canRunPrivatePostgres,
+  eventually,
   freePort,
   type PlatformProcess,
   type PrivatePostgres,
   privatePostgres,
+  sleep,
   startPlatformProcess,
 } from './testing/processes.js';
 
 const { RPCClient } = ocppRpc;
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what}: not reached in ${ms} ms`);
-    await sleep(100);
-  }
-}
 
 interface Charger {
   call(action: string, params: unknown, options?: { callTimeoutMs?: number }): Promise<Record<string, unknown>>;
@@ -49,7 +40,7 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
 
   /** A charger retries a transaction message until the central system answers it (OCPP 1.6 §4.2). */
   const retrying = async (action: string, params: unknown, ms = 30_000): Promise<Record<string, unknown>> =>
-    until(`${action} answered`, () => charger.call(action, params), ms);
+    eventually(`${action} answered`, () => charger.call(action, params), ms);
 
   const sessionsOf = async () =>
     (await api(platform.url, `/v1/sessions?charge_point_id=${chargePointId}&limit=100`, { token: staff })).body.data as {
@@ -145,8 +136,8 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
   it('the database stops for 20 s under HTTP load and mid-session: 503s, generic CALLERRORs, recovery by itself, one session paid once', async () => {
     const started = await charger.call('StartTransaction', { connectorId: 1, idTag, meterStart: 1_000, timestamp: new Date().toISOString() });
     const transactionId = started.transactionId as number;
-    const [session] = await until('session listed', async () => (await sessionsOf()).filter((s) => s.status === 'ACTIVE'));
-    await until('hold authorised', async () => (await paymentOf(session.id)).status === 'authorized');
+    const [session] = await eventually('session listed', async () => (await sessionsOf()).filter((s) => s.status === 'ACTIVE'));
+    await eventually('hold authorised', async () => (await paymentOf(session.id)).status === 'authorized');
     await charger.call('MeterValues', {
       connectorId: 1,
       transactionId,
@@ -169,7 +160,7 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
     await sleep(500);
     const outageStart = Date.now();
     database.stopImmediately();
-    await until('/ready says 503', async () => (await fetch(`${platform.url}/ready`)).status === 503, 10_000);
+    await eventually('/ready says 503', async () => (await fetch(`${platform.url}/ready`)).status === 503, 10_000);
     const meterDuringOutage = await charger
       .call('MeterValues', {
         connectorId: 1,
@@ -187,7 +178,7 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
 
     database.start();
     const backAt = Date.now();
-    await until('/ready says 200 again', async () => (await fetch(`${platform.url}/ready`)).status === 200, 15_000);
+    await eventually('/ready says 200 again', async () => (await fetch(`${platform.url}/ready`)).status === 200, 15_000);
     const recoveredInMs = Date.now() - backAt;
     loading = false;
     await Promise.all(load);
@@ -200,7 +191,7 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
       meterValue: [{ timestamp: new Date().toISOString(), sampledValue: [{ value: '6000', measurand: 'Energy.Active.Import.Register', unit: 'Wh' }] }],
     });
     await retrying('StopTransaction', { transactionId, meterStop: 11_000, timestamp: new Date().toISOString() });
-    await until('payment captured', async () => (await paymentOf(session.id)).status === 'captured');
+    await eventually('payment captured', async () => (await paymentOf(session.id)).status === 'captured');
 
     expect(platform.child.exitCode).toBeNull();
     expect(statuses.get(500) ?? 0).toBe(0);
@@ -218,12 +209,12 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
   it('kill -9 mid-session, restart: the charger reconnects and stops, one session, paid once', async () => {
     const started = await charger.call('StartTransaction', { connectorId: 1, idTag, meterStart: 20_000, timestamp: new Date().toISOString() });
     const transactionId = started.transactionId as number;
-    const session = await until('second session', async () => (await sessionsOf()).find((s) => s.status === 'ACTIVE'));
-    await until('hold authorised', async () => (await paymentOf(session.id)).status === 'authorized');
+    const session = await eventually('second session', async () => (await sessionsOf()).find((s) => s.status === 'ACTIVE'));
+    await eventually('hold authorised', async () => (await paymentOf(session.id)).status === 'authorized');
 
     await platform.kill();
     platform = await startPlatformProcess(env, port);
-    await until(
+    await eventually(
       'charger reconnected',
       async () => charger.state === 1 && (await api(platform.url, `/v1/charge-points/${chargePointId}`, { token: staff })).body.online,
     );
@@ -237,7 +228,7 @@ describe.skipIf(!canRunPrivatePostgres)('fault drills on a private PostgreSQL se
     await retrying('StopTransaction', stop);
     // Its answer was lost, so the charger sends the same stop again.
     await retrying('StopTransaction', stop);
-    await until('payment captured', async () => (await paymentOf(session.id)).status === 'captured');
+    await eventually('payment captured', async () => (await paymentOf(session.id)).status === 'captured');
     await sleep(500); // a second capture, if there were one, would show by now
 
     const sessions = await sessionsOf();

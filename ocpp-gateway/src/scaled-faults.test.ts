@@ -6,7 +6,7 @@ import ocppRpc from 'ocpp-rpc';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, freePort, type PlatformProcess, startPlatformProcess } from './testing/processes.js';
+import { api, eventually, freePort, type PlatformProcess, sleep, startPlatformProcess } from './testing/processes.js';
 
 const serverUrl = process.env.TEST_DATABASE_URL;
 const has = (command: string) => {
@@ -17,16 +17,6 @@ const has = (command: string) => {
     return false;
   }
 };
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until<T>(what: string, check: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const value = await check().catch(() => undefined);
-    if (value) return value;
-    if (Date.now() > end) throw new Error(`${what}: not reached in ${ms} ms`);
-    await sleep(100);
-  }
-}
 
 /**
  * Scaled mode under faults: an API process and two gateway processes on the PostgreSQL server, a Redis of the
@@ -52,7 +42,7 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
 
   const startRedis = async () => {
     redis = spawn('redis-server', ['--port', String(redisPort), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-    await until('redis up', async () => {
+    await eventually('redis up', async () => {
       execFileSync('redis-cli', ['-p', String(redisPort), 'ping'], { stdio: 'ignore' });
       return true;
     });
@@ -110,7 +100,7 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     writeFileSync(path.join(dir, 'haproxy.cfg'), config);
     haproxy = spawn('haproxy', ['-db', '-f', path.join(dir, 'haproxy.cfg')], { stdio: 'ignore' });
     lb = `http://127.0.0.1:${lbPort}`;
-    await until('load balancer up', async () => (await fetch(`${lb}/ready`)).status === 200);
+    await eventually('load balancer up', async () => (await fetch(`${lb}/ready`)).status === 200);
 
     const signup = await api(lb, '/v1/networks', {
       body: {
@@ -166,7 +156,7 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
   };
   const shown = { Available: 'AVAILABLE', Preparing: 'CHARGING' } as const;
   const statusReaches = async (charger: InstanceType<typeof ocppRpc.RPCClient>, seen: string[], status: keyof typeof shown) => {
-    await until(`realtime shows ${status}`, async () => {
+    await eventually(`realtime shows ${status}`, async () => {
       await charger.call('StatusNotification', { connectorId: 1, errorCode: 'NoError', status });
       await sleep(200);
       return seen.includes(shown[status]);
@@ -201,7 +191,7 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     expect([...processes, apiProcess].every((p) => p.child.exitCode === null)).toBe(true);
     await startRedis();
     // Back: commands reach the charger from whichever process takes the request, and realtime flows.
-    await until('commands after Redis returns', async () => {
+    await eventually('commands after Redis returns', async () => {
       for (let i = 0; i < 4; i++) if ((await command()).status !== 200) return false;
       return true;
     });
@@ -213,10 +203,10 @@ describe.skipIf(!serverUrl || !has('haproxy') || !has('redis-server'))('scaled m
     const other = processes.find((p) => p !== holder) as PlatformProcess;
     const before = other.output().length;
     await holder.kill();
-    await until('charger reconnected to the other process', async () =>
+    await eventually('charger reconnected to the other process', async () =>
       /"identity":"BALANCED-1"[^\n]*"msg":"charge point connected"/.test(other.output().slice(before)),
     );
-    await until('commands after failover', async () => (await command()).status === 200);
+    await eventually('commands after failover', async () => (await command()).status === 200);
     const resetsBefore = resets;
     expect((await command()).body).toEqual({ command: 'Reset', response: { status: 'Accepted' } });
     expect(resets).toBe(resetsBefore + 1);

@@ -148,3 +148,16 @@ export async function api(base: string, route: string, init: { method?: string; 
   } catch {}
   return { status: res.status, headers: res.headers, body };
 }
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Resolves with the first truthy value of `check` (polled every 100 ms; a throw counts as not yet); fails after `ms`. */
+export async function eventually<T>(what: string, check: () => Promise<T | undefined | false>, ms = 20_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const value = await check().catch(() => undefined);
+    if (value) return value;
+    if (Date.now() > end) throw new Error(`${what}: not reached in ${ms} ms`);
+    await sleep(100);
+  }
+}
