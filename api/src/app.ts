@@ -4,6 +4,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import helmet from 'helmet';
 import { pinoHttp } from 'pino-http';
 import swaggerUi from 'swagger-ui-express';
+import { createPassport } from './auth/authentication.js';
 import type { Config } from './config/config.js';
 import { isReachable } from './db/database.js';
 import { DEMO } from './demo/credentials.js';
@@ -48,6 +49,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   const { config } = services;
   const app = express();
   app.locals.services = services;
+  app.locals.passport = createPassport(services.auth);
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
 

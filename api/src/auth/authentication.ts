@@ -3,7 +3,6 @@ import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
 import { problems } from '../http/problem.js';
-import { servicesOf } from '../server/services.js';
 import type { AuthenticatedUser, AuthService } from './auth.service.js';
 import { isPermission, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
@@ -49,7 +48,8 @@ export function requestOrigin(req: Request): string | undefined {
 }
 
 function run<T>(strategy: string, req: Request): Promise<T | false> {
-  const instance = servicesOf(req).passport;
+  // Set by createApp; read from the app so this module needs nothing of the services registry.
+  const instance = req.app.locals.passport as passport.PassportStatic;
   return new Promise((resolve, reject) => {
     instance.authenticate(strategy, { session: false }, (error: unknown, result: T | false) => {
       if (error) reject(error);

@@ -17,10 +17,3 @@ export async function enableTenantIsolation(db: Kysely<unknown>, tables: string[
     await sql`grant select, insert, update, delete on ${t} to voltshare_app`.execute(db);
   }
 }
-
-/** Platform-wide tables the app role may use inside a tenant transaction (no tenant column). */
-export async function grantPlatformTables(db: Kysely<unknown>, tables: string[]): Promise<void> {
-  for (const table of tables) {
-    await sql`grant select, insert, update, delete on ${sql.table(table)} to voltshare_app`.execute(db);
-  }
-}

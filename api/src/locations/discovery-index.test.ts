@@ -4,8 +4,9 @@ import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
 import { importOcm } from '../importers/ocm-import.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
-import { type DiscoveryQuery, DiscoveryService } from './discovery.service.js';
+import { DiscoveryService } from './discovery.service.js';
 import { DiscoveryIndex, earthDistance } from './discovery-index.js';
+import type { DiscoveryQuery } from './discovery-query.js';
 
 const GARE = { lat: 49.6, lng: 6.1335 };
 

@@ -3,7 +3,7 @@ import type { Scopes } from '../db/tenancy.js';
 import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import type { EventBus, EvseStatusEvent } from '../realtime/events.js';
-import { type DiscoveryQuery, validateQuery } from './discovery.service.js';
+import { type DiscoveryQuery, validateQuery } from './discovery-query.js';
 import type { LocationDetail, LocationSummary } from './locations.model.js';
 import { isAlwaysOpen, isOpenAt } from './opening-hours.js';
 import { loadLocations, summarise, withEvseStatus } from './read-model.js';

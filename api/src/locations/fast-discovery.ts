@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.js';
 import openapi from '../generated/swagger.json' with { type: 'json' };
 import { pageRequest } from '../http/pagination.js';
 import type { Services } from '../server/services.js';
-import { type DiscoveryQuery, parseBbox } from './discovery.service.js';
+import { type DiscoveryQuery, parseBbox } from './discovery-query.js';
 import type { Capability, ConnectorStandard } from './locations.model.js';
 
 type Query = DiscoveryQuery & { limit?: number; cursor?: string };

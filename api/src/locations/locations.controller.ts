@@ -6,7 +6,7 @@ import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId, ShortText } from '../shared/validation.js';
-import { parseBbox } from './discovery.service.js';
+import { parseBbox } from './discovery-query.js';
 import type {
   Capability,
   ConnectorStandard,

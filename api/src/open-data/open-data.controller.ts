@@ -1,7 +1,7 @@
 import { Controller, Get, Path, Query, Request, Route, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { problems } from '../http/problem.js';
-import { parseBbox } from '../locations/discovery.service.js';
+import { parseBbox } from '../locations/discovery-query.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId, ShortText } from '../shared/validation.js';
 import type { OcpiLocation } from './ocpi.js';

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Scopes } from '../db/tenancy.js';
 import { type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { type FieldError, problems } from '../http/problem.js';
-import { parseBbox } from '../locations/discovery.service.js';
+import { parseBbox } from '../locations/discovery-query.js';
 import type { LocationUtilisation } from './reports.model.js';
 
 const MAX_PERIOD_MS = 92 * 86_400_000;

@@ -1,10 +1,8 @@
 import type { Request } from 'express';
 import { Redis } from 'ioredis';
-import type passport from 'passport';
 import type { Logger } from 'pino';
 import { ApiKeyService } from '../api-keys/api-keys.service.js';
 import { AuthService } from '../auth/auth.service.js';
-import { createPassport } from '../auth/authentication.js';
 import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
 import { ChargingService } from '../charging/charging.service.js';
@@ -49,7 +47,6 @@ export interface Services {
   logger: Logger;
   signer: TokenSigner;
   auth: AuthService;
-  passport: passport.PassportStatic;
   networks: NetworkService;
   drivers: DriverService;
   apiKeys: ApiKeyService;
@@ -140,7 +137,6 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     logger,
     signer,
     auth,
-    passport: createPassport(auth),
     networks: new NetworkService(scopes, bus, locations),
     drivers: new DriverService(scopes),
     apiKeys: new ApiKeyService(scopes, () => auth.forgetKeys()),
