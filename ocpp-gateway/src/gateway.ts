@@ -81,6 +81,22 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     );
     return work;
   };
+  // last_seen_at from traffic, written per network in one statement a few times a minute rather
+  // than one transaction per charger (10,000 chargers would add ~170 writes a second).
+  const seenPending = new Map<string, Set<string>>();
+  const markSeen = (tenantId: string, chargePointId: string) => {
+    const ids = seenPending.get(tenantId) ?? new Set<string>();
+    ids.add(chargePointId);
+    seenPending.set(tenantId, ids);
+  };
+  const writeSeen = () => {
+    for (const [tenantId, ids] of seenPending) {
+      seenPending.delete(tenantId);
+      track(services.charging.seenMany(tenantId, [...ids])).catch((err: unknown) => log.warn({ err, network_id: tenantId }, 'last-seen update failed'));
+    }
+  };
+  const seenTimer = setInterval(writeSeen, Math.min(5_000, settings.lastSeenEveryMs));
+  seenTimer.unref();
   const credentials = new VerifiedCredentials(verifyPassword);
   const rpc = new RPCServer({
     protocols: [...SUPPORTED_SUBPROTOCOLS],
@@ -133,7 +149,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
     client.on('message', ({ message, outbound }: { message: string | Buffer; outbound: boolean }) => {
       if (!outbound && Date.now() - seenWrittenAt >= settings.lastSeenEveryMs) {
         seenWrittenAt = Date.now();
-        track(services.charging.seen(c.tenantId, c.chargePointId)).catch((err: unknown) => log.warn({ err, identity: c.identity }, 'last-seen update failed'));
+        markSeen(c.tenantId, c.chargePointId);
       }
       let frame: unknown;
       try {
@@ -218,6 +234,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
      */
     async close(graceMs = 5_000) {
       clearInterval(prune);
+      clearInterval(seenTimer);
       httpServer.off('upgrade', onUpgrade);
       const deadline = Date.now() + graceMs;
       const untilDeadline = () => new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())).unref());
@@ -225,6 +242,7 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       const closing = Promise.all(clients.map((client) => client.close({ code: 1001, reason: 'server shutting down', awaitPending: true }).catch(() => {})));
       await Promise.race([closing, untilDeadline()]);
       await rpc.close({ force: true, awaitPending: false });
+      writeSeen();
       // Closing sockets starts more work (offline status writes): wait for that too.
       while (inflight.size && Date.now() < deadline) await Promise.race([Promise.allSettled([...inflight]), untilDeadline()]);
     },

@@ -152,8 +152,19 @@ export class ChargingService {
   }
 
   async seen(tenantId: string, chargePointId: string): Promise<void> {
+    await this.seenMany(tenantId, [chargePointId]);
+  }
+
+  /** Marks many of a network's charge points seen now, in one statement (traffic from thousands of chargers). */
+  async seenMany(tenantId: string, chargePointIds: string[]): Promise<void> {
+    if (chargePointIds.length === 0) return;
     await this.scopes.tenant(tenantId, (tx) =>
-      tx.updateTable('charge_points').set({ last_seen_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', chargePointId).execute(),
+      tx
+        .updateTable('charge_points')
+        .set({ last_seen_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where(sql<boolean>`id = any(${chargePointIds}::text[])`)
+        .execute(),
     );
   }
 
