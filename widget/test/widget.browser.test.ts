@@ -32,7 +32,8 @@ describe('widget in headless Chromium against the real API', () => {
     const { body } = await h.api<{ data: unknown[] }>('GET', '/v1/locations?lat=49.61&lng=6.13&radius_m=80000&limit=100', PK);
     expect(items.length).toBe(body.data.length);
     expect(items.length).toBeGreaterThan(20);
-    // Markers are vectors (or clusters), drawn whatever happens to the tiles.
+    // Markers are vectors (or clusters), drawn whatever happens to the tiles (after the list, on a busy machine).
+    await page.locator('voltshare-map path.marker, voltshare-map .cluster').first().waitFor();
     expect(await page.locator('voltshare-map path.marker, voltshare-map .cluster').count()).toBeGreaterThan(5);
     await page.locator('voltshare-map .tiles-offline').waitFor();
     await page.close();
