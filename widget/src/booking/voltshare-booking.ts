@@ -16,6 +16,9 @@ const DURATIONS = [30, 60, 90, 120];
 
 /** Today in the browser's calendar, as YYYY-MM-DD. */
 const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_000).toISOString().slice(0, 10);
+/** Today at the site (YYYY-MM-DD): around midnight the driver's own day can be another. */
+const todayIn = (timeZone: string | undefined) =>
+  timeZone ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()) : today();
 /** `HH:MM` of a slot in the station's own time zone (the API gives the local wall time). */
 const clock = (slot: Slot) => slot.local_start.slice(11, 16);
 
@@ -54,9 +57,12 @@ export class VoltshareBooking extends VoltshareElement {
   declare message: string;
   declare error: string | undefined;
 
+  /** The date the element chose itself; it follows the site's today until the host or the driver picks one. */
+  private autoDate = today();
+
   constructor() {
     super();
-    this.date = today();
+    this.date = this.autoDate;
     this.duration = 60;
     this.standards = [];
     this.busy = false;
@@ -98,6 +104,13 @@ export class VoltshareBooking extends VoltshareElement {
       this.standards = location.connector_standards;
       if (!this.connector || !this.standards.includes(this.connector)) this.connector = this.standards[0];
       const day = unwrap(await this.api.GET('/v1/locations/{location_id}/availability', { params: { path: { location_id: id }, query: { date: this.date } } }));
+      const siteToday = todayIn(day.time_zone);
+      if (this.date === this.autoDate && siteToday !== this.date) {
+        // The site's day is another than the driver's clock says: show the site's (this refreshes again).
+        this.autoDate = siteToday;
+        this.date = siteToday;
+        return;
+      }
       this.day = day;
       if (this.token) {
         const mine = unwrap(await this.api.GET('/v1/me/reservations', { params: { query: { limit: 50 } } }));
@@ -198,7 +211,7 @@ export class VoltshareBooking extends VoltshareElement {
       </div>`;
     const slots = this.day?.slots ?? [];
     const freeNow = slots.some((s) => new Date(s.start).getTime() <= Date.now() && Date.now() < new Date(s.end).getTime() && s.available_evses > 0);
-    if (freeNow || this.date !== today()) return nothing;
+    if (freeNow || this.date !== todayIn(this.day?.time_zone)) return nothing;
     return html`<div class="actions">
       <button class="secondary" ?disabled=${this.busy} @click=${() => this.joinQueue()}>${msg('Everything busy? Join the line')}</button>
       ${q.length ? html`<span class="muted">${msg(str`${q.length} waiting`)}</span>` : nothing}
@@ -212,7 +225,7 @@ export class VoltshareBooking extends VoltshareElement {
     return html`<section part="booking" aria-labelledby="booking-title">
       <h2 id="booking-title">${msg('Reserve a charger')}</h2>
       <div class="row">
-        <label>${msg('Day')}<input type="date" .value=${this.date} min=${today()} @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value || today())} /></label>
+        <label>${msg('Day')}<input type="date" .value=${this.date} min=${todayIn(this.day?.time_zone)} @change=${(e: Event) => (this.date = (e.target as HTMLInputElement).value || todayIn(this.day?.time_zone))} /></label>
         ${
           this.standards.length > 1
             ? html`<label
