@@ -1,5 +1,6 @@
 export { hashPassword, verifyPassword } from './auth/secrets.js';
-export type { MeterSample } from './charging/charging.model.js';
+export type { ChargerCommand, ChargerCommandKind, CommandAnswer } from './charging/charger-commands.js';
+export type { MeterSample, TransactionRef } from './charging/charging.model.js';
 export { ChargePointOffline, ChargePointRejected, ChargePointTimeout, InProcessCommandRouter } from './charging/commands.js';
 export { type Config, ConfigError, loadConfig } from './config/config.js';
 export { type DatabaseHandle, type Db, openDatabase } from './db/database.js';

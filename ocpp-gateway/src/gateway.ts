@@ -1,11 +1,12 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, findNul, isDatabaseUnavailable, type Services, verifyPassword } from '@voltshare/api';
+import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, findNul, isDatabaseUnavailable, verifyPassword } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
+import type { Connection, GatewayServices, GatewaySettings, OcppParams } from './connection.js';
 import { VerifiedCredentials } from './credentials.js';
-import { identityFromPath, negotiateSubprotocol, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
-import { type Connection, type GatewaySettings, type OcppParams, v16Handlers } from './v16/handlers.js';
+import { identityFromPath, negotiateSubprotocol, type OcppSubprotocol, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
+import { PROTOCOLS } from './protocols.js';
 
 // ocpp-rpc is CommonJS with spread exports, which Node's ESM loader cannot name.
 const { RPCError, RPCServer, TimeoutError, createRPCError } = ocppRpc;
@@ -62,11 +63,11 @@ function toCallError(err: unknown): Error {
 
 /**
  * The OCPP edge on the platform's HTTP server: `ws(s)://HOST/ocpp/{identity}` with subprotocol
- * `ocpp1.6`, HTTP Basic auth per charge point, strict validation against the official schemas,
+ * negotiated per connection (each version's mapping in `PROTOCOLS`), HTTP Basic auth per charge point, strict validation against the official schemas,
  * one live socket per identity, every frame kept in the charge point's message log, and remote
  * commands taken from the command router.
  */
-export function attachOcppGateway(httpServer: Server, services: Services, options: Partial<GatewayOptions> = {}) {
+export function attachOcppGateway(httpServer: Server, services: GatewayServices, options: Partial<GatewayOptions> = {}) {
   const settings = { ...DEFAULT_GATEWAY_OPTIONS, ...options };
   const log = services.logger.child({ component: 'ocpp' });
   const { metrics } = services;
@@ -169,7 +170,8 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       log.warn({ identity: c.identity, action: method, outbound, code: error.rpcErrorCode }, 'OCPP message failed schema validation');
     });
 
-    for (const [action, handler] of Object.entries(v16Handlers(services, c, settings))) {
+    const binding = PROTOCOLS[client.protocol as OcppSubprotocol];
+    for (const [action, handler] of Object.entries(binding.handlers(services, c, settings))) {
       client.handle(action, async ({ params }) => {
         // The schemas allow U+0000 in strings; the database cannot store it, so it is refused here.
         const nul = findNul(params, action);
@@ -191,9 +193,10 @@ export function attachOcppGateway(httpServer: Server, services: Services, option
       });
     }
 
-    const unregister = services.commands.register?.(c.identity, async (action, payload, timeoutMs) => {
+    const unregister = services.commands.register?.(c.identity, async (command, timeoutMs) => {
+      const { action, payload } = binding.call(command);
       try {
-        return await client.call(action, payload, { callTimeoutMs: timeoutMs });
+        return binding.answer(command, await client.call(action, payload, { callTimeoutMs: timeoutMs }));
       } catch (err) {
         if (err instanceof TimeoutError) throw new ChargePointTimeout(c.identity);
         if (err instanceof RPCError) throw new ChargePointRejected((err as Error).message, (err as Error & { rpcErrorCode: string }).rpcErrorCode);

@@ -9,22 +9,7 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ChargingSession, OcppMessage } from './charging.model.js';
 import { commandProblem } from './commands.js';
-
-/** OCPP 1.6 commands staff may send (the gateway validates the payload against the official schema). */
-export type ChargePointCommand =
-  | 'RemoteStartTransaction'
-  | 'RemoteStopTransaction'
-  | 'UnlockConnector'
-  | 'Reset'
-  | 'ChangeAvailability'
-  | 'ChangeConfiguration'
-  | 'GetConfiguration'
-  | 'TriggerMessage'
-  | 'ReserveNow'
-  | 'CancelReservation'
-  | 'SetChargingProfile'
-  | 'ClearChargingProfile'
-  | 'GetCompositeSchedule';
+import { type ChargePointCommand, rawOcpp16 } from './raw-ocpp-command.js';
 
 export interface CommandRequest {
   /** The command's OCPP 1.6 payload, e.g. `{"connectorId": 1, "idTag": "ABC123"}`. */
@@ -74,8 +59,10 @@ export class ChargingController extends Controller {
   }
 
   /**
-   * Sends a command to a connected charge point and returns its answer: 409 when it is offline,
-   * 504 when it does not answer in time. One command at a time per charge point, as OCPP requires.
+   * Sends a raw OCPP 1.6 command to a connected charge point and returns its answer: 409 when it is
+   * offline, 504 when it does not answer in time. One command at a time per charge point, as OCPP
+   * requires. A diagnostic escape hatch for staff: the platform's own features send
+   * protocol-neutral commands instead.
    */
   @Post('charge-points/{charge_point_id}/commands/{command}')
   @Security('bearer', ['network:operate'])
@@ -89,8 +76,8 @@ export class ChargingController extends Controller {
   ): Promise<CommandResult> {
     const cp = await this.services.chargePoints.get(tenantOf(principalOf(req)), charge_point_id);
     try {
-      const response = await this.services.commands.send(cp.identity, command, body.payload, body.timeout_ms ?? 15_000);
-      return { command, response };
+      const answer = await this.services.commands.send(cp.identity, rawOcpp16(command, body.payload), body.timeout_ms ?? 15_000);
+      return { command, response: answer.response };
     } catch (error) {
       throw commandProblem(error);
     }

@@ -24,6 +24,12 @@ export interface StatusReport {
   at: Date;
 }
 
+/**
+ * Which transaction a charger means: the integer the platform issued when it started (OCPP 1.6),
+ * or the charger's own string id (OCPP 2.0.1).
+ */
+export type TransactionRef = number | string;
+
 export interface MeterSample {
   at: Date;
   energyWh?: number;

@@ -10,7 +10,7 @@ import { newId } from '../shared/ids.js';
 import { priceSession, type SessionCost } from '../tariffs/pricing.js';
 import type { TariffTerms } from '../tariffs/tariff-elements.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
-import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport } from './charging.model.js';
+import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport, TransactionRef } from './charging.model.js';
 import type { MessageLog } from './message-log.js';
 
 type SessionRow = Selectable<ChargingSessionsTable>;
@@ -277,13 +277,13 @@ export class ChargingService {
   }
 
   /**
-   * Opens a session for a StartTransaction. A retried message (same connector, tag, meter and
+   * Opens a session for a transaction the charger starts. A retried message (same connector, tag, meter and
    * time) returns the session it already created instead of a second one.
    */
   async startSession(
     tenantId: string,
     chargePointId: string,
-    start: { connectorId: number; idTag: string; meterStartWh: number; at: Date; reservationId?: number },
+    start: { connectorId: number; idTag: string; meterStartWh: number; at: Date; reservationId?: number; chargerTransactionId?: string },
   ): Promise<{ transactionId: number; authorization: Authorization; session: ChargingSession }> {
     let authorization = await this.authorize(start.idTag);
     const session = await writeThenPublish(this.scopes, this.bus, tenantId, async (tx, emit) => {
@@ -329,6 +329,7 @@ export class ChargingService {
           tenant_id: tenantId,
           id: sessionId,
           transaction_id: sql<number>`nextval('ocpp_transaction_id_seq')`,
+          charger_transaction_id: start.chargerTransactionId ?? null,
           charge_point_id: chargePointId,
           evse_uid: evse?.id ?? null,
           connector_id: start.connectorId,
@@ -360,7 +361,7 @@ export class ChargingService {
   async addMeterValues(
     tenantId: string,
     chargePointId: string,
-    transactionId: number | undefined,
+    transactionId: TransactionRef | undefined,
     samples: MeterSample[],
   ): Promise<ChargingSession | undefined> {
     if (transactionId === undefined) return undefined;
@@ -407,13 +408,13 @@ export class ChargingService {
 
   /**
    * Ends a session. Late messages from a charger that was offline carry their own times and are
-   * reconciled; a StopTransaction for a transaction we never saw is logged and accepted so the
+   * reconciled; a stop for a transaction we never saw is logged and accepted so the
    * charger can clear its queue.
    */
   async stopSession(
     tenantId: string,
     chargePointId: string,
-    stop: { transactionId: number; meterStopWh: number; at: Date; reason?: string; idTag?: string },
+    stop: { transactionId: TransactionRef; meterStopWh: number; at: Date; reason?: string; idTag?: string },
   ): Promise<{ known: boolean; session?: ChargingSession; authorization?: Authorization }> {
     const authorization = stop.idTag ? await this.authorize(stop.idTag) : undefined;
     const session = await this.scopes.tenant(tenantId, async (tx) => {
@@ -600,13 +601,13 @@ export class ChargingService {
     );
   }
 
-  private sessionByTransaction(tx: Tx, tenantId: string, chargePointId: string, transactionId: number) {
+  private sessionByTransaction(tx: Tx, tenantId: string, chargePointId: string, transactionId: TransactionRef) {
     return tx
       .selectFrom('charging_sessions')
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('charge_point_id', '=', chargePointId)
-      .where('transaction_id', '=', transactionId)
+      .$call((q) => (typeof transactionId === 'string' ? q.where('charger_transaction_id', '=', transactionId) : q.where('transaction_id', '=', transactionId)))
       .forUpdate()
       .executeTakeFirst();
   }

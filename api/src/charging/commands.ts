@@ -1,4 +1,5 @@
 import { Problem, problems } from '../http/problem.js';
+import type { ChargerCommand, CommandAnswer } from './charger-commands.js';
 
 /**
  * Remote commands travel addressed to a charge point identity; whichever gateway process holds
@@ -6,11 +7,12 @@ import { Problem, problems } from '../http/problem.js';
  * the same interface.
  */
 export interface CommandRouter {
-  /** Sends `action` with `payload` and resolves with the charge point's answer. */
-  send(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown>;
+  /** Sends `command` to the charger and resolves with its answer. */
+  send(identity: string, command: ChargerCommand, timeoutMs: number): Promise<CommandAnswer>;
 }
 
-export type CommandExecutor = (action: string, payload: unknown, timeoutMs: number) => Promise<unknown>;
+/** Runs a command on a socket this process holds; the gateway maps it onto the charger's protocol. */
+export type CommandExecutor = (command: ChargerCommand, timeoutMs: number) => Promise<CommandAnswer>;
 
 /** Raised by executors; turned into 409 / 504 / 422 problems for API callers. */
 export class ChargePointOffline extends Error {}
@@ -35,10 +37,10 @@ export class InProcessCommandRouter implements CommandRouter {
     };
   }
 
-  async send(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+  async send(identity: string, command: ChargerCommand, timeoutMs: number): Promise<CommandAnswer> {
     const executor = this.executors.get(identity);
     if (!executor) throw new ChargePointOffline(identity);
-    return executor(action, payload, timeoutMs);
+    return executor(command, timeoutMs);
   }
 }
 

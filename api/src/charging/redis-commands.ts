@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import type { ChargerCommand, CommandAnswer } from './charger-commands.js';
 import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, type CommandExecutor, type CommandRouter } from './commands.js';
 
 interface CommandRequest {
   request_id: string;
   reply_to: string;
   identity: string;
-  action: string;
-  payload: unknown;
+  command: ChargerCommand;
   timeout_ms: number;
 }
 
 interface CommandReply {
   request_id: string;
   ok: boolean;
-  result?: unknown;
+  result?: CommandAnswer;
   error?: { kind: 'offline' | 'timeout' | 'rejected' | 'failed'; message: string; code?: string };
 }
 
@@ -76,13 +76,13 @@ export class RedisCommandRouter implements CommandRouter {
     };
   }
 
-  async send(identity: string, action: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+  async send(identity: string, command: ChargerCommand, timeoutMs: number): Promise<CommandAnswer> {
     const local = this.executors.get(identity);
-    if (local) return local(action, payload, timeoutMs);
+    if (local) return local(command, timeoutMs);
     await this.ready;
     const owner = await this.pub.get(OWNER_KEY(identity));
     if (!owner) throw new ChargePointOffline(identity);
-    const request: CommandRequest = { request_id: randomUUID(), reply_to: this.nodeId, identity, action, payload, timeout_ms: timeoutMs };
+    const request: CommandRequest = { request_id: randomUUID(), reply_to: this.nodeId, identity, command, timeout_ms: timeoutMs };
     const reply = await new Promise<CommandReply>((resolve, reject) => {
       // The owner times the charger out itself; this only covers a lost owner.
       const timer = setTimeout(() => {
@@ -101,7 +101,7 @@ export class RedisCommandRouter implements CommandRouter {
         }
       }, reject);
     });
-    if (reply.ok) return reply.result;
+    if (reply.ok && reply.result) return reply.result;
     const error = reply.error ?? { kind: 'failed', message: 'unknown error' };
     if (error.kind === 'offline') throw new ChargePointOffline(identity);
     if (error.kind === 'timeout') throw new ChargePointTimeout(identity);
@@ -120,7 +120,7 @@ export class RedisCommandRouter implements CommandRouter {
     const executor = this.executors.get(message.identity);
     try {
       if (!executor) throw new ChargePointOffline(message.identity);
-      reply.result = await executor(message.action, message.payload, message.timeout_ms);
+      reply.result = await executor(message.command, message.timeout_ms);
       reply.ok = true;
     } catch (error) {
       reply.error =

@@ -17,6 +17,7 @@ import * as m0014 from './migrations/0014_evse_power_shares.js';
 import * as m0015 from './migrations/0015_reservation_fees.js';
 import * as m0016 from './migrations/0016_block_unpaid_fees.js';
 import * as m0017 from './migrations/0017_sandbox_payments.js';
+import * as m0018 from './migrations/0018_charger_transaction_ids.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {
@@ -37,6 +38,7 @@ const migrations: Record<string, Migration> = {
   '0015_reservation_fees': m0015,
   '0016_block_unpaid_fees': m0016,
   '0017_sandbox_payments': m0017,
+  '0018_charger_transaction_ids': m0018,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -246,6 +246,8 @@ export interface ChargingSessionsTable {
   tenant_id: string;
   id: string;
   transaction_id: number;
+  /** The charger's own id for the transaction (OCPP 2.0.1); null when the platform issued it (1.6). */
+  charger_transaction_id: string | null;
   charge_point_id: string;
   evse_uid: string | null;
   connector_id: number;

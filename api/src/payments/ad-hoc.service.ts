@@ -97,7 +97,7 @@ export class AdHocService {
       );
     }
     await this.scopes.system(async (tx) => {
-      // A one-off card number the charger asks about (Authorize) and starts with; it expires soon.
+      // A one-off token the charger asks about (authorization) and starts with; it expires soon.
       await tx
         .insertInto('id_tags')
         .values({ id_tag: idTag, driver_id: null, status: 'Accepted', expires_at: new Date(Date.now() + 15 * 60_000) })
@@ -123,10 +123,8 @@ export class AdHocService {
     );
     let accepted = false;
     try {
-      const answer = (await this.commands.send(target.identity, 'RemoteStartTransaction', { connectorId: target.ocpp_connector_id ?? 1, idTag }, 15_000)) as {
-        status?: string;
-      };
-      accepted = answer.status === 'Accepted';
+      const answer = await this.commands.send(target.identity, { kind: 'remoteStart', connector: target.ocpp_connector_id ?? 1, idToken: idTag }, 15_000);
+      accepted = answer.accepted;
     } catch (error) {
       this.logger.warn({ err: error, ad_hoc_charge: id }, 'ad-hoc remote start failed');
     }

@@ -42,7 +42,7 @@ export interface Reservation {
    * NO_SHOW (nobody came within the grace period), EXPIRED (an offer nobody took).
    */
   status: ReservationStatus;
-  /** What the charger was told: `accepted` once it confirmed OCPP ReserveNow. */
+  /** What the charger was told: `accepted` once it confirmed the reservation. */
   charger_status: ChargerReservationStatus;
   /** The OCPP reservationId the charger knows this reservation by. */
   ocpp_reservation_id: number;

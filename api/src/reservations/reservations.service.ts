@@ -91,7 +91,7 @@ interface Candidate {
  * Reservations: a driver holds an EVSE for `[start, end)`. The database makes double booking
  * impossible (exclusion constraints on the EVSE's and the driver's slots); this service decides
  * everything else: policy, visibility, the slot's lifecycle (start, no-show), what the charger
- * is told (OCPP ReserveNow / CancelReservation through jobs), and which session fulfils it.
+ * is told (reserve / cancel commands through jobs), and which session fulfils it.
  */
 /** What reservations tell payments: a booking or no-show fee is owed. */
 export interface ReservationFeeHook {
@@ -450,7 +450,7 @@ export class ReservationsService {
           .returningAll()
           .executeTakeFirstOrThrow();
         await this.scheduleLifecycle(tx, updated);
-        // ReserveNow with the same reservationId replaces the charger's reservation (new expiry).
+        // Reserving again with the same reservation id replaces the charger's hold (new expiry).
         if (updated.status === 'ACTIVE') await this.syncCharger(tx, updated);
         emit(await this.announce(tx, updated, 'reservation.updated'));
         return toReservation(updated);
@@ -585,7 +585,7 @@ export class ReservationsService {
     }
   }
 
-  /** Re-sends ReserveNow for the charger's active reservations it never confirmed (it was offline). */
+  /** Re-sends the reservations a charger never confirmed (it was offline). */
   async chargerReconnected(tenantId: string, chargePointId: string): Promise<void> {
     await this.scopes.tenant(tenantId, async (tx) => {
       const missed = await tx
@@ -698,8 +698,8 @@ export class ReservationsService {
   }
 
   /**
-   * Brings the charger in line with the reservation: ReserveNow while it is active (again after
-   * an extension: the same reservationId replaces it), CancelReservation once it ended.
+   * Brings the charger in line with the reservation: reserve while it is active (again after an
+   * extension: the same reservation id replaces it), cancel once it ended.
    */
   private async tellCharger(tenantId: string, reservationId: string, mayRetry: boolean): Promise<void> {
     const target = await this.scopes.tenant(tenantId, (tx) =>
@@ -746,13 +746,18 @@ export class ReservationsService {
       );
       if (!idTag) return void (await record('no_id_tag', 'ACTIVE'));
       try {
-        const answer = (await this.commands.send(
+        const answer = await this.commands.send(
           target.identity,
-          'ReserveNow',
-          { connectorId: target.ocpp_connector_id, expiryDate: target.ends_at.toISOString(), idTag: idTag.id_tag, reservationId: target.ocpp_reservation_id },
+          {
+            kind: 'reserve',
+            connector: target.ocpp_connector_id,
+            expiresAt: target.ends_at.toISOString(),
+            idToken: idTag.id_tag,
+            reservationId: target.ocpp_reservation_id,
+          },
           15_000,
-        )) as { status?: string };
-        await record(answer?.status === 'Accepted' ? 'accepted' : 'rejected', 'ACTIVE');
+        );
+        await record(answer.accepted ? 'accepted' : 'rejected', 'ACTIVE');
       } catch (error) {
         // The platform still holds the EVSE; an offline charger simply does not know.
         if (error instanceof ChargePointOffline) return void (await record('offline', 'ACTIVE'));
@@ -762,13 +767,13 @@ export class ReservationsService {
     }
     if (TERMINAL.includes(target.status) && target.status !== 'FULFILLED' && target.charger_status === 'accepted' && target.identity) {
       try {
-        await this.commands.send(target.identity, 'CancelReservation', { reservationId: target.ocpp_reservation_id }, 15_000);
+        await this.commands.send(target.identity, { kind: 'cancelReservation', reservationId: target.ocpp_reservation_id }, 15_000);
         // Rejected means the charger no longer has it (it expired there): the same end state.
         await record('cancelled', target.status);
       } catch (error) {
         // Keep trying while the charger is away; after the last attempt its own expiry clears it.
         if (mayRetry) throw error;
-        this.logger.warn({ reservation_id: reservationId }, 'CancelReservation never reached the charger; it expires there on its own');
+        this.logger.warn({ reservation_id: reservationId }, 'the cancellation never reached the charger; it expires there on its own');
       }
     }
   }

@@ -1,5 +1,6 @@
 import { type SqlBool, sql } from 'kysely';
 import type { Logger } from 'pino';
+import type { ChargerCommand } from '../charging/charger-commands.js';
 import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../charging/commands.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type FieldError, problems } from '../http/problem.js';
@@ -42,7 +43,7 @@ export function siteShares(limitW: number, charging: boolean[]): number[] {
 /**
  * Site power limits. A network caps a site, or the utility it names as the site's grid operator
  * pushes a cap (a grid signal); the lowest limit in force wins and is shared over the site's
- * OCPP EVSEs (see `siteShares`) as a TxDefaultProfile, again whenever a session starts or ends
+ * EVSEs (see `siteShares`) as a power limit per EVSE, again whenever a session starts or ends
  * there. Limits that start or end later are applied by jobs at those times; a charger that was
  * offline is told when it reconnects.
  */
@@ -228,12 +229,11 @@ export class SiteLimitsService {
     plan.sort((x, y) => Number(raises(x)) - Number(raises(y)));
     const applied: LimitApplication[] = [];
     for (const { evse, share } of plan) {
-      const connectorId = evse.ocpp_connector_id ?? 0;
-      const [action, payload] =
+      const command: ChargerCommand =
         share === null
-          ? ['ClearChargingProfile', { id: SITE_LIMIT_PROFILE_ID }]
-          : ['SetChargingProfile', { connectorId, csChargingProfiles: siteProfile(share, now) }];
-      const result = await this.tell(evse.identity, action, payload);
+          ? { kind: 'clearPowerLimit', limitId: SITE_LIMIT_PROFILE_ID }
+          : { kind: 'limitPower', connector: evse.ocpp_connector_id ?? 0, maxPowerW: share, limitId: SITE_LIMIT_PROFILE_ID, from: now.toISOString() };
+      const result = await this.tell(evse.identity, command);
       await this.remember(tenantId, evse.id, result === 'Accepted' ? share : 'unknown');
       applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result });
     }
@@ -296,14 +296,13 @@ export class SiteLimitsService {
     });
   }
 
-  private async tell(identity: string, action: string, payload: unknown): Promise<string> {
+  private async tell(identity: string, command: ChargerCommand): Promise<string> {
     try {
-      const answer = (await this.commands.send(identity, action, payload, COMMAND_TIMEOUT_MS)) as { status?: string };
-      return answer.status ?? 'Accepted';
+      return (await this.commands.send(identity, command, COMMAND_TIMEOUT_MS)).status;
     } catch (error) {
       if (error instanceof ChargePointOffline) return 'offline';
       if (error instanceof ChargePointTimeout) return 'timeout';
-      this.logger.warn({ err: error, identity, action }, 'site limit not applied');
+      this.logger.warn({ err: error, identity, command: command.kind }, 'site limit not applied');
       return 'error';
     }
   }
@@ -357,19 +356,4 @@ export class SiteLimitsService {
       if (at && at > now) await scheduleJob(tx, { kind: 'site-limit.apply', tenantId, runAt: at, payload: { location_id: locationId }, maxAttempts: 5 });
     }
   }
-}
-
-/**
- * OCPP 1.6 TxDefaultProfile capping an EVSE from now on. It has no end of its own: the cap holds
- * until the platform tells the charger otherwise (jobs do at each start and end), which errs on
- * the grid's side if a charger is unreachable then.
- */
-function siteProfile(shareW: number, now: Date) {
-  return {
-    chargingProfileId: SITE_LIMIT_PROFILE_ID,
-    stackLevel: 0,
-    chargingProfilePurpose: 'TxDefaultProfile',
-    chargingProfileKind: 'Absolute',
-    chargingSchedule: { chargingRateUnit: 'W', startSchedule: now.toISOString(), chargingSchedulePeriod: [{ startPeriod: 0, limit: shareW }] },
-  };
 }

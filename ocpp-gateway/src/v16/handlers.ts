@@ -1,22 +1,5 @@
-import type { Services } from '@voltshare/api';
+import type { Connection, GatewayServices, GatewaySettings, InboundHandler } from '../connection.js';
 import { evseStatus, meterSamples } from './mappers.js';
-
-/** The charge point a connection belongs to, fixed at the handshake. */
-export interface Connection {
-  tenantId: string;
-  chargePointId: string;
-  identity: string;
-}
-
-export interface GatewaySettings {
-  heartbeatIntervalS: number;
-}
-
-/** An OCPP payload, validated against the official 1.6 schema before any handler sees it. */
-// biome-ignore lint/suspicious/noExplicitAny: the schema, not TypeScript, guarantees the shape here
-export type OcppParams = Record<string, any>;
-
-type Handler = (params: OcppParams) => Promise<Record<string, unknown>>;
 
 const idTagInfo = (a: { status: string; expiresAt?: Date }) => ({ status: a.status, ...(a.expiresAt ? { expiryDate: a.expiresAt.toISOString() } : {}) });
 
@@ -24,7 +7,7 @@ const idTagInfo = (a: { status: string; expiresAt?: Date }) => ({ status: a.stat
  * OCPP 1.6 actions a charge point sends, one handler each: protocol in, domain call, protocol
  * out. Payloads arrive already validated against the official 1.6 schemas (strict mode).
  */
-export function v16Handlers(services: Services, c: Connection, settings: GatewaySettings): Record<string, Handler> {
+export function v16Handlers(services: GatewayServices, c: Connection, settings: GatewaySettings): Record<string, InboundHandler> {
   const { charging } = services;
   return {
     async BootNotification(p) {
