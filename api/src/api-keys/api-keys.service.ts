@@ -6,6 +6,7 @@ import { newestFirst, type Page, type PageRequest } from '../http/pagination.js'
 import { type FieldError, problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
+import { insertKey, setAllowedOrigins } from './key-store.js';
 
 const PREFIX_LENGTH = 12;
 
@@ -70,22 +71,18 @@ export class ApiKeyService {
     if (errors.length) throw problems.validation(errors);
     const key = fixedKey ?? generateKey(input.kind);
     const row = await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .insertInto('api_keys')
-        .values({
-          id: newId('key'),
-          tenant_id: tenantId,
-          partner_id: null,
-          kind: input.kind,
-          name: input.name.trim(),
-          prefix: key.slice(0, PREFIX_LENGTH),
-          key_hash: sha256(key),
-          scopes: [...new Set(scopes)],
-          allowed_origins: origins,
-          created_by: createdBy ?? null,
-        })
-        .returningAll()
-        .executeTakeFirstOrThrow(),
+      insertKey(tx, {
+        id: newId('key'),
+        tenant_id: tenantId,
+        partner_id: null,
+        kind: input.kind,
+        name: input.name.trim(),
+        prefix: key.slice(0, PREFIX_LENGTH),
+        key_hash: sha256(key),
+        scopes: [...new Set(scopes)],
+        allowed_origins: origins,
+        created_by: createdBy ?? null,
+      }),
     );
     return { ...toApiKey(row), key };
   }
@@ -109,6 +106,11 @@ export class ApiKeyService {
   }
 
   /** Revoking twice is fine; a key of another network is simply not found. */
+  /** Replaces the origins a publishable key (given in full) is allowed from. */
+  async setAllowedOrigins(tenantId: string, key: string, origins: string[]): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) => setAllowedOrigins(tx, tenantId, sha256(key), origins));
+  }
+
   async revoke(tenantId: string, id: string): Promise<ApiKey> {
     const row = await this.scopes.tenant(tenantId, async (tx) => {
       await tx

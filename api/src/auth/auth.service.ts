@@ -1,3 +1,4 @@
+import { recordKeyUse } from '../api-keys/key-store.js';
 import type { StaffRole } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
@@ -135,6 +136,20 @@ export class AuthService {
     return cached && cached.until > Date.now() ? cached.row : undefined;
   }
 
+  /** A signed-in person's account and the networks they work for, oldest membership first. */
+  async account(userId: string) {
+    return this.scopes.system(async (tx) => ({
+      user: await tx.selectFrom('users').select(['id', 'email', 'name', 'locale']).where('id', '=', userId).executeTakeFirst(),
+      memberships: await tx
+        .selectFrom('memberships')
+        .innerJoin('networks', 'networks.id', 'memberships.tenant_id')
+        .select(['networks.id as network_id', 'networks.name as network_name', 'memberships.role'])
+        .where('memberships.user_id', '=', userId)
+        .orderBy('memberships.created_at')
+        .execute(),
+    }));
+  }
+
   private async lookupKey(hash: string): Promise<KeyRow | undefined> {
     const cached = this.cachedKey(hash);
     if (cached) return cached;
@@ -163,7 +178,7 @@ export class AuthService {
     }
     if (lastUseDue(row)) {
       row.last_used_at = new Date();
-      await this.scopes.system((tx) => tx.updateTable('api_keys').set({ last_used_at: row.last_used_at }).where('id', '=', row.id).execute());
+      await this.scopes.system((tx) => recordKeyUse(tx, row.id, row.last_used_at as Date));
     }
     return principalOfKey(row);
   }

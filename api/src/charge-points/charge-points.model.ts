@@ -38,3 +38,11 @@ export interface ChargePoint {
   status: 'ACTIVE' | 'REMOVED';
   created_at: Date;
 }
+
+/** Who a connecting charger is: the gateway's one cross-tenant lookup, at the handshake. */
+export interface ChargePointIdentity {
+  tenantId: string;
+  chargePointId: string;
+  identity: string;
+  passwordHash: string | null;
+}

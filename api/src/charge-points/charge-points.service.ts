@@ -1,10 +1,11 @@
+import { sql } from 'kysely';
 import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
-import type { ChargePoint, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
+import type { ChargePoint, ChargePointIdentity, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
 
 const COLUMNS = [
   'id',
@@ -22,8 +23,74 @@ const COLUMNS = [
   'has_password',
 ] as const;
 
+/** What a charger says about itself when it boots. */
+export interface BootInfo {
+  vendor: string;
+  model: string;
+  serialNumber?: string;
+  firmwareVersion?: string;
+}
+
 export class ChargePointsService {
   constructor(private readonly scopes: Scopes) {}
+
+  // ---- presence: what the gateway learns of a charger -------------------------------------------
+
+  async findByIdentity(identity: string): Promise<ChargePointIdentity | undefined> {
+    const row = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('charge_points')
+        .select(['tenant_id', 'id', 'identity', 'password_hash'])
+        .where('identity', '=', identity)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst(),
+    );
+    return row ? { tenantId: row.tenant_id, chargePointId: row.id, identity: row.identity, passwordHash: row.password_hash } : undefined;
+  }
+
+  async markConnected(tenantId: string, chargePointId: string, online: boolean): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('charge_points')
+        .set({ online, last_seen_at: new Date(), updated_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', chargePointId)
+        .execute(),
+    );
+  }
+
+  /** Marks many of a network's charge points seen now, in one statement (traffic from thousands of chargers). */
+  async markSeen(tenantId: string, chargePointIds: string[]): Promise<void> {
+    if (chargePointIds.length === 0) return;
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('charge_points')
+        .set({ last_seen_at: new Date() })
+        .where('tenant_id', '=', tenantId)
+        .where(sql<boolean>`id = any(${chargePointIds}::text[])`)
+        .execute(),
+    );
+  }
+
+  async recordBoot(tenantId: string, chargePointId: string, info: BootInfo): Promise<void> {
+    await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('charge_points')
+        .set({
+          vendor: info.vendor,
+          model: info.model,
+          serial_number: info.serialNumber ?? null,
+          firmware_version: info.firmwareVersion ?? null,
+          last_seen_at: new Date(),
+          updated_at: new Date(),
+        })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', chargePointId)
+        .execute(),
+    );
+  }
+
+  // ---- registration: what staff manage -----------------------------------------------------------
 
   async create(tenantId: string, input: ChargePointInput): Promise<ChargePoint> {
     const passwordHash = input.password ? await hashPassword(input.password) : null;

@@ -3,13 +3,6 @@ import type { SessionPaymentStatus } from '../payments/payments.model.js';
 import type { Money } from '../reservations/reservations.model.js';
 import type { SessionCost } from '../tariffs/pricing.js';
 
-export interface ChargePointIdentity {
-  tenantId: string;
-  chargePointId: string;
-  identity: string;
-  passwordHash: string | null;
-}
-
 export interface Authorization {
   status: IdTagStatus;
   expiresAt?: Date;

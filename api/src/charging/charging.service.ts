@@ -1,19 +1,20 @@
-import { type Selectable, sql } from 'kysely';
-import type { ChargingSessionsTable } from '../db/schema.js';
+import { sql } from 'kysely';
+import type { ChargePointIdentity } from '../charge-points/charge-points.model.js';
+import type { BootInfo, ChargePointsService } from '../charge-points/charge-points.service.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { problems } from '../http/problem.js';
 import type { LocationsService } from '../locations/locations.service.js';
-import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
+import { writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import { priceSession, type SessionCost } from '../tariffs/pricing.js';
 import type { TariffTerms } from '../tariffs/tariff-elements.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
-import type { Authorization, ChargePointIdentity, ChargingSession, MeterSample, OcppMessage, StatusReport, TransactionRef } from './charging.model.js';
+import type { Authorization, ChargingSession, MeterSample, OcppMessage, StatusReport, TransactionRef } from './charging.model.js';
+import type { IdTagsService } from './id-tags.service.js';
 import type { MessageLog } from './message-log.js';
-
-type SessionRow = Selectable<ChargingSessionsTable>;
+import type { SessionRow, SessionSteps } from './session-steps.js';
 
 interface PendingStatus {
   chargePointId: string;
@@ -56,58 +57,17 @@ function toSession(r: SessionRow): ChargingSession {
  * gateway translates each protocol version onto these calls; nothing here knows OCPP.
  */
 /** What charging needs of reservations: who may start on a reserved EVSE, and releasing the rest of a slot. */
-export interface ReservationClaims {
-  claimForSession(
-    tx: Tx,
-    tenantId: string,
-    evseUid: string,
-    claim: { driverId?: string; ocppReservationId?: number; sessionId: string; at: Date },
-    emit: Emit,
-  ): Promise<'fulfilled' | 'free' | 'reserved-for-another'>;
-  releaseAfterSession(tx: Tx, tenantId: string, sessionId: string, stoppedAt: Date): Promise<void>;
-}
-
-/** What charging tells payments, in the transaction that starts or ends a session. */
-export interface SessionPaymentHooks {
-  sessionStarted(tx: Tx, session: SessionRow): Promise<void>;
-  sessionStopped(tx: Tx, session: SessionRow): Promise<void>;
-}
-
 export class ChargingService {
-  private reservations?: ReservationClaims;
-  private payments?: SessionPaymentHooks;
-
   constructor(
     private readonly scopes: Scopes,
     private readonly locations: LocationsService,
     private readonly tariffs: TariffsService,
     private readonly bus: EventBus | undefined,
     readonly messageLog: MessageLog,
+    private readonly idTags: IdTagsService,
+    private readonly chargePoints: ChargePointsService,
+    private readonly steps: SessionSteps,
   ) {}
-
-  /** Reservations are wired in after construction (they depend on charging's neighbours). */
-  useReservations(reservations: ReservationClaims): void {
-    this.reservations = reservations;
-  }
-
-  private readonly reconnectListeners: ((tenantId: string, chargePointId: string) => Promise<void>)[] = [];
-
-  /** Others that tell a returning charger what it missed (its reservations, its site's power limit), in order. */
-  onReconnect(listener: (tenantId: string, chargePointId: string) => Promise<void>): void {
-    this.reconnectListeners.push(listener);
-  }
-
-  private readonly sessionListeners: ((tenantId: string, chargePointId: string) => void)[] = [];
-
-  /** Others that act when a session starts or ends at a charger, after it is committed (e.g. load balancing). */
-  onSessionChange(listener: (tenantId: string, chargePointId: string) => void): void {
-    this.sessionListeners.push(listener);
-  }
-
-  /** Payments hear of starts and stops inside the session's own transaction. */
-  usePayments(payments: SessionPaymentHooks): void {
-    this.payments = payments;
-  }
 
   private announce(session: ChargingSession): void {
     this.bus?.publish({
@@ -126,68 +86,27 @@ export class ChargingService {
   }
 
   /** The one cross-tenant lookup the gateway needs: who is this identity? */
-  async findChargePoint(identity: string): Promise<ChargePointIdentity | undefined> {
-    const row = await this.scopes.system((tx) =>
-      tx
-        .selectFrom('charge_points')
-        .select(['tenant_id', 'id', 'identity', 'password_hash'])
-        .where('identity', '=', identity)
-        .where('status', '=', 'ACTIVE')
-        .executeTakeFirst(),
-    );
-    return row ? { tenantId: row.tenant_id, chargePointId: row.id, identity: row.identity, passwordHash: row.password_hash } : undefined;
+  findChargePoint(identity: string): Promise<ChargePointIdentity | undefined> {
+    return this.chargePoints.findByIdentity(identity);
   }
 
   async setConnected(tenantId: string, chargePointId: string, online: boolean): Promise<void> {
-    await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .updateTable('charge_points')
-        .set({ online, last_seen_at: new Date(), updated_at: new Date() })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', chargePointId)
-        .execute(),
-    );
+    await this.chargePoints.markConnected(tenantId, chargePointId, online);
     await this.locations.refreshChargePoint(tenantId, chargePointId);
-    if (online) for (const listener of this.reconnectListeners) await listener(tenantId, chargePointId);
+    if (online) await this.steps.reconnected(tenantId, chargePointId);
   }
 
   async seen(tenantId: string, chargePointId: string): Promise<void> {
-    await this.seenMany(tenantId, [chargePointId]);
+    await this.chargePoints.markSeen(tenantId, [chargePointId]);
   }
 
   /** Marks many of a network's charge points seen now, in one statement (traffic from thousands of chargers). */
-  async seenMany(tenantId: string, chargePointIds: string[]): Promise<void> {
-    if (chargePointIds.length === 0) return;
-    await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .updateTable('charge_points')
-        .set({ last_seen_at: new Date() })
-        .where('tenant_id', '=', tenantId)
-        .where(sql<boolean>`id = any(${chargePointIds}::text[])`)
-        .execute(),
-    );
+  seenMany(tenantId: string, chargePointIds: string[]): Promise<void> {
+    return this.chargePoints.markSeen(tenantId, chargePointIds);
   }
 
-  async recordBoot(
-    tenantId: string,
-    chargePointId: string,
-    info: { vendor: string; model: string; serialNumber?: string; firmwareVersion?: string },
-  ): Promise<void> {
-    await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .updateTable('charge_points')
-        .set({
-          vendor: info.vendor,
-          model: info.model,
-          serial_number: info.serialNumber ?? null,
-          firmware_version: info.firmwareVersion ?? null,
-          last_seen_at: new Date(),
-          updated_at: new Date(),
-        })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', chargePointId)
-        .execute(),
-    );
+  recordBoot(tenantId: string, chargePointId: string, info: BootInfo): Promise<void> {
+    return this.chargePoints.recordBoot(tenantId, chargePointId, info);
   }
 
   private readonly statusQueues = new Map<string, { pending: PendingStatus[]; running?: Promise<void> }>();
@@ -269,11 +188,8 @@ export class ChargingService {
   }
 
   /** Id tags are platform-wide: a driver's card works at every network. */
-  async authorize(idTag: string): Promise<Authorization> {
-    const row = await this.scopes.system((tx) => tx.selectFrom('id_tags').selectAll().where('id_tag', '=', idTag).executeTakeFirst());
-    if (!row) return { status: 'Invalid' };
-    if (row.status === 'Accepted' && row.expires_at && row.expires_at.getTime() <= Date.now()) return { status: 'Expired', expiresAt: row.expires_at };
-    return { status: row.status, expiresAt: row.expires_at ?? undefined, driverId: row.driver_id ?? undefined };
+  authorize(idTag: string): Promise<Authorization> {
+    return this.idTags.authorize(idTag);
   }
 
   /**
@@ -309,12 +225,12 @@ export class ChargingService {
       // The tariff in force now prices the whole session, whatever changes later.
       const terms = evse ? await this.tariffs.termsForEvse(tx, tenantId, evse.id) : undefined;
       let authorizationStatus: string = authorization.status;
-      if (evse && this.reservations && authorization.status === 'Accepted') {
-        const claim = await this.reservations.claimForSession(
+      if (evse && authorization.status === 'Accepted') {
+        const claim = await this.steps.claimEvse(
           tx,
           tenantId,
           evse.id,
-          { driverId: authorization.driverId, ocppReservationId: start.reservationId, sessionId, at: start.at },
+          { driverId: authorization.driverId, chargerReservationId: start.reservationId, sessionId, at: start.at },
           emit,
         );
         if (claim === 'reserved-for-another') {
@@ -348,12 +264,12 @@ export class ChargingService {
         )
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.payments?.sessionStarted(tx, row as SessionRow);
+      await this.steps.started(tx, row as SessionRow);
       return row;
     });
     const started = toSession(session as SessionRow);
     this.announce(started);
-    for (const listener of this.sessionListeners) listener(tenantId, chargePointId);
+    this.steps.changed(tenantId, chargePointId);
     return { transactionId: session.transaction_id, authorization, session: started };
   }
 
@@ -422,7 +338,7 @@ export class ChargingService {
       if (!current) return undefined;
       if (current.status === 'COMPLETED') return current;
       const stoppedAt = stop.at < current.started_at ? current.started_at : stop.at;
-      await this.reservations?.releaseAfterSession(tx, tenantId, current.id, stoppedAt);
+      await this.steps.ending(tx, tenantId, current.id, stoppedAt);
       const meterStop = Math.max(stop.meterStopWh, Number(current.meter_start_wh));
       const cost = await this.price(tx, current, stoppedAt, meterStop);
       const stopped = await tx
@@ -442,13 +358,13 @@ export class ChargingService {
         .where('id', '=', current.id)
         .returningAll()
         .executeTakeFirstOrThrow();
-      await this.payments?.sessionStopped(tx, stopped as SessionRow);
+      await this.steps.ended(tx, stopped as SessionRow);
       return stopped;
     });
     const stopped = session ? toSession(session as SessionRow) : undefined;
     if (stopped) {
       this.announce(stopped);
-      for (const listener of this.sessionListeners) listener(tenantId, chargePointId);
+      this.steps.changed(tenantId, chargePointId);
     }
     return { known: Boolean(session), session: stopped, authorization };
   }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { sql } from 'kysely';
-import { sha256 } from '../auth/secrets.js';
 import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
 import { importOcm } from '../importers/ocm-import.js';
 import type { Services } from '../server/services.js';
@@ -20,9 +19,9 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
   if (!networkId) {
     const { network, ownerId } = await services.networks.signUp({ network: { ...DEMO.network }, owner: { ...DEMO.owner } });
     networkId = network.id;
-    await scopes.system((tx) => tx.updateTable('networks').set({ is_demo: true }).where('id', '=', network.id).execute());
+    await services.networks.markDemo(network.id);
     const driverId = await services.drivers.register({ ...DEMO.driver, locale: 'en' });
-    await services.scopes.system((tx) => tx.insertInto('id_tags').values({ id_tag: DEMO.idTag, driver_id: driverId, status: 'Accepted' }).execute());
+    await services.idTags.register(driverId, DEMO.idTag);
     await services.apiKeys.create(
       networkId,
       ownerId,
@@ -35,10 +34,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     await seedSimulatedChargePoints(services, networkId);
     await seedReviews(services, networkId, driverId);
   } else {
-    const id = networkId;
-    await scopes.tenant(id, (tx) =>
-      tx.updateTable('api_keys').set({ allowed_origins: origins }).where('tenant_id', '=', id).where('key_hash', '=', sha256(DEMO.publishableKey)).execute(),
-    );
+    await services.apiKeys.setAllowedOrigins(networkId, DEMO.publishableKey, origins);
   }
   await completeDemoFlow(services, networkId);
   return { created, networkId };
@@ -87,22 +83,14 @@ async function seedStations(services: Services, networkId: string): Promise<void
       .orderBy('evses.id')
       .execute(),
   );
-  await services.scopes.tenant(networkId, async (tx) => {
-    for (const e of evses) {
-      await tx
-        .updateTable('connectors')
-        .set({ tariff_id: e.power_type === 'DC' ? fast.id : tariff.id })
-        .where('tenant_id', '=', networkId)
-        .where('id', '=', e.connector_id)
-        .execute();
-      await tx
-        .updateTable('evses')
-        .set({ capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE', 'RFID_READER'] })
-        .where('tenant_id', '=', networkId)
-        .where('id', '=', e.id)
-        .execute();
-    }
-  });
+  await services.locations.configureEvses(
+    networkId,
+    evses.map((e) => ({
+      evseUid: e.id,
+      capabilities: ['RESERVABLE', 'REMOTE_START_STOP_CAPABLE', 'RFID_READER'],
+      connectorTariffs: [{ connectorId: e.connector_id, tariffId: e.power_type === 'DC' ? fast.id : tariff.id }],
+    })),
+  );
   const mix = ['AVAILABLE', 'AVAILABLE', 'CHARGING', 'AVAILABLE', 'CHARGING', 'OUTOFORDER', 'AVAILABLE'] as const;
   for (const [i, e] of evses.entries()) {
     if (e.status === 'UNKNOWN') await services.locations.applyEvseStatus(networkId, e.id, mix[i % mix.length] ?? 'AVAILABLE', new Date());
@@ -148,7 +136,7 @@ async function seedReviews(services: Services, networkId: string, demoDriverId: 
  * with the sandbox's test card saved.
  */
 async function completeDemoFlow(services: Services, networkId: string): Promise<void> {
-  await services.scopes.tenant(networkId, async (tx) => {
+  const { hub, tariff, hubEvses } = await services.scopes.tenant(networkId, async (tx) => {
     const hub = await tx.selectFrom('locations').select('id').where('tenant_id', '=', networkId).where('name', '=', DEMO.hubName).executeTakeFirst();
     const tariff = await tx
       .selectFrom('tariffs')
@@ -156,15 +144,14 @@ async function completeDemoFlow(services: Services, networkId: string): Promise<
       .where('tenant_id', '=', networkId)
       .where('display_text', 'like', '0.45 €/kWh%')
       .executeTakeFirst();
-    if (!hub || !tariff) return;
-    await tx
-      .updateTable('connectors')
-      .set({ tariff_id: tariff.id })
-      .where('tenant_id', '=', networkId)
-      .where('tariff_id', 'is', null)
-      .where('evse_id', 'in', (q) => q.selectFrom('evses').select('id').where('tenant_id', '=', networkId).where('location_id', '=', hub.id))
-      .execute();
+    const hubEvses = hub ? await tx.selectFrom('evses').select('id').where('tenant_id', '=', networkId).where('location_id', '=', hub.id).execute() : [];
+    return { hub, tariff, hubEvses };
   });
+  if (!hub || !tariff) return;
+  await services.locations.configureEvses(
+    networkId,
+    hubEvses.map((e) => ({ evseUid: e.id, connectorTariffs: [{ connectorId: '*', tariffId: tariff.id, onlyIfUnpriced: true }] })),
+  );
   if (services.payments.provider.name !== 'sandbox') return;
   const driver = await services.scopes.system((tx) => tx.selectFrom('users').select('id').where('email', '=', DEMO.driver.email).executeTakeFirst());
   if (!driver) return;
@@ -215,24 +202,13 @@ async function seedSimulatedChargePoints(services: Services, networkId: string):
   );
   for (const [i, site] of sites.entries()) {
     const cp = await services.chargePoints.create(networkId, { identity: `${prefix}${i + 1}`, location_id: site.location_id, password });
-    await services.scopes.tenant(networkId, async (tx) => {
-      const evses = await tx
-        .selectFrom('evses')
-        .select('id')
-        .where('tenant_id', '=', networkId)
-        .where('location_id', '=', site.location_id)
-        .orderBy('id')
-        .limit(2)
-        .execute();
-      for (const [n, evse] of evses.entries()) {
-        await tx
-          .updateTable('evses')
-          .set({ charge_point_id: cp.id, ocpp_connector_id: n + 1 })
-          .where('tenant_id', '=', networkId)
-          .where('id', '=', evse.id)
-          .execute();
-      }
-    });
+    const evses = await services.scopes.tenant(networkId, (tx) =>
+      tx.selectFrom('evses').select('id').where('tenant_id', '=', networkId).where('location_id', '=', site.location_id).orderBy('id').limit(2).execute(),
+    );
+    await services.locations.configureEvses(
+      networkId,
+      evses.map((evse, n) => ({ evseUid: evse.id, chargePoint: { id: cp.id, connectorId: n + 1 } })),
+    );
     await services.locations.refreshChargePoint(networkId, cp.id);
   }
 }

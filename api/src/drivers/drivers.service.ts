@@ -1,8 +1,8 @@
+import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
-import { newId } from '../shared/ids.js';
 import { normaliseEmail } from '../shared/validation.js';
 import type { DriverRegistration } from './drivers.model.js';
 
@@ -15,11 +15,7 @@ export class DriverService {
     const passwordHash = await hashPassword(input.password);
     try {
       return await this.scopes.system(async (tx) => {
-        const userId = newId('usr');
-        await tx
-          .insertInto('users')
-          .values({ id: userId, email, name: input.name.trim(), password_hash: passwordHash, locale: input.locale ?? 'en' })
-          .execute();
+        const userId = await createAccount(tx, { email, name: input.name, passwordHash, locale: input.locale ?? 'en' });
         await tx.insertInto('drivers').values({ user_id: userId }).execute();
         return userId;
       });

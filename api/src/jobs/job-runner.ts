@@ -43,16 +43,24 @@ export type JobHandler = (payload: any, context: JobContext) => Promise<void>;
  * needs it committed. Works inside tenant transactions (the app role may insert jobs).
  */
 export async function scheduleJob(tx: Tx, job: JobRequest): Promise<void> {
+  await scheduleJobs(tx, [job]);
+}
+
+/** Several jobs in one statement; each keyed one is skipped while a job with its key is pending. */
+export async function scheduleJobs(tx: Tx, jobs: JobRequest[]): Promise<void> {
+  if (jobs.length === 0) return;
   await tx
     .insertInto('jobs')
-    .values({
-      kind: job.kind,
-      key: job.key ?? null,
-      tenant_id: job.tenantId ?? null,
-      payload: JSON.stringify(job.payload ?? {}),
-      run_at: job.runAt ?? new Date(),
-      max_attempts: job.maxAttempts,
-    })
+    .values(
+      jobs.map((job) => ({
+        kind: job.kind,
+        key: job.key ?? null,
+        tenant_id: job.tenantId ?? null,
+        payload: JSON.stringify(job.payload ?? {}),
+        run_at: job.runAt ?? new Date(),
+        max_attempts: job.maxAttempts,
+      })),
+    )
     .onConflict((oc) => oc.column('key').where('status', '=', 'pending').doNothing())
     .execute();
 }

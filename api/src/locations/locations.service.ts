@@ -8,7 +8,7 @@ import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
 import { evseAvailability } from './availability.js';
-import type { ConnectorInput, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationUpdate } from './locations.model.js';
+import type { Capability, ConnectorInput, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationUpdate } from './locations.model.js';
 import { isValidTimeZone, validateOpeningHours } from './opening-hours.js';
 import { loadLocations } from './read-model.js';
 
@@ -32,6 +32,14 @@ function validateConnector(c: ConnectorInput, field: string, errors: FieldError[
       message: `exceeds what ${c.max_voltage} V × ${c.max_amperage} A can deliver (${connectorPower(c)} W)`,
     });
   }
+}
+
+export interface EvseConfiguration {
+  evseUid: string;
+  capabilities?: Capability[];
+  chargePoint?: { id: string; connectorId: number };
+  /** `connectorId` '*' sets every connector of the EVSE; `onlyIfUnpriced` leaves connectors that have a tariff. */
+  connectorTariffs?: { connectorId: string; tariffId: string; onlyIfUnpriced?: boolean }[];
 }
 
 export class LocationsService {
@@ -181,6 +189,47 @@ export class LocationsService {
    * this). Stale reports (older than the last one) are ignored. Emits `evse.status` when what
    * drivers see changes.
    */
+  /**
+   * Configures many EVSEs in one transaction, as after an import: capabilities, the charge point
+   * and connector behind each, and tariffs per connector. Announces nothing: call
+   * `refreshChargePoint` for chargers attached here, as they go live.
+   */
+  async configureEvses(tenantId: string, changes: EvseConfiguration[]): Promise<void> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      for (const change of changes) {
+        const evse = {
+          ...(change.capabilities ? { capabilities: change.capabilities } : {}),
+          ...(change.chargePoint ? { charge_point_id: change.chargePoint.id, ocpp_connector_id: change.chargePoint.connectorId } : {}),
+        };
+        if (Object.keys(evse).length) await tx.updateTable('evses').set(evse).where('tenant_id', '=', tenantId).where('id', '=', change.evseUid).execute();
+        for (const { connectorId, tariffId, onlyIfUnpriced } of change.connectorTariffs ?? []) {
+          await tx
+            .updateTable('connectors')
+            .set({ tariff_id: tariffId })
+            .where('tenant_id', '=', tenantId)
+            .where('evse_id', '=', change.evseUid)
+            .$if(connectorId !== '*', (q) => q.where('id', '=', connectorId))
+            .$if(onlyIfUnpriced === true, (q) => q.where('tariff_id', 'is', null))
+            .execute();
+        }
+      }
+    });
+  }
+
+  /** Names the utility partner that may push grid signals for a site; false when the site is not active. */
+  async setGridOperator(tenantId: string, locationId: string, partnerId: string | null): Promise<boolean> {
+    const updated = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .updateTable('locations')
+        .set({ grid_operator_id: partnerId })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', locationId)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst(),
+    );
+    return Number(updated.numUpdatedRows) > 0;
+  }
+
   async applyEvseStatus(tenantId: string, evseUid: string, status: EvseStatus, at: Date): Promise<{ availability: EvseStatus; changed: boolean }> {
     return this.write(tenantId, async (tx, emit) => {
       const events = await this.setStatus(tx, tenantId, evseUid, status, at);

@@ -43,16 +43,7 @@ export class MeController extends Controller {
     };
     if (principal.kind !== 'user' || !principal.userId) return { ...base, key_id: principal.keyId };
     const userId = principal.userId;
-    const { user, memberships } = await this.services.scopes.system(async (tx) => ({
-      user: await tx.selectFrom('users').select(['id', 'email', 'name', 'locale']).where('id', '=', userId).executeTakeFirst(),
-      memberships: await tx
-        .selectFrom('memberships')
-        .innerJoin('networks', 'networks.id', 'memberships.tenant_id')
-        .select(['networks.id as network_id', 'networks.name as network_name', 'memberships.role'])
-        .where('memberships.user_id', '=', userId)
-        .orderBy('memberships.created_at')
-        .execute(),
-    }));
+    const { user, memberships } = await this.services.auth.account(userId);
     if (!user) throw problems.unauthenticated('This account no longer exists.');
     return { ...base, user: { ...user, is_driver: principal.isDriver, memberships } };
   }

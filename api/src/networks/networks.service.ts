@@ -1,3 +1,4 @@
+import { createAccount } from '../auth/accounts.js';
 import { hashPassword, randomToken, sha256, verifyPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { NetworksTable, StaffRole } from '../db/schema.js';
@@ -48,6 +49,11 @@ export class NetworkService {
     private readonly locations: LocationsService,
   ) {}
 
+  /** Marks the demo network, which the platform may reset and which says so to its visitors. */
+  async markDemo(networkId: string): Promise<void> {
+    await this.scopes.system((tx) => tx.updateTable('networks').set({ is_demo: true }).where('id', '=', networkId).execute());
+  }
+
   /** A new network with its first owner, in one transaction: both or neither. */
   async signUp(input: NetworkSignup): Promise<{ network: Network; ownerId: string }> {
     const email = normaliseEmail(input.owner.email);
@@ -57,7 +63,6 @@ export class NetworkService {
         const taken = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
         if (taken) throw problems.conflict('An account with this email exists; sign in and ask to be invited instead.', 'email-taken');
         const networkId = newId('net');
-        const ownerId = newId('usr');
         const network = await tx
           .insertInto('networks')
           .values({
@@ -70,7 +75,7 @@ export class NetworkService {
           })
           .returningAll()
           .executeTakeFirstOrThrow();
-        await tx.insertInto('users').values({ id: ownerId, email, name: input.owner.name.trim(), password_hash: passwordHash }).execute();
+        const ownerId = await createAccount(tx, { email, name: input.owner.name, passwordHash });
         await tx.insertInto('memberships').values({ tenant_id: networkId, user_id: ownerId, role: 'owner' }).execute();
         return { network: toNetwork(network), ownerId };
       });
@@ -167,9 +172,7 @@ export class NetworkService {
         userId = existing.id;
       } else {
         if (!name) throw problems.validation([{ field: 'body.name', message: 'is required to create the account' }]);
-        userId = newId('usr');
-        const passwordHash = await hashPassword(password);
-        await tx.insertInto('users').values({ id: userId, email: invitation.email, name: name.trim(), password_hash: passwordHash }).execute();
+        userId = await createAccount(tx, { email: invitation.email, name, passwordHash: await hashPassword(password) });
       }
       const inserted = await tx
         .insertInto('memberships')

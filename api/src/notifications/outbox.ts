@@ -2,6 +2,7 @@ import type { Tx } from '../db/tenancy.js';
 import { scheduleJob } from '../jobs/job-runner.js';
 import type { DriverEvent, DriverEventType } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
+import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox.js';
 
 /** Which driver events also go out as an email or a push message. */
 const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
@@ -13,9 +14,6 @@ const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
   'queue.offer': 'push',
   'queue.offer_expired': 'push',
 };
-
-export const matchesFilter = (filters: string[], type: string) =>
-  filters.length === 0 || filters.some((f) => f === type || f === '*' || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))));
 
 /**
  * The transactional outbox: an event's webhook deliveries and driver notification are written
@@ -32,22 +30,8 @@ export async function recordDriverEvent(
   at = new Date(),
 ): Promise<DriverEvent> {
   const event: DriverEvent = { type, id: newId('evt'), audience: { tenant_id: tenantId, driver_id: driverId }, payload: data };
-  const endpoints = await tx
-    .selectFrom('webhook_endpoints')
-    .select(['id', 'events'])
-    .where('tenant_id', '=', tenantId)
-    .where('disabled_at', 'is', null)
-    .execute();
   const body = JSON.stringify({ id: event.id, type, created_at: at.toISOString(), network_id: tenantId, data });
-  for (const endpoint of endpoints) {
-    if (!matchesFilter(endpoint.events, type)) continue;
-    const id = newId('whd');
-    await tx
-      .insertInto('webhook_deliveries')
-      .values({ tenant_id: tenantId, id, endpoint_id: endpoint.id, event_id: event.id, event_type: type, payload: body })
-      .execute();
-    await scheduleJob(tx, { kind: 'webhook.deliver', key: `webhook.deliver:${id}`, tenantId, payload: { delivery_id: id }, maxAttempts: 8 });
-  }
+  await enqueueWebhookDeliveries(tx, tenantId, { id: event.id, type, body });
   const channel = NOTIFY[type];
   if (channel) {
     const id = newId('ntf');

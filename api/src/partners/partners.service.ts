@@ -1,4 +1,5 @@
 import { generateKey } from '../api-keys/api-keys.service.js';
+import { insertKey } from '../api-keys/key-store.js';
 import type { Permission } from '../auth/permissions.js';
 import { sha256 } from '../auth/secrets.js';
 import type { PartnerKind } from '../db/schema.js';
@@ -34,21 +35,18 @@ export class PartnersService {
     const key = generateKey('secret');
     await this.scopes.system(async (tx) => {
       await tx.insertInto('partners').values({ id, name: trimmed, kind }).execute();
-      await tx
-        .insertInto('api_keys')
-        .values({
-          id: newId('key'),
-          tenant_id: null,
-          partner_id: id,
-          kind: 'secret',
-          name: `${trimmed} server key`,
-          prefix: key.slice(0, 12),
-          key_hash: sha256(key),
-          scopes: kind === 'utility' ? UTILITY_SCOPES : PARTNER_SCOPES,
-          allowed_origins: [],
-          created_by: null,
-        })
-        .execute();
+      await insertKey(tx, {
+        id: newId('key'),
+        tenant_id: null,
+        partner_id: id,
+        kind: 'secret',
+        name: `${trimmed} server key`,
+        prefix: key.slice(0, 12),
+        key_hash: sha256(key),
+        scopes: kind === 'utility' ? UTILITY_SCOPES : PARTNER_SCOPES,
+        allowed_origins: [],
+        created_by: null,
+      });
     });
     return { id, name: trimmed, kind, secret_key: key };
   }

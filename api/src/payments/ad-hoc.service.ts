@@ -2,6 +2,7 @@ import type { Logger } from 'pino';
 import { randomToken, safeEqual, sha256 } from '../auth/secrets.js';
 import type { ChargingService } from '../charging/charging.service.js';
 import type { CommandRouter } from '../charging/commands.js';
+import type { IdTagsService } from '../charging/id-tags.service.js';
 import type { Scopes } from '../db/tenancy.js';
 import { Problem, problems } from '../http/problem.js';
 import { newId } from '../shared/ids.js';
@@ -42,9 +43,23 @@ export class AdHocService {
     private readonly tariffs: TariffsService,
     private readonly payments: PaymentsService,
     private readonly charging: ChargingService,
+    private readonly idTags: IdTagsService,
     private readonly commands: CommandRouter,
     private readonly logger: Logger,
   ) {}
+
+  /** What a guest's card is held for at an EVSE's network before charging starts (minor units; 0 when unknown). */
+  async holdAmountAt(evseUid: string): Promise<number> {
+    const row = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('evses')
+        .innerJoin('networks', 'networks.id', 'evses.tenant_id')
+        .select('networks.payment_hold_amount')
+        .where('evses.id', '=', evseUid)
+        .executeTakeFirst(),
+    );
+    return Number(row?.payment_hold_amount ?? 0);
+  }
 
   async start(request: AdHocRequest): Promise<AdHocCharge> {
     const target = await this.scopes.system((tx) =>
@@ -96,13 +111,8 @@ export class AdHocService {
         },
       );
     }
-    await this.scopes.system(async (tx) => {
-      // A one-off token the charger asks about (authorization) and starts with; it expires soon.
-      await tx
-        .insertInto('id_tags')
-        .values({ id_tag: idTag, driver_id: null, status: 'Accepted', expires_at: new Date(Date.now() + 15 * 60_000) })
-        .execute();
-    });
+    // A one-off token the charger asks about (authorization) and starts with; it expires soon.
+    await this.idTags.issueOneOff(idTag, 15 * 60_000);
     await this.scopes.tenant(target.tenant_id, (tx) =>
       tx
         .insertInto('ad_hoc_charges')

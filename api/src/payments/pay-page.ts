@@ -37,7 +37,7 @@ export function payPage(services: Services): Router {
 <body data-evse="${esc(evse)}"><h1>Pay and charge</h1>
 <h2>Price (VAT ${preview.vat_percent}% included)</h2><table>${rows}</table>
 ${preview.display_text ? `<p class="note">${esc(preview.display_text)}</p>` : ''}
-<p class="note">We hold ${fmt(Number(await holdOf(services, evse)))} on your card when charging starts and take only what the session costs when it ends.</p>
+<p class="note">We hold ${fmt(Number(await services.adHoc.holdAmountAt(evse)))} on your card when charging starts and take only what the session costs when it ends.</p>
 <form id="pay">
 ${sandbox ? '<p class="sandbox">Sandbox payments: no real money moves. Pick a test card.</p><label>Card <select id="card"><option value="pm_sandbox_visa">Visa (accepted)</option><option value="pm_sandbox_declined">Declined card</option></select></label>' : '<div id="card-element"></div>'}
 <label>Email for the receipt (optional) <input id="email" type="email" autocomplete="email"></label>
@@ -46,16 +46,6 @@ ${sandbox ? '<p class="sandbox">Sandbox payments: no real money moves. Pick a te
 <script src="/pay/app.js"></script></body></html>`);
   });
   return router;
-}
-
-async function holdOf(services: Services, evseUid: string): Promise<number> {
-  const row = await services.database.db
-    .selectFrom('evses')
-    .innerJoin('networks', 'networks.id', 'evses.tenant_id')
-    .select('networks.payment_hold_amount')
-    .where('evses.id', '=', evseUid)
-    .executeTakeFirst();
-  return Number(row?.payment_hold_amount ?? 0);
 }
 
 const script = `(() => {

@@ -55,6 +55,8 @@ export interface OutrightCharge {
  * idempotency keys derived from the payment, so a crash between a capture and its bookkeeping
  * is repaired by the job's retry — or by the webhook — without charging twice.
  */
+export type WebhookResult = 'processed' | 'replayed' | 'ignored';
+
 export class PaymentsService {
   constructor(
     private readonly scopes: Scopes,
@@ -418,7 +420,7 @@ export class PaymentsService {
   async refund(tenantId: string, sessionId: string, staffId: string, request: { amount?: number; reason?: string }, idempotencyKey?: string): Promise<Refund> {
     const { payment, amount, refundId } = await this.scopes.tenant(tenantId, async (tx) => {
       const payment = await this.row(tx, tenantId, sessionId);
-      if (!payment || payment.status !== 'captured' || (!payment.intent_id && payment.provider !== 'wallet'))
+      if (payment?.status !== 'captured' || (!payment.intent_id && payment.provider !== 'wallet'))
         throw problems.conflict('Only a captured payment can be refunded.', 'payment-not-captured');
       const left = Number(payment.captured_amount) - Number(payment.refunded_amount);
       const amount = request.amount ?? left;
@@ -504,7 +506,11 @@ export class PaymentsService {
   // ---- provider webhooks -----------------------------------------------------------------------
 
   /** Verifies, records the event id (a replay stops here) and moves the payment forward. */
-  async handleWebhook(rawBody: Buffer, signature: string | undefined): Promise<'processed' | 'replayed' | 'ignored'> {
+  async handleWebhook(
+    rawBody: Buffer,
+    signature: string | undefined,
+    feeCaptured: (tenantId: string, feeId: string, intentId: string) => Promise<void>,
+  ): Promise<WebhookResult> {
     const event = this.provider.parseWebhook(rawBody, signature);
     const first = await this.scopes.system(async (tx) => {
       const inserted = await tx
@@ -524,7 +530,7 @@ export class PaymentsService {
     }
     // A fee whose charge died before it was recorded is settled here.
     if (event.metadata?.reservation_fee && event.metadata.tenant_id) {
-      if (event.type === 'intent.captured') await this.onFeePaid?.(event.metadata.tenant_id, event.metadata.reservation_fee, event.intent_id);
+      if (event.type === 'intent.captured') await feeCaptured(event.metadata.tenant_id, event.metadata.reservation_fee, event.intent_id);
       return 'processed';
     }
     const payment = await this.scopes.system((tx) =>
@@ -548,9 +554,6 @@ export class PaymentsService {
     if (change) await this.settle(payment.tenant_id, payment.id, change);
     return 'processed';
   }
-
-  /** Set by the reservation fees: a fee the provider says was paid. */
-  onFeePaid?: (tenantId: string, feeId: string, intentId: string) => Promise<void>;
 
   registerJobs(jobs: JobRunner): void {
     jobs.register('payment.authorize', async (p: { session_id: string }, ctx) => this.authorize(ctx.tenantId as string, p.session_id));

@@ -8,7 +8,7 @@ export function paymentWebhook(services: Services) {
   return (req: Request, res: Response, next: NextFunction) => {
     const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const signature = req.get('stripe-signature') ?? req.get('sandbox-signature');
-    services.payments.handleWebhook(body, signature).then(
+    services.flows.providerWebhook.handle(body, signature).then(
       (result) => res.json({ received: true, result }),
       (error: unknown) =>
         next(error instanceof ProviderError ? new Problem(400, 'webhook-signature', 'Bad webhook', 'The signature does not match this body.') : error),

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { problems } from '../http/problem.js';
-import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
 import { OUT_OF_SERVICE } from '../locations/availability.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationDetail } from '../locations/locations.model.js';
@@ -10,7 +10,7 @@ import type { LocationsService } from '../locations/locations.service.js';
 import { recordDriverEvent } from '../notifications/outbox.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
-import { HOLDING, nextVersion, overlapOf, type ReservationsService, slotTaken } from '../reservations/reservations.service.js';
+import { HOLDING, overlapOf, type ReservationsService, slotTaken } from '../reservations/reservations.service.js';
 import { newId } from '../shared/ids.js';
 import { queueDispatchJob } from './dispatch-job.js';
 import { afterReservations, expectedSessionEnd, minutesUntil, placeTimes, TYPICAL_SESSION_MS } from './eta.js';
@@ -163,36 +163,8 @@ export class QueueService {
           .returningAll()
           .executeTakeFirstOrThrow();
         if (decision === 'accept') {
-          const policy = await this.reservations.policy(tenantId, tx);
-          const next = await tx
-            .selectFrom('reservations')
-            .select((eb) => eb.fn.min('starts_at').as('starts_at'))
-            .where('tenant_id', '=', tenantId)
-            .where('evse_uid', '=', hold.evse_uid)
-            .where('status', 'in', HOLDING)
-            .where('id', '<>', hold.id)
-            .where('starts_at', '>', now)
-            .executeTakeFirst();
-          const end = new Date(
-            Math.min(now.getTime() + policy.queue_hold_minutes * MINUTE, next?.starts_at ? new Date(next.starts_at).getTime() : Number.POSITIVE_INFINITY),
-          );
-          const active = await tx
-            .updateTable('reservations')
-            .set({
-              status: 'ACTIVE',
-              ends_at: end,
-              grace_until: new Date(Math.min(now.getTime() + policy.grace_minutes * MINUTE, end.getTime())),
-              updated_at: new Date(),
-              version: nextVersion(),
-            })
-            .where('tenant_id', '=', tenantId)
-            .where('id', '=', hold.id)
-            .returningAll()
-            .executeTakeFirstOrThrow();
+          await this.reservations.startOfferedHold(tx, tenantId, hold, now, emit);
           await this.endEntry(tx, tenantId, offer.entry_id, 'ACCEPTED', now);
-          await this.reservations.scheduleLifecycle(tx, active);
-          await this.reservations.syncCharger(tx, active);
-          emit(await this.reservations.announce(tx, active, 'reservation.started'));
         } else {
           if (decision === 'decline') await this.endEntry(tx, tenantId, offer.entry_id, 'DECLINED', now);
           else {
@@ -237,9 +209,9 @@ export class QueueService {
         if (!entry) continue;
         // A booking may have taken the EVSE since we looked: the savepoint keeps the rest of the work.
         await sql`savepoint offer`.execute(tx);
-        let hold: Awaited<ReturnType<typeof this.insertHold>>;
+        let hold: Awaited<ReturnType<ReservationsService['holdForOffer']>>;
         try {
-          hold = await this.insertHold(tx, tenantId, entry, evse.uid, now, expires, currency);
+          hold = await this.reservations.holdForOffer(tx, tenantId, entry, evse.uid, now, expires, currency);
         } catch (error) {
           if (!overlapOf(error)) throw error;
           await sql`rollback to savepoint offer`.execute(tx);
@@ -275,33 +247,22 @@ export class QueueService {
     });
   }
 
-  private insertHold(
-    tx: Tx,
-    tenantId: string,
-    entry: { driver_id: string; location_id: string; connector_standard: string | null },
-    evseUid: string,
-    now: Date,
-    expires: Date,
-    currency: string,
-  ) {
-    return tx
-      .insertInto('reservations')
-      .values({
-        tenant_id: tenantId,
-        id: newId('rsv'),
-        driver_id: entry.driver_id,
-        location_id: entry.location_id,
-        evse_uid: evseUid,
-        connector_standard: entry.connector_standard,
-        kind: 'queue',
-        starts_at: now,
-        ends_at: expires,
-        grace_until: expires,
-        status: 'OFFERED',
-        currency,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
+  /** The driver's session started on the EVSE they were offered: the offer and their place in line are done. */
+  async acceptedBySession(tx: Tx, tenantId: string, hold: { id: string; driver_id: string; location_id: string }, at: Date): Promise<void> {
+    await tx
+      .updateTable('queue_offers')
+      .set({ status: 'ACCEPTED', decided_at: at })
+      .where('tenant_id', '=', tenantId)
+      .where('reservation_id', '=', hold.id)
+      .execute();
+    await tx
+      .updateTable('queue_entries')
+      .set({ status: 'ACCEPTED', ended_at: at, updated_at: new Date() })
+      .where('tenant_id', '=', tenantId)
+      .where('status', '=', 'OFFERED')
+      .where('driver_id', '=', hold.driver_id)
+      .where('location_id', '=', hold.location_id)
+      .execute();
   }
 
   /** An offer nobody answered: the driver leaves the line and the EVSE goes to the next one. */
@@ -334,23 +295,28 @@ export class QueueService {
   /**
    * Schedules a dispatch when an EVSE of a location with people in line becomes available.
    * Status events come in floods from the gateway, so the locations freed in one turn of the
-   * event loop are checked and scheduled in one statement per network.
+   * event loop are checked and scheduled together, two statements per network.
    */
   watch(): () => void {
     const freed = new Map<string, Set<string>>();
     const flush = () => {
       for (const [tenantId, locations] of freed) {
         const ids = [...locations];
-        const keys = ids.map((locationId) => queueDispatchJob(tenantId, locationId).key);
         this.scopes
-          .system((tx) =>
-            sql`
-              insert into jobs (kind, key, tenant_id, payload)
-              select 'queue.dispatch', j.key, ${tenantId}, jsonb_build_object('location_id', j.location_id)
-              from unnest(${keys}::text[], ${ids}::text[]) as j (key, location_id)
-              where exists (select 1 from queue_entries q where q.tenant_id = ${tenantId} and q.location_id = j.location_id and q.status = 'WAITING')
-              on conflict (key) where status = 'pending' do nothing`.execute(tx),
-          )
+          .system(async (tx) => {
+            const waiting = await tx
+              .selectFrom('queue_entries')
+              .select('location_id')
+              .distinct()
+              .where('tenant_id', '=', tenantId)
+              .where('status', '=', 'WAITING')
+              .where(sql<boolean>`location_id = any(${ids}::text[])`)
+              .execute();
+            await scheduleJobs(
+              tx,
+              waiting.map((w) => queueDispatchJob(tenantId, w.location_id)),
+            );
+          })
           .catch((error: unknown) => this.logger.error({ err: error, network_id: tenantId }, 'could not schedule queue dispatches'));
       }
       freed.clear();

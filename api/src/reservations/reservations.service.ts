@@ -21,6 +21,12 @@ import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy
 
 export type ReservationRow = Selectable<ReservationsTable>;
 
+/** What a session starting on an EVSE means for the reservations holding it. */
+export type SessionClaim =
+  | { outcome: 'free' | 'reserved-for-another' }
+  /** The driver's own reservation is fulfilled; `wasOffered` when it was a queue offer still open. */
+  | { outcome: 'fulfilled'; reservation: ReservationRow; wasOffered: boolean };
+
 /** Statuses that hold an EVSE for their slot (the database's exclusion constraint uses the same list). */
 export const HOLDING: ReservationStatus[] = ['OFFERED', 'CONFIRMED', 'ACTIVE', 'FULFILLED'];
 const TERMINAL: ReservationStatus[] = ['FULFILLED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'];
@@ -109,14 +115,9 @@ export class ReservationsService {
     private readonly commands: CommandRouter,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    /** Payments hear of the fees a reservation owes, in the reservation's own transaction. */
+    private readonly fees: ReservationFeeHook,
   ) {}
-
-  private fees?: ReservationFeeHook;
-
-  /** Payments hear of the fees a reservation owes, in the reservation's own transaction. */
-  useFees(fees: ReservationFeeHook): void {
-    this.fees = fees;
-  }
 
   private write<T>(tenantId: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
     return writeThenPublish(this.scopes, this.bus, tenantId, work);
@@ -302,7 +303,7 @@ export class ReservationsService {
         .returningAll()
         .executeTakeFirstOrThrow();
       await this.scheduleLifecycle(tx, row);
-      await this.fees?.due(tx, { tenant_id: tenantId, reservation_id: row.id, driver_id: driverId, kind: 'booking', amount: policy.reservation_fee, currency });
+      await this.fees.due(tx, { tenant_id: tenantId, reservation_id: row.id, driver_id: driverId, kind: 'booking', amount: policy.reservation_fee, currency });
       if (started) emit(...(await this.activated(tx, row)));
       emit(await this.announce(tx, row, 'reservation.created'));
       return toReservation(row);
@@ -508,6 +509,69 @@ export class ReservationsService {
       .executeTakeFirstOrThrow(() => problems.notFound('reservation', id));
   }
 
+  // ---- queue offers ---------------------------------------------------------------------------
+
+  /** The hold a queue offer puts on an EVSE until the driver answers (the exclusion constraint refuses an overlap). */
+  holdForOffer(
+    tx: Tx,
+    tenantId: string,
+    entry: { driver_id: string; location_id: string; connector_standard: string | null },
+    evseUid: string,
+    now: Date,
+    expires: Date,
+    currency: string,
+  ): Promise<ReservationRow> {
+    return tx
+      .insertInto('reservations')
+      .values({
+        tenant_id: tenantId,
+        id: newId('rsv'),
+        driver_id: entry.driver_id,
+        location_id: entry.location_id,
+        evse_uid: evseUid,
+        connector_standard: entry.connector_standard,
+        kind: 'queue',
+        starts_at: now,
+        ends_at: expires,
+        grace_until: expires,
+        status: 'OFFERED',
+        currency,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+  }
+
+  /**
+   * An accepted offer's hold becomes a reservation that starts now: it lasts the policy's queue
+   * hold, or until the EVSE's next booking, with the usual grace; the charger is told.
+   */
+  async startOfferedHold(tx: Tx, tenantId: string, hold: ReservationRow, now: Date, emit: Emit): Promise<ReservationRow> {
+    const policy = await this.policy(tenantId, tx);
+    const next = await tx
+      .selectFrom('reservations')
+      .select((eb) => eb.fn.min('starts_at').as('starts_at'))
+      .where('tenant_id', '=', tenantId)
+      .where('evse_uid', '=', hold.evse_uid)
+      .where('status', 'in', HOLDING)
+      .where('id', '<>', hold.id)
+      .where('starts_at', '>', now)
+      .executeTakeFirst();
+    const end = new Date(
+      Math.min(now.getTime() + policy.queue_hold_minutes * MINUTE, next?.starts_at ? new Date(next.starts_at).getTime() : Number.POSITIVE_INFINITY),
+    );
+    const active = await tx
+      .updateTable('reservations')
+      .set({ status: 'ACTIVE', ends_at: end, grace_until: graceUntil(now, end, policy), updated_at: new Date(), version: nextVersion() })
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', hold.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await this.scheduleLifecycle(tx, active);
+    await this.syncCharger(tx, active);
+    emit(await this.announce(tx, active, 'reservation.started'));
+    return active;
+  }
+
   // ---- sessions -------------------------------------------------------------------------------
 
   /**
@@ -520,7 +584,7 @@ export class ReservationsService {
     evseUid: string,
     claim: { driverId?: string; ocppReservationId?: number; sessionId: string; at: Date },
     emit: Emit,
-  ): Promise<'fulfilled' | 'free' | 'reserved-for-another'> {
+  ): Promise<SessionClaim> {
     // A driver arriving a little early still fulfils their own reservation.
     const holding = await tx
       .selectFrom('reservations')
@@ -537,7 +601,7 @@ export class ReservationsService {
         (claim.driverId !== undefined && r.driver_id === claim.driverId) ||
         (claim.ocppReservationId !== undefined && r.ocpp_reservation_id === claim.ocppReservationId),
     );
-    if (!mine) return holding.some((r) => r.starts_at <= claim.at) ? 'reserved-for-another' : 'free';
+    if (!mine) return { outcome: holding.some((r) => r.starts_at <= claim.at) ? 'reserved-for-another' : 'free' };
     const fulfilled = await tx
       .updateTable('reservations')
       .set({ status: 'FULFILLED', session_id: claim.sessionId, ended_at: claim.at, updated_at: new Date(), version: nextVersion() })
@@ -545,25 +609,9 @@ export class ReservationsService {
       .where('id', '=', mine.id)
       .returningAll()
       .executeTakeFirstOrThrow();
-    if (mine.status === 'OFFERED') {
-      await tx
-        .updateTable('queue_offers')
-        .set({ status: 'ACCEPTED', decided_at: claim.at })
-        .where('tenant_id', '=', tenantId)
-        .where('reservation_id', '=', mine.id)
-        .execute();
-      await tx
-        .updateTable('queue_entries')
-        .set({ status: 'ACCEPTED', ended_at: claim.at, updated_at: new Date() })
-        .where('tenant_id', '=', tenantId)
-        .where('status', '=', 'OFFERED')
-        .where('driver_id', '=', mine.driver_id)
-        .where('location_id', '=', mine.location_id)
-        .execute();
-    }
     emit(...(await this.locations.recompute(tx, tenantId, evseUid)));
     emit(await this.announce(tx, fulfilled, 'reservation.fulfilled'));
-    return 'fulfilled';
+    return { outcome: 'fulfilled', reservation: fulfilled, wasOffered: mine.status === 'OFFERED' };
   }
 
   /** A session that fulfilled a reservation ended: the rest of the slot is free for others. */
@@ -680,7 +728,7 @@ export class ReservationsService {
         if (!['CONFIRMED', 'ACTIVE'].includes(row.status) || row.grace_until.toISOString() !== p.grace_until) return;
         const policy = await this.policy(row.tenant_id, tx);
         const ended = await this.end(tx, row, 'NO_SHOW', emit, { no_show_fee_amount: policy.no_show_fee });
-        await this.fees?.due(tx, {
+        await this.fees.due(tx, {
           tenant_id: row.tenant_id,
           reservation_id: row.id,
           driver_id: row.driver_id,

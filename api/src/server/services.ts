@@ -7,12 +7,15 @@ import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
 import { ChargingService } from '../charging/charging.service.js';
 import { type CommandRouter, InProcessCommandRouter } from '../charging/commands.js';
+import { IdTagsService } from '../charging/id-tags.service.js';
 import { MessageLog } from '../charging/message-log.js';
 import { RedisCommandRouter } from '../charging/redis-commands.js';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriverService } from '../drivers/drivers.service.js';
+import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
+import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
@@ -65,12 +68,15 @@ export interface Services {
   authLimiter: Limiter;
   tariffs: TariffsService;
   chargePoints: ChargePointsService;
+  idTags: IdTagsService;
   openData: OpenDataService;
   charging: ChargingService;
   reservations: ReservationsService;
   overview: OverviewService;
   payments: PaymentsService;
   adHoc: AdHocService;
+  /** Steps that span modules and are started from outside (the others are handed to the service they run in). */
+  flows: { providerWebhook: ProviderWebhookFlow };
   queue: QueueService;
   webhooks: WebhooksService;
   /** Slot starts, no-shows, queue offers, webhook and notification deliveries. */
@@ -104,22 +110,18 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const discovery = new DiscoveryService(scopes, discoveryIndex);
   const tariffs = new TariffsService(scopes);
   const messageLog = new MessageLog(scopes, logger.child({ component: 'message-log' }));
-  const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog);
-  const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger);
-  charging.useReservations(reservations);
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(database.db);
   const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
-  charging.usePayments(payments);
   const reservationFees = new ReservationFeesService(scopes, payments, bus, logger);
-  reservations.useFees(reservationFees);
-  payments.onFeePaid = (tenantId, feeId, intentId) => reservationFees.settle(tenantId, feeId, { status: 'paid', provider: provider.name, intent_id: intentId });
-  const siteLimits = new SiteLimitsService(scopes, commands, logger);
-  charging.onReconnect((tenantId, chargePointId) => reservations.chargerReconnected(tenantId, chargePointId));
-  charging.onReconnect((tenantId, chargePointId) => siteLimits.chargerReconnected(tenantId, chargePointId));
-  charging.onSessionChange((tenantId, chargePointId) => siteLimits.sessionChanged(tenantId, chargePointId));
-  const adHoc = new AdHocService(scopes, tariffs, payments, charging, commands, logger);
-  const overview = new OverviewService(scopes);
+  const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
+  const siteLimits = new SiteLimitsService(scopes, commands, logger, locations);
+  const idTags = new IdTagsService(scopes);
+  const chargePoints = new ChargePointsService(scopes);
+  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
+  const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
+  const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, commands, logger);
+  const overview = new OverviewService(scopes);
   const webhooks = new WebhooksService(scopes);
   const notifications = new ConsoleSender(logger);
   const jobs = new JobRunner(database.db, logger, { pollMs: config.jobPollMs });
@@ -151,13 +153,15 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     publicLimiter,
     authLimiter,
     tariffs,
-    chargePoints: new ChargePointsService(scopes),
+    chargePoints,
+    idTags,
     openData: new OpenDataService(scopes),
     charging,
     reservations,
     overview,
     payments,
     adHoc,
+    flows: { providerWebhook: new ProviderWebhookFlow(payments, reservationFees) },
     queue,
     webhooks,
     jobs,

@@ -5,6 +5,7 @@ import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../c
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type FieldError, problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import type { LocationsService } from '../locations/locations.service.js';
 import { newId } from '../shared/ids.js';
 import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
 
@@ -55,6 +56,7 @@ export class SiteLimitsService {
     private readonly scopes: Scopes,
     private readonly commands: CommandRouter,
     private readonly logger: Logger,
+    private readonly locations: LocationsService,
   ) {}
 
   registerJobs(jobs: JobRunner): void {
@@ -70,16 +72,7 @@ export class SiteLimitsService {
       const partner = await this.scopes.system((tx) => tx.selectFrom('partners').select('kind').where('id', '=', partnerId).executeTakeFirst());
       if (partner?.kind !== 'utility') throw problems.validation([{ field: 'body.partner_id', message: 'is not a utility partner' }]);
     }
-    const updated = await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .updateTable('locations')
-        .set({ grid_operator_id: partnerId })
-        .where('tenant_id', '=', tenantId)
-        .where('id', '=', locationId)
-        .where('status', '=', 'ACTIVE')
-        .executeTakeFirst(),
-    );
-    if (Number(updated.numUpdatedRows) === 0) throw problems.notFound('location', locationId);
+    if (!(await this.locations.setGridOperator(tenantId, locationId, partnerId))) throw problems.notFound('location', locationId);
   }
 
   /** A network's own limit on one of its sites; applied at once when in force. */

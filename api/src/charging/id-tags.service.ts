@@ -1,0 +1,64 @@
+import { isUniqueViolation } from '../db/errors.js';
+import type { Scopes } from '../db/tenancy.js';
+import { problems } from '../http/problem.js';
+import type { Authorization } from './charging.model.js';
+
+export interface IdTag {
+  id_tag: string;
+  status: 'Accepted' | 'Blocked' | 'Expired' | 'Invalid';
+  expires_at: Date | null;
+  created_at: Date;
+}
+
+const COLUMNS = ['id_tag', 'status', 'expires_at', 'created_at'] as const;
+
+/**
+ * The tokens chargers authorise (RFID cards, app tokens, one-off guest tokens). They are
+ * platform-wide: a driver's card works at every network.
+ */
+export class IdTagsService {
+  constructor(private readonly scopes: Scopes) {}
+
+  /** Registers a driver's card; a card already registered by anyone is refused. */
+  async register(driverId: string, idTag: string): Promise<IdTag> {
+    try {
+      return await this.scopes.system((tx) =>
+        tx.insertInto('id_tags').values({ id_tag: idTag, driver_id: driverId, status: 'Accepted' }).returning(COLUMNS).executeTakeFirstOrThrow(),
+      );
+    } catch (error) {
+      if (isUniqueViolation(error)) throw problems.conflict('This card is already registered.', 'id-tag-taken');
+      throw error;
+    }
+  }
+
+  /** A driver's cards, oldest first. */
+  list(driverId: string): Promise<IdTag[]> {
+    return this.scopes.system((tx) => tx.selectFrom('id_tags').select(COLUMNS).where('driver_id', '=', driverId).orderBy('created_at').execute());
+  }
+
+  /** The token a driver is known by at chargers: their first accepted card. */
+  async primaryOf(driverId: string): Promise<string | undefined> {
+    const row = await this.scopes.system((tx) =>
+      tx.selectFrom('id_tags').select('id_tag').where('driver_id', '=', driverId).where('status', '=', 'Accepted').orderBy('created_at').executeTakeFirst(),
+    );
+    return row?.id_tag;
+  }
+
+  /** A one-off token for a guest without an account; it expires on its own. */
+  async issueOneOff(idTag: string, validForMs: number): Promise<void> {
+    await this.scopes.system((tx) =>
+      tx
+        .insertInto('id_tags')
+        .values({ id_tag: idTag, driver_id: null, status: 'Accepted', expires_at: new Date(Date.now() + validForMs) })
+        .execute(),
+    );
+  }
+
+  /** What a charger is told about a token. */
+  async authorize(idTag: string): Promise<Authorization> {
+    const row = await this.scopes.system((tx) => tx.selectFrom('id_tags').selectAll().where('id_tag', '=', idTag).executeTakeFirst());
+    if (!row) return { status: 'Invalid' };
+    if (row.status === 'Accepted' && row.expires_at && row.expires_at.getTime() <= Date.now()) return { status: 'Expired', expiresAt: row.expires_at };
+    return { status: row.status, expiresAt: row.expires_at ?? undefined, driverId: row.driver_id ?? undefined };
+  }
+}

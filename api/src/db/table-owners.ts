@@ -1,0 +1,50 @@
+import type { Database } from './schema.js';
+
+/**
+ * The module (folder under `api/src`) that owns each table: only its code writes the table;
+ * every other module calls that module's service, or a function it exports that writes inside
+ * the caller's transaction. `architecture/table-ownership.test.ts` holds the code to this.
+ */
+export const TABLE_OWNERS: Record<keyof Database, string> = {
+  networks: 'networks',
+  memberships: 'networks',
+  invitations: 'networks',
+  users: 'auth',
+  refresh_tokens: 'auth',
+  drivers: 'drivers',
+  partners: 'partners',
+  api_keys: 'api-keys',
+  idempotency_keys: 'http',
+  locations: 'locations',
+  evses: 'locations',
+  connectors: 'locations',
+  tariffs: 'tariffs',
+  charge_points: 'charge-points',
+  id_tags: 'charging',
+  charging_sessions: 'charging',
+  meter_samples: 'charging',
+  evse_faults: 'charging',
+  ocpp_messages: 'charging',
+  reservation_policies: 'reservations',
+  reservations: 'reservations',
+  queue_entries: 'queue',
+  queue_offers: 'queue',
+  site_power_limits: 'site-limits',
+  evse_power_shares: 'site-limits',
+  reviews: 'reviews',
+  payment_customers: 'payments',
+  payments: 'payments',
+  refunds: 'payments',
+  payment_events: 'payments',
+  ledger_entries: 'payments',
+  wallets: 'payments',
+  wallet_top_ups: 'payments',
+  ad_hoc_charges: 'payments',
+  reservation_fees: 'payments',
+  sandbox_payment_intents: 'payments',
+  sandbox_replies: 'payments',
+  webhook_endpoints: 'webhooks',
+  webhook_deliveries: 'webhooks',
+  notification_outbox: 'notifications',
+  jobs: 'jobs',
+};
