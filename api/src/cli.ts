@@ -13,6 +13,7 @@ import { importOcm } from './importers/ocm-import.js';
 import { PartnersService } from './partners/partners.service.js';
 import { createLogger } from './server/logger.js';
 import { createServices } from './server/services.js';
+import { DomainError } from './shared/errors.js';
 
 const USAGE = `usage:
   voltshare import ocm <file.json> [--network <slug>] [--reference <referencedata.json>]
@@ -108,11 +109,13 @@ main(process.argv.slice(2)).then(
     const detail =
       error instanceof Problem
         ? (error.extensions.errors?.map((e) => `${e.field} ${e.message}`).join('; ') ?? error.message)
-        : error instanceof ConfigError
-          ? `invalid configuration: ${error.message}`
-          : error instanceof Error
-            ? error.message
-            : String(error);
+        : error instanceof DomainError
+          ? (error.details.fields?.map((e) => `${e.field} ${e.message}`).join('; ') ?? error.message)
+          : error instanceof ConfigError
+            ? `invalid configuration: ${error.message}`
+            : error instanceof Error
+              ? error.message
+              : String(error);
     console.error(`voltshare: ${detail}`);
     process.exit(1);
   },

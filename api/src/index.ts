@@ -14,4 +14,5 @@ export { createLogger } from './server/logger.js';
 export { createServices, type Services } from './server/services.js';
 export { type StaticSite, workspaceSites } from './server/sites.js';
 export { type RunningPlatform, startPlatform } from './server/start.js';
+export { DomainError, type ErrorKind } from './shared/errors.js';
 export { findNul } from './shared/nul.js';

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { ChargePointOffline, ChargePointRejected, ChargePointTimeout, findNul, isDatabaseUnavailable, verifyPassword } from '@voltshare/api';
 import ocppRpc from 'ocpp-rpc';
+import { toCallError } from './call-errors.js';
 import type { Connection, GatewayServices, GatewaySettings, OcppParams } from './connection.js';
 import { VerifiedCredentials } from './credentials.js';
 import { identityFromPath, negotiateSubprotocol, type OcppSubprotocol, SUPPORTED_SUBPROTOCOLS } from './endpoint.js';
@@ -48,17 +49,6 @@ interface ClientLike {
   on(event: 'close', listener: (event: { code: number; reason: string }) => void): void;
   on(event: 'badMessage', listener: (event: { error: Error & { rpcErrorCode?: string } }) => void): void;
   on(event: 'strictValidationFailure', listener: (event: { method: string; outbound: boolean; error: Error & { rpcErrorCode?: string } }) => void): void;
-}
-
-/**
- * What a charger is told when a handler fails: a domain refusal keeps its own words, anything
- * else is a generic InternalError (never a database message or a stack).
- */
-function toCallError(err: unknown): Error {
-  if (err instanceof RPCError) return err as Error;
-  const status = typeof err === 'object' && err !== null && 'status' in err ? Number(err.status) : 0;
-  if (status >= 400 && status < 500 && err instanceof Error) return createRPCError('GenericError', err.message, {}) as Error;
-  return createRPCError('InternalError', isDatabaseUnavailable(err) ? 'temporarily unavailable, try again' : 'internal error', {}) as Error;
 }
 
 /**

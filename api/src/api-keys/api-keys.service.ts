@@ -3,7 +3,7 @@ import { randomToken, sha256 } from '../auth/secrets.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
-import { type FieldError, problems } from '../http/problem.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
 import { insertKey, setAllowedOrigins } from './key-store.js';
@@ -26,14 +26,14 @@ function toApiKey(row: ApiKeyRow): ApiKey {
   };
 }
 
-function normaliseOrigin(value: string, index: number, errors: FieldError[]): string | undefined {
+function normaliseOrigin(value: string, index: number, errors: DomainFieldError[]): string | undefined {
   try {
     const url = new URL(value);
     if ((url.protocol === 'https:' || url.protocol === 'http:') && url.origin === value.replace(/\/$/, '')) return url.origin;
   } catch {
     // reported below
   }
-  errors.push({ field: `body.allowed_origins[${index}]`, message: 'must be an origin such as https://example.com (scheme, host and port only)' });
+  errors.push({ field: `allowed_origins[${index}]`, message: 'must be an origin such as https://example.com (scheme, host and port only)' });
   return undefined;
 }
 
@@ -50,25 +50,25 @@ export class ApiKeyService {
   ) {}
 
   async create(tenantId: string, createdBy: string | undefined, input: ApiKeyRequest, fixedKey?: string): Promise<CreatedApiKey> {
-    const errors: FieldError[] = [];
+    const errors: DomainFieldError[] = [];
     let scopes: Permission[];
     let origins: string[] = [];
     if (input.kind === 'secret') {
       scopes = input.scopes ?? ['public:read', 'network:read'];
       scopes.forEach((scope, i) => {
         if (!SECRET_KEY_SCOPES.includes(scope))
-          errors.push({ field: `body.scopes[${i}]`, message: `a secret key cannot have ${scope}; allowed: ${SECRET_KEY_SCOPES.join(', ')}` });
+          errors.push({ field: `scopes[${i}]`, message: `a secret key cannot have ${scope}; allowed: ${SECRET_KEY_SCOPES.join(', ')}` });
       });
-      if (input.allowed_origins?.length) errors.push({ field: 'body.allowed_origins', message: 'only publishable keys are restricted by origin' });
+      if (input.allowed_origins?.length) errors.push({ field: 'allowed_origins', message: 'only publishable keys are restricted by origin' });
     } else {
       scopes = [...PUBLISHABLE_KEY_SCOPES];
       if (input.scopes?.some((s) => !PUBLISHABLE_KEY_SCOPES.includes(s))) {
-        errors.push({ field: 'body.scopes', message: 'publishable keys only read public data' });
+        errors.push({ field: 'scopes', message: 'publishable keys only read public data' });
       }
-      if (!input.allowed_origins?.length) errors.push({ field: 'body.allowed_origins', message: 'a publishable key needs at least one allowed origin' });
+      if (!input.allowed_origins?.length) errors.push({ field: 'allowed_origins', message: 'a publishable key needs at least one allowed origin' });
       origins = (input.allowed_origins ?? []).map((o, i) => normaliseOrigin(o, i, errors)).filter((o): o is string => o !== undefined);
     }
-    if (errors.length) throw problems.validation(errors);
+    if (errors.length) throw fail.invalid(errors);
     const key = fixedKey ?? generateKey(input.kind);
     const row = await this.scopes.tenant(tenantId, (tx) =>
       insertKey(tx, {
@@ -122,7 +122,7 @@ export class ApiKeyService {
         .execute();
       return tx.selectFrom('api_keys').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
     });
-    if (!row) throw problems.notFound('API key', id);
+    if (!row) throw fail.notFound('API key', id);
     this.onRevoke();
     return toApiKey(row);
   }

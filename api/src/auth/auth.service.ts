@@ -1,7 +1,7 @@
 import { recordKeyUse } from '../api-keys/key-store.js';
 import type { StaffRole } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { DRIVER_PERMISSIONS, isPermission, type Permission, ROLE_PERMISSIONS } from './permissions.js';
 import type { Principal } from './principal.js';
@@ -91,7 +91,7 @@ export class AuthService {
       const stillMember = row.tenant_id ? await this.membership(tx, row.user_id, row.tenant_id) : undefined;
       return { pair: await this.issue(tx, row.user_id, stillMember ? (row.tenant_id ?? undefined) : undefined, row.family_id) };
     });
-    if (!outcome.pair) throw problems.unauthenticated('The refresh token is invalid, expired or revoked.');
+    if (!outcome.pair) throw fail.unauthenticated('The refresh token is invalid, expired or revoked.');
     return outcome.pair;
   }
 
@@ -174,7 +174,7 @@ export class AuthService {
     const row = await this.lookupKey(sha256(key));
     if (!row) return undefined;
     if (row.kind === 'publishable' && !(origin && row.allowed_origins.includes(origin))) {
-      throw problems.forbidden('This publishable key is not allowed from this origin.');
+      throw fail.forbidden('This publishable key is not allowed from this origin.');
     }
     if (lastUseDue(row)) {
       row.last_used_at = new Date();
@@ -185,7 +185,7 @@ export class AuthService {
 
   private async chooseNetwork(tx: Tx, userId: string, networkId: string | undefined): Promise<string | undefined> {
     if (networkId) {
-      if (!(await this.membership(tx, userId, networkId))) throw problems.forbidden('You are not a member of this network.');
+      if (!(await this.membership(tx, userId, networkId))) throw fail.forbidden('You are not a member of this network.');
       return networkId;
     }
     const rows = await tx.selectFrom('memberships').select('tenant_id').where('user_id', '=', userId).orderBy('created_at').limit(1).execute();

@@ -1,5 +1,5 @@
 import type { StaffRole } from '../db/schema.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import type { Permission } from './permissions.js';
 
 /** Who is calling, resolved once per request by `authentication.ts`. */
@@ -17,11 +17,11 @@ export interface Principal {
 
 /** The network a staff route acts on; its absence is a 403, not a crash. */
 export function tenantOf(principal: Principal): string {
-  if (!principal.tenantId) throw problems.forbidden('These credentials do not act for a network.');
+  if (!principal.tenantId) throw fail.forbidden('These credentials do not act for a network.');
   return principal.tenantId;
 }
 
 export function userOf(principal: Principal): string {
-  if (!principal.userId) throw problems.forbidden('This operation needs a signed-in user, not an API key.');
+  if (!principal.userId) throw fail.forbidden('This operation needs a signed-in user, not an API key.');
   return principal.userId;
 }

@@ -3,7 +3,7 @@ import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { ChargePoint, ChargePointIdentity, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
 
@@ -102,7 +102,7 @@ export class ChargePointsService {
           .where('tenant_id', '=', tenantId)
           .where('id', '=', input.location_id)
           .executeTakeFirst();
-        if (!location || location.status === 'REMOVED') throw problems.validation([{ field: 'body.location_id', message: 'no such location in this network' }]);
+        if (!location || location.status === 'REMOVED') throw fail.invalid([{ field: 'location_id', message: 'no such location in this network' }]);
         const id = newId('cp');
         await tx
           .insertInto('charge_points')
@@ -111,7 +111,7 @@ export class ChargePointsService {
         return this.read(tx, tenantId, id);
       });
     } catch (error) {
-      if (isUniqueViolation(error)) throw problems.conflict(`A charge point with identity "${input.identity}" exists already.`, 'identity-taken');
+      if (isUniqueViolation(error)) throw fail.conflict(`A charge point with identity "${input.identity}" exists already.`, 'identity-taken');
       throw error;
     }
   }
@@ -126,7 +126,7 @@ export class ChargePointsService {
           .where('tenant_id', '=', tenantId)
           .where('id', '=', id)
           .executeTakeFirst();
-        if (Number(updated.numUpdatedRows) === 0) throw problems.notFound('charge point', id);
+        if (Number(updated.numUpdatedRows) === 0) throw fail.notFound('charge point', id);
       }
       return this.read(tx, tenantId, id);
     });
@@ -156,7 +156,7 @@ export class ChargePointsService {
 
   private async read(tx: Tx, tenantId: string, id: string): Promise<ChargePoint> {
     const row = await tx.selectFrom('charge_points').select(COLUMNS).where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
-    if (!row) throw problems.notFound('charge point', id);
+    if (!row) throw fail.notFound('charge point', id);
     return row;
   }
 }

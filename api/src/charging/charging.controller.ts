@@ -8,7 +8,7 @@ import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ChargingSession, OcppMessage } from './charging.model.js';
-import { commandProblem } from './commands.js';
+import { commandFailure } from './commands.js';
 import { type ChargePointCommand, rawOcpp16 } from './raw-ocpp-command.js';
 
 export interface CommandRequest {
@@ -79,7 +79,7 @@ export class ChargingController extends Controller {
       const answer = await this.services.commands.send(cp.identity, rawOcpp16(command, body.payload), body.timeout_ms ?? 15_000);
       return { command, response: answer.response };
     } catch (error) {
-      throw commandProblem(error);
+      throw commandFailure(error);
     }
   }
 

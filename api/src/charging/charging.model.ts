@@ -1,6 +1,6 @@
 import type { EvseStatus, IdTagStatus } from '../db/schema.js';
 import type { SessionPaymentStatus } from '../payments/payments.model.js';
-import type { Money } from '../reservations/reservations.model.js';
+import type { Money } from '../shared/money.js';
 import type { SessionCost } from '../tariffs/pricing.js';
 
 export interface Authorization {

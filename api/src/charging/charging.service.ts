@@ -3,10 +3,11 @@ import type { ChargePointIdentity } from '../charge-points/charge-points.model.j
 import type { BootInfo, ChargePointsService } from '../charge-points/charge-points.service.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest, toPage } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
+import { nextVersion } from '../realtime/version.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { priceSession, type SessionCost } from '../tariffs/pricing.js';
 import type { TariffTerms } from '../tariffs/tariff-elements.js';
@@ -311,7 +312,7 @@ export class ChargingService {
           .execute();
       const row = await tx
         .updateTable('charging_sessions')
-        .set({ meter_last_wh: energy, power_w: power, soc_percent: soc, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+        .set({ meter_last_wh: energy, power_w: power, soc_percent: soc, updated_at: new Date(), version: nextVersion() } as never)
         .where('tenant_id', '=', tenantId)
         .where('id', '=', session.id)
         .returningAll()
@@ -352,7 +353,7 @@ export class ChargingService {
           stop_reason: stop.reason ?? 'Local',
           power_w: 0,
           updated_at: new Date(),
-          version: sql`nextval('realtime_version_seq')`,
+          version: nextVersion(),
         } as never)
         .where('tenant_id', '=', tenantId)
         .where('id', '=', current.id)
@@ -412,7 +413,7 @@ export class ChargingService {
     const after = page.after?.[0];
     const rows = await this.scopes.tenant(tenantId, async (tx) => {
       const exists = await tx.selectFrom('charge_points').select('id').where('tenant_id', '=', tenantId).where('id', '=', chargePointId).executeTakeFirst();
-      if (!exists) throw problems.notFound('charge point', chargePointId);
+      if (!exists) throw fail.notFound('charge point', chargePointId);
       let query = tx
         .selectFrom('ocpp_messages')
         .select(['id', 'direction', 'frame', 'created_at'])
@@ -436,7 +437,7 @@ export class ChargingService {
       const row = await tx.selectFrom('charging_sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       return row && this.withCostSoFar(tx, row as SessionRow);
     });
-    if (!session) throw problems.notFound('session', id);
+    if (!session) throw fail.notFound('session', id);
     return session;
   }
 
@@ -482,9 +483,9 @@ export class ChargingService {
   /** The driver's own departure time for a live session (queue ETAs use it). */
   async setDeparture(driverId: string, id: string, departureAt: Date | null): Promise<ChargingSession> {
     const own = await this.driverSession(driverId, id);
-    if (!own) throw problems.notFound('session', id);
-    if (own.status !== 'ACTIVE') throw problems.conflict('This session has ended.', 'session-ended');
-    if (departureAt && departureAt.getTime() < Date.now() - 60_000) throw problems.validation([{ field: 'body.departure_at', message: 'is in the past' }]);
+    if (!own) throw fail.notFound('session', id);
+    if (own.status !== 'ACTIVE') throw fail.conflict('This session has ended.', 'session-ended');
+    if (departureAt && departureAt.getTime() < Date.now() - 60_000) throw fail.invalid([{ field: 'departure_at', message: 'is in the past' }]);
     const row = await this.scopes.tenant(own.network_id, (tx) =>
       tx
         .updateTable('charging_sessions')

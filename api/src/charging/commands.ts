@@ -1,4 +1,4 @@
-import { Problem, problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import type { ChargerCommand, CommandAnswer } from './charger-commands.js';
 
 /**
@@ -44,16 +44,13 @@ export class InProcessCommandRouter implements CommandRouter {
   }
 }
 
-/** Maps router failures onto the API's problems. */
-export function commandProblem(error: unknown): Error {
-  if (error instanceof ChargePointOffline) return problems.conflict('The charge point is not connected; try again when it is online.', 'charge-point-offline');
+/** Router failures as domain errors: offline is a conflict, no answer a timeout, a refusal invalid input. */
+export function commandFailure(error: unknown): Error {
+  if (error instanceof ChargePointOffline) return fail.conflict('The charge point is not connected; try again when it is online.', 'charge-point-offline');
   if (error instanceof ChargePointTimeout) {
-    return new Problem(504, 'charge-point-timeout', 'Charge point did not answer', 'The charge point did not answer in time; it may still act on the command.');
+    return fail.timeout('charge-point-timeout', 'The charge point did not answer in time; it may still act on the command.');
   }
   if (error instanceof ChargePointRejected)
-    return problems.validation(
-      [{ field: 'body.payload', message: `${error.code}: ${error.message}` }],
-      'The command was refused before or by the charge point.',
-    );
+    return fail.invalid([{ field: 'payload', message: `${error.code}: ${error.message}` }], 'The command was refused before or by the charge point.');
   return error instanceof Error ? error : new Error(String(error));
 }

@@ -1,6 +1,6 @@
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import type { Authorization } from './charging.model.js';
 
 export interface IdTag {
@@ -26,7 +26,7 @@ export class IdTagsService {
         tx.insertInto('id_tags').values({ id_tag: idTag, driver_id: driverId, status: 'Accepted' }).returning(COLUMNS).executeTakeFirstOrThrow(),
       );
     } catch (error) {
-      if (isUniqueViolation(error)) throw problems.conflict('This card is already registered.', 'id-tag-taken');
+      if (isUniqueViolation(error)) throw fail.conflict('This card is already registered.', 'id-tag-taken');
       throw error;
     }
   }

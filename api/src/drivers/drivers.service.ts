@@ -2,7 +2,7 @@ import { createAccount } from '../auth/accounts.js';
 import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import { normaliseEmail } from '../shared/validation.js';
 import type { DriverRegistration } from './drivers.model.js';
 
@@ -20,7 +20,7 @@ export class DriverService {
         return userId;
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'users_email_key')) throw problems.conflict('An account with this email exists; sign in instead.', 'email-taken');
+      if (isUniqueViolation(error, 'users_email_key')) throw fail.conflict('An account with this email exists; sign in instead.', 'email-taken');
       throw error;
     }
   }

@@ -1,6 +1,7 @@
 import { ValidateError } from '@tsoa/runtime';
 import type { NextFunction, Request, Response } from 'express';
 import { isDatabaseUnavailable } from '../db/errors.js';
+import { DomainError, type ErrorKind } from '../shared/errors.js';
 import { findNul } from '../shared/nul.js';
 import { type FieldError, Problem, problems } from './problem.js';
 
@@ -12,21 +13,62 @@ function send(res: Response, req: Request, problem: Problem): void {
     .send(JSON.stringify(problem.toJSON(req.originalUrl, String(req.id ?? ''))));
 }
 
-/** tsoa names fields `requestBody.a`, `a.$0.b` or just `lat`; clients get `body.a[0].b` / `query.lat`. */
+/**
+ * Where a field named without its place came from: tsoa names fields `requestBody.a`, `a.$0.b`
+ * or just `lat`, the domain `a` or `scopes[2]`; clients get `body.a[0].b`, `query.lat`, `path.id`.
+ */
+function locateField(raw: string, req: Request, value?: unknown): string {
+  const field = raw.replace(/\.\$(\d+)/g, '[$1]').replace(/^requestBody\b/, 'body');
+  if (/^(body|query|path|header)\b/.test(field)) return field;
+  const root = field.split(/[.[]/)[0] ?? '';
+  // A path parameter: named bare too; its value is one of the path's segments.
+  if (!(root in (req.query as object)) && typeof value === 'string' && safeDecode(req.path).split('/').includes(value)) return `path.${field}`;
+  // A missing query parameter is in neither; requests without a body can only mean the query.
+  const inQuery = root in (req.query as object) || ['GET', 'HEAD', 'DELETE'].includes(req.method);
+  return `${inQuery ? 'query' : 'body'}.${field}`;
+}
+
 function fieldErrors(error: ValidateError, req: Request): FieldError[] {
-  return Object.entries(error.fields).map(([raw, detail]) => {
-    let field = raw.replace(/\.\$(\d+)/g, '[$1]').replace(/^requestBody\b/, 'body');
-    if (!/^(body|query|path|header)\b/.test(field)) {
-      const root = field.split(/[.[]/)[0] ?? '';
-      // A path parameter: tsoa names it bare too; its value is one of the path's segments.
-      const value = (detail as { value?: unknown }).value;
-      if (!(root in (req.query as object)) && typeof value === 'string' && safeDecode(req.path).split('/').includes(value))
-        return { field: `path.${field}`, message: detail.message };
-      // A missing query parameter is in neither; requests without a body can only mean the query.
-      const inQuery = root in (req.query as object) || ['GET', 'HEAD', 'DELETE'].includes(req.method);
-      field = `${inQuery ? 'query' : 'body'}.${field}`;
-    }
-    return { field, message: detail.message };
+  return Object.entries(error.fields).map(([raw, detail]) => ({
+    field: locateField(raw, req, (detail as { value?: unknown }).value),
+    message: detail.message,
+  }));
+}
+
+const STATUS: Record<ErrorKind, number> = {
+  invalid: 422,
+  'not-found': 404,
+  conflict: 409,
+  forbidden: 403,
+  unauthenticated: 401,
+  'payment-required': 402,
+  timeout: 504,
+  unavailable: 503,
+};
+const TITLE: Record<ErrorKind, string> = {
+  invalid: 'Validation failed',
+  'not-found': 'Not found',
+  conflict: 'Conflict',
+  forbidden: 'Not allowed',
+  unauthenticated: 'Authentication required',
+  'payment-required': 'Payment required',
+  timeout: 'No answer in time',
+  unavailable: 'Service unavailable',
+};
+/** Rules whose problems have a title of their own. */
+const TITLE_OF_CODE: Record<string, string> = {
+  'unpaid-fees': 'Unpaid fees',
+  'payment-declined': 'Payment declined',
+  'charge-point-timeout': 'Charge point did not answer',
+};
+
+/** The one mapping of domain errors onto RFC 9457 problems. */
+export function problemOf(error: DomainError, req: Request): Problem {
+  const { fields, data } = error.details;
+  return new Problem(STATUS[error.kind], error.code, TITLE_OF_CODE[error.code] ?? TITLE[error.kind], error.message, {
+    ...data,
+    ...(fields ? { errors: fields.map((f) => ({ field: locateField(f.field, req), message: f.message })) } : {}),
+    ...(error.kind === 'unauthenticated' ? { headers: { 'WWW-Authenticate': 'Bearer realm="voltshare"' } } : {}),
   });
 }
 
@@ -58,6 +100,7 @@ export function notFoundHandler(req: Request, res: Response): void {
 
 function toProblem(error: unknown, req: Request): Problem | undefined {
   if (error instanceof Problem) return error;
+  if (error instanceof DomainError) return problemOf(error, req);
   if (error instanceof ValidateError) return problems.validation(fieldErrors(error, req));
   const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 0;
   const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';

@@ -1,4 +1,4 @@
-import type { EvseStatus } from '../db/schema.js';
+import type { EvseStatus, ReservationStatus } from '../db/schema.js';
 
 /**
  * The one rule for what a driver sees: every reader (discovery, location detail, realtime,
@@ -12,6 +12,12 @@ export interface AvailabilityInput {
   /** A reservation holds the EVSE right now (reservations module). */
   reservedNow?: boolean;
 }
+
+/**
+ * Reservations that show their EVSE as RESERVED now: one in its slot, or a queue offer waiting
+ * for its driver. A CONFIRMED reservation holds a later slot and leaves the EVSE free until then.
+ */
+export const RESERVES_EVSE_NOW: readonly ReservationStatus[] = ['OFFERED', 'ACTIVE'];
 
 /** What drivers see of an EVSE that cannot be booked, queued for or offered. */
 export const OUT_OF_SERVICE: readonly EvseStatus[] = ['REMOVED', 'PLANNED', 'OUTOFORDER', 'INOPERATIVE'];

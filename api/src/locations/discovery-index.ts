@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Scopes } from '../db/tenancy.js';
 import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
 import type { EventBus, EvseStatusEvent } from '../realtime/events.js';
+import { fail } from '../shared/errors.js';
 import { type DiscoveryQuery, validateQuery } from './discovery-query.js';
 import type { LocationDetail, LocationSummary } from './locations.model.js';
 import { isAlwaysOpen, isOpenAt } from './opening-hours.js';
@@ -638,7 +638,7 @@ export class DiscoveryIndex {
     validateQuery(q);
     const after = page.after as [number | null, string, string] | undefined;
     if (after && (after.length !== 3 || typeof after[1] !== 'string' || typeof after[2] !== 'string')) {
-      throw problems.validation([{ field: 'query.cursor', message: 'is not a cursor returned by this endpoint' }]);
+      throw fail.invalid([{ field: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
     }
     const probe = probeOf(q);
     let found = this.candidates(viewer, probe);

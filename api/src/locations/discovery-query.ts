@@ -1,4 +1,4 @@
-import { type FieldError, problems } from '../http/problem.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import type { Capability, ConnectorStandard } from './locations.model.js';
 
 // A public search's question and its checks, shared by the database search, the in-memory index
@@ -42,24 +42,24 @@ export function parseBbox(raw: string | undefined): [number, number, number, num
     minLat >= maxLat ||
     minLng >= maxLng
   ) {
-    throw problems.validation([{ field: 'query.bbox', message: 'must be min_lng,min_lat,max_lng,max_lat with min < max, in degrees' }]);
+    throw fail.invalid([{ field: 'bbox', message: 'must be min_lng,min_lat,max_lng,max_lat with min < max, in degrees' }]);
   }
   return [minLng, minLat, maxLng, maxLat];
 }
 
 export function validateQuery(q: DiscoveryQuery): void {
-  const errors: FieldError[] = [];
+  const errors: DomainFieldError[] = [];
   const near = q.lat !== undefined || q.lng !== undefined;
   if (near && (q.lat === undefined || q.lng === undefined))
     errors.push({ field: q.lat === undefined ? 'query.lat' : 'query.lng', message: 'lat and lng go together' });
-  if (q.lat !== undefined && (q.lat < -90 || q.lat > 90)) errors.push({ field: 'query.lat', message: 'must be between -90 and 90' });
-  if (q.lng !== undefined && (q.lng < -180 || q.lng > 180)) errors.push({ field: 'query.lng', message: 'must be between -180 and 180' });
+  if (q.lat !== undefined && (q.lat < -90 || q.lat > 90)) errors.push({ field: 'lat', message: 'must be between -90 and 90' });
+  if (q.lng !== undefined && (q.lng < -180 || q.lng > 180)) errors.push({ field: 'lng', message: 'must be between -180 and 180' });
   if (q.radius_m !== undefined && (q.radius_m <= 0 || q.radius_m > MAX_RADIUS_M))
-    errors.push({ field: 'query.radius_m', message: `must be between 1 and ${MAX_RADIUS_M}` });
-  if (q.radius_m !== undefined && !near) errors.push({ field: 'query.radius_m', message: 'needs lat and lng' });
-  if (near && q.bbox) errors.push({ field: 'query.bbox', message: 'search near a point or in a box, not both' });
+    errors.push({ field: 'radius_m', message: `must be between 1 and ${MAX_RADIUS_M}` });
+  if (q.radius_m !== undefined && !near) errors.push({ field: 'radius_m', message: 'needs lat and lng' });
+  if (near && q.bbox) errors.push({ field: 'bbox', message: 'search near a point or in a box, not both' });
   if (q.min_power_kw !== undefined && (q.min_power_kw < 0 || q.min_power_kw > 2000))
-    errors.push({ field: 'query.min_power_kw', message: 'must be between 0 and 2000' });
-  if (q.max_price_per_kwh !== undefined && q.max_price_per_kwh < 0) errors.push({ field: 'query.max_price_per_kwh', message: 'must not be negative' });
-  if (errors.length) throw problems.validation(errors);
+    errors.push({ field: 'min_power_kw', message: 'must be between 0 and 2000' });
+  if (q.max_price_per_kwh !== undefined && q.max_price_per_kwh < 0) errors.push({ field: 'max_price_per_kwh', message: 'must not be negative' });
+  if (errors.length) throw fail.invalid(errors);
 }

@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import type { DiscoveryIndex } from './discovery-index.js';
 import { type DiscoveryQuery, validateQuery } from './discovery-query.js';
 import type { LocationDetail, LocationSummary } from './locations.model.js';
@@ -30,7 +30,7 @@ export class DiscoveryService {
     const radius = q.lat !== undefined ? (q.radius_m ?? 10_000) : undefined;
     const after = page.after as [number | null, string, string] | undefined;
     if (after && (after.length !== 3 || typeof after[1] !== 'string' || typeof after[2] !== 'string')) {
-      throw problems.validation([{ field: 'query.cursor', message: 'is not a cursor returned by this endpoint' }]);
+      throw fail.invalid([{ field: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
     }
 
     return this.scopes.public(callerTenantId, async (tx) => {
@@ -73,7 +73,7 @@ export class DiscoveryService {
       const [found] = await loadLocations(tx, own ? [own] : rows.slice(0, 1), now);
       return found;
     });
-    if (!detail || (detail.status === 'REMOVED' && detail.network_id !== callerTenantId)) throw problems.notFound('location', id);
+    if (!detail || (detail.status === 'REMOVED' && detail.network_id !== callerTenantId)) throw fail.notFound('location', id);
     return detail;
   }
 

@@ -2,12 +2,13 @@ import { sql } from 'kysely';
 import { isUniqueViolation } from '../db/errors.js';
 import type { EvseStatus } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { type FieldError, problems } from '../http/problem.js';
 import type { ImportedLocation } from '../importers/ocm.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
+import { nextVersion } from '../realtime/version.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { evseAvailability } from './availability.js';
+import { evseAvailability, RESERVES_EVSE_NOW } from './availability.js';
 import type { Capability, ConnectorInput, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationUpdate } from './locations.model.js';
 import { isValidTimeZone, validateOpeningHours } from './opening-hours.js';
 import { loadLocations } from './read-model.js';
@@ -21,14 +22,15 @@ export function connectorPower(c: Pick<ConnectorInput, 'power_type' | 'max_volta
   return Math.round(c.max_voltage * c.max_amperage * PHASES[c.power_type]);
 }
 
-function validateConnector(c: ConnectorInput, field: string, errors: FieldError[]): void {
+/** `field`: the path of the connector's fields, ending in `.` (or empty at the top). */
+function validateConnector(c: ConnectorInput, field: string, errors: DomainFieldError[]): void {
   const dc = c.power_type === 'DC';
   const dcOnly = ['CHADEMO', 'IEC_62196_T1_COMBO', 'IEC_62196_T2_COMBO', 'GBT_DC', 'CHAOJI'].includes(c.standard);
-  if (dcOnly && !dc) errors.push({ field: `${field}.power_type`, message: `${c.standard} is a DC connector` });
-  if (!dc && c.max_voltage > 1000) errors.push({ field: `${field}.max_voltage`, message: 'an AC connector above 1000 V is not plausible' });
+  if (dcOnly && !dc) errors.push({ field: `${field}power_type`, message: `${c.standard} is a DC connector` });
+  if (!dc && c.max_voltage > 1000) errors.push({ field: `${field}max_voltage`, message: 'an AC connector above 1000 V is not plausible' });
   if (c.max_electric_power !== undefined && c.max_electric_power > connectorPower(c) * 1.1) {
     errors.push({
-      field: `${field}.max_electric_power`,
+      field: `${field}max_electric_power`,
       message: `exceeds what ${c.max_voltage} V × ${c.max_amperage} A can deliver (${connectorPower(c)} W)`,
     });
   }
@@ -54,14 +56,14 @@ export class LocationsService {
   }
 
   async create(tenantId: string, input: LocationInput): Promise<LocationDetail> {
-    this.validate(input, 'body');
+    this.validate(input, '');
     const id = newId('loc');
     return this.write(tenantId, async (tx, emit) => {
       await tx
         .insertInto('locations')
         .values({ tenant_id: tenantId, id, ...this.allLocationColumns(input) })
         .execute();
-      for (const [i, evse] of (input.evses ?? []).entries()) await this.insertEvse(tx, tenantId, id, evse, `body.evses[${i}]`);
+      for (const [i, evse] of (input.evses ?? []).entries()) await this.insertEvse(tx, tenantId, id, evse, `evses[${i}].`);
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
       if (!detail) throw new Error('created location not readable');
       emit(await this.locationEvent(tx, tenantId, id));
@@ -70,7 +72,7 @@ export class LocationsService {
   }
 
   async update(tenantId: string, id: string, patch: LocationUpdate): Promise<LocationDetail> {
-    this.validate(patch, 'body');
+    this.validate(patch, '');
     return this.write(tenantId, async (tx, emit) => {
       const existing = await tx
         .selectFrom('locations')
@@ -79,8 +81,8 @@ export class LocationsService {
         .where('id', '=', id)
         .forUpdate()
         .executeTakeFirst();
-      if (!existing) throw problems.notFound('location', id);
-      if (existing.status === 'REMOVED') throw problems.conflict('This location was removed; create a new one instead.', 'location-removed');
+      if (!existing) throw fail.notFound('location', id);
+      if (existing.status === 'REMOVED') throw fail.conflict('This location was removed; create a new one instead.', 'location-removed');
       const values = {
         ...this.locationColumns(patch),
         ...(patch.name !== undefined ? { name: patch.name } : {}),
@@ -92,7 +94,7 @@ export class LocationsService {
       };
       await tx
         .updateTable('locations')
-        .set({ ...values, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+        .set({ ...values, updated_at: new Date(), version: nextVersion() } as never)
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .execute();
@@ -107,12 +109,12 @@ export class LocationsService {
     return this.write(tenantId, async (tx, emit) => {
       const updated = await tx
         .updateTable('locations')
-        .set({ status: 'REMOVED', updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+        .set({ status: 'REMOVED', updated_at: new Date(), version: nextVersion() } as never)
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .returning('id')
         .executeTakeFirst();
-      if (!updated) throw problems.notFound('location', id);
+      if (!updated) throw fail.notFound('location', id);
       const evses = await tx
         .selectFrom('evses')
         .select('id')
@@ -130,9 +132,9 @@ export class LocationsService {
   async addEvse(tenantId: string, locationId: string, input: EvseInput): Promise<LocationDetail> {
     return this.write(tenantId, async (tx, emit) => {
       const location = await tx.selectFrom('locations').select('status').where('tenant_id', '=', tenantId).where('id', '=', locationId).executeTakeFirst();
-      if (!location) throw problems.notFound('location', locationId);
-      if (location.status === 'REMOVED') throw problems.conflict('This location was removed.', 'location-removed');
-      await this.insertEvse(tx, tenantId, locationId, input, 'body');
+      if (!location) throw fail.notFound('location', locationId);
+      if (location.status === 'REMOVED') throw fail.conflict('This location was removed.', 'location-removed');
+      await this.insertEvse(tx, tenantId, locationId, input, '');
       emit(await this.locationEvent(tx, tenantId, locationId));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id: locationId }]);
       return detail as LocationDetail;
@@ -148,8 +150,8 @@ export class LocationsService {
         .where('id', '=', evseUid)
         .forUpdate()
         .executeTakeFirst();
-      if (!evse) throw problems.notFound('EVSE', evseUid);
-      if (evse.status === 'REMOVED') throw problems.conflict('This EVSE was removed.', 'evse-removed');
+      if (!evse) throw fail.notFound('EVSE', evseUid);
+      if (evse.status === 'REMOVED') throw fail.conflict('This EVSE was removed.', 'evse-removed');
       const values = {
         ...(patch.capabilities ? { capabilities: [...new Set(patch.capabilities)] } : {}),
         ...(patch.physical_reference !== undefined ? { physical_reference: patch.physical_reference } : {}),
@@ -158,7 +160,7 @@ export class LocationsService {
       if (Object.keys(values).length) {
         await tx
           .updateTable('evses')
-          .set({ ...values, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+          .set({ ...values, updated_at: new Date(), version: nextVersion() } as never)
           .where('tenant_id', '=', tenantId)
           .where('id', '=', evseUid)
           .execute();
@@ -167,12 +169,12 @@ export class LocationsService {
       if (patch.tariff_id !== undefined) {
         if (patch.tariff_id !== null) {
           const tariff = await tx.selectFrom('tariffs').select('id').where('tenant_id', '=', tenantId).where('id', '=', patch.tariff_id).executeTakeFirst();
-          if (!tariff) throw problems.validation([{ field: 'body.tariff_id', message: 'no such tariff in this network' }]);
+          if (!tariff) throw fail.invalid([{ field: 'tariff_id', message: 'no such tariff in this network' }]);
         }
         await tx.updateTable('connectors').set({ tariff_id: patch.tariff_id }).where('tenant_id', '=', tenantId).where('evse_id', '=', evseUid).execute();
         await tx
           .updateTable('evses')
-          .set({ updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+          .set({ updated_at: new Date(), version: nextVersion() } as never)
           .where('tenant_id', '=', tenantId)
           .where('id', '=', evseUid)
           .execute();
@@ -280,7 +282,7 @@ export class LocationsService {
       if (existing) {
         await tx
           .updateTable('locations')
-          .set({ ...columns, updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+          .set({ ...columns, updated_at: new Date(), version: nextVersion() } as never)
           .where('tenant_id', '=', tenantId)
           .where('id', '=', locationId)
           .execute();
@@ -309,7 +311,7 @@ export class LocationsService {
           // A connected charger reports its own status; the source only speaks for the others.
           if (!evse.charge_point_id) emit(...(await this.setStatus(tx, tenantId, evse.id, imported.status, new Date())));
         } else {
-          const id = await this.insertEvse(tx, tenantId, locationId, { capabilities: imported.capabilities, connectors: [imported.connector] }, 'record');
+          const id = await this.insertEvse(tx, tenantId, locationId, { capabilities: imported.capabilities, connectors: [imported.connector] }, 'record.');
           await tx.updateTable('evses').set({ source: imported.source }).where('tenant_id', '=', tenantId).where('id', '=', id).execute();
           emit(...(await this.setStatus(tx, tenantId, id, imported.status, new Date())));
         }
@@ -332,7 +334,7 @@ export class LocationsService {
 
   private async setStatus(tx: Tx, tenantId: string, evseUid: string, status: EvseStatus, at: Date): Promise<DomainEvent[]> {
     const exists = await tx.selectFrom('evses').select('id').where('tenant_id', '=', tenantId).where('id', '=', evseUid).executeTakeFirst();
-    if (!exists) throw problems.notFound('EVSE', evseUid);
+    if (!exists) throw fail.notFound('EVSE', evseUid);
     return this.applyStatuses(tx, tenantId, [{ evseUid, status, at }]);
   }
 
@@ -382,7 +384,7 @@ export class LocationsService {
               .select('reservations.id')
               .whereRef('reservations.tenant_id', '=', 'evses.tenant_id')
               .whereRef('reservations.evse_uid', '=', 'evses.id')
-              .where('reservations.status', 'in', ['OFFERED', 'ACTIVE']),
+              .where('reservations.status', 'in', RESERVES_EVSE_NOW),
           )
           .as('reserved_now'),
       )
@@ -400,7 +402,7 @@ export class LocationsService {
     if (changes.length === 0) return [];
     const values = sql.join(changes.map((c) => sql`(${c.row.id}::text, ${c.availability}::text)`));
     const versions = await sql<{ id: string; version: number; status_updated_at: Date }>`
-      update evses e set availability = v.availability, version = nextval('realtime_version_seq')
+      update evses e set availability = v.availability, version = ${nextVersion()}
       from (values ${values}) as v (id, availability)
       where e.tenant_id = ${tenantId} and e.id = v.id
       returning e.id, e.version, e.status_updated_at`.execute(tx);
@@ -424,10 +426,10 @@ export class LocationsService {
   }
 
   private async insertEvse(tx: Tx, tenantId: string, locationId: string, input: EvseInput, field: string): Promise<string> {
-    const errors: FieldError[] = [];
-    for (const [i, c] of input.connectors.entries()) validateConnector(c, `${field}.connectors[${i}]`, errors);
+    const errors: DomainFieldError[] = [];
+    for (const [i, c] of input.connectors.entries()) validateConnector(c, `${field}connectors[${i}].`, errors);
     if ((input.charge_point_id === undefined) !== (input.ocpp_connector_id === undefined)) {
-      errors.push({ field: `${field}.ocpp_connector_id`, message: 'charge_point_id and ocpp_connector_id go together' });
+      errors.push({ field: `${field}ocpp_connector_id`, message: 'charge_point_id and ocpp_connector_id go together' });
     }
     if (input.charge_point_id) {
       const cp = await tx
@@ -436,15 +438,15 @@ export class LocationsService {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', input.charge_point_id)
         .executeTakeFirst();
-      if (!cp) errors.push({ field: `${field}.charge_point_id`, message: 'no such charge point in this network' });
-      else if (cp.location_id !== locationId) errors.push({ field: `${field}.charge_point_id`, message: 'the charge point is at another location' });
+      if (!cp) errors.push({ field: `${field}charge_point_id`, message: 'no such charge point in this network' });
+      else if (cp.location_id !== locationId) errors.push({ field: `${field}charge_point_id`, message: 'the charge point is at another location' });
     }
     for (const [i, c] of input.connectors.entries()) {
       if (!c.tariff_id) continue;
       const tariff = await tx.selectFrom('tariffs').select('id').where('tenant_id', '=', tenantId).where('id', '=', c.tariff_id).executeTakeFirst();
-      if (!tariff) errors.push({ field: `${field}.connectors[${i}].tariff_id`, message: 'no such tariff in this network' });
+      if (!tariff) errors.push({ field: `${field}connectors[${i}].tariff_id`, message: 'no such tariff in this network' });
     }
-    if (errors.length) throw problems.validation(errors);
+    if (errors.length) throw fail.invalid(errors);
     const id = newId('evse');
     try {
       await tx
@@ -465,7 +467,7 @@ export class LocationsService {
         .execute();
     } catch (error) {
       if (isUniqueViolation(error, 'evses_tenant_id_charge_point_id_ocpp_connector_id_key')) {
-        throw problems.validation([{ field: `${field}.ocpp_connector_id`, message: 'another EVSE already uses this connector of the charge point' }]);
+        throw fail.invalid([{ field: `${field}ocpp_connector_id`, message: 'another EVSE already uses this connector of the charge point' }]);
       }
       throw error;
     }
@@ -490,11 +492,11 @@ export class LocationsService {
   }
 
   private validate(input: LocationUpdate, field: string): void {
-    const errors: FieldError[] = [];
+    const errors: DomainFieldError[] = [];
     if (input.time_zone !== undefined && !isValidTimeZone(input.time_zone))
-      errors.push({ field: `${field}.time_zone`, message: `"${input.time_zone}" is not an IANA time zone` });
-    if (input.opening_hours) errors.push(...validateOpeningHours(input.opening_hours, `${field}.opening_hours`));
-    if (errors.length) throw problems.validation(errors);
+      errors.push({ field: `${field}time_zone`, message: `"${input.time_zone}" is not an IANA time zone` });
+    if (input.opening_hours) errors.push(...validateOpeningHours(input.opening_hours, `${field}opening_hours`));
+    if (errors.length) throw fail.invalid(errors);
   }
 
   /** Every column of a complete location (create, import); `locationColumns` covers the optional ones. */
@@ -532,7 +534,7 @@ export class LocationsService {
   async renewAll(tx: Tx, tenantId: string): Promise<DomainEvent[]> {
     const rows = await tx
       .updateTable('locations')
-      .set({ updated_at: new Date(), version: sql`nextval('realtime_version_seq')` } as never)
+      .set({ updated_at: new Date(), version: nextVersion() } as never)
       .where('tenant_id', '=', tenantId)
       .where('status', '<>', 'REMOVED')
       .returning(['id', 'version', 'updated_at'])

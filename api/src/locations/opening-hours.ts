@@ -1,5 +1,5 @@
 import type { OpeningHours } from '../db/schema.js';
-import type { FieldError } from '../http/problem.js';
+import { type DomainFieldError } from '../shared/errors.js';
 import { localClock } from '../shared/local-time.js';
 
 const HHMM = /^([01]\d|2[0-3]):[0-5]\d$/;
@@ -13,8 +13,8 @@ export function isValidTimeZone(zone: string): boolean {
   }
 }
 
-export function validateOpeningHours(hours: OpeningHours, field: string): FieldError[] {
-  const errors: FieldError[] = [];
+export function validateOpeningHours(hours: OpeningHours, field: string): DomainFieldError[] {
+  const errors: DomainFieldError[] = [];
   const regular = hours.regular_hours ?? [];
   if (hours.twentyfourseven && regular.length > 0) errors.push({ field: `${field}.regular_hours`, message: 'must be empty when twentyfourseven is true' });
   if (!hours.twentyfourseven && regular.length === 0) errors.push({ field: `${field}.regular_hours`, message: 'is required unless twentyfourseven is true' });

@@ -4,10 +4,10 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { NetworksTable, StaffRole } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
 import { type Page, type PageRequest, toPage } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { normaliseEmail } from '../shared/validation.js';
 import type { CreatedInvitation, Network, NetworkSignup, NetworkUpdate, StaffMember } from './networks.model.js';
@@ -61,7 +61,7 @@ export class NetworkService {
     try {
       return await this.scopes.system(async (tx) => {
         const taken = await tx.selectFrom('users').select('id').where('email', '=', email).executeTakeFirst();
-        if (taken) throw problems.conflict('An account with this email exists; sign in and ask to be invited instead.', 'email-taken');
+        if (taken) throw fail.conflict('An account with this email exists; sign in and ask to be invited instead.', 'email-taken');
         const networkId = newId('net');
         const network = await tx
           .insertInto('networks')
@@ -80,15 +80,15 @@ export class NetworkService {
         return { network: toNetwork(network), ownerId };
       });
     } catch (error) {
-      if (isUniqueViolation(error, 'networks_slug_key')) throw problems.conflict(`The slug "${input.network.slug}" is taken.`, 'slug-taken');
-      if (isUniqueViolation(error, 'users_email_key')) throw problems.conflict('An account with this email exists.', 'email-taken');
+      if (isUniqueViolation(error, 'networks_slug_key')) throw fail.conflict(`The slug "${input.network.slug}" is taken.`, 'slug-taken');
+      if (isUniqueViolation(error, 'users_email_key')) throw fail.conflict('An account with this email exists.', 'email-taken');
       throw error;
     }
   }
 
   async get(tenantId: string): Promise<Network> {
     const row = await this.scopes.tenant(tenantId, (tx) => tx.selectFrom('networks').selectAll().where('id', '=', tenantId).executeTakeFirst());
-    if (!row) throw problems.notFound('network', tenantId);
+    if (!row) throw fail.notFound('network', tenantId);
     return toNetwork(row);
   }
 
@@ -102,7 +102,7 @@ export class NetworkService {
       if (after.public_sharing !== before.public_sharing) emit(...(await this.locations.renewAll(tx, tenantId)));
       return after;
     });
-    if (!row) throw problems.notFound('network', tenantId);
+    if (!row) throw fail.notFound('network', tenantId);
     return toNetwork(row);
   }
 
@@ -127,8 +127,8 @@ export class NetworkService {
   }
 
   async invite(tenantId: string, inviter: { userId?: string; role?: StaffRole }, email: string, role: StaffRole): Promise<CreatedInvitation> {
-    if (!inviter.userId || !inviter.role) throw problems.forbidden('Invitations are sent by a signed-in staff member.');
-    if (ROLE_RANK[role] > ROLE_RANK[inviter.role]) throw problems.forbidden(`An ${inviter.role} cannot invite an ${role}.`);
+    if (!inviter.userId || !inviter.role) throw fail.forbidden('Invitations are sent by a signed-in staff member.');
+    if (ROLE_RANK[role] > ROLE_RANK[inviter.role]) throw fail.forbidden(`An ${inviter.role} cannot invite an ${role}.`);
     const normalised = normaliseEmail(email);
     const token = `inv_${randomToken(40)}`;
     const id = newId('inv');
@@ -139,7 +139,7 @@ export class NetworkService {
         .select('users.id')
         .where('users.email', '=', normalised)
         .executeTakeFirst();
-      if (member) throw problems.conflict('This person is already on the staff.', 'already-member');
+      if (member) throw fail.conflict('This person is already on the staff.', 'already-member');
       return tx
         .insertInto('invitations')
         .values({
@@ -162,16 +162,16 @@ export class NetworkService {
     return this.scopes.system(async (tx) => {
       const invitation = await tx.selectFrom('invitations').selectAll().where('token_hash', '=', sha256(token)).forUpdate().executeTakeFirst();
       if (!invitation || invitation.accepted_at || invitation.expires_at.getTime() <= Date.now()) {
-        throw problems.notFound('invitation (it may have expired or been used)');
+        throw fail.notFound('invitation (it may have expired or been used)');
       }
       const existing = await tx.selectFrom('users').select(['id', 'password_hash']).where('email', '=', invitation.email).executeTakeFirst();
       let userId: string;
       if (existing) {
         if (!(await verifyPassword(existing.password_hash, password)))
-          throw problems.unauthenticated('The password does not match the existing account for this email.');
+          throw fail.unauthenticated('The password does not match the existing account for this email.');
         userId = existing.id;
       } else {
-        if (!name) throw problems.validation([{ field: 'body.name', message: 'is required to create the account' }]);
+        if (!name) throw fail.invalid([{ field: 'name', message: 'is required to create the account' }]);
         userId = await createAccount(tx, { email: invitation.email, name, passwordHash: await hashPassword(password) });
       }
       const inserted = await tx
@@ -180,7 +180,7 @@ export class NetworkService {
         .onConflict((oc) => oc.columns(['tenant_id', 'user_id']).doNothing())
         .returning('user_id')
         .executeTakeFirst();
-      if (!inserted) throw problems.conflict("You are already on this network's staff.", 'already-member');
+      if (!inserted) throw fail.conflict("You are already on this network's staff.", 'already-member');
       await tx
         .updateTable('invitations')
         .set({ accepted_at: new Date() })

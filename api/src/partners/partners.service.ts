@@ -4,7 +4,7 @@ import type { Permission } from '../auth/permissions.js';
 import { sha256 } from '../auth/secrets.js';
 import type { PartnerKind } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 
 export interface CreatedPartner {
@@ -29,8 +29,8 @@ export class PartnersService {
 
   async create(name: string, kind: PartnerKind): Promise<CreatedPartner> {
     const trimmed = name.trim();
-    if (!trimmed || trimmed.length > 200) throw problems.validation([{ field: 'name', message: 'must be 1–200 characters' }]);
-    if (!['automaker', 'city', 'utility'].includes(kind)) throw problems.validation([{ field: 'kind', message: 'must be automaker, city or utility' }]);
+    if (!trimmed || trimmed.length > 200) throw fail.invalid([{ field: 'name', message: 'must be 1–200 characters' }]);
+    if (!['automaker', 'city', 'utility'].includes(kind)) throw fail.invalid([{ field: 'kind', message: 'must be automaker, city or utility' }]);
     const id = newId('ptn');
     const key = generateKey('secret');
     await this.scopes.system(async (tx) => {

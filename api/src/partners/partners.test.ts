@@ -25,7 +25,7 @@ describe.each(backends())('partners on %s', (backend: Backend) => {
 
   it('refuses a bad kind or name', async () => {
     const service = new PartnersService(t.services.scopes);
-    await expect(service.create('', 'city')).rejects.toMatchObject({ status: 422 });
-    await expect(service.create('Acme', 'bank' as never)).rejects.toMatchObject({ status: 422 });
+    await expect(service.create('', 'city')).rejects.toMatchObject({ kind: 'invalid' });
+    await expect(service.create('Acme', 'bank' as never)).rejects.toMatchObject({ kind: 'invalid' });
   });
 });

@@ -4,7 +4,7 @@ import type { ChargingService } from '../charging/charging.service.js';
 import type { CommandRouter } from '../charging/commands.js';
 import type { IdTagsService } from '../charging/id-tags.service.js';
 import type { Scopes } from '../db/tenancy.js';
-import { Problem, problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
 import type { PaymentsService } from './payments.service.js';
@@ -80,10 +80,10 @@ export class AdHocService {
         .where('evses.status', '!=', 'REMOVED')
         .executeTakeFirst(),
     );
-    if (!target?.is_public) throw problems.notFound('EVSE', request.evse_uid);
-    if (target.availability !== 'AVAILABLE' || !target.online) throw problems.conflict('This charger is not free right now.', 'evse-unavailable');
+    if (!target?.is_public) throw fail.notFound('EVSE', request.evse_uid);
+    if (target.availability !== 'AVAILABLE' || !target.online) throw fail.conflict('This charger is not free right now.', 'evse-unavailable');
     const terms = await this.scopes.tenant(target.tenant_id, (tx) => this.tariffs.termsForEvse(tx, target.tenant_id, request.evse_uid));
-    if (!terms) throw problems.conflict('This charger has no published price, so it cannot be paid ad hoc.', 'no-price');
+    if (!terms) throw fail.conflict('This charger has no published price, so it cannot be paid ad hoc.', 'no-price');
 
     const id = newId('ahc');
     const token = randomToken(24);
@@ -101,14 +101,10 @@ export class AdHocService {
       metadata: { ad_hoc_charge: id, evse_uid: request.evse_uid, network_id: target.tenant_id },
     });
     if (held.status !== 'authorized') {
-      throw new Problem(
-        402,
+      throw fail.paymentRequired(
         'payment-declined',
-        'Payment declined',
         held.status === 'requires_action' ? 'The card needs authentication; try again on the payment page.' : 'The card was declined.',
-        {
-          code: held.failure_code ?? held.status,
-        },
+        { code: held.failure_code ?? held.status },
       );
     }
     // A one-off token the charger asks about (authorization) and starts with; it expires soon.
@@ -148,7 +144,7 @@ export class AdHocService {
           .where('id', '=', id)
           .execute(),
       );
-      throw problems.conflict('The charger did not start; the hold on your card was released.', 'charger-refused');
+      throw fail.conflict('The charger did not start; the hold on your card was released.', 'charger-refused');
     }
     return { ...(await this.get(id, token)), token };
   }
@@ -156,7 +152,7 @@ export class AdHocService {
   /** The guest's view, opened with the token they were given. */
   async get(id: string, token: string): Promise<AdHocCharge> {
     const charge = await this.scopes.system((tx) => tx.selectFrom('ad_hoc_charges').selectAll().where('id', '=', id).executeTakeFirst());
-    if (!charge || !safeEqual(charge.token_hash, sha256(token))) throw problems.notFound('ad-hoc charge', id);
+    if (!charge || !safeEqual(charge.token_hash, sha256(token))) throw fail.notFound('ad-hoc charge', id);
     const session = charge.session_id ? await this.charging.session(charge.tenant_id, charge.session_id) : null;
     return {
       id: charge.id,
@@ -173,7 +169,7 @@ export class AdHocService {
     const row = await this.scopes.system((tx) =>
       tx.selectFrom('ad_hoc_charges').select(['tenant_id', 'session_id']).where('id', '=', id).executeTakeFirstOrThrow(),
     );
-    if (!row.session_id) throw problems.conflict('Charging has not started yet.', 'receipt-not-ready');
+    if (!row.session_id) throw fail.conflict('Charging has not started yet.', 'receipt-not-ready');
     return { charge, session: await this.charging.session(row.tenant_id, row.session_id) };
   }
 }

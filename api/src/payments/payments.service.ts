@@ -3,8 +3,8 @@ import type { Logger } from 'pino';
 import type { ChargingSession } from '../charging/charging.model.js';
 import type { PaymentStatus, PaymentsTable } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { SessionCost } from '../tariffs/pricing.js';
 import type { Payment, Refund, SessionPaymentStatus } from './payments.model.js';
@@ -101,7 +101,7 @@ export class PaymentsService {
     try {
       await this.provider.attachPaymentMethod(customer.customer_id, paymentMethodId);
     } catch (error) {
-      if (error instanceof ProviderError) throw problems.validation([{ field: 'body.payment_method_id', message: error.message }]);
+      if (error instanceof ProviderError) throw fail.invalid([{ field: 'payment_method_id', message: error.message }]);
       throw error;
     }
     await this.scopes.system((tx) =>
@@ -393,9 +393,9 @@ export class PaymentsService {
   async retry(tenantId: string, sessionId: string): Promise<Payment> {
     await this.scopes.tenant(tenantId, async (tx) => {
       const payment = await this.row(tx, tenantId, sessionId);
-      if (!payment) throw problems.notFound('payment for session', sessionId);
+      if (!payment) throw fail.notFound('payment for session', sessionId);
       if (payment.status !== 'payment_failed')
-        throw problems.conflict(`The payment is ${payment.status}; only a failed capture can be retried.`, 'payment-not-failed');
+        throw fail.conflict(`The payment is ${payment.status}; only a failed capture can be retried.`, 'payment-not-failed');
       await scheduleJob(tx, { kind: 'payment.capture', key: `capture:${sessionId}`, tenantId, payload: { session_id: sessionId } });
     });
     return this.payment(tenantId, sessionId);
@@ -405,7 +405,7 @@ export class PaymentsService {
     const row = await this.scopes.tenant(tenantId, (tx) =>
       tx.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('session_id', '=', sessionId).executeTakeFirst(),
     );
-    if (!row) throw problems.notFound('payment for session', sessionId);
+    if (!row) throw fail.notFound('payment for session', sessionId);
     return toPayment(row as PaymentRow);
   }
 
@@ -421,10 +421,10 @@ export class PaymentsService {
     const { payment, amount, refundId } = await this.scopes.tenant(tenantId, async (tx) => {
       const payment = await this.row(tx, tenantId, sessionId);
       if (payment?.status !== 'captured' || (!payment.intent_id && payment.provider !== 'wallet'))
-        throw problems.conflict('Only a captured payment can be refunded.', 'payment-not-captured');
+        throw fail.conflict('Only a captured payment can be refunded.', 'payment-not-captured');
       const left = Number(payment.captured_amount) - Number(payment.refunded_amount);
       const amount = request.amount ?? left;
-      if (amount > left || amount <= 0) throw problems.validation([{ field: 'body.amount', message: `must be between 1 and ${left}, what is left to refund` }]);
+      if (amount > left || amount <= 0) throw fail.invalid([{ field: 'amount', message: `must be between 1 and ${left}, what is left to refund` }]);
       return { payment, amount, refundId: newId('ref') };
     });
     const provided =
@@ -433,7 +433,7 @@ export class PaymentsService {
         : await this.provider.refund(payment.intent_id as string, amount, idempotencyKey ? `refund-${payment.id}-${idempotencyKey}` : `refund-${refundId}`);
     const row = await this.scopes.tenant(tenantId, async (tx) => {
       const again = await this.row(tx, tenantId, sessionId);
-      if (!again || Number(again.refunded_amount) + amount > Number(again.captured_amount)) throw problems.conflict('Refunded meanwhile.', 'refund-conflict');
+      if (!again || Number(again.refunded_amount) + amount > Number(again.captured_amount)) throw fail.conflict('Refunded meanwhile.', 'refund-conflict');
       await tx
         .updateTable('payments')
         .set({ refunded_amount: Number(again.refunded_amount) + amount, updated_at: new Date() })

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import { recordDriverEvent } from '../notifications/outbox.js';
 import type { DriverEvent, EventBus } from '../realtime/events.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { OutrightCharge, PaymentsService } from './payments.service.js';
 
@@ -108,8 +108,8 @@ export class ReservationFeesService {
     const feeOf = async () => (await this.list(tenantId, reservationId)).find((f) => f.id === feeId);
     if (!(await this.reopen(tenantId, feeId, { reservationId }))) {
       const current = await feeOf();
-      if (!current) throw problems.notFound('fee', feeId);
-      throw problems.conflict(`This fee is ${current.status}; only a failed fee is charged again.`, 'fee-not-failed');
+      if (!current) throw fail.notFound('fee', feeId);
+      throw fail.conflict(`This fee is ${current.status}; only a failed fee is charged again.`, 'fee-not-failed');
     }
     await this.charge(tenantId, feeId);
     return (await feeOf()) as ReservationFee;

@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { PaymentProvider } from './provider.js';
 
@@ -121,7 +121,7 @@ export class WalletService {
 
   /** Charges the driver's saved method and credits the wallet once the provider says it succeeded. */
   async topUp(driverId: string, amount: number, customer: { customer_id: string; default_payment_method: string | null }): Promise<TopUp> {
-    if (!customer.default_payment_method) throw problems.conflict('Save a payment method first.', 'no-payment-method');
+    if (!customer.default_payment_method) throw fail.conflict('Save a payment method first.', 'no-payment-method');
     const topUp = await this.scopes.system(async (tx) => {
       const wallet = await this.open(tx, driverId);
       return tx

@@ -1,7 +1,6 @@
 import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
 import { OUT_OF_SERVICE } from '../locations/availability.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
@@ -10,7 +9,9 @@ import type { LocationsService } from '../locations/locations.service.js';
 import { recordDriverEvent } from '../notifications/outbox.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
-import { HOLDING, overlapOf, type ReservationsService, slotTaken } from '../reservations/reservations.service.js';
+import { HOLDS_SLOT } from '../reservations/reservation-rules.js';
+import { overlapOf, type ReservationsService, slotTaken } from '../reservations/reservations.service.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { queueDispatchJob } from './dispatch-job.js';
 import { afterReservations, expectedSessionEnd, minutesUntil, placeTimes, TYPICAL_SESSION_MS } from './eta.js';
@@ -51,7 +52,7 @@ export class QueueService {
     const standard = input.connector_standard ?? null;
     const compatible = this.compatibleEvses(location, standard);
     if (compatible.length === 0)
-      throw problems.validation([{ field: 'body.connector_standard', message: `no ${standard ?? ''} connector in service there`.replace('  ', ' ') }]);
+      throw fail.invalid([{ field: 'connector_standard', message: `no ${standard ?? ''} connector in service there`.replace('  ', ' ') }]);
     const tenantId = location.network_id;
     await this.write(tenantId, async (tx, emit) => {
       const policy = await this.reservations.policy(tenantId, tx);
@@ -60,7 +61,7 @@ export class QueueService {
       const alreadyIn = waiting.some((e) => e.driver_id === driverId);
       // Free and nobody ahead: book it instead of queueing for it.
       if (!alreadyIn && free.length > 0 && waiting.length === 0)
-        throw problems.conflict('A compatible EVSE is free right now; reserve it or start charging instead.', 'evse-available');
+        throw fail.conflict('A compatible EVSE is free right now; reserve it or start charging instead.', 'evse-available');
       if (alreadyIn) return;
       const inserted = await tx
         .insertInto('queue_entries')
@@ -138,7 +139,7 @@ export class QueueService {
         .where('queue_entries.driver_id', '=', driverId)
         .executeTakeFirst(),
     );
-    if (!found) throw problems.notFound('queue offer', offerId);
+    if (!found) throw fail.notFound('queue offer', offerId);
     const tenantId = found.tenant_id;
     const location = await this.discovery.detail(tenantId, found.location_id, now);
     const done = { accept: 'ACCEPTED', decline: 'DECLINED', snooze: 'SNOOZED' } as const;
@@ -152,8 +153,8 @@ export class QueueService {
           .forUpdate()
           .executeTakeFirstOrThrow();
         if (offer.status === done[decision]) return { offer: toOffer(offer), reservation_id: decision === 'accept' ? offer.reservation_id : null };
-        if (offer.status !== 'PENDING') throw problems.conflict(`This offer was already ${offer.status.toLowerCase()}.`, 'offer-closed');
-        if (offer.expires_at <= now) throw problems.conflict('This offer has expired; the EVSE went to the next driver.', 'offer-expired');
+        if (offer.status !== 'PENDING') throw fail.conflict(`This offer was already ${offer.status.toLowerCase()}.`, 'offer-closed');
+        if (offer.expires_at <= now) throw fail.conflict('This offer has expired; the EVSE went to the next driver.', 'offer-expired');
         const hold = await this.reservations.lock(tx, tenantId, offer.reservation_id);
         const decided = await tx
           .updateTable('queue_offers')
@@ -178,7 +179,7 @@ export class QueueService {
         return { offer: toOffer(decided), reservation_id: decision === 'accept' ? hold.id : null };
       });
     } catch (error) {
-      if (overlapOf(error) === 'driver') throw problems.conflict('You hold another reservation at this time; cancel it to accept.', 'overlapping-reservation');
+      if (overlapOf(error) === 'driver') throw fail.conflict('You hold another reservation at this time; cancel it to accept.', 'overlapping-reservation');
       if (overlapOf(error) === 'evse') throw slotTaken();
       throw error;
     }
@@ -373,7 +374,7 @@ export class QueueService {
               .select('reservations.id')
               .whereRef('reservations.tenant_id', '=', 'evses.tenant_id')
               .whereRef('reservations.evse_uid', '=', 'evses.id')
-              .where('reservations.status', 'in', HOLDING)
+              .where('reservations.status', 'in', HOLDS_SLOT)
               .where('reservations.starts_at', '<', to)
               .where('reservations.ends_at', '>', from),
           ),
@@ -453,7 +454,7 @@ export class QueueService {
       .select(['evse_uid', 'starts_at', 'ends_at', 'status'])
       .where('tenant_id', '=', tenantId)
       .where('evse_uid', 'in', uids)
-      .where('status', 'in', HOLDING)
+      .where('status', 'in', HOLDS_SLOT)
       .where('ends_at', '>', now)
       .execute();
     return evses.map((e) => {

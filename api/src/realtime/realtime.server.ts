@@ -2,6 +2,11 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Principal } from '../auth/principal.js';
 import { Problem } from '../http/problem.js';
+import { DomainError } from '../shared/errors.js';
+
+/** An error whose words are meant for the client (a refusal), not an internal one. */
+const isRefusal = (error: unknown): error is Error => error instanceof Problem || error instanceof DomainError;
+
 import type { Services } from '../server/services.js';
 import type { DomainEvent, DriverEvent, SessionUpdatedEvent } from './events.js';
 
@@ -63,7 +68,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): Serv
         (socket.data as SocketData).bboxes = [];
         next();
       },
-      (error: unknown) => next(new Error(error instanceof Problem ? `forbidden: ${error.detail ?? error.title}` : 'unauthenticated')),
+      (error: unknown) => next(new Error(isRefusal(error) ? `forbidden: ${error.message}` : 'unauthenticated')),
     );
   });
 
@@ -76,7 +81,7 @@ export function attachRealtime(httpServer: HttpServer, services: Services): Serv
       try {
         reply(await subscribe(socket, data, subscription));
       } catch (error) {
-        reply({ ok: false, error: error instanceof Problem ? (error.detail ?? error.title) : 'subscription failed' });
+        reply({ ok: false, error: isRefusal(error) ? error.message : 'subscription failed' });
       }
     });
     socket.on('unsubscribe', (subscription: Subscription, ack?: Ack) => {

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Scopes } from '../db/tenancy.js';
 import { type Page, type PageRequest, toPage } from '../http/pagination.js';
-import { type FieldError, problems } from '../http/problem.js';
 import { parseBbox } from '../locations/discovery-query.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import type { LocationUtilisation } from './reports.model.js';
 
 const MAX_PERIOD_MS = 92 * 86_400_000;
@@ -22,15 +22,14 @@ export class ReportsService {
   constructor(private readonly scopes: Scopes) {}
 
   async utilisation(q: UtilisationQuery, page: PageRequest, now = new Date()): Promise<Page<LocationUtilisation>> {
-    const errors: FieldError[] = [];
-    if (q.to <= q.from) errors.push({ field: 'query.to', message: 'must be after from' });
-    if (q.to.getTime() - q.from.getTime() > MAX_PERIOD_MS) errors.push({ field: 'query.to', message: 'the period may be at most 92 days' });
-    if (q.from > now) errors.push({ field: 'query.from', message: 'must not be in the future' });
+    const errors: DomainFieldError[] = [];
+    if (q.to <= q.from) errors.push({ field: 'to', message: 'must be after from' });
+    if (q.to.getTime() - q.from.getTime() > MAX_PERIOD_MS) errors.push({ field: 'to', message: 'the period may be at most 92 days' });
+    if (q.from > now) errors.push({ field: 'from', message: 'must not be in the future' });
     const box = parseBbox(q.bbox);
-    if (errors.length) throw problems.validation(errors);
+    if (errors.length) throw fail.invalid(errors);
     const after = page.after?.[0];
-    if (after !== undefined && typeof after !== 'string')
-      throw problems.validation([{ field: 'query.cursor', message: 'is not a cursor returned by this endpoint' }]);
+    if (after !== undefined && typeof after !== 'string') throw fail.invalid([{ field: 'cursor', message: 'is not a cursor returned by this endpoint' }]);
     // A period that runs on into the future is measured up to now.
     const to = q.to < now ? q.to : now;
     const hours = (to.getTime() - q.from.getTime()) / 3_600_000;

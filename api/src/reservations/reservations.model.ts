@@ -1,12 +1,6 @@
 import type { ChargerReservationStatus, ReservationStatus } from '../db/schema.js';
 import type { ConnectorStandard } from '../locations/locations.model.js';
-
-export interface Money {
-  /** Minor units (cents). */
-  amount: number;
-  /** ISO 4217. */
-  currency: string;
-}
+import type { Money } from '../shared/money.js';
 
 export interface ReservationRequest {
   /** A specific EVSE (its uid, `evs_…`). Give this or `location_id` + `connector_standard`. @maxLength 64 */

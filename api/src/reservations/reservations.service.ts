@@ -5,7 +5,6 @@ import { constraintOf, pgErrorCode } from '../db/errors.js';
 import type { EvseStatus, ReservationStatus, ReservationsTable } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
-import { type FieldError, Problem, problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import { OUT_OF_SERVICE } from '../locations/availability.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
@@ -15,8 +14,11 @@ import { recordDriverEvent } from '../notifications/outbox.js';
 import { queueDispatchJob } from '../queue/dispatch-job.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
 import type { DriverEventType, EventBus } from '../realtime/events.js';
+import { nextVersion } from '../realtime/version.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { isCalendarDate, localDay, toLocalIso } from '../shared/local-time.js';
+import { CLAIMABLE, graceUntil, HOLDS_SLOT, TERMINAL } from './reservation-rules.js';
 import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy, ReservationRequest } from './reservations.model.js';
 
 export type ReservationRow = Selectable<ReservationsTable>;
@@ -27,9 +29,6 @@ export type SessionClaim =
   /** The driver's own reservation is fulfilled; `wasOffered` when it was a queue offer still open. */
   | { outcome: 'fulfilled'; reservation: ReservationRow; wasOffered: boolean };
 
-/** Statuses that hold an EVSE for their slot (the database's exclusion constraint uses the same list). */
-export const HOLDING: ReservationStatus[] = ['OFFERED', 'CONFIRMED', 'ACTIVE', 'FULFILLED'];
-const TERMINAL: ReservationStatus[] = ['FULFILLED', 'CANCELLED', 'NO_SHOW', 'EXPIRED'];
 /** Clock skew a client may have when it books "now". */
 const PAST_TOLERANCE_MS = 60_000;
 
@@ -72,16 +71,14 @@ export function toReservation(r: ReservationRow): Reservation {
   };
 }
 
-const graceUntil = (start: Date, end: Date, policy: ReservationPolicy) => new Date(Math.min(start.getTime() + policy.grace_minutes * MINUTE, end.getTime()));
-
 /** Is this error the database refusing an overlapping slot? Which one? */
 export function overlapOf(error: unknown): 'evse' | 'driver' | undefined {
   if (pgErrorCode(error) !== '23P01') return undefined;
   return constraintOf(error) === 'reservations_driver_no_overlap' ? 'driver' : 'evse';
 }
 
-export const slotTaken = () => problems.conflict('That EVSE is already reserved for part of this slot; pick another time or EVSE.', 'slot-taken');
-const driverBusy = () => problems.conflict('You already hold a reservation that overlaps this slot.', 'overlapping-reservation');
+export const slotTaken = () => fail.conflict('That EVSE is already reserved for part of this slot; pick another time or EVSE.', 'slot-taken');
+const driverBusy = () => fail.conflict('You already hold a reservation that overlaps this slot.', 'overlapping-reservation');
 
 interface Candidate {
   tenant_id: string;
@@ -135,7 +132,7 @@ export class ReservationsService {
 
   async setPolicy(tenantId: string, policy: ReservationPolicy): Promise<ReservationPolicy> {
     if (policy.min_duration_minutes > policy.max_duration_minutes)
-      throw problems.validation([{ field: 'body.min_duration_minutes', message: 'must not exceed max_duration_minutes' }]);
+      throw fail.invalid([{ field: 'min_duration_minutes', message: 'must not exceed max_duration_minutes' }]);
     await this.scopes.tenant(tenantId, (tx) =>
       tx
         .insertInto('reservation_policies')
@@ -152,12 +149,11 @@ export class ReservationsService {
   async create(driverId: string, callerTenantId: string | undefined, input: ReservationRequest, now = new Date()): Promise<Reservation> {
     const byEvse = input.evse_id !== undefined;
     if (byEvse === (input.location_id !== undefined))
-      throw problems.validation([{ field: 'body', message: 'give either evse_id, or location_id with connector_standard' }]);
-    if (!byEvse && !input.connector_standard)
-      throw problems.validation([{ field: 'body.connector_standard', message: 'is required when booking any EVSE of a location' }]);
+      throw fail.invalid([{ field: 'body', message: 'give either evse_id, or location_id with connector_standard' }]);
+    if (!byEvse && !input.connector_standard) throw fail.invalid([{ field: 'connector_standard', message: 'is required when booking any EVSE of a location' }]);
     const candidates = await this.candidates(callerTenantId, input);
     if (candidates.length === 0) {
-      throw byEvse ? problems.notFound('EVSE', input.evse_id) : problems.notFound('location', input.location_id);
+      throw byEvse ? fail.notFound('EVSE', input.evse_id) : fail.notFound('location', input.location_id);
     }
     const { tenant_id: tenantId, location_id: locationId } = candidates[0] as Candidate;
     const { policy, location, currency, unpaid } = await this.scopes.tenant(tenantId, async (tx) => {
@@ -185,22 +181,22 @@ export class ReservationsService {
       };
     });
     if (unpaid.length > 0) {
-      throw problems.unpaidFees(
-        unpaid.map((f) => ({ id: f.id, reservation_id: f.reservation_id, kind: f.kind, amount: Number(f.amount), currency: f.currency })),
-      );
+      throw fail.paymentRequired('unpaid-fees', 'This network takes new bookings once your unpaid fees are paid (retry each fee).', {
+        fees: unpaid.map((f) => ({ id: f.id, reservation_id: f.reservation_id, kind: f.kind, amount: Number(f.amount), currency: f.currency })),
+      });
     }
-    this.validateSlot(input.start, input.end, policy, now, 'body');
+    this.validateSlot(input.start, input.end, policy, now);
     const closed = [input.start, new Date(input.end.getTime() - 1)].some((t) => !isOpenAt(location.opening_hours, location.time_zone, t));
-    if (closed) throw problems.validation([{ field: 'body.start', message: 'the location is closed during part of this slot' }]);
+    if (closed) throw fail.invalid([{ field: 'start', message: 'the location is closed during part of this slot' }]);
 
     const compatible = candidates.filter((c) => !input.connector_standard || c.standards.includes(input.connector_standard));
-    if (compatible.length === 0) throw problems.validation([{ field: 'body.connector_standard', message: `no ${input.connector_standard} connector there` }]);
+    if (compatible.length === 0) throw fail.invalid([{ field: 'connector_standard', message: `no ${input.connector_standard} connector there` }]);
     const usable = compatible.filter((c) => !OUT_OF_SERVICE.includes(c.availability));
-    if (usable.length === 0) throw problems.conflict('That EVSE is out of service.', 'evse-unavailable');
+    if (usable.length === 0) throw fail.conflict('That EVSE is out of service.', 'evse-unavailable');
     // A slot starting now needs an EVSE that is free now, not only unbooked.
     const immediate = input.start.getTime() <= now.getTime() + policy.grace_minutes * MINUTE;
     const ready = immediate ? usable.filter((c) => c.availability === 'AVAILABLE') : usable;
-    if (ready.length === 0) throw problems.conflict('Nothing compatible is free right now; join the queue instead.', 'evse-occupied');
+    if (ready.length === 0) throw fail.conflict('Nothing compatible is free right now; join the queue instead.', 'evse-occupied');
 
     for (const candidate of ready) {
       try {
@@ -212,7 +208,7 @@ export class ReservationsService {
         throw error;
       }
     }
-    throw byEvse ? slotTaken() : problems.conflict('Every compatible EVSE is reserved for part of this slot.', 'no-evse-free');
+    throw byEvse ? slotTaken() : fail.conflict('Every compatible EVSE is reserved for part of this slot.', 'no-evse-free');
   }
 
   private async candidates(callerTenantId: string | undefined, input: ReservationRequest): Promise<Candidate[]> {
@@ -255,22 +251,20 @@ export class ReservationsService {
     return [...byEvse.values()].sort((a, b) => b.power - a.power);
   }
 
-  private validateSlot(start: Date, end: Date, policy: ReservationPolicy, now: Date, field: string, startUnchanged = false): void {
-    const errors: FieldError[] = [];
+  private validateSlot(start: Date, end: Date, policy: ReservationPolicy, now: Date, startUnchanged = false): void {
+    const errors: DomainFieldError[] = [];
     const minutes = (end.getTime() - start.getTime()) / MINUTE;
-    if (Number.isNaN(start.getTime())) errors.push({ field: `${field}.start`, message: 'is not a date-time' });
-    if (Number.isNaN(end.getTime())) errors.push({ field: `${field}.end`, message: 'is not a date-time' });
-    if (errors.length) throw problems.validation(errors);
-    if (!startUnchanged && start.getTime() < now.getTime() - PAST_TOLERANCE_MS) errors.push({ field: `${field}.start`, message: 'is in the past' });
-    if (end <= start) errors.push({ field: `${field}.end`, message: 'must be after start' });
-    else if (minutes > policy.max_duration_minutes)
-      errors.push({ field: `${field}.end`, message: `the longest slot is ${policy.max_duration_minutes} minutes` });
-    else if (minutes < policy.min_duration_minutes)
-      errors.push({ field: `${field}.end`, message: `the shortest slot is ${policy.min_duration_minutes} minutes` });
-    if (end.getTime() <= now.getTime()) errors.push({ field: `${field}.end`, message: 'is in the past' });
+    if (Number.isNaN(start.getTime())) errors.push({ field: 'start', message: 'is not a date-time' });
+    if (Number.isNaN(end.getTime())) errors.push({ field: 'end', message: 'is not a date-time' });
+    if (errors.length) throw fail.invalid(errors);
+    if (!startUnchanged && start.getTime() < now.getTime() - PAST_TOLERANCE_MS) errors.push({ field: 'start', message: 'is in the past' });
+    if (end <= start) errors.push({ field: 'end', message: 'must be after start' });
+    else if (minutes > policy.max_duration_minutes) errors.push({ field: 'end', message: `the longest slot is ${policy.max_duration_minutes} minutes` });
+    else if (minutes < policy.min_duration_minutes) errors.push({ field: 'end', message: `the shortest slot is ${policy.min_duration_minutes} minutes` });
+    if (end.getTime() <= now.getTime()) errors.push({ field: 'end', message: 'is in the past' });
     if (start.getTime() > now.getTime() + policy.max_days_ahead * 1440 * MINUTE)
-      errors.push({ field: `${field}.start`, message: `bookings open ${policy.max_days_ahead} days ahead` });
-    if (errors.length) throw problems.validation(errors);
+      errors.push({ field: 'start', message: `bookings open ${policy.max_days_ahead} days ahead` });
+    if (errors.length) throw fail.invalid(errors);
   }
 
   private insert(
@@ -377,7 +371,7 @@ export class ReservationsService {
       );
       if (mine) return mine;
     }
-    throw problems.notFound('reservation', id);
+    throw fail.notFound('reservation', id);
   }
 
   driverReservations(driverId: string, filter: { status?: ReservationStatus }, page: PageRequest): Promise<Page<Reservation>> {
@@ -427,9 +421,9 @@ export class ReservationsService {
    * same change twice changes nothing the second time.
    */
   async modify(driverId: string, id: string, change: ReservationChange, now = new Date()): Promise<Reservation> {
-    if (change.start === undefined && change.end === undefined) throw problems.validation([{ field: 'body', message: 'give start, end or both' }]);
+    if (change.start === undefined && change.end === undefined) throw fail.invalid([{ field: 'body', message: 'give start, end or both' }]);
     const current = await this.find({ driverId }, id);
-    if (current.driver_id !== driverId) throw problems.notFound('reservation', id);
+    if (current.driver_id !== driverId) throw fail.notFound('reservation', id);
     const tenantId = current.tenant_id;
     try {
       return await this.write(tenantId, async (tx, emit) => {
@@ -438,11 +432,11 @@ export class ReservationsService {
         const end = change.end ?? row.ends_at;
         if (start.getTime() === row.starts_at.getTime() && end.getTime() === row.ends_at.getTime() && !TERMINAL.includes(row.status)) return toReservation(row);
         if (!['CONFIRMED', 'ACTIVE'].includes(row.status))
-          throw problems.conflict(`This reservation is ${row.status.toLowerCase()} and can no longer change.`, 'reservation-closed');
+          throw fail.conflict(`This reservation is ${row.status.toLowerCase()} and can no longer change.`, 'reservation-closed');
         if (row.status === 'ACTIVE' && start.getTime() !== row.starts_at.getTime())
-          throw problems.conflict('The slot has started; only its end can change.', 'reservation-started');
+          throw fail.conflict('The slot has started; only its end can change.', 'reservation-started');
         const policy = await this.policy(tenantId, tx);
-        this.validateSlot(start, end, policy, now, 'body', start.getTime() === row.starts_at.getTime());
+        this.validateSlot(start, end, policy, now, start.getTime() === row.starts_at.getTime());
         const updated = await tx
           .updateTable('reservations')
           .set({ starts_at: start, ends_at: end, grace_until: graceUntil(start, end, policy), updated_at: new Date(), version: nextVersion() })
@@ -470,8 +464,7 @@ export class ReservationsService {
     return this.write(current.tenant_id, async (tx, emit) => {
       const row = await this.lock(tx, current.tenant_id, id);
       if (row.status === 'CANCELLED') return toReservation(row);
-      if (TERMINAL.includes(row.status))
-        throw problems.conflict(`This reservation is ${row.status.toLowerCase()}; it cannot be cancelled.`, 'reservation-closed');
+      if (TERMINAL.includes(row.status)) throw fail.conflict(`This reservation is ${row.status.toLowerCase()}; it cannot be cancelled.`, 'reservation-closed');
       const ended = await this.end(tx, row, 'CANCELLED', emit);
       emit(await this.announce(tx, ended, 'reservation.cancelled'));
       return toReservation(ended);
@@ -506,7 +499,7 @@ export class ReservationsService {
       .where('tenant_id', '=', tenantId)
       .where('id', '=', id)
       .forUpdate()
-      .executeTakeFirstOrThrow(() => problems.notFound('reservation', id));
+      .executeTakeFirstOrThrow(() => fail.notFound('reservation', id));
   }
 
   // ---- queue offers ---------------------------------------------------------------------------
@@ -552,7 +545,7 @@ export class ReservationsService {
       .select((eb) => eb.fn.min('starts_at').as('starts_at'))
       .where('tenant_id', '=', tenantId)
       .where('evse_uid', '=', hold.evse_uid)
-      .where('status', 'in', HOLDING)
+      .where('status', 'in', HOLDS_SLOT)
       .where('id', '<>', hold.id)
       .where('starts_at', '>', now)
       .executeTakeFirst();
@@ -591,7 +584,7 @@ export class ReservationsService {
       .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('evse_uid', '=', evseUid)
-      .where('status', 'in', ['OFFERED', 'CONFIRMED', 'ACTIVE'])
+      .where('status', 'in', CLAIMABLE)
       .where('starts_at', '<=', new Date(claim.at.getTime() + EARLY_ARRIVAL_MS))
       .where('ends_at', '>', claim.at)
       .forUpdate()
@@ -662,10 +655,10 @@ export class ReservationsService {
     now = new Date(),
   ): Promise<DayAvailability> {
     const slotMinutes = query.slot_minutes ?? 30;
-    const errors: FieldError[] = [];
-    if (!isCalendarDate(query.date)) errors.push({ field: 'query.date', message: 'must be a calendar date YYYY-MM-DD' });
-    if (![15, 30, 60].includes(slotMinutes)) errors.push({ field: 'query.slot_minutes', message: 'must be 15, 30 or 60' });
-    if (errors.length) throw problems.validation(errors);
+    const errors: DomainFieldError[] = [];
+    if (!isCalendarDate(query.date)) errors.push({ field: 'date', message: 'must be a calendar date YYYY-MM-DD' });
+    if (![15, 30, 60].includes(slotMinutes)) errors.push({ field: 'slot_minutes', message: 'must be 15, 30 or 60' });
+    if (errors.length) throw fail.invalid(errors);
     const location = await this.discovery.detail(callerTenantId, locationId, now);
     const { start: dayStart, end: dayEnd } = localDay(query.date, location.time_zone);
     const evses = location.evses.filter(
@@ -678,7 +671,7 @@ export class ReservationsService {
             .select(['evse_uid', 'starts_at', 'ends_at'])
             .where('tenant_id', '=', location.network_id)
             .where('location_id', '=', location.id)
-            .where('status', 'in', HOLDING)
+            .where('status', 'in', HOLDS_SLOT)
             .where('starts_at', '<', dayEnd)
             .where('ends_at', '>', dayStart)
             .execute(),
@@ -828,9 +821,6 @@ export class ReservationsService {
 }
 
 const requireTenant = (tenantId: string | null): string => {
-  if (!tenantId) throw new Problem(500, 'internal', 'Job without tenant');
+  if (!tenantId) throw new Error('job without tenant');
   return tenantId;
 };
-
-/** The realtime version sequence: every change a client may see gets a higher number. */
-export const nextVersion = () => sql`nextval('realtime_version_seq')` as never;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Scopes } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Review, ReviewInput, ReviewSummary } from './reviews.model.js';
 
@@ -22,7 +22,7 @@ export class ReviewsService {
   /** The network of a location the caller may see; 404 otherwise (also for removed sites). */
   private async networkOf(callerTenantId: string | undefined, locationId: string): Promise<string> {
     const location = await this.discovery.detail(callerTenantId, locationId);
-    if (location.status !== 'ACTIVE') throw problems.notFound('location', locationId);
+    if (location.status !== 'ACTIVE') throw fail.notFound('location', locationId);
     return location.network_id;
   }
 
@@ -49,7 +49,7 @@ export class ReviewsService {
     const deleted = await this.scopes.tenant(tenantId, (tx) =>
       tx.deleteFrom('reviews').where('tenant_id', '=', tenantId).where('location_id', '=', locationId).where('driver_id', '=', driverId).executeTakeFirst(),
     );
-    if (Number(deleted.numDeletedRows) === 0) throw problems.notFound('review of yours for location', locationId);
+    if (Number(deleted.numDeletedRows) === 0) throw fail.notFound('review of yours for location', locationId);
   }
 
   /** Staff remove a review of one of their network's locations (moderation). */
@@ -57,7 +57,7 @@ export class ReviewsService {
     const deleted = await this.scopes.tenant(tenantId, (tx) =>
       tx.deleteFrom('reviews').where('tenant_id', '=', tenantId).where('id', '=', reviewId).executeTakeFirst(),
     );
-    if (Number(deleted.numDeletedRows) === 0) throw problems.notFound('review', reviewId);
+    if (Number(deleted.numDeletedRows) === 0) throw fail.notFound('review', reviewId);
   }
 
   /** Reviews of a location the caller may see, newest first. */

@@ -3,9 +3,9 @@ import type { Logger } from 'pino';
 import type { ChargerCommand } from '../charging/charger-commands.js';
 import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../charging/commands.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { type FieldError, problems } from '../http/problem.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { LocationsService } from '../locations/locations.service.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
 
@@ -70,9 +70,9 @@ export class SiteLimitsService {
   async setGridOperator(tenantId: string, locationId: string, partnerId: string | null): Promise<void> {
     if (partnerId !== null) {
       const partner = await this.scopes.system((tx) => tx.selectFrom('partners').select('kind').where('id', '=', partnerId).executeTakeFirst());
-      if (partner?.kind !== 'utility') throw problems.validation([{ field: 'body.partner_id', message: 'is not a utility partner' }]);
+      if (partner?.kind !== 'utility') throw fail.invalid([{ field: 'partner_id', message: 'is not a utility partner' }]);
     }
-    if (!(await this.locations.setGridOperator(tenantId, locationId, partnerId))) throw problems.notFound('location', locationId);
+    if (!(await this.locations.setGridOperator(tenantId, locationId, partnerId))) throw fail.notFound('location', locationId);
   }
 
   /** A network's own limit on one of its sites; applied at once when in force. */
@@ -96,7 +96,7 @@ export class SiteLimitsService {
         .where('status', '=', 'ACTIVE')
         .executeTakeFirst(),
     );
-    if (!site) throw problems.notFound('site you are grid operator of', input.location_id);
+    if (!site) throw fail.notFound('site you are grid operator of', input.location_id);
     await this.scopes.tenant(site.tenant_id, (tx) => this.insert(tx, site.tenant_id, input.location_id, input, partnerId, now));
     return this.apply(site.tenant_id, input.location_id, now);
   }
@@ -124,7 +124,7 @@ export class SiteLimitsService {
           .executeTakeFirst()
       );
     });
-    if (!limit) throw problems.notFound('limit in force or ahead', limitId);
+    if (!limit) throw fail.notFound('limit in force or ahead', limitId);
     return this.apply(tenantId, limit.location_id, now);
   }
 
@@ -159,7 +159,7 @@ export class SiteLimitsService {
     const row = await this.scopes.system((tx) =>
       tx.selectFrom('site_power_limits').select('tenant_id').where('id', '=', limitId).where('partner_id', '=', partnerId).executeTakeFirst(),
     );
-    if (!row) throw problems.notFound('limit', limitId);
+    if (!row) throw fail.notFound('limit', limitId);
     return row.tenant_id;
   }
 
@@ -308,7 +308,7 @@ export class SiteLimitsService {
       .where('id', '=', locationId)
       .where('status', '=', 'ACTIVE')
       .executeTakeFirst();
-    if (!found) throw problems.notFound('location', locationId);
+    if (!found) throw fail.notFound('location', locationId);
   }
 
   private current(tx: Tx, tenantId: string, locationId: string, now: Date): Promise<PowerLimit[]> {
@@ -326,11 +326,11 @@ export class SiteLimitsService {
   private async insert(tx: Tx, tenantId: string, locationId: string, input: PowerLimitInput, partnerId: string | null, now: Date): Promise<void> {
     const startsAt = input.starts_at ?? now;
     const endsAt = input.ends_at ?? null;
-    const errors: FieldError[] = [];
-    if (startsAt.getTime() - now.getTime() > MAX_AHEAD_MS) errors.push({ field: 'body.starts_at', message: 'must be within a year' });
-    if (endsAt && endsAt <= startsAt) errors.push({ field: 'body.ends_at', message: 'must be after starts_at' });
-    if (endsAt && endsAt <= now) errors.push({ field: 'body.ends_at', message: 'must be in the future' });
-    if (errors.length) throw problems.validation(errors);
+    const errors: DomainFieldError[] = [];
+    if (startsAt.getTime() - now.getTime() > MAX_AHEAD_MS) errors.push({ field: 'starts_at', message: 'must be within a year' });
+    if (endsAt && endsAt <= startsAt) errors.push({ field: 'ends_at', message: 'must be after starts_at' });
+    if (endsAt && endsAt <= now) errors.push({ field: 'ends_at', message: 'must be in the future' });
+    if (errors.length) throw fail.invalid(errors);
     await tx
       .insertInto('site_power_limits')
       .values({

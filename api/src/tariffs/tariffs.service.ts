@@ -1,6 +1,6 @@
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
-import { type FieldError, problems } from '../http/problem.js';
+import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { isCalendarDate } from '../shared/local-time.js';
 import { componentsAt } from './pricing.js';
@@ -37,15 +37,15 @@ const toTariff = (r: Row): Tariff => ({
 });
 
 /** What OCPI's schema cannot say: the rules between fields of a tariff. */
-function check(input: TariffInput): FieldError[] {
-  const errors: FieldError[] = [];
+function check(input: TariffInput): DomainFieldError[] {
+  const errors: DomainFieldError[] = [];
   const simple = [input.energy_price_per_kwh, input.flat_price, input.time_price_per_hour].some((p) => p !== undefined);
-  if (input.elements && simple) errors.push({ field: 'body.elements', message: 'give either elements or the simple prices, not both' });
+  if (input.elements && simple) errors.push({ field: 'elements', message: 'give either elements or the simple prices, not both' });
   if (!input.elements?.length && !simple) errors.push({ field: 'body', message: 'a tariff needs elements or at least one price' });
   if (input.min_price !== undefined && input.max_price !== undefined && input.min_price > input.max_price)
-    errors.push({ field: 'body.min_price', message: 'must not exceed max_price' });
+    errors.push({ field: 'min_price', message: 'must not exceed max_price' });
   for (const [i, element] of (input.elements ?? []).entries()) {
-    const at = `body.elements[${i}]`;
+    const at = `elements[${i}]`;
     const types = element.price_components.map((c) => c.type);
     if (new Set(types).size !== types.length) errors.push({ field: `${at}.price_components`, message: 'each type at most once per element' });
     for (const [j, c] of element.price_components.entries()) {
@@ -108,7 +108,7 @@ export class TariffsService {
 
   async create(tenantId: string, input: TariffInput): Promise<Tariff> {
     const errors = check(input);
-    if (errors.length) throw problems.validation(errors);
+    if (errors.length) throw fail.invalid(errors);
     const elements = elementsOf(input);
     const top = headline(elements);
     const row = await this.scopes.tenant(tenantId, (tx) =>
@@ -137,7 +137,7 @@ export class TariffsService {
     const row = await this.scopes.tenant(tenantId, (tx) =>
       tx.selectFrom('tariffs').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst(),
     );
-    if (!row) throw problems.notFound('tariff', id);
+    if (!row) throw fail.notFound('tariff', id);
     return toTariff(row as Row);
   }
 
@@ -199,9 +199,9 @@ export class TariffsService {
       const evse = await tx.selectFrom('evses').select(['tenant_id']).where('id', '=', evseUid).where('status', '!=', 'REMOVED').executeTakeFirst();
       return evse ? { owner: evse.tenant_id } : undefined;
     });
-    if (!found) throw problems.notFound('EVSE', evseUid);
+    if (!found) throw fail.notFound('EVSE', evseUid);
     const terms = await this.scopes.tenant(found.owner, (tx) => this.termsForEvse(tx, found.owner, evseUid));
-    if (!terms?.tariff_id) throw problems.notFound('price for EVSE', evseUid);
+    if (!terms?.tariff_id) throw fail.notFound('price for EVSE', evseUid);
     return {
       evse_uid: evseUid,
       tariff_id: terms.tariff_id,

@@ -1,9 +1,9 @@
 import { randomToken } from '../auth/secrets.js';
 import type { Scopes } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import { DRIVER_EVENT_TYPES } from '../realtime/events.js';
+import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { SIGNATURE_HEADER, signPayload } from './signature.js';
 import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointRequest } from './webhooks.model.js';
@@ -26,11 +26,11 @@ export class WebhooksService {
     const unknown = events.filter(
       (e) => e !== '*' && !(DRIVER_EVENT_TYPES as readonly string[]).includes(e) && !(e.endsWith('.*') && EVENT_PREFIXES.includes(e.slice(0, -2))),
     );
-    if (unknown.length) throw problems.validation([{ field: 'body.events', message: `unknown event types: ${unknown.join(', ')}` }]);
+    if (unknown.length) throw fail.invalid([{ field: 'events', message: `unknown event types: ${unknown.join(', ')}` }]);
     try {
       new URL(input.url);
     } catch {
-      throw problems.validation([{ field: 'body.url', message: 'is not a URL' }]);
+      throw fail.invalid([{ field: 'url', message: 'is not a URL' }]);
     }
     const secret = `whsec_${randomToken(24)}`;
     const row = await this.scopes.tenant(tenantId, (tx) =>
@@ -72,7 +72,7 @@ export class WebhooksService {
         .returning(['id', 'url', 'events', 'description', 'disabled_at', 'created_at'])
         .executeTakeFirst(),
     );
-    if (!row) throw problems.notFound('webhook endpoint', id);
+    if (!row) throw fail.notFound('webhook endpoint', id);
     return toEndpoint(row);
   }
 
@@ -88,7 +88,7 @@ export class WebhooksService {
             .where('tenant_id', '=', tenantId)
             .where('id', '=', endpointId)
             .executeTakeFirst();
-          if (!exists) throw problems.notFound('webhook endpoint', endpointId);
+          if (!exists) throw fail.notFound('webhook endpoint', endpointId);
           return tx
             .selectFrom('webhook_deliveries')
             .select(['id', 'event_id', 'event_type', 'status', 'attempts', 'response_status', 'last_error', 'delivered_at', 'created_at'])
