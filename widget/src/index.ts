@@ -3,7 +3,8 @@ import { VoltshareMap } from './map/voltshare-map.js';
 import { VoltshareSession } from './session/voltshare-session.js';
 import { VoltshareStation } from './station/voltshare-station.js';
 
-export type { SelectDetail } from './map/voltshare-map.js';
+export type { VoltshareCancelledEvent, VoltshareReservedEvent } from './booking/voltshare-booking.js';
+export type { SelectDetail, VoltshareSelectEvent } from './map/voltshare-map.js';
 export { formatDistance, formatEnergy, formatMoney, formatPower } from './shared/format.js';
 export { getLocale, locales, resolveLocale, setLocale } from './shared/localization.js';
 export { VoltshareBooking, VoltshareMap, VoltshareSession, VoltshareStation };

@@ -104,3 +104,14 @@ export async function startHarness(): Promise<Harness> {
 export const PK = DEMO.publishableKey;
 /** A tile server that refuses at once: the map must work without its background. */
 export const OFFLINE_TILES = 'http://127.0.0.1:9/{z}/{x}/{y}.png';
+
+/** Text of the elements matching `selector` inside a widget element's shadow root. */
+export const texts = (page: Page, host: string, selector: string) =>
+  page.evaluate(
+    ([h, s]) =>
+      [...(document.querySelector(h as string)?.shadowRoot?.querySelectorAll(s as string) ?? [])].map((e) => (e.textContent ?? '').replace(/\s+/g, ' ').trim()),
+    [host, selector],
+  );
+
+/** A map of the Luxembourg demo stations, tiles served locally (none load: the markers and list must work without). */
+export const mapPage = `<voltshare-map publishable-key="${PK}" tile-url="${OFFLINE_TILES}" lat="49.61" lng="6.13" radius-km="80" locale="en"></voltshare-map>`;

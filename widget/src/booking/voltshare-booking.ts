@@ -1,10 +1,10 @@
 import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { standardLabel } from '../shared/status.js';
-import { theme } from '../shared/styles.js';
+import { bookingStyles } from './voltshare-booking.styles.js';
 
 type Day = components['schemas']['DayAvailability'];
 type Slot = components['schemas']['SlotAvailability'];
@@ -22,10 +22,32 @@ const todayIn = (timeZone: string | undefined) =>
 /** `HH:MM` of a slot in the station's own time zone (the API gives the local wall time). */
 const clock = (slot: Slot) => slot.local_start.slice(11, 16);
 
+/** `voltshare-reserved`: the reservation just made. */
+export type VoltshareReservedEvent = CustomEvent<Reservation>;
+/** `voltshare-cancelled`: which reservation the driver cancelled. */
+export type VoltshareCancelledEvent = CustomEvent<{ id: string }>;
+
 /**
  * `<voltshare-booking location-id="…" token="…">`: pick a day, a time and a duration, reserve a
  * charger, move or cancel the reservation, or join the line when everything is busy. Needs a
- * signed-in driver's access token. Fires `voltshare-reserved` and `voltshare-cancelled`.
+ * signed-in driver's access token.
+ *
+ * @fires voltshare-reserved - A reservation was made; `detail` is the API's `Reservation`.
+ * @fires voltshare-cancelled - The driver cancelled a reservation; `detail` is `{ id }`.
+ * @csspart booking - The whole element.
+ * @csspart reservation - The driver's reservation, with move and cancel.
+ * @csspart queue - The driver's place in line.
+ * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
+ * @cssprop --voltshare-ink - Text.
+ * @cssprop --voltshare-muted - Secondary text.
+ * @cssprop --voltshare-surface - The element's background.
+ * @cssprop --voltshare-line - Borders and separators.
+ * @cssprop --voltshare-radius - Corner radius of the element's frame.
+ * @cssprop --voltshare-available - Status colour of a free EVSE.
+ * @cssprop --voltshare-busy - Status colour of an EVSE in use.
+ * @cssprop --voltshare-fault - Status colour of an EVSE out of order, and of errors.
+ * @cssprop --voltshare-unknown - Status colour when the status is not known.
+ * @cssprop --voltshare-font - The font shorthand.
  */
 export class VoltshareBooking extends VoltshareElement {
   static override properties: PropertyDeclarations = {
@@ -69,22 +91,7 @@ export class VoltshareBooking extends VoltshareElement {
     this.message = '';
   }
 
-  static override styles = [
-    theme,
-    css`
-      section { background: var(--_surface); border-radius: var(--_radius); display: grid; gap: 10px; }
-      h2 { font-size: 16px; margin: 0; }
-      .row { display: flex; flex-wrap: wrap; gap: 10px 16px; align-items: end; }
-      label { display: grid; gap: 2px; font-size: 13px; color: var(--_muted); }
-      input, select { font: inherit; padding: 5px 8px; border: 1px solid var(--_line); border-radius: 6px; color: var(--_ink); background: #fff; }
-      .slots { display: grid; grid-template-columns: repeat(auto-fill, minmax(64px, 1fr)); gap: 6px; max-height: 210px; overflow: auto; padding: 2px; }
-      .slot { padding: 6px 0; border: 1px solid var(--_line); border-radius: 6px; background: #fff; color: var(--_ink); }
-      .slot[aria-pressed='true'] { background: var(--_brand); color: #fff; border-color: var(--_brand); }
-      .slot:disabled { color: #9aa5b1; background: #f0f4f8; cursor: not-allowed; text-decoration: line-through; }
-      .card { border: 1px solid var(--_brand); border-radius: 8px; padding: 10px; background: #f0faf9; }
-      .actions { display: flex; gap: 8px; flex-wrap: wrap; }
-    `,
-  ];
+  static override styles = bookingStyles;
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -150,7 +157,7 @@ export class VoltshareBooking extends VoltshareElement {
       const created = unwrap(
         await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, connector_standard: this.connector, ...this.window(slot) } as never }),
       );
-      this.dispatchEvent(new CustomEvent('voltshare-reserved', { detail: created, bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent<Reservation>('voltshare-reserved', { detail: created, bubbles: true, composed: true }));
       return msg(str`Reserved from ${clock(slot)} for ${this.duration} minutes.`);
     });
   }
@@ -167,7 +174,7 @@ export class VoltshareBooking extends VoltshareElement {
   private cancel(reservation: Reservation): Promise<void> {
     return this.act(async () => {
       unwrap(await this.api.POST('/v1/reservations/{reservation_id}/cancel', { params: { path: { reservation_id: reservation.id } } }));
-      this.dispatchEvent(new CustomEvent('voltshare-cancelled', { detail: { id: reservation.id }, bubbles: true, composed: true }));
+      this.dispatchEvent(new CustomEvent<{ id: string }>('voltshare-cancelled', { detail: { id: reservation.id }, bubbles: true, composed: true }));
       return msg('Reservation cancelled.');
     });
   }
@@ -269,5 +276,15 @@ export class VoltshareBooking extends VoltshareElement {
       <p role="status" aria-live="polite" class="muted">${this.message}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
     </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-booking': VoltshareBooking;
+  }
+  interface GlobalEventHandlersEventMap {
+    'voltshare-reserved': VoltshareReservedEvent;
+    'voltshare-cancelled': VoltshareCancelledEvent;
   }
 }

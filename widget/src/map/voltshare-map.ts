@@ -1,13 +1,12 @@
 import { msg, str } from '@lit/localize';
 import type { LocationSummary } from '@voltshare/sdk';
 import type * as Leaflet from 'leaflet';
-import leafletCss from 'leaflet/dist/leaflet.css';
-import { css, html, nothing, type PropertyDeclarations, unsafeCSS } from 'lit';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { formatDistance, formatMoney, formatPower } from '../shared/format.js';
 import { type Look, locationLook, standardLabel } from '../shared/status.js';
-import { theme } from '../shared/styles.js';
 import { clusterPoints } from './cluster.js';
+import { mapStyles } from './voltshare-map.styles.js';
 
 export interface SelectDetail {
   location_id: string;
@@ -16,10 +15,31 @@ export interface SelectDetail {
 
 const POWER_STEPS_KW = [11, 22, 50, 150];
 
+/** `voltshare-select`: the station a driver picked. */
+export type VoltshareSelectEvent = CustomEvent<SelectDetail>;
+
 /**
  * `<voltshare-map>`: stations around a point on a Leaflet map with a list beside it, filters, and
  * live colours. When map tiles cannot load (offline, blocked) the markers and the list still work.
- * Fires `voltshare-select` with `{ location_id, name }` when a station is picked.
+ *
+ * @fires voltshare-select - A station was picked (click, or Enter in the list); `detail` is a `SelectDetail`.
+ * @csspart frame - The whole element.
+ * @csspart filters - The filter controls.
+ * @csspart map - The map.
+ * @csspart list - The list of stations beside the map.
+ * @csspart notice - The line saying how many stations are shown, or why none are.
+ * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
+ * @cssprop --voltshare-ink - Text.
+ * @cssprop --voltshare-muted - Secondary text.
+ * @cssprop --voltshare-surface - The element's background.
+ * @cssprop --voltshare-line - Borders and separators.
+ * @cssprop --voltshare-radius - Corner radius of the element's frame.
+ * @cssprop --voltshare-available - Status colour of a free EVSE.
+ * @cssprop --voltshare-busy - Status colour of an EVSE in use.
+ * @cssprop --voltshare-fault - Status colour of an EVSE out of order, and of errors.
+ * @cssprop --voltshare-unknown - Status colour when the status is not known.
+ * @cssprop --voltshare-font - The font shorthand.
+ * @cssprop --voltshare-map-height - Height of the map and the list (default 460px).
  */
 export class VoltshareMap extends VoltshareElement {
   static override properties: PropertyDeclarations = {
@@ -78,32 +98,7 @@ export class VoltshareMap extends VoltshareElement {
     this.announcement = '';
   }
 
-  static override styles = [
-    unsafeCSS(leafletCss),
-    theme,
-    css`
-      .frame { background: var(--_surface); border-radius: var(--_radius); display: grid; gap: 12px; }
-      .filters { display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; font-size: 14px; }
-      .filters select { margin-left: 6px; padding: 4px 6px; border: 1px solid var(--_line); border-radius: 6px; background: #fff; color: var(--_ink); }
-      .body { display: grid; grid-template-columns: minmax(260px, 3fr) minmax(240px, 2fr); gap: 12px; min-height: var(--voltshare-map-height, 460px); }
-      @media (max-width: 720px) { .body { grid-template-columns: 1fr; } }
-      .map { min-height: var(--voltshare-map-height, 460px); border-radius: 8px; background: #e6eef0; z-index: 0; }
-      .list { list-style: none; margin: 0; padding: 0; overflow: auto; max-height: var(--voltshare-map-height, 460px); border: 1px solid var(--_line); border-radius: 8px; }
-      .list li { border-bottom: 1px solid var(--_line); }
-      .list button { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; width: 100%; text-align: left; padding: 9px 10px; background: none; border: 0; color: inherit; }
-      .list button[aria-current='true'] { background: #e3f4f2; }
-      .list .name { font-weight: 600; }
-      .list .badge { align-self: start; justify-self: end; }
-      .notice { margin: 0; font-size: 13px; color: var(--_muted); }
-      .marker { stroke: #fff; stroke-width: 2; fill-opacity: 1; }
-      .marker.available { fill: var(--_available); }
-      .marker.busy { fill: var(--_busy); }
-      .marker.fault { fill: var(--_fault); }
-      .marker.unknown { fill: var(--_unknown); }
-      .marker.selected { stroke: var(--_ink); stroke-width: 3; }
-      .cluster { display: grid; place-items: center; border-radius: 50%; color: #fff; font-weight: 700; font-size: 13px; border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
-    `,
-  ];
+  static override styles = mapStyles;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -301,5 +296,14 @@ export class VoltshareMap extends VoltshareElement {
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
     </div>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-map': VoltshareMap;
+  }
+  interface GlobalEventHandlersEventMap {
+    'voltshare-select': VoltshareSelectEvent;
   }
 }

@@ -1,9 +1,9 @@
 import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { formatEnergy, formatMoney, formatPower } from '../shared/format.js';
-import { theme } from '../shared/styles.js';
+import { sessionStyles } from './voltshare-session.styles.js';
 
 type Session = components['schemas']['ChargingSession'];
 interface SessionUpdate {
@@ -22,6 +22,19 @@ interface Cost {
 /**
  * `<voltshare-session session-id="…" token="…">`: a driver's charging session as it happens —
  * energy, power, battery level, time and cost so far — pushed live over realtime.
+ *
+ * @csspart session - The whole element.
+ * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
+ * @cssprop --voltshare-ink - Text.
+ * @cssprop --voltshare-muted - Secondary text.
+ * @cssprop --voltshare-surface - The element's background.
+ * @cssprop --voltshare-line - Borders and separators.
+ * @cssprop --voltshare-radius - Corner radius of the element's frame.
+ * @cssprop --voltshare-available - Status colour of a free EVSE.
+ * @cssprop --voltshare-busy - Status colour of an EVSE in use.
+ * @cssprop --voltshare-fault - Status colour of an EVSE out of order, and of errors.
+ * @cssprop --voltshare-unknown - Status colour when the status is not known.
+ * @cssprop --voltshare-font - The font shorthand.
  */
 export class VoltshareSession extends VoltshareElement {
   static override properties: PropertyDeclarations = {
@@ -42,18 +55,7 @@ export class VoltshareSession extends VoltshareElement {
     this.now = Date.now();
   }
 
-  static override styles = [
-    theme,
-    css`
-      section { background: var(--_surface); border-radius: var(--_radius); display: grid; gap: 10px; }
-      h2 { font-size: 16px; margin: 0; }
-      .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(110px, 1fr)); gap: 10px; margin: 0; }
-      .figures div { border: 1px solid var(--_line); border-radius: 8px; padding: 8px 10px; }
-      .figures dt { font-size: 12px; color: var(--_muted); }
-      .figures dd { margin: 0; font-size: 20px; font-weight: 700; }
-      progress { width: 100%; height: 12px; accent-color: var(--_available); }
-    `,
-  ];
+  static override styles = sessionStyles;
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
@@ -122,5 +124,11 @@ export class VoltshareSession extends VoltshareElement {
       </dl>
       ${s.soc_percent != null ? html`<label>${msg(str`Battery ${s.soc_percent}%`)}<progress max="100" .value=${s.soc_percent}></progress></label>` : nothing}
     </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-session': VoltshareSession;
   }
 }

@@ -1,10 +1,10 @@
 import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { formatMoney, formatPower } from '../shared/format.js';
 import { evseLook, standardLabel, statusLabel } from '../shared/status.js';
-import { theme } from '../shared/styles.js';
+import { stationStyles } from './voltshare-station.styles.js';
 
 type LocationDetail = components['schemas']['LocationWithReviews'];
 type ReviewSummary = components['schemas']['ReviewSummary'];
@@ -19,6 +19,22 @@ const weekdayName = (weekday: number, locale: string) =>
  * `<voltshare-station location-id="…">`: one station with its EVSEs and connectors, live status,
  * the price before start (every component, as AFIR asks), opening hours, energy mix and what
  * drivers say of it.
+ *
+ * @csspart station - The whole element.
+ * @csspart evses - The list of EVSEs with their status and connectors.
+ * @csspart price - The price (and the price if charging started now).
+ * @csspart reviews - The rating and what drivers say.
+ * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
+ * @cssprop --voltshare-ink - Text.
+ * @cssprop --voltshare-muted - Secondary text.
+ * @cssprop --voltshare-surface - The element's background.
+ * @cssprop --voltshare-line - Borders and separators.
+ * @cssprop --voltshare-radius - Corner radius of the element's frame.
+ * @cssprop --voltshare-available - Status colour of a free EVSE.
+ * @cssprop --voltshare-busy - Status colour of an EVSE in use.
+ * @cssprop --voltshare-fault - Status colour of an EVSE out of order, and of errors.
+ * @cssprop --voltshare-unknown - Status colour when the status is not known.
+ * @cssprop --voltshare-font - The font shorthand.
  */
 export class VoltshareStation extends VoltshareElement {
   static override properties: PropertyDeclarations = {
@@ -42,22 +58,7 @@ export class VoltshareStation extends VoltshareElement {
     this.announcement = '';
   }
 
-  static override styles = [
-    theme,
-    css`
-      article { background: var(--_surface); border-radius: var(--_radius); }
-      h2 { font-size: 18px; margin: 0 0 2px; }
-      h3 { font-size: 14px; margin: 14px 0 6px; text-transform: uppercase; letter-spacing: .04em; color: var(--_muted); }
-      .evses { list-style: none; margin: 0; padding: 0; display: grid; gap: 8px; }
-      .evse { border: 1px solid var(--_line); border-radius: 8px; padding: 8px 10px; display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; }
-      .evse .id { font-weight: 600; }
-      .prices { margin: 0; display: grid; grid-template-columns: auto 1fr; gap: 2px 12px; font-size: 14px; }
-      .prices dt { color: var(--_muted); }
-      .prices dd { margin: 0; font-weight: 600; }
-      table { border-collapse: collapse; font-size: 14px; }
-      td { padding: 1px 12px 1px 0; }
-    `,
-  ];
+  static override styles = stationStyles;
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
@@ -187,5 +188,11 @@ export class VoltshareStation extends VoltshareElement {
       ${this.renderHours(s)}
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
     </article>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-station': VoltshareStation;
   }
 }

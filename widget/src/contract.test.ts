@@ -1,0 +1,34 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const ELEMENTS = ['map', 'station', 'booking', 'session'] as const;
+const source = (name: string, suffix = '') => readFileSync(new URL(`./${name}/voltshare-${name}${suffix}.ts`, import.meta.url), 'utf8');
+const all = (text: string, pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[1] as string))].sort();
+const guide = readFileSync(new URL('../../docs/guides/embed-the-widget.md', import.meta.url), 'utf8');
+
+// Each element's contract is written on it (Shoelace-style tags) and must match what it renders and fires.
+describe.each(ELEMENTS)('<voltshare-%s> declares its contract', (name) => {
+  const code = source(name);
+
+  it('documents every part it renders, and no other', () => {
+    expect(all(code, /@csspart ([a-z-]+)/g)).toEqual(all(code, /part="([a-z-]+)"/g));
+  });
+
+  it('documents and types every event it fires', () => {
+    const fired = all(code, /new CustomEvent(?:<[^>]+>)?\('([a-z-]+)'/g);
+    expect(all(code, /@fires ([a-z-]+)/g)).toEqual(fired);
+    for (const event of fired) expect(code).toMatch(new RegExp(`'${event}': Voltshare\\w+Event;`));
+  });
+
+  it('is declared in HTMLElementTagNameMap and keeps its styles in a file of their own', () => {
+    expect(code).toMatch(new RegExp(`'voltshare-${name}': Voltshare\\w+;`));
+    expect(code).not.toMatch(/css`/);
+    expect(source(name, '.styles')).toMatch(/css`/);
+  });
+
+  it('lists its parts in the embedding guide', () => {
+    const row = guide.split('\n').find((line) => line.startsWith(`| \`<voltshare-${name}>\` |`) && line.includes('(all of it)'));
+    const documented = all(row ?? '', /`([a-z-]+)`/g).filter((p) => p !== `voltshare-${name}`);
+    expect(documented).toEqual(all(code, /part="([a-z-]+)"/g));
+  });
+});

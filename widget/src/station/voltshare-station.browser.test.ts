@@ -1,0 +1,31 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, PK, startHarness, texts } from '../../test/harness.js';
+
+describe('<voltshare-station> in headless Chromium against the real API', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await startHarness();
+  });
+  afterAll(() => h?.stop());
+
+  it("shows what drivers say of a station, in the reader's language", async () => {
+    const { body } = await h.api<{ data: { id: string }[] }>('GET', '/v1/locations?lat=49.61&lng=6.13&radius_m=80000&limit=100', PK);
+    let reviewed: { id: string; reviews: { count: number; average_rating: number } } | undefined;
+    for (const { id } of body.data) {
+      const detail = await h.api<{ id: string; reviews: { count: number; average_rating: number } }>('GET', `/v1/locations/${id}`, PK);
+      if (detail.body.reviews.count > 1) {
+        reviewed = detail.body;
+        break;
+      }
+    }
+    if (!reviewed) throw new Error('the demo seeds reviews on its first stations');
+    const { count, average_rating: rating } = reviewed.reviews;
+    const page = await h.open(`<voltshare-station publishable-key="${PK}" location-id="${reviewed.id}" locale="en"></voltshare-station>`);
+    await expect.poll(() => texts(page, 'voltshare-station', '[part="reviews"]')).toEqual([`★ Rated ${rating.toFixed(1)} out of 5 · ${count} reviews`]);
+    await page.evaluate(() => document.querySelector('voltshare-station')?.setAttribute('locale', 'de'));
+    await expect
+      .poll(() => texts(page, 'voltshare-station', '[part="reviews"]'))
+      .toEqual([`★ Bewertet mit ${rating.toFixed(1).replace('.', ',')} von 5 · ${count} Bewertungen`]);
+    await page.close();
+  });
+});
