@@ -1,6 +1,8 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { TABLE_OWNERS } from '../db/table-owners.js';
-import { moduleOf, productionSources } from './source-tree.js';
+import { moduleOf, productionSources, SOURCE_ROOT } from './source-tree.js';
 
 /** Kysely writes (`insertInto('t')`, `updateTable('t')`, `deleteFrom('t')`, `mergeInto('t')`) and raw SQL ones. */
 const KYSELY_WRITE = /\b(?:insertInto|updateTable|deleteFrom|mergeInto)\(\s*['"`]([a-z_]+)['"`]/g;
@@ -30,6 +32,19 @@ describe('table ownership', () => {
       [...file.text.matchAll(KYSELY_WRITE)].map((m) => m[1] as string).filter((table) => !(table in TABLE_OWNERS)),
     );
     expect(unowned).toEqual([]);
+  });
+
+  it("each table's row type is declared in its owner's tables file, and db/schema.ts only lists them", () => {
+    const schema = readFileSync(join(SOURCE_ROOT, 'db/schema.ts'), 'utf8');
+    const misplaced = Object.entries(TABLE_OWNERS).flatMap(([table, owner]) => {
+      const rowType = new RegExp(`\\n  ${table}: (\\w+);`).exec(schema)?.[1];
+      const tables = readFileSync(join(SOURCE_ROOT, owner, `${owner}.tables.ts`), 'utf8');
+      return rowType && tables.includes(`export interface ${rowType} {`)
+        ? []
+        : [`${table} (${rowType ?? 'not in Database'}) is not declared in ${owner}/${owner}.tables.ts`];
+    });
+    expect(misplaced).toEqual([]);
+    expect(schema).not.toMatch(/export interface \w+Table \{/);
   });
 
   it('the check sees Kysely and raw SQL writes, and not prose', () => {

@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { ChargePointIdentity } from '../charge-points/charge-points.model.js';
 import type { BootInfo, ChargePointsService } from '../charge-points/charge-points.service.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { newestFirst, type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
@@ -16,15 +16,7 @@ import type { Authorization, ChargingSession, MeterSample, OcppMessage, StatusRe
 import type { IdTagsService } from './id-tags.service.js';
 import type { MessageLog } from './message-log.js';
 import type { SessionRow, SessionSteps } from './session-steps.js';
-
-interface PendingStatus {
-  chargePointId: string;
-  report: StatusReport;
-  resolve: () => void;
-  reject: (error: unknown) => void;
-}
-
-const STATUS_BATCH = 500;
+import { StatusReports } from './status-reports.js';
 
 function toSession(r: SessionRow): ChargingSession {
   return {
@@ -68,7 +60,11 @@ export class ChargingService {
     private readonly idTags: IdTagsService,
     private readonly chargePoints: ChargePointsService,
     private readonly steps: SessionSteps,
-  ) {}
+  ) {
+    this.statusReports = new StatusReports(scopes, locations, bus);
+  }
+
+  private readonly statusReports: StatusReports;
 
   private announce(session: ChargingSession): void {
     this.bus?.publish({
@@ -110,82 +106,12 @@ export class ChargingService {
     return this.chargePoints.recordBoot(tenantId, chargePointId, info);
   }
 
-  private readonly statusQueues = new Map<string, { pending: PendingStatus[]; running?: Promise<void> }>();
-
   /**
    * A connector's status: faults are kept; the EVSE's status goes through the availability rule.
-   * Reports arriving together for a network are written in one transaction (a busy gateway
-   * sends thousands a second); each call resolves once its report is committed.
+   * Resolves once the report is committed (reports arriving together are batched: see StatusReports).
    */
   reportStatus(tenantId: string, chargePointId: string, report: StatusReport): Promise<void> {
-    return new Promise((resolve, reject) => {
-      let queue = this.statusQueues.get(tenantId);
-      if (!queue) {
-        queue = { pending: [] };
-        this.statusQueues.set(tenantId, queue);
-      }
-      queue.pending.push({ chargePointId, report, resolve, reject });
-      queue.running ??= this.drainStatuses(tenantId, queue);
-    });
-  }
-
-  private async drainStatuses(tenantId: string, queue: { pending: PendingStatus[]; running?: Promise<void> }): Promise<void> {
-    // Reports that arrive in the same turn of the event loop join the batch.
-    await new Promise((resolve) => setImmediate(resolve));
-    while (queue.pending.length) {
-      const batch = queue.pending.splice(0, STATUS_BATCH);
-      try {
-        await this.applyReports(tenantId, batch);
-        for (const p of batch) p.resolve();
-      } catch (error) {
-        if (batch.length === 1) batch[0]?.reject(error);
-        // One bad report must not fail the others: retry them one by one.
-        else
-          for (const p of batch) {
-            await this.applyReports(tenantId, [p]).then(p.resolve, p.reject);
-          }
-      }
-    }
-    queue.running = undefined;
-  }
-
-  private applyReports(tenantId: string, batch: PendingStatus[]): Promise<void> {
-    return writeThenPublish(this.scopes, this.bus, tenantId, async (tx, emit) => {
-      const faults = batch.filter((p) => p.report.fault && p.report.fault.errorCode !== 'NoError');
-      if (faults.length) {
-        await tx
-          .insertInto('evse_faults')
-          .values(
-            faults.map(({ chargePointId, report }) => ({
-              tenant_id: tenantId,
-              id: newId('flt'),
-              charge_point_id: chargePointId,
-              connector_id: report.connectorId,
-              error_code: report.fault?.errorCode as string,
-              info: report.fault?.info ?? null,
-              vendor_id: report.fault?.vendorId ?? null,
-              vendor_error_code: report.fault?.vendorErrorCode ?? null,
-              occurred_at: report.at,
-            })),
-          )
-          .execute();
-      }
-      const evses = await tx
-        .selectFrom('evses')
-        .select(['id', 'charge_point_id', 'ocpp_connector_id'])
-        .where('tenant_id', '=', tenantId)
-        .where('charge_point_id', 'in', [...new Set(batch.map((p) => p.chargePointId))])
-        .where('status', '<>', 'REMOVED')
-        .execute();
-      const updates = batch.flatMap(({ chargePointId, report }) => {
-        // Connector 0 speaks for the whole charge point only when it is out of service.
-        if (report.connectorId === 0 && !['INOPERATIVE', 'OUTOFORDER'].includes(report.status)) return [];
-        return evses
-          .filter((e) => e.charge_point_id === chargePointId && (report.connectorId === 0 || e.ocpp_connector_id === report.connectorId))
-          .map((e) => ({ evseUid: e.id, status: report.status, at: report.at }));
-      });
-      emit(...(await this.locations.applyStatuses(tx, tenantId, updates)));
-    });
+    return this.statusReports.report(tenantId, chargePointId, report);
   }
 
   /** Id tags are platform-wide: a driver's card works at every network. */
@@ -402,34 +328,13 @@ export class ChargingService {
   }
 
   /** Drops message-log entries older than the retention period. */
-  async pruneMessages(olderThan: Date): Promise<number> {
-    await this.flushFrames();
-    const result = await this.scopes.system((tx) => tx.deleteFrom('ocpp_messages').where('created_at', '<', olderThan).executeTakeFirst());
-    return Number(result.numDeletedRows);
+  pruneMessages(olderThan: Date): Promise<number> {
+    return this.messageLog.prune(olderThan);
   }
 
-  async messages(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<OcppMessage>> {
-    await this.flushFrames();
-    const after = page.after?.[0];
-    const rows = await this.scopes.tenant(tenantId, async (tx) => {
-      const exists = await tx.selectFrom('charge_points').select('id').where('tenant_id', '=', tenantId).where('id', '=', chargePointId).executeTakeFirst();
-      if (!exists) throw fail.notFound('charge point', chargePointId);
-      let query = tx
-        .selectFrom('ocpp_messages')
-        .select(['id', 'direction', 'frame', 'created_at'])
-        .where('tenant_id', '=', tenantId)
-        .where('charge_point_id', '=', chargePointId)
-        .orderBy('id', 'desc')
-        .limit(page.limit + 1);
-      if (typeof after === 'number') query = query.where('id', '<', after);
-      return query.execute();
-    });
-    return toPage(
-      rows,
-      page,
-      (r) => [Number(r.id)],
-      (r) => ({ id: Number(r.id), direction: r.direction, frame: r.frame, created_at: r.created_at }),
-    );
+  /** A charge point's frames, newest first. */
+  messages(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<OcppMessage>> {
+    return this.messageLog.page(tenantId, chargePointId, page);
   }
 
   async session(tenantId: string, id: string): Promise<ChargingSession> {

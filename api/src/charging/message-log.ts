@@ -1,6 +1,9 @@
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
+import { type Page, type PageRequest, toPage } from '../http/pagination.js';
+import { fail } from '../shared/errors.js';
+import type { OcppMessage } from './charging.model.js';
 
 interface QueuedFrame {
   tenant_id: string;
@@ -85,6 +88,38 @@ export class MessageLog {
   }
 
   /** Stops the timer; the caller flushes what it can before closing the database. */
+  /** Drops message-log entries older than the retention period. */
+  async prune(olderThan: Date): Promise<number> {
+    await this.flush();
+    const result = await this.scopes.system((tx) => tx.deleteFrom('ocpp_messages').where('created_at', '<', olderThan).executeTakeFirst());
+    return Number(result.numDeletedRows);
+  }
+
+  /** A charge point's frames, newest first (queued ones written first). */
+  async page(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<OcppMessage>> {
+    await this.flush();
+    const after = page.after?.[0];
+    const rows = await this.scopes.tenant(tenantId, async (tx) => {
+      const exists = await tx.selectFrom('charge_points').select('id').where('tenant_id', '=', tenantId).where('id', '=', chargePointId).executeTakeFirst();
+      if (!exists) throw fail.notFound('charge point', chargePointId);
+      let query = tx
+        .selectFrom('ocpp_messages')
+        .select(['id', 'direction', 'frame', 'created_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('charge_point_id', '=', chargePointId)
+        .orderBy('id', 'desc')
+        .limit(page.limit + 1);
+      if (typeof after === 'number') query = query.where('id', '<', after);
+      return query.execute();
+    });
+    return toPage(
+      rows,
+      page,
+      (r) => [Number(r.id)],
+      (r) => ({ id: Number(r.id), direction: r.direction, frame: r.frame, created_at: r.created_at }),
+    );
+  }
+
   stop(): void {
     clearTimeout(this.timer);
     this.timer = undefined;

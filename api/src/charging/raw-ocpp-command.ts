@@ -1,11 +1,10 @@
 import type { ChargerCommand } from './charger-commands.js';
 
-/**
- * The staff command endpoint's escape hatch, the one place in the domain that names OCPP
- * actions: OCPP 1.6 commands staff may send as raw frames to diagnose a charger (the gateway
- * validates the payload against the official schema). Everything else the platform asks of a
- * charger goes through `ChargerCommand`'s neutral kinds.
- */
+// The staff command endpoint's escape hatch, the one place in the domain that names OCPP
+// actions (architecture/protocol-seam.test.ts allows it); everything else the platform asks of a
+// charger is a neutral `ChargerCommand`.
+
+/** OCPP 1.6 commands staff may send as raw frames to diagnose a charger (the gateway validates the payload against the official schema). */
 export type ChargePointCommand =
   | 'RemoteStartTransaction'
   | 'RemoteStopTransaction'

@@ -1,4 +1,5 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -17,7 +18,6 @@ import * as m0014 from './migrations/0014_evse_power_shares.js';
 import * as m0015 from './migrations/0015_reservation_fees.js';
 import * as m0016 from './migrations/0016_block_unpaid_fees.js';
 import * as m0017 from './migrations/0017_sandbox_payments.js';
-import * as m0018 from './migrations/0018_charger_transaction_ids.js';
 
 /** Versioned migrations, in order; the same ones run on PGlite and on PostgreSQL. */
 const migrations: Record<string, Migration> = {

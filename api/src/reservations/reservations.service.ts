@@ -1,8 +1,6 @@
-import { type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
-import { ChargePointOffline, type CommandRouter } from '../charging/commands.js';
-import { constraintOf, pgErrorCode } from '../db/errors.js';
-import type { EvseStatus, ReservationStatus, ReservationsTable } from '../db/schema.js';
+import { type CommandRouter } from '../charging/commands.js';
+import type { EvseStatus, ReservationStatus } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
@@ -17,67 +15,20 @@ import type { DriverEventType, EventBus } from '../realtime/events.js';
 import { nextVersion } from '../realtime/version.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { isCalendarDate, localDay, toLocalIso } from '../shared/local-time.js';
+import { ReservationChargerSync } from './charger-sync.js';
+import { dayAvailability } from './day-availability.js';
+import { DEFAULT_POLICY, overlapOf, type ReservationRow, type SessionClaim, slotTaken, toReservation } from './reservation-rows.js';
 import { CLAIMABLE, graceUntil, HOLDS_SLOT, TERMINAL } from './reservation-rules.js';
 import type { DayAvailability, Reservation, ReservationChange, ReservationPolicy, ReservationRequest } from './reservations.model.js';
 
-export type ReservationRow = Selectable<ReservationsTable>;
-
-/** What a session starting on an EVSE means for the reservations holding it. */
-export type SessionClaim =
-  | { outcome: 'free' | 'reserved-for-another' }
-  /** The driver's own reservation is fulfilled; `wasOffered` when it was a queue offer still open. */
-  | { outcome: 'fulfilled'; reservation: ReservationRow; wasOffered: boolean };
-
-/** Clock skew a client may have when it books "now". */
-const PAST_TOLERANCE_MS = 60_000;
-
-export const DEFAULT_POLICY: ReservationPolicy = {
-  max_days_ahead: 14,
-  min_duration_minutes: 15,
-  max_duration_minutes: 180,
-  grace_minutes: 15,
-  reservation_fee: 0,
-  no_show_fee: 0,
-  queue_offer_minutes: 15,
-  queue_hold_minutes: 30,
-  block_unpaid_fees: false,
-};
+export { DEFAULT_POLICY, overlapOf, type ReservationRow, type SessionClaim, slotTaken, toReservation };
 
 const MINUTE = 60_000;
+/** Clock skew a client may have when it books "now". */
+const PAST_TOLERANCE_MS = 60_000;
+/** A driver arriving this early still fulfils their own reservation. */
 const EARLY_ARRIVAL_MS = 15 * MINUTE;
 
-export function toReservation(r: ReservationRow): Reservation {
-  return {
-    id: r.id,
-    network_id: r.tenant_id,
-    driver_id: r.driver_id,
-    location_id: r.location_id,
-    evse_uid: r.evse_uid,
-    connector_standard: r.connector_standard,
-    kind: r.kind,
-    start: r.starts_at,
-    end: r.ends_at,
-    status: r.status,
-    charger_status: r.charger_status,
-    ocpp_reservation_id: r.ocpp_reservation_id,
-    session_id: r.session_id,
-    fee: r.fee_amount > 0 ? { amount: r.fee_amount, currency: r.currency } : null,
-    no_show_fee: r.no_show_fee_amount > 0 ? { amount: r.no_show_fee_amount, currency: r.currency } : null,
-    grace_until: r.grace_until,
-    version: r.version,
-    created_at: r.created_at,
-    updated_at: r.updated_at,
-  };
-}
-
-/** Is this error the database refusing an overlapping slot? Which one? */
-export function overlapOf(error: unknown): 'evse' | 'driver' | undefined {
-  if (pgErrorCode(error) !== '23P01') return undefined;
-  return constraintOf(error) === 'reservations_driver_no_overlap' ? 'driver' : 'evse';
-}
-
-export const slotTaken = () => fail.conflict('That EVSE is already reserved for part of this slot; pick another time or EVSE.', 'slot-taken');
 const driverBusy = () => fail.conflict('You already hold a reservation that overlaps this slot.', 'overlapping-reservation');
 
 interface Candidate {
@@ -90,12 +41,6 @@ interface Candidate {
   power: number;
 }
 
-/**
- * Reservations: a driver holds an EVSE for `[start, end)`. The database makes double booking
- * impossible (exclusion constraints on the EVSE's and the driver's slots); this service decides
- * everything else: policy, visibility, the slot's lifecycle (start, no-show), what the charger
- * is told (reserve / cancel commands through jobs), and which session fulfils it.
- */
 /** What reservations tell payments: a booking or no-show fee is owed. */
 export interface ReservationFeeHook {
   due(
@@ -104,6 +49,12 @@ export interface ReservationFeeHook {
   ): Promise<void>;
 }
 
+/**
+ * Reservations: a driver holds an EVSE for `[start, end)`. The database makes double booking
+ * impossible (exclusion constraints on the EVSE's and the driver's slots); this service decides
+ * everything else: policy, visibility, the slot's lifecycle (start, no-show), what the charger
+ * is told (reserve / cancel commands through jobs), and which session fulfils it.
+ */
 export class ReservationsService {
   constructor(
     private readonly scopes: Scopes,
@@ -114,7 +65,11 @@ export class ReservationsService {
     private readonly logger: Logger,
     /** Payments hear of the fees a reservation owes, in the reservation's own transaction. */
     private readonly fees: ReservationFeeHook,
-  ) {}
+  ) {
+    this.chargerSync = new ReservationChargerSync(scopes, commands, logger);
+  }
+
+  private readonly chargerSync: ReservationChargerSync;
 
   private write<T>(tenantId: string, work: (tx: Tx, emit: Emit) => Promise<T>): Promise<T> {
     return writeThenPublish(this.scopes, this.bus, tenantId, work);
@@ -648,51 +603,13 @@ export class ReservationsService {
    * Bookable slots of one local calendar day at a location, in its time zone: 23 or 25 hours of
    * slots on the days the clocks change. A slot counts the EVSEs free for all of it.
    */
-  async dayAvailability(
+  dayAvailability(
     callerTenantId: string | undefined,
     locationId: string,
     query: { date: string; connector_standard?: string; slot_minutes?: number },
     now = new Date(),
   ): Promise<DayAvailability> {
-    const slotMinutes = query.slot_minutes ?? 30;
-    const errors: DomainFieldError[] = [];
-    if (!isCalendarDate(query.date)) errors.push({ field: 'date', message: 'must be a calendar date YYYY-MM-DD' });
-    if (![15, 30, 60].includes(slotMinutes)) errors.push({ field: 'slot_minutes', message: 'must be 15, 30 or 60' });
-    if (errors.length) throw fail.invalid(errors);
-    const location = await this.discovery.detail(callerTenantId, locationId, now);
-    const { start: dayStart, end: dayEnd } = localDay(query.date, location.time_zone);
-    const evses = location.evses.filter(
-      (e) => !OUT_OF_SERVICE.includes(e.status) && (!query.connector_standard || e.connectors.some((c) => c.standard === query.connector_standard)),
-    );
-    const booked = evses.length
-      ? await this.scopes.system((tx) =>
-          tx
-            .selectFrom('reservations')
-            .select(['evse_uid', 'starts_at', 'ends_at'])
-            .where('tenant_id', '=', location.network_id)
-            .where('location_id', '=', location.id)
-            .where('status', 'in', HOLDS_SLOT)
-            .where('starts_at', '<', dayEnd)
-            .where('ends_at', '>', dayStart)
-            .execute(),
-        )
-      : [];
-    const slots = [];
-    for (let t = dayStart.getTime(); t < dayEnd.getTime(); t += slotMinutes * MINUTE) {
-      const start = new Date(t);
-      const end = new Date(Math.min(t + slotMinutes * MINUTE, dayEnd.getTime()));
-      const open =
-        isOpenAt(location.opening_hours, location.time_zone, start) && isOpenAt(location.opening_hours, location.time_zone, new Date(end.getTime() - 1));
-      const free =
-        !open || end <= now
-          ? []
-          : evses.filter((e) => {
-              if (start <= now && e.status !== 'AVAILABLE') return false;
-              return !booked.some((b) => b.evse_uid === e.uid && b.starts_at < end && b.ends_at > start);
-            });
-      slots.push({ start, end, local_start: toLocalIso(start, location.time_zone), available_evses: free.length, evse_uids: free.map((e) => e.uid), open });
-    }
-    return { location_id: location.id, date: query.date, time_zone: location.time_zone, slot_minutes: slotMinutes, slots };
+    return dayAvailability(this.scopes, this.discovery, callerTenantId, locationId, query, now);
   }
 
   // ---- jobs -----------------------------------------------------------------------------------
@@ -734,89 +651,8 @@ export class ReservationsService {
     });
 
     jobs.register('reservation.charger', async (p: { reservation_id: string }, ctx) => {
-      await this.tellCharger(requireTenant(ctx.tenantId), p.reservation_id, ctx.attempt < ctx.maxAttempts);
+      await this.chargerSync.tell(requireTenant(ctx.tenantId), p.reservation_id, ctx.attempt < ctx.maxAttempts);
     });
-  }
-
-  /**
-   * Brings the charger in line with the reservation: reserve while it is active (again after an
-   * extension: the same reservation id replaces it), cancel once it ended.
-   */
-  private async tellCharger(tenantId: string, reservationId: string, mayRetry: boolean): Promise<void> {
-    const target = await this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .selectFrom('reservations')
-        .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 'reservations.tenant_id').onRef('evses.id', '=', 'reservations.evse_uid'))
-        .leftJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
-        .select([
-          'reservations.status',
-          'reservations.charger_status',
-          'reservations.ends_at',
-          'reservations.ocpp_reservation_id',
-          'reservations.driver_id',
-          'evses.capabilities',
-          'evses.ocpp_connector_id',
-          'charge_points.identity',
-        ])
-        .where('reservations.tenant_id', '=', tenantId)
-        .where('reservations.id', '=', reservationId)
-        .executeTakeFirst(),
-    );
-    if (!target) return;
-    const record = (charger_status: ReservationRow['charger_status'], whenStatus: ReservationStatus) =>
-      this.scopes.tenant(tenantId, (tx) =>
-        tx
-          .updateTable('reservations')
-          .set({ charger_status, updated_at: new Date() })
-          .where('tenant_id', '=', tenantId)
-          .where('id', '=', reservationId)
-          .where('status', '=', whenStatus)
-          .execute(),
-      );
-
-    if (target.status === 'ACTIVE') {
-      if (!target.identity || !target.ocpp_connector_id || !target.capabilities.includes('RESERVABLE')) return void (await record('not_reservable', 'ACTIVE'));
-      const idTag = await this.scopes.system((tx) =>
-        tx
-          .selectFrom('id_tags')
-          .select('id_tag')
-          .where('driver_id', '=', target.driver_id)
-          .where('status', '=', 'Accepted')
-          .orderBy('created_at')
-          .executeTakeFirst(),
-      );
-      if (!idTag) return void (await record('no_id_tag', 'ACTIVE'));
-      try {
-        const answer = await this.commands.send(
-          target.identity,
-          {
-            kind: 'reserve',
-            connector: target.ocpp_connector_id,
-            expiresAt: target.ends_at.toISOString(),
-            idToken: idTag.id_tag,
-            reservationId: target.ocpp_reservation_id,
-          },
-          15_000,
-        );
-        await record(answer.accepted ? 'accepted' : 'rejected', 'ACTIVE');
-      } catch (error) {
-        // The platform still holds the EVSE; an offline charger simply does not know.
-        if (error instanceof ChargePointOffline) return void (await record('offline', 'ACTIVE'));
-        throw error;
-      }
-      return;
-    }
-    if (TERMINAL.includes(target.status) && target.status !== 'FULFILLED' && target.charger_status === 'accepted' && target.identity) {
-      try {
-        await this.commands.send(target.identity, { kind: 'cancelReservation', reservationId: target.ocpp_reservation_id }, 15_000);
-        // Rejected means the charger no longer has it (it expired there): the same end state.
-        await record('cancelled', target.status);
-      } catch (error) {
-        // Keep trying while the charger is away; after the last attempt its own expiry clears it.
-        if (mayRetry) throw error;
-        this.logger.warn({ reservation_id: reservationId }, 'the cancellation never reached the charger; it expires there on its own');
-      }
-    }
   }
 }
 
