@@ -42,7 +42,7 @@ export function generateKey(kind: 'secret' | 'publishable', mode: 'live' | 'demo
   return `${kind === 'secret' ? 'sk' : 'pk'}_${mode}_${randomToken(32)}`;
 }
 
-export class ApiKeyService {
+export class ApiKeysService {
   constructor(
     private readonly scopes: Scopes,
     /** Called after a revocation so this process stops trusting cached keys at once. */

@@ -7,7 +7,7 @@ import { normaliseEmail } from '../shared/validation.js';
 import type { DriverRegistration } from './drivers.model.js';
 
 /** Drivers are platform-wide accounts: one login works at every network's chargers. */
-export class DriverService {
+export class DriversService {
   constructor(private readonly scopes: Scopes) {}
 
   async register(input: DriverRegistration): Promise<string> {

@@ -42,7 +42,7 @@ function toNetwork(row: NetworkRow): Network {
   };
 }
 
-export class NetworkService {
+export class NetworksService {
   constructor(
     private readonly scopes: Scopes,
     private readonly bus: EventBus | undefined,

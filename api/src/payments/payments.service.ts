@@ -10,7 +10,7 @@ import type { SessionCost } from '../tariffs/pricing.js';
 import type { Payment, Refund, SessionPaymentStatus } from './payments.model.js';
 import { type PaymentProvider, ProviderError } from './provider.js';
 import type { ReceiptData } from './receipt.js';
-import type { WalletService } from './wallet.service.js';
+import type { WalletsService } from './wallet.service.js';
 
 type PaymentRow = Selectable<PaymentsTable>;
 
@@ -61,7 +61,7 @@ export class PaymentsService {
   constructor(
     private readonly scopes: Scopes,
     readonly provider: PaymentProvider,
-    readonly wallets: WalletService,
+    readonly wallets: WalletsService,
     private readonly logger: Logger,
   ) {}
 

@@ -43,7 +43,7 @@ interface Posting {
  * that does not sum to zero); a balance is the sum of its account's entries, read under a lock on
  * the wallet so concurrent payments cannot both spend the same money.
  */
-export class WalletService {
+export class WalletsService {
   constructor(
     private readonly scopes: Scopes,
     private readonly provider: PaymentProvider,

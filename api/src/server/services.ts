@@ -1,7 +1,7 @@
 import type { Request } from 'express';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ApiKeyService } from '../api-keys/api-keys.service.js';
+import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
@@ -13,7 +13,7 @@ import { RedisCommandRouter } from '../charging/redis-commands.js';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
-import { DriverService } from '../drivers/drivers.service.js';
+import { DriversService } from '../drivers/drivers.service.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
@@ -21,7 +21,7 @@ import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { DiscoveryIndex } from '../locations/discovery-index.js';
 import { LocationsService } from '../locations/locations.service.js';
-import { NetworkService } from '../networks/networks.service.js';
+import { NetworksService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
 import { OverviewService } from '../operations/overview.service.js';
@@ -30,7 +30,7 @@ import { PaymentsService } from '../payments/payments.service.js';
 import { ReservationFeesService } from '../payments/reservation-fees.service.js';
 import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
-import { WalletService } from '../payments/wallet.service.js';
+import { WalletsService } from '../payments/wallet.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
@@ -50,9 +50,9 @@ export interface Services {
   logger: Logger;
   signer: TokenSigner;
   auth: AuthService;
-  networks: NetworkService;
-  drivers: DriverService;
-  apiKeys: ApiKeyService;
+  networks: NetworksService;
+  drivers: DriversService;
+  apiKeys: ApiKeysService;
   bus: EventBus;
   locations: LocationsService;
   discovery: DiscoveryService;
@@ -111,7 +111,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const tariffs = new TariffsService(scopes);
   const messageLog = new MessageLog(scopes, logger.child({ component: 'message-log' }));
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(database.db);
-  const payments = new PaymentsService(scopes, provider, new WalletService(scopes, provider, logger), logger);
+  const payments = new PaymentsService(scopes, provider, new WalletsService(scopes, provider, logger), logger);
   const reservationFees = new ReservationFeesService(scopes, payments, bus, logger);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
@@ -139,9 +139,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     logger,
     signer,
     auth,
-    networks: new NetworkService(scopes, bus, locations),
-    drivers: new DriverService(scopes),
-    apiKeys: new ApiKeyService(scopes, () => auth.forgetKeys()),
+    networks: new NetworksService(scopes, bus, locations),
+    drivers: new DriversService(scopes),
+    apiKeys: new ApiKeysService(scopes, () => auth.forgetKeys()),
     bus,
     locations,
     discovery,
