@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { EvseStatus, OpeningHours } from '../db/schema.js';
+import { type Selectable, sql } from 'kysely';
+import type { EvseStatus, EvsesTable, LocationsTable, OpeningHours } from '../db/schema.js';
 import type { Tx } from '../db/tenancy.js';
 import type { EvseStatusEvent } from '../realtime/events.js';
 import { locationAvailability } from './availability.js';
@@ -34,41 +34,38 @@ function keyPairs(pairs: [string, string][]) {
   return sql`select * from unnest(${tenants}::text[], ${ids}::text[])`;
 }
 
-/**
- * Loads locations with their EVSEs, connectors and prices in four queries, within whatever
- * scope the transaction has (so RLS decides what is visible). Order follows `keys`.
- */
-export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(), distances?: Map<string, number>): Promise<LocationDetail[]> {
-  if (keys.length === 0) return [];
-  const pairs = keyPairs(keys.map((k) => [k.tenant_id, k.id]));
-  const locations = await tx.selectFrom('locations').selectAll().where(sql<boolean>`(tenant_id, id) in (${pairs})`).execute();
-  const evses = await tx.selectFrom('evses').selectAll().where(sql<boolean>`(tenant_id, location_id) in (${pairs})`).orderBy('id').execute();
-  const connectors = evses.length
-    ? await tx
-        .selectFrom('connectors')
-        .leftJoin('tariffs', (join) => join.onRef('tariffs.tenant_id', '=', 'connectors.tenant_id').onRef('tariffs.id', '=', 'connectors.tariff_id'))
-        .select([
-          'connectors.tenant_id',
-          'connectors.id',
-          'connectors.evse_id',
-          'connectors.standard',
-          'connectors.format',
-          'connectors.power_type',
-          'connectors.max_voltage',
-          'connectors.max_amperage',
-          'connectors.max_electric_power',
-          'connectors.tariff_id',
-          'tariffs.currency',
-          'tariffs.energy_price_per_kwh',
-          'tariffs.flat_price',
-          'tariffs.time_price_per_hour',
-          'tariffs.display_text',
-        ])
-        .where(sql<boolean>`(connectors.tenant_id, connectors.evse_id) in (${keyPairs(evses.map((e) => [e.tenant_id, e.id]))})`)
-        .orderBy('connectors.id')
-        .execute()
-    : [];
+/** The connectors of these EVSEs with the price summary of each one's tariff. */
+function readConnectors(tx: Tx, evses: { tenant_id: string; id: string }[]) {
+  if (evses.length === 0) return Promise.resolve([]);
+  return tx
+    .selectFrom('connectors')
+    .leftJoin('tariffs', (join) => join.onRef('tariffs.tenant_id', '=', 'connectors.tenant_id').onRef('tariffs.id', '=', 'connectors.tariff_id'))
+    .select([
+      'connectors.tenant_id',
+      'connectors.id',
+      'connectors.evse_id',
+      'connectors.standard',
+      'connectors.format',
+      'connectors.power_type',
+      'connectors.max_voltage',
+      'connectors.max_amperage',
+      'connectors.max_electric_power',
+      'connectors.tariff_id',
+      'tariffs.currency',
+      'tariffs.energy_price_per_kwh',
+      'tariffs.flat_price',
+      'tariffs.time_price_per_hour',
+      'tariffs.display_text',
+    ])
+    .where(sql<boolean>`(connectors.tenant_id, connectors.evse_id) in (${keyPairs(evses.map((e) => [e.tenant_id, e.id]))})`)
+    .orderBy('connectors.id')
+    .execute();
+}
 
+type ConnectorRow = Awaited<ReturnType<typeof readConnectors>>[number];
+
+/** Connector views, by `tenant/evse`. */
+function connectorViews(connectors: ConnectorRow[]): Map<string, ConnectorView[]> {
   const connectorsByEvse = new Map<string, ConnectorView[]>();
   for (const c of connectors) {
     const price: PriceSummary | null = c.currency
@@ -88,7 +85,11 @@ export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(
     const key = `${c.tenant_id}/${c.evse_id}`;
     connectorsByEvse.set(key, [...(connectorsByEvse.get(key) ?? []), view]);
   }
+  return connectorsByEvse;
+}
 
+/** EVSE views with their connectors, by `tenant/location`. */
+function evseViews(evses: Selectable<EvsesTable>[], connectorsByEvse: Map<string, ConnectorView[]>): Map<string, EvseView[]> {
   const evsesByLocation = new Map<string, EvseView[]>();
   for (const e of evses) {
     const view: EvseView = {
@@ -107,49 +108,66 @@ export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(
     const key = `${e.tenant_id}/${e.location_id}`;
     evsesByLocation.set(key, [...(evsesByLocation.get(key) ?? []), view]);
   }
+  return evsesByLocation;
+}
 
+/** A location's detail from its row and its EVSEs: availability, power, standards and the cheapest price follow from them. */
+function locationDetail(l: Selectable<LocationsTable>, evseViews: EvseView[], now: Date, distance: number | null): LocationDetail {
+  const live = evseViews.filter((e) => e.status !== 'REMOVED');
+  const allConnectors = live.flatMap((e) => e.connectors);
+  const prices = allConnectors.map((c) => c.price).filter((p): p is PriceSummary => p !== null);
+  const cheapest = prices.sort((a, b) => (a.energy_per_kwh ?? Number.MAX_SAFE_INTEGER) - (b.energy_per_kwh ?? Number.MAX_SAFE_INTEGER))[0] ?? null;
+  const version = Math.max(l.version, ...evseViews.map((e) => e.version));
+  return {
+    id: l.id,
+    network_id: l.tenant_id,
+    name: l.name,
+    address: l.address,
+    city: l.city,
+    postal_code: l.postal_code,
+    state: l.state,
+    country: l.country,
+    coordinates: { latitude: l.latitude, longitude: l.longitude },
+    time_zone: l.time_zone,
+    opening_hours: l.opening_hours as OpeningHours,
+    facilities: l.facilities as Facility[],
+    parking_type: l.parking_type as ParkingType | null,
+    operator_name: l.operator_name,
+    owner_name: l.owner_name,
+    publish: l.publish,
+    status: l.status,
+    energy_mix: { renewable_share: num(l.renewable_share), co2_g_per_kwh: num(l.co2_g_per_kwh) },
+    attribution: l.attribution ?? null,
+    distance_m: distance,
+    availability: locationAvailability(evseViews.map((e) => e.status as EvseStatus)),
+    max_power_w: allConnectors.reduce((max, c) => Math.max(max, c.max_electric_power), 0),
+    connector_standards: [...new Set(allConnectors.map((c) => c.standard))].sort(),
+    power_types: [...new Set(allConnectors.map((c) => c.power_type as PowerType))].sort(),
+    price: cheapest,
+    open_now: l.status === 'ACTIVE' && isOpenAt(l.opening_hours as OpeningHours, l.time_zone, now),
+    version,
+    updated_at: l.updated_at,
+    evses: evseViews,
+  };
+}
+
+/**
+ * Locations as the API shows them, in the order of `keys`: three reads (locations, EVSEs,
+ * connectors with their tariffs) within whatever scope the transaction has (so RLS decides what
+ * is visible), then each location assembled from its rows.
+ */
+export async function loadLocations(tx: Tx, keys: LocationKey[], now = new Date(), distances?: Map<string, number>): Promise<LocationDetail[]> {
+  if (keys.length === 0) return [];
+  const pairs = keyPairs(keys.map((k) => [k.tenant_id, k.id]));
+  const locations = await tx.selectFrom('locations').selectAll().where(sql<boolean>`(tenant_id, id) in (${pairs})`).execute();
+  const evses = await tx.selectFrom('evses').selectAll().where(sql<boolean>`(tenant_id, location_id) in (${pairs})`).orderBy('id').execute();
+  const evsesByLocation = evseViews(evses, connectorViews(await readConnectors(tx, evses)));
   const byKey = new Map(locations.map((l) => [`${l.tenant_id}/${l.id}`, l]));
   const details: LocationDetail[] = [];
   for (const key of keys) {
-    const l = byKey.get(`${key.tenant_id}/${key.id}`);
-    if (!l) continue;
-    const evseViews = evsesByLocation.get(`${l.tenant_id}/${l.id}`) ?? [];
-    const live = evseViews.filter((e) => e.status !== 'REMOVED');
-    const allConnectors = live.flatMap((e) => e.connectors);
-    const prices = allConnectors.map((c) => c.price).filter((p): p is PriceSummary => p !== null);
-    const cheapest = prices.sort((a, b) => (a.energy_per_kwh ?? Number.MAX_SAFE_INTEGER) - (b.energy_per_kwh ?? Number.MAX_SAFE_INTEGER))[0] ?? null;
-    const version = Math.max(l.version, ...evseViews.map((e) => e.version));
-    details.push({
-      id: l.id,
-      network_id: l.tenant_id,
-      name: l.name,
-      address: l.address,
-      city: l.city,
-      postal_code: l.postal_code,
-      state: l.state,
-      country: l.country,
-      coordinates: { latitude: l.latitude, longitude: l.longitude },
-      time_zone: l.time_zone,
-      opening_hours: l.opening_hours as OpeningHours,
-      facilities: l.facilities as Facility[],
-      parking_type: l.parking_type as ParkingType | null,
-      operator_name: l.operator_name,
-      owner_name: l.owner_name,
-      publish: l.publish,
-      status: l.status,
-      energy_mix: { renewable_share: num(l.renewable_share), co2_g_per_kwh: num(l.co2_g_per_kwh) },
-      attribution: l.attribution ?? null,
-      distance_m: distances?.get(`${l.tenant_id}/${l.id}`) ?? null,
-      availability: locationAvailability(evseViews.map((e) => e.status as EvseStatus)),
-      max_power_w: allConnectors.reduce((max, c) => Math.max(max, c.max_electric_power), 0),
-      connector_standards: [...new Set(allConnectors.map((c) => c.standard))].sort(),
-      power_types: [...new Set(allConnectors.map((c) => c.power_type as PowerType))].sort(),
-      price: cheapest,
-      open_now: l.status === 'ACTIVE' && isOpenAt(l.opening_hours as OpeningHours, l.time_zone, now),
-      version,
-      updated_at: l.updated_at,
-      evses: evseViews,
-    });
+    const id = `${key.tenant_id}/${key.id}`;
+    const l = byKey.get(id);
+    if (l) details.push(locationDetail(l, evsesByLocation.get(id) ?? [], now, distances?.get(id) ?? null));
   }
   return details;
 }

@@ -32,6 +32,13 @@ export interface AdHocCharge {
   payment_status: string;
 }
 
+/** A token chargers accept as an id tag (an id token of 20 characters fits every protocol): `AH` and 18 random ones. */
+const oneOffToken = () =>
+  `AH${randomToken(12)
+    .replace(/[^A-Za-z0-9]/g, '')
+    .slice(0, 18)
+    .toUpperCase()}`;
+
 /**
  * Charging without an account (EU AFIR ad-hoc): a guest scans the EVSE's QR code, sees the price,
  * pays by card — a hold, as for drivers — and the charger is started remotely with a one-off id
@@ -61,7 +68,55 @@ export class AdHocService {
     return Number(row?.payment_hold_amount ?? 0);
   }
 
+  /**
+   * A guest's charge, in steps: the EVSE must be free, online and priced; the card is held for
+   * the network's hold amount; a one-off token is issued and the charge recorded; the charger is
+   * started remotely. If it does not start, the hold is released and the charge marked failed.
+   */
   async start(request: AdHocRequest): Promise<AdHocCharge> {
+    const { target, terms } = await this.chargeableEvse(request.evse_uid);
+    const id = newId('ahc');
+    const token = randomToken(24);
+    const idTag = oneOffToken();
+    const hold = Number(target.payment_hold_amount);
+    const held = await this.holdCard(id, request, target.tenant_id, hold, terms.currency);
+    // A one-off token the charger asks about (authorization) and starts with; it expires soon.
+    await this.idTags.issueOneOff(idTag, 15 * 60_000);
+    await this.scopes.tenant(target.tenant_id, (tx) =>
+      tx
+        .insertInto('ad_hoc_charges')
+        .values({
+          tenant_id: target.tenant_id,
+          id,
+          evse_uid: request.evse_uid,
+          id_tag: idTag,
+          provider: this.payments.provider.name,
+          intent_id: held.intent_id,
+          hold_amount: hold,
+          currency: terms.currency,
+          email: request.email ?? null,
+          token_hash: sha256(token),
+          status: 'starting',
+        })
+        .execute(),
+    );
+    if (!(await this.remoteStart(id, target.identity, target.ocpp_connector_id ?? 1, idTag))) {
+      await this.payments.provider.cancel(held.intent_id, `ad-hoc-cancel-${id}`);
+      await this.scopes.tenant(target.tenant_id, (tx) =>
+        tx
+          .updateTable('ad_hoc_charges')
+          .set({ status: 'failed', failure_code: 'charger_refused' })
+          .where('tenant_id', '=', target.tenant_id)
+          .where('id', '=', id)
+          .execute(),
+      );
+      throw fail.conflict('The charger did not start; the hold on your card was released.', 'charger-refused');
+    }
+    return { ...(await this.get(id, token)), token };
+  }
+
+  /** A public EVSE that is free, behind a connected charger, with a published price. */
+  private async chargeableEvse(evseUid: string) {
     const target = await this.scopes.system((tx) =>
       tx
         .selectFrom('evses')
@@ -76,29 +131,25 @@ export class AdHocService {
           'charge_points.online',
           'networks.payment_hold_amount',
         ])
-        .where('evses.id', '=', request.evse_uid)
+        .where('evses.id', '=', evseUid)
         .where('evses.status', '!=', 'REMOVED')
         .executeTakeFirst(),
     );
-    if (!target?.is_public) throw fail.notFound('EVSE', request.evse_uid);
+    if (!target?.is_public) throw fail.notFound('EVSE', evseUid);
     if (target.availability !== 'AVAILABLE' || !target.online) throw fail.conflict('This charger is not free right now.', 'evse-unavailable');
-    const terms = await this.scopes.tenant(target.tenant_id, (tx) => this.tariffs.termsForEvse(tx, target.tenant_id, request.evse_uid));
+    const terms = await this.scopes.tenant(target.tenant_id, (tx) => this.tariffs.termsForEvse(tx, target.tenant_id, evseUid));
     if (!terms) throw fail.conflict('This charger has no published price, so it cannot be paid ad hoc.', 'no-price');
+    return { target, terms };
+  }
 
-    const id = newId('ahc');
-    const token = randomToken(24);
-    const idTag = `AH${randomToken(12)
-      .replace(/[^A-Za-z0-9]/g, '')
-      .slice(0, 18)
-      .toUpperCase()}`;
-    const hold = Number(target.payment_hold_amount);
-    const provider = this.payments.provider;
-    const held = await provider.authorize({
-      amount: hold,
-      currency: terms.currency,
+  /** Holds the card for the charge; a declined card, or one that needs authentication, stops here. */
+  private async holdCard(id: string, request: AdHocRequest, tenantId: string, amount: number, currency: string) {
+    const held = await this.payments.provider.authorize({
+      amount,
+      currency,
       payment_method: request.payment_method_id,
       idempotency_key: `ad-hoc-${id}`,
-      metadata: { ad_hoc_charge: id, evse_uid: request.evse_uid, network_id: target.tenant_id },
+      metadata: { ad_hoc_charge: id, evse_uid: request.evse_uid, network_id: tenantId },
     });
     if (held.status !== 'authorized') {
       throw fail.paymentRequired(
@@ -107,46 +158,17 @@ export class AdHocService {
         { code: held.failure_code ?? held.status },
       );
     }
-    // A one-off token the charger asks about (authorization) and starts with; it expires soon.
-    await this.idTags.issueOneOff(idTag, 15 * 60_000);
-    await this.scopes.tenant(target.tenant_id, (tx) =>
-      tx
-        .insertInto('ad_hoc_charges')
-        .values({
-          tenant_id: target.tenant_id,
-          id,
-          evse_uid: request.evse_uid,
-          id_tag: idTag,
-          provider: provider.name,
-          intent_id: held.intent_id,
-          hold_amount: hold,
-          currency: terms.currency,
-          email: request.email ?? null,
-          token_hash: sha256(token),
-          status: 'starting',
-        })
-        .execute(),
-    );
-    let accepted = false;
+    return held;
+  }
+
+  /** Whether the charger agreed to start; a charger that is away or refuses is the same to the guest. */
+  private async remoteStart(id: string, identity: string, connector: number, idToken: string): Promise<boolean> {
     try {
-      const answer = await this.commands.send(target.identity, { kind: 'remoteStart', connector: target.ocpp_connector_id ?? 1, idToken: idTag }, 15_000);
-      accepted = answer.accepted;
+      return (await this.commands.send(identity, { kind: 'remoteStart', connector, idToken }, 15_000)).accepted;
     } catch (error) {
       this.logger.warn({ err: error, ad_hoc_charge: id }, 'ad-hoc remote start failed');
+      return false;
     }
-    if (!accepted) {
-      await provider.cancel(held.intent_id, `ad-hoc-cancel-${id}`);
-      await this.scopes.tenant(target.tenant_id, (tx) =>
-        tx
-          .updateTable('ad_hoc_charges')
-          .set({ status: 'failed', failure_code: 'charger_refused' })
-          .where('tenant_id', '=', target.tenant_id)
-          .where('id', '=', id)
-          .execute(),
-      );
-      throw fail.conflict('The charger did not start; the hold on your card was released.', 'charger-refused');
-    }
-    return { ...(await this.get(id, token)), token };
   }
 
   /** The guest's view, opened with the token they were given. */

@@ -138,10 +138,13 @@ function timeOfEnergy(points: MeterPoint[], wh: number): number {
   return Number.POSITIVE_INFINITY;
 }
 
-export function priceSession(terms: TariffTerms, start: Date, end: Date, readings: MeterPoint[]): SessionCost {
+type Slice = SliceState & { end: number };
+type PickedComponent = { index: number; component: PriceComponent };
+type Quantity = { type: PriceComponentType; element: number; component: PriceComponent; amount: number };
+
+/** Readings clipped to the session, starting at zero, never decreasing (a meter reset is ignored), closed at the end. */
+function clippedReadings(start: Date, endMs: number, readings: MeterPoint[]): MeterPoint[] {
   const startMs = start.getTime();
-  const endMs = Math.max(startMs, end.getTime());
-  // Readings clipped to the session, starting at zero, never decreasing (a meter reset is ignored).
   const points: MeterPoint[] = [{ at: start, energyWh: 0 }];
   for (const r of [...readings].sort((a, b) => a.at.getTime() - b.at.getTime())) {
     const t = r.at.getTime();
@@ -150,12 +153,17 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
   }
   const last = points.at(-1) as MeterPoint;
   if (last.at.getTime() < endMs) points.push({ at: new Date(endMs), energyWh: last.energyWh });
+  return points;
+}
 
-  // Slice edges: every reading and every whole minute.
+/**
+ * The session cut into slices at every reading, every whole minute, and where a kWh or duration
+ * restriction starts or stops holding, so no slice straddles one.
+ */
+function slicesOf(terms: TariffTerms, points: MeterPoint[], startMs: number, endMs: number): Slice[] {
   const edges = new Set<number>(points.map((p) => p.at.getTime()));
   const exactEnergy = new Map<number, number>();
   for (let t = Math.ceil(startMs / MINUTE) * MINUTE; t < endMs; t += MINUTE) edges.add(t);
-  // …and where a kWh or duration restriction starts or stops holding, so no slice straddles one.
   for (const r of terms.elements.map((e) => e.restrictions).filter((r) => r !== undefined)) {
     for (const kwh of [r.min_kwh, r.max_kwh]) {
       if (kwh === undefined) continue;
@@ -167,9 +175,7 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
     for (const seconds of [r.min_duration, r.max_duration]) if (seconds !== undefined) edges.add(startMs + seconds * 1000);
   }
   const cuts = [...edges].filter((t) => t >= startMs && t <= endMs).sort((a, b) => a - b);
-
-  // Charging ends with the last slice that delivered energy; idling after it is parking.
-  const slices: (SliceState & { end: number })[] = [];
+  const slices: Slice[] = [];
   for (let i = 0; i + 1 < cuts.length; i++) {
     const a = cuts[i] as number;
     const b = cuts[i + 1] as number;
@@ -177,12 +183,20 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
     const after = exactEnergy.get(b) ?? energyAt(points, b);
     slices.push({ start: new Date(a), end: b, seconds: (b - a) / 1000, energyBefore: before, energy: after - before, elapsedSeconds: (a - startMs) / 1000 });
   }
-  const lastCharging = slices.findLastIndex((s) => s.energy > 0);
-  const chargingEndMs = lastCharging >= 0 ? (slices[lastCharging] as { end: number }).end : startMs;
+  return slices;
+}
 
-  type Key = string;
-  const quantities = new Map<Key, { type: PriceComponentType; element: number; component: PriceComponent; amount: number }>();
-  const add = (type: PriceComponentType, picked: { index: number; component: PriceComponent } | undefined, amount: number) => {
+/**
+ * What each slice bills, per dimension and element: energy and time while charging; parking
+ * after the last slice that delivered energy, once its grace is over. Also the periods a receipt
+ * shows and the billed seconds of each kind.
+ */
+function billedUsage(terms: TariffTerms, slices: Slice[], startMs: number) {
+  // Charging ends with the last slice that delivered energy; idling after it is parking.
+  const lastCharging = slices.findLastIndex((s) => s.energy > 0);
+  const chargingEndMs = lastCharging >= 0 ? (slices[lastCharging] as Slice).end : startMs;
+  const quantities = new Map<string, Quantity>();
+  const add = (type: PriceComponentType, picked: PickedComponent | undefined, amount: number) => {
     if (!picked || amount <= 0) return;
     const key = `${type}:${picked.index}`;
     const line = quantities.get(key) ?? { type, element: picked.index, component: picked.component, amount: 0 };
@@ -221,14 +235,16 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
       previous.energy_wh += slice.energy / 1000;
     } else periods.push({ start: slice.start, end: new Date(slice.end), element, state, energy_wh: slice.energy / 1000 });
   }
-  const first = slices[0] ?? { start, seconds: 0, energyBefore: 0, energy: 0, elapsedSeconds: 0 };
-  const flat = pick(terms.elements, 'FLAT', first, terms.time_zone, true);
+  return { quantities: [...quantities.values()], periods, chargingSeconds, parkingSeconds };
+}
 
+/** The cost lines: a flat fee, then energy, time and parking per element, each dimension rounded up to its last line's step. */
+function costLines(flat: PickedComponent | undefined, quantities: Quantity[]): CostLine[] {
   const lines: CostLine[] = [];
   if (flat) lines.push({ type: 'FLAT', element: flat.index, quantity: 1, unit: 'session', unit_price: flat.component.price, amount: flat.component.price });
   const order: PriceComponentType[] = ['ENERGY', 'TIME', 'PARKING_TIME'];
   for (const type of order) {
-    const ofType = [...quantities.values()].filter((q) => q.type === type).sort((a, b) => a.element - b.element);
+    const ofType = quantities.filter((q) => q.type === type).sort((a, b) => a.element - b.element);
     // Step size: the dimension's billed total rounds up to the step of its last line.
     const total = ofType.reduce((n, q) => n + q.amount, 0);
     const lastLine = ofType.at(-1);
@@ -248,6 +264,11 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
       });
     }
   }
+  return lines;
+}
+
+/** The total within the tariff's minimum and maximum price, each adjustment added as a line. */
+function boundedTotal(terms: TariffTerms, lines: CostLine[]): number {
   let amount = lines.reduce((n, l) => n + l.amount, 0);
   if (terms.min_price != null && amount < terms.min_price) {
     lines.push({ type: 'MIN_PRICE', element: null, quantity: 1, unit: 'session', unit_price: terms.min_price - amount, amount: terms.min_price - amount });
@@ -257,6 +278,21 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
     lines.push({ type: 'MAX_PRICE', element: null, quantity: 1, unit: 'session', unit_price: terms.max_price - amount, amount: terms.max_price - amount });
     amount = terms.max_price;
   }
+  return amount;
+}
+
+/**
+ * A session's cost under its tariff, in steps: the readings clipped to the session, cut into
+ * slices no restriction straddles, what each slice bills, the cost lines, the price bounds, VAT.
+ */
+export function priceSession(terms: TariffTerms, start: Date, end: Date, readings: MeterPoint[]): SessionCost {
+  const startMs = start.getTime();
+  const endMs = Math.max(startMs, end.getTime());
+  const slices = slicesOf(terms, clippedReadings(start, endMs, readings), startMs, endMs);
+  const usage = billedUsage(terms, slices, startMs);
+  const first = slices[0] ?? { start, seconds: 0, energyBefore: 0, energy: 0, elapsedSeconds: 0 };
+  const lines = costLines(pick(terms.elements, 'FLAT', first, terms.time_zone, true), usage.quantities);
+  const amount = boundedTotal(terms, lines);
   const vatBasisPoints = Math.round(terms.vat_percent * 100);
   return {
     amount,
@@ -264,11 +300,11 @@ export function priceSession(terms: TariffTerms, start: Date, end: Date, reading
     vat_percent: terms.vat_percent,
     vat_amount: divideHalfUp(amount * vatBasisPoints, 10_000 + vatBasisPoints),
     lines,
-    periods,
+    periods: usage.periods,
     totals: {
       energy_wh: Math.round((slices.reduce((n, s) => n + s.energy, 0) / 1000) * 1000) / 1000,
-      charging_seconds: chargingSeconds,
-      parking_seconds: parkingSeconds,
+      charging_seconds: usage.chargingSeconds,
+      parking_seconds: usage.parkingSeconds,
     },
     rounding: ROUNDING_RULE,
   };
