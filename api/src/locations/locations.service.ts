@@ -8,7 +8,8 @@ import type { Audience, DomainEvent, EventBus } from '../realtime/events.js';
 import { nextVersion } from '../realtime/version.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { evseAvailability, RESERVES_EVSE_NOW } from './availability.js';
+import { recomputeAvailability } from './evse-availability.js';
+import { audienceOf, audiences, locationEvent } from './location-events.js';
 import type { Capability, ConnectorInput, EvseInput, EvseUpdate, LocationDetail, LocationInput, LocationUpdate } from './locations.model.js';
 import { isValidTimeZone, validateOpeningHours } from './opening-hours.js';
 import { loadLocations } from './read-model.js';
@@ -66,7 +67,7 @@ export class LocationsService {
       for (const [i, evse] of (input.evses ?? []).entries()) await this.insertEvse(tx, tenantId, id, evse, `evses[${i}].`);
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
       if (!detail) throw new Error('created location not readable');
-      emit(await this.locationEvent(tx, tenantId, id));
+      emit(await locationEvent(tx, tenantId, id));
       return detail;
     });
   }
@@ -98,7 +99,7 @@ export class LocationsService {
         .where('tenant_id', '=', tenantId)
         .where('id', '=', id)
         .execute();
-      emit(await this.locationEvent(tx, tenantId, id));
+      emit(await locationEvent(tx, tenantId, id));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
       return detail as LocationDetail;
     });
@@ -123,7 +124,7 @@ export class LocationsService {
         .where('status', '<>', 'REMOVED')
         .execute();
       for (const e of evses) emit(...(await this.setStatus(tx, tenantId, e.id, 'REMOVED', new Date())));
-      emit(await this.locationEvent(tx, tenantId, id));
+      emit(await locationEvent(tx, tenantId, id));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id }]);
       return detail as LocationDetail;
     });
@@ -135,7 +136,7 @@ export class LocationsService {
       if (!location) throw fail.notFound('location', locationId);
       if (location.status === 'REMOVED') throw fail.conflict('This location was removed.', 'location-removed');
       await this.insertEvse(tx, tenantId, locationId, input, '');
-      emit(await this.locationEvent(tx, tenantId, locationId));
+      emit(await locationEvent(tx, tenantId, locationId));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id: locationId }]);
       return detail as LocationDetail;
     });
@@ -164,7 +165,7 @@ export class LocationsService {
           .where('tenant_id', '=', tenantId)
           .where('id', '=', evseUid)
           .execute();
-        emit(await this.locationEvent(tx, tenantId, evse.location_id));
+        emit(await locationEvent(tx, tenantId, evse.location_id));
       }
       if (patch.tariff_id !== undefined) {
         if (patch.tariff_id !== null) {
@@ -178,7 +179,7 @@ export class LocationsService {
           .where('tenant_id', '=', tenantId)
           .where('id', '=', evseUid)
           .execute();
-        emit(await this.locationEvent(tx, tenantId, evse.location_id));
+        emit(await locationEvent(tx, tenantId, evse.location_id));
       }
       if (patch.status) emit(...(await this.setStatus(tx, tenantId, evseUid, patch.status, new Date())));
       const [detail] = await loadLocations(tx, [{ tenant_id: tenantId, id: evse.location_id }]);
@@ -251,7 +252,7 @@ export class LocationsService {
         .where('charge_point_id', '=', chargePointId)
         .execute();
       emit(
-        ...(await this.recomputeMany(
+        ...(await recomputeAvailability(
           tx,
           tenantId,
           evses.map((e) => e.id),
@@ -320,7 +321,7 @@ export class LocationsService {
       for (const evse of current) {
         if (evse.source && !kept.has(evse.source)) emit(...(await this.setStatus(tx, tenantId, evse.id, 'REMOVED', new Date())));
       }
-      emit(await this.locationEvent(tx, tenantId, locationId));
+      emit(await locationEvent(tx, tenantId, locationId));
       return existing ? 'updated' : 'created';
     });
   }
@@ -356,7 +357,7 @@ export class LocationsService {
       from (values ${values}) as v (id, status, at)
       where e.tenant_id = ${tenantId} and e.id = v.id and e.status_updated_at <= v.at
       returning e.id`.execute(tx);
-    return this.recomputeMany(
+    return recomputeAvailability(
       tx,
       tenantId,
       updated.rows.map((r) => r.id),
@@ -365,64 +366,7 @@ export class LocationsService {
 
   /** Recomputes what drivers see of an EVSE inside `tx` (after its status, its charger or its reservations changed). */
   recompute(tx: Tx, tenantId: string, evseUid: string): Promise<DomainEvent[]> {
-    return this.recomputeMany(tx, tenantId, [evseUid]);
-  }
-
-  private async recomputeMany(tx: Tx, tenantId: string, evseUids: string[]): Promise<DomainEvent[]> {
-    if (evseUids.length === 0) return [];
-    const rows = await tx
-      .selectFrom('evses')
-      .leftJoin('charge_points', (join) =>
-        join.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'),
-      )
-      .select(['evses.id', 'evses.status', 'evses.availability', 'evses.location_id', 'evses.evse_id', 'evses.charge_point_id', 'charge_points.online'])
-      .select((eb) =>
-        eb
-          .exists(
-            eb
-              .selectFrom('reservations')
-              .select('reservations.id')
-              .whereRef('reservations.tenant_id', '=', 'evses.tenant_id')
-              .whereRef('reservations.evse_uid', '=', 'evses.id')
-              .where('reservations.status', 'in', RESERVES_EVSE_NOW),
-          )
-          .as('reserved_now'),
-      )
-      .where('evses.tenant_id', '=', tenantId)
-      .where('evses.id', 'in', evseUids)
-      .execute();
-    const changes = rows.flatMap((row) => {
-      const availability = evseAvailability({
-        status: row.status,
-        chargePoint: row.charge_point_id === null ? 'none' : row.online ? 'online' : 'offline',
-        reservedNow: Boolean(row.reserved_now),
-      });
-      return availability === row.availability ? [] : [{ row, availability }];
-    });
-    if (changes.length === 0) return [];
-    const values = sql.join(changes.map((c) => sql`(${c.row.id}::text, ${c.availability}::text)`));
-    const versions = await sql<{ id: string; version: number; status_updated_at: Date }>`
-      update evses e set availability = v.availability, version = ${nextVersion()}
-      from (values ${values}) as v (id, availability)
-      where e.tenant_id = ${tenantId} and e.id = v.id
-      returning e.id, e.version, e.status_updated_at`.execute(tx);
-    const byId = new Map(versions.rows.map((v) => [v.id, v]));
-    const audiences = await this.audiences(tx, tenantId, [...new Set(changes.map((c) => c.row.location_id))]);
-    return changes.map(({ row, availability }) => {
-      const version = byId.get(row.id);
-      return {
-        type: 'evse.status',
-        audience: audiences.get(row.location_id) as Audience,
-        payload: {
-          location_id: row.location_id,
-          evse_uid: row.id,
-          evse_id: row.evse_id,
-          status: availability,
-          version: Number(version?.version),
-          updated_at: new Date(version?.status_updated_at ?? Date.now()).toISOString(),
-        },
-      } satisfies DomainEvent;
-    });
+    return recomputeAvailability(tx, tenantId, [evseUid]);
   }
 
   private async insertEvse(tx: Tx, tenantId: string, locationId: string, input: EvseInput, field: string): Promise<string> {
@@ -540,65 +484,20 @@ export class LocationsService {
       .returning(['id', 'version', 'updated_at'])
       .execute();
     if (rows.length === 0) return [];
-    const audiences = await this.audiences(
+    const audienceByLocation = await audiences(
       tx,
       tenantId,
       rows.map((row) => row.id),
     );
     return rows.map((row) => ({
       type: 'location.updated',
-      audience: audiences.get(row.id) as Audience,
+      audience: audienceByLocation.get(row.id) as Audience,
       payload: { location_id: row.id, version: row.version, updated_at: row.updated_at.toISOString() },
     }));
   }
 
   /** Who may hear about a location: its network, and everyone when it is public. */
-  async audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
-    return (await this.audiences(tx, tenantId, [locationId])).get(locationId) as Audience;
-  }
-
-  private async audiences(tx: Tx, tenantId: string, locationIds: string[]): Promise<Map<string, Audience>> {
-    const ids = [...new Set(locationIds)];
-    const rows = [];
-    // In slices: a whole network (sharing switched) can hold more locations than a query may bind.
-    for (let at = 0; at < ids.length; at += 1000) {
-      const slice = ids.slice(at, at + 1000);
-      rows.push(
-        ...(await tx
-          .selectFrom('locations')
-          .innerJoin('networks', 'networks.id', 'locations.tenant_id')
-          .select(['locations.id', 'locations.publish', 'locations.status', 'locations.latitude', 'locations.longitude', 'networks.public_sharing'])
-          .where('locations.tenant_id', '=', tenantId)
-          .where('locations.id', 'in', slice)
-          .execute()),
-      );
-    }
-    if (rows.length !== ids.length) throw new Error('audience of a location that does not exist');
-    return new Map(
-      rows.map((row) => [
-        row.id,
-        {
-          tenant_id: tenantId,
-          location_id: row.id,
-          public: row.publish && row.status === 'ACTIVE' && row.public_sharing,
-          latitude: row.latitude,
-          longitude: row.longitude,
-        },
-      ]),
-    );
-  }
-
-  private async locationEvent(tx: Tx, tenantId: string, locationId: string): Promise<DomainEvent> {
-    const row = await tx
-      .selectFrom('locations')
-      .select(['version', 'updated_at'])
-      .where('tenant_id', '=', tenantId)
-      .where('id', '=', locationId)
-      .executeTakeFirstOrThrow();
-    return {
-      type: 'location.updated',
-      audience: await this.audience(tx, tenantId, locationId),
-      payload: { location_id: locationId, version: row.version, updated_at: row.updated_at.toISOString() },
-    };
+  audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
+    return audienceOf(tx, tenantId, locationId);
   }
 }

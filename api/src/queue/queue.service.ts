@@ -2,7 +2,6 @@ import { sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
-import { OUT_OF_SERVICE } from '../locations/availability.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationDetail } from '../locations/locations.model.js';
 import type { LocationsService } from '../locations/locations.service.js';
@@ -14,19 +13,10 @@ import { overlapOf, type ReservationsService, slotTaken } from '../reservations/
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { queueDispatchJob } from './dispatch-job.js';
-import { afterReservations, expectedSessionEnd, minutesUntil, placeTimes, TYPICAL_SESSION_MS } from './eta.js';
-import type { JoinQueueRequest, OfferDecision, QueueOffer, QueuePlace, QueueStatus } from './queue.model.js';
+import { compatibleEvses, IN_LINE, linePlaces, readLine, toOffer } from './line.js';
+import type { JoinQueueRequest, OfferDecision, QueueStatus } from './queue.model.js';
 
 const MINUTE = 60_000;
-const IN_LINE = ['WAITING', 'OFFERED'] as const;
-
-interface LineEntry {
-  id: string;
-  driver_id: string;
-  connector_standard: string | null;
-  status: 'WAITING' | 'OFFERED';
-  joined_at: Date;
-}
 
 /**
  * The virtual queue of a location: drivers wait in line when nothing compatible is free; when an
@@ -50,14 +40,14 @@ export class QueueService {
   async join(driverId: string, callerTenantId: string | undefined, locationId: string, input: JoinQueueRequest, now = new Date()): Promise<QueueStatus> {
     const location = await this.discovery.detail(callerTenantId, locationId, now);
     const standard = input.connector_standard ?? null;
-    const compatible = this.compatibleEvses(location, standard);
+    const compatible = compatibleEvses(location, standard);
     if (compatible.length === 0)
       throw fail.invalid([{ field: 'connector_standard', message: `no ${standard ?? ''} connector in service there`.replace('  ', ' ') }]);
     const tenantId = location.network_id;
     await this.write(tenantId, async (tx, emit) => {
       const policy = await this.reservations.policy(tenantId, tx);
       const free = await this.freeEvses(tx, tenantId, location, standard, now, new Date(now.getTime() + policy.queue_offer_minutes * MINUTE));
-      const waiting = await this.line(tx, tenantId, locationId);
+      const waiting = await readLine(tx, tenantId, locationId);
       const alreadyIn = waiting.some((e) => e.driver_id === driverId);
       // Free and nobody ahead: book it instead of queueing for it.
       if (!alreadyIn && free.length > 0 && waiting.length === 0)
@@ -86,7 +76,7 @@ export class QueueService {
   async status(callerTenantId: string | undefined, locationId: string, driverId?: string, now = new Date()): Promise<QueueStatus> {
     const location = await this.discovery.detail(callerTenantId, locationId, now);
     return this.scopes.tenant(location.network_id, async (tx) => {
-      const places = await this.places(tx, location, now);
+      const places = await linePlaces(tx, location, now);
       const mine = driverId ? places.entries.find((p) => p.driver_id === driverId) : undefined;
       return { location_id: locationId, length: places.entries.length, estimated_wait_minutes: places.joinerWait, you: mine?.place ?? null };
     });
@@ -348,13 +338,9 @@ export class QueueService {
 
   // ---- helpers --------------------------------------------------------------------------------
 
-  private compatibleEvses(location: LocationDetail, standard: string | null) {
-    return location.evses.filter((e) => !OUT_OF_SERVICE.includes(e.status) && (!standard || e.connectors.some((c) => c.standard === standard)));
-  }
-
   /** EVSEs free now and not held by anyone during [from, to). */
   private async freeEvses(tx: Tx, tenantId: string, location: LocationDetail, standard: string | null, from: Date, to: Date) {
-    const candidates = this.compatibleEvses(location, standard);
+    const candidates = compatibleEvses(location, standard);
     if (candidates.length === 0) return [];
     const rows = await tx
       .selectFrom('evses')
@@ -388,101 +374,9 @@ export class QueueService {
       .sort((a, b) => b.power - a.power);
   }
 
-  private line(tx: Tx, tenantId: string, locationId: string): Promise<LineEntry[]> {
-    return tx
-      .selectFrom('queue_entries')
-      .select(['id', 'driver_id', 'connector_standard', 'status', 'joined_at'])
-      .where('tenant_id', '=', tenantId)
-      .where('location_id', '=', locationId)
-      .where('status', 'in', [...IN_LINE])
-      .orderBy('line_key')
-      .execute() as Promise<LineEntry[]>;
-  }
-
-  /** Everyone's place and expected wait, and the wait of someone joining now. */
-  private async places(tx: Tx, location: LocationDetail, now: Date) {
-    const tenantId = location.network_id;
-    const entries = await this.line(tx, tenantId, location.id);
-    const offers = entries.length
-      ? await tx
-          .selectFrom('queue_offers')
-          .selectAll()
-          .where('tenant_id', '=', tenantId)
-          .where(
-            'entry_id',
-            'in',
-            entries.map((e) => e.id),
-          )
-          .where('status', '=', 'PENDING')
-          .execute()
-      : [];
-    const freeAts = await this.evseFreeTimes(tx, location, now);
-    const times = placeTimes(freeAts, entries.length + 1, now);
-    return {
-      entries: entries.map((e, i) => {
-        const offer = offers.find((o) => o.entry_id === e.id);
-        const place: QueuePlace = {
-          entry_id: e.id,
-          status: e.status,
-          position: i + 1,
-          connector_standard: e.connector_standard,
-          estimated_wait_minutes: offer ? 0 : minutesUntil(times[i], now),
-          joined_at: e.joined_at,
-          offer: offer ? toOffer(offer) : null,
-        };
-        return { driver_id: e.driver_id, place };
-      }),
-      joinerWait: minutesUntil(times[entries.length], now),
-    };
-  }
-
-  /** When each usable EVSE of the location is expected to be free for the line. */
-  private async evseFreeTimes(tx: Tx, location: LocationDetail, now: Date): Promise<Date[]> {
-    const evses = this.compatibleEvses(location, null);
-    if (evses.length === 0) return [];
-    const uids = evses.map((e) => e.uid);
-    const tenantId = location.network_id;
-    const sessions = await tx
-      .selectFrom('charging_sessions')
-      .select(['evse_uid', 'started_at', 'meter_start_wh', 'meter_last_wh', 'power_w', 'soc_percent', 'departure_at'])
-      .where('tenant_id', '=', tenantId)
-      .where('evse_uid', 'in', uids)
-      .where('status', '=', 'ACTIVE')
-      .execute();
-    const reservations = await tx
-      .selectFrom('reservations')
-      .select(['evse_uid', 'starts_at', 'ends_at', 'status'])
-      .where('tenant_id', '=', tenantId)
-      .where('evse_uid', 'in', uids)
-      .where('status', 'in', HOLDS_SLOT)
-      .where('ends_at', '>', now)
-      .execute();
-    return evses.map((e) => {
-      const session = sessions.find((s) => s.evse_uid === e.uid);
-      let freeAt: Date;
-      if (session) {
-        freeAt = expectedSessionEnd(
-          {
-            started_at: session.started_at,
-            energy_wh: Number(session.meter_last_wh) - Number(session.meter_start_wh),
-            power_w: session.power_w,
-            soc_percent: session.soc_percent,
-            departure_at: session.departure_at,
-          },
-          now,
-        );
-      } else if (e.status === 'AVAILABLE' || e.status === 'RESERVED') freeAt = now;
-      else freeAt = new Date(now.getTime() + TYPICAL_SESSION_MS / 2);
-      return afterReservations(
-        freeAt,
-        reservations.filter((r) => r.evse_uid === e.uid).map((r) => ({ start: r.starts_at, end: r.ends_at })),
-      );
-    });
-  }
-
   /** Pushes the queue's state: its length and wait to the location's audience, each driver's place to them. */
   private async announce(tx: Tx, location: LocationDetail, now: Date, emit: Emit): Promise<void> {
-    const { entries, joinerWait } = await this.places(tx, location, now);
+    const { entries, joinerWait } = await linePlaces(tx, location, now);
     emit({
       type: 'queue.updated',
       audience: await this.locations.audience(tx, location.network_id, location.id),
@@ -555,8 +449,4 @@ export class QueueService {
       if (hold.status === 'OFFERED') await this.reservations.end(tx, hold, 'CANCELLED', emit);
     }
   }
-}
-
-function toOffer(o: { id: string; evse_uid: string; reservation_id: string; status: QueueOffer['status']; expires_at: Date }): QueueOffer {
-  return { id: o.id, evse_uid: o.evse_uid, reservation_id: o.reservation_id, status: o.status, expires_at: o.expires_at };
 }

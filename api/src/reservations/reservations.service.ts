@@ -60,9 +60,9 @@ export class ReservationsService {
     private readonly scopes: Scopes,
     private readonly locations: LocationsService,
     private readonly discovery: DiscoveryService,
-    private readonly commands: CommandRouter,
+    commands: CommandRouter,
     private readonly bus: EventBus,
-    private readonly logger: Logger,
+    logger: Logger,
     /** Payments hear of the fees a reservation owes, in the reservation's own transaction. */
     private readonly fees: ReservationFeeHook,
   ) {
