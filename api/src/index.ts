@@ -1,6 +1,7 @@
 export { hashPassword, verifyPassword } from './auth/secrets.js';
 export type { ChargerCommand, ChargerCommandKind, CommandAnswer } from './charging/charger-commands.js';
 export type { MeterSample, TransactionRef } from './charging/charging.model.js';
+export type { IdTokenType } from './charging/charging.tables.js';
 export { ChargePointOffline, ChargePointRejected, ChargePointTimeout, InProcessCommandRouter } from './charging/commands.js';
 export { type Config, ConfigError, loadConfig } from './config/config.js';
 export { type DatabaseHandle, type Db, openDatabase } from './db/database.js';

@@ -7,10 +7,13 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
 
+/** What this controller uses of the platform's services. */
+type ApiKeysPorts = Pick<Services, 'apiKeys'>;
+
 @Route('v1/api-keys')
 @Tags('API keys')
 export class ApiKeysController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ApiKeysPorts) {
     super();
   }
 

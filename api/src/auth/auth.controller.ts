@@ -20,10 +20,13 @@ export interface RefreshRequest {
   refresh_token: string;
 }
 
+/** What this controller uses of the platform's services. */
+type AuthPorts = Pick<Services, 'auth'>;
+
 @Route('v1/auth')
 @Tags('Auth')
 export class AuthController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: AuthPorts) {
     super();
   }
 

@@ -7,10 +7,13 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ChargePoint, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
 
+/** What this controller uses of the platform's services. */
+type ChargePointsPorts = Pick<Services, 'chargePoints'>;
+
 @Route('v1/charge-points')
 @Tags('Charge points')
 export class ChargePointsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ChargePointsPorts) {
     super();
   }
 

@@ -35,7 +35,7 @@ export interface CommandResult {
 }
 
 /** A session the caller may see: its network's staff, or the driver it belongs to. */
-export async function visibleSession(services: Services, req: ExpressRequest, sessionId: string): Promise<ChargingSession> {
+export async function visibleSession(services: Pick<Services, 'charging'>, req: ExpressRequest, sessionId: string): Promise<ChargingSession> {
   const principal = principalOf(req);
   if (principal.tenantId && principal.permissions.has('network:read')) {
     try {
@@ -51,10 +51,13 @@ export async function visibleSession(services: Services, req: ExpressRequest, se
   throw problems.notFound('session', sessionId);
 }
 
+/** What this controller uses of the platform's services. */
+type ChargingPorts = Pick<Services, 'chargePoints' | 'charging' | 'commands' | 'payments'>;
+
 @Route('v1')
 @Tags('Charging')
 export class ChargingController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ChargingPorts) {
     super();
   }
 

@@ -13,6 +13,7 @@ import { priceSession, type SessionCost } from '../tariffs/pricing.js';
 import type { TariffTerms } from '../tariffs/tariff-elements.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
 import type { Authorization, ChargingSession, MeterSample, OcppMessage, StatusReport, TransactionRef } from './charging.model.js';
+import type { IdTokenType } from './charging.tables.js';
 import type { IdTagsService } from './id-tags.service.js';
 import type { MessageLog } from './message-log.js';
 import type { SessionRow, SessionSteps } from './session-steps.js';
@@ -115,8 +116,8 @@ export class ChargingService {
   }
 
   /** Id tags are platform-wide: a driver's card works at every network. */
-  authorize(idTag: string): Promise<Authorization> {
-    return this.idTags.authorize(idTag);
+  authorize(idTag: string, type?: IdTokenType): Promise<Authorization> {
+    return this.idTags.authorize(idTag, type);
   }
 
   /**
@@ -126,9 +127,19 @@ export class ChargingService {
   async startSession(
     tenantId: string,
     chargePointId: string,
-    start: { connectorId: number; idTag: string; meterStartWh: number; at: Date; reservationId?: number; chargerTransactionId?: string },
+    start: {
+      connectorId: number;
+      idTag: string;
+      /** The token's type, when the protocol gives one (2.0.1). */
+      idTokenType?: IdTokenType;
+      meterStartWh: number;
+      at: Date;
+      reservationId?: number;
+      /** The charger's own transaction id (2.0.1). */
+      chargerTransactionId?: string;
+    },
   ): Promise<{ transactionId: number; authorization: Authorization; session: ChargingSession }> {
-    let authorization = await this.authorize(start.idTag);
+    let authorization = await this.authorize(start.idTag, start.idTokenType);
     const session = await writeThenPublish(this.scopes, this.bus, tenantId, async (tx, emit) => {
       const existing = await tx
         .selectFrom('charging_sessions')
@@ -173,6 +184,7 @@ export class ChargingService {
           id: sessionId,
           transaction_id: sql<number>`nextval('ocpp_transaction_id_seq')`,
           charger_transaction_id: start.chargerTransactionId ?? null,
+          id_token_type: start.idTokenType ?? null,
           charge_point_id: chargePointId,
           evse_uid: evse?.id ?? null,
           connector_id: start.connectorId,

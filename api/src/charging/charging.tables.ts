@@ -11,7 +11,12 @@ export interface IdTagsTable {
   status: ColumnType<IdTagStatus, IdTagStatus | undefined, IdTagStatus>;
   expires_at: NullableTimestamp;
   created_at: CreatedAt;
+  /** The token's type when it was registered with one (OCPP 2.0.1); null: any type, as a 1.6 idTag. */
+  token_type: ColumnType<IdTokenType | null, IdTokenType | null | undefined, IdTokenType | null>;
 }
+
+/** OCPP 2.0.1's kinds of id token; a 1.6 idTag has none. */
+export type IdTokenType = 'ISO14443' | 'ISO15693' | 'eMAID' | 'Central' | 'KeyCode' | 'Local' | 'MacAddress' | 'NoAuthorization';
 
 export interface ChargingSessionsTable {
   tenant_id: string;
@@ -19,6 +24,8 @@ export interface ChargingSessionsTable {
   transaction_id: number;
   /** The charger's own id for the transaction (OCPP 2.0.1); null when the platform issued it (1.6). */
   charger_transaction_id: string | null;
+  /** The type of the id token the session started with (OCPP 2.0.1); null for a 1.6 idTag. */
+  id_token_type: ColumnType<IdTokenType | null, IdTokenType | null | undefined, IdTokenType | null>;
   charge_point_id: string;
   evse_uid: string | null;
   connector_id: number;

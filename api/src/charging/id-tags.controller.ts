@@ -15,10 +15,13 @@ export interface IdTagRequest {
   id_tag: string;
 }
 
+/** What this controller uses of the platform's services. */
+type IdTagsPorts = Pick<Services, 'idTags'>;
+
 @Route('v1/me/id-tags')
 @Tags('Charging')
 export class IdTagsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: IdTagsPorts) {
     super();
   }
 

@@ -2,6 +2,7 @@ import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
 import { fail } from '../shared/errors.js';
 import type { Authorization } from './charging.model.js';
+import type { IdTokenType } from './charging.tables.js';
 
 export interface IdTag {
   id_tag: string;
@@ -44,20 +45,23 @@ export class IdTagsService {
     return row?.id_tag;
   }
 
-  /** A one-off token for a guest without an account; it expires on its own. */
+  /** A one-off token the platform issues (to start a guest's charge remotely); it expires on its own. */
   async issueOneOff(idTag: string, validForMs: number): Promise<void> {
     await this.scopes.system((tx) =>
       tx
         .insertInto('id_tags')
-        .values({ id_tag: idTag, driver_id: null, status: 'Accepted', expires_at: new Date(Date.now() + validForMs) })
+        .values({ id_tag: idTag, driver_id: null, status: 'Accepted', expires_at: new Date(Date.now() + validForMs), token_type: 'Central' })
         .execute(),
     );
   }
 
-  /** What a charger is told about a token. */
-  async authorize(idTag: string): Promise<Authorization> {
+  /**
+   * What a charger is told about a token. A token registered with a type is known only under that
+   * type, or with none given (a 1.6 idTag); one registered without a type is known under any.
+   */
+  async authorize(idTag: string, type?: IdTokenType): Promise<Authorization> {
     const row = await this.scopes.system((tx) => tx.selectFrom('id_tags').selectAll().where('id_tag', '=', idTag).executeTakeFirst());
-    if (!row) return { status: 'Invalid' };
+    if (!row || (type && row.token_type && row.token_type !== type)) return { status: 'Invalid' };
     if (row.status === 'Accepted' && row.expires_at && row.expires_at.getTime() <= Date.now()) return { status: 'Expired', expiresAt: row.expires_at };
     return { status: row.status, expiresAt: row.expires_at ?? undefined, driverId: row.driver_id ?? undefined };
   }

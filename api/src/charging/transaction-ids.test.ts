@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 
-describe.each(backends())('transaction ids chosen by the charger on %s', (backend: Backend) => {
+describe.each(backends())('transaction ids and token types beyond OCPP 1.6 on %s', (backend: Backend) => {
   let t: TestApp;
   let net: SignedUpNetwork;
   let chargePointId: string;
@@ -53,5 +53,27 @@ describe.each(backends())('transaction ids chosen by the charger on %s', (backen
     const start = { connectorId: 2, idTag: 'CARD-202', meterStartWh: 0, chargerTransactionId: 'dup-tx-1' };
     await t.services.charging.startSession(net.networkId, chargePointId, { ...start, at: new Date(Date.now() - 60_000) });
     await expect(t.services.charging.startSession(net.networkId, chargePointId, { ...start, meterStartWh: 5, at: new Date() })).rejects.toThrow();
+  });
+
+  it('a session records the type of the token it started with; a 1.6 idTag has none', async () => {
+    const typed = await t.services.charging.startSession(net.networkId, chargePointId, {
+      connectorId: 3,
+      idTag: 'EMAID-DE-VOL-1',
+      idTokenType: 'eMAID',
+      meterStartWh: 0,
+      at: new Date(Date.now() - 5 * 60_000),
+    });
+    const untyped = await t.services.charging.startSession(net.networkId, chargePointId, { connectorId: 4, idTag: 'CARD-16', meterStartWh: 0, at: new Date() });
+    const types = await t.services.scopes.tenant(net.networkId, (tx) =>
+      tx.selectFrom('charging_sessions').select(['id', 'id_token_type']).where('id', 'in', [typed.session.id, untyped.session.id]).execute(),
+    );
+    expect(Object.fromEntries(types.map((r) => [r.id, r.id_token_type]))).toEqual({ [typed.session.id]: 'eMAID', [untyped.session.id]: null });
+  });
+
+  it('a token the platform issued is known under its own type or none, not as a card of another type', async () => {
+    await t.services.idTags.issueOneOff('AHTYPEDTOKEN1', 60_000);
+    expect((await t.services.charging.authorize('AHTYPEDTOKEN1')).status).toBe('Accepted');
+    expect((await t.services.charging.authorize('AHTYPEDTOKEN1', 'Central')).status).toBe('Accepted');
+    expect((await t.services.charging.authorize('AHTYPEDTOKEN1', 'ISO14443')).status).toBe('Invalid');
   });
 });

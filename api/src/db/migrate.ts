@@ -1,5 +1,6 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
+import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -39,6 +40,7 @@ const migrations: Record<string, Migration> = {
   '0016_block_unpaid_fees': m0016,
   '0017_sandbox_payments': m0017,
   '0018_charger_transaction_ids': m0018,
+  '0019_id_token_types': m0019,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -9,10 +9,13 @@ export interface DriverRegistrationResult {
   tokens: TokenPair;
 }
 
+/** What this controller uses of the platform's services. */
+type DriversPorts = Pick<Services, 'auth' | 'drivers'>;
+
 @Route('v1/drivers')
 @Tags('Drivers')
 export class DriversController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: DriversPorts) {
     super();
   }
 

@@ -19,10 +19,13 @@ import type {
   LocationWithReviews,
 } from './locations.model.js';
 
+/** What this controller uses of the platform's services. */
+type LocationsPorts = Pick<Services, 'discovery' | 'locations' | 'reviews'>;
+
 @Route('v1')
 @Tags('Locations')
 export class LocationsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: LocationsPorts) {
     super();
   }
 

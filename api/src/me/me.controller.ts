@@ -23,10 +23,13 @@ export interface Me {
   permissions: Permission[];
 }
 
+/** What this controller uses of the platform's services. */
+type MePorts = Pick<Services, 'auth'>;
+
 @Route('v1/me')
 @Tags('Me')
 export class MeController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: MePorts) {
     super();
   }
 

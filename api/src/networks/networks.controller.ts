@@ -15,10 +15,13 @@ export interface NetworkSignupResult {
   tokens: TokenPair;
 }
 
+/** What this controller uses of the platform's services. */
+type NetworksPorts = Pick<Services, 'auth' | 'networks'>;
+
 @Route('v1')
 @Tags('Networks')
 export class NetworksController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: NetworksPorts) {
     super();
   }
 

@@ -25,10 +25,13 @@ function parseDate(value: string | undefined, name: string): Date | undefined {
   return date;
 }
 
+/** What this controller uses of the platform's services. */
+type OcpiLocationsPorts = Pick<Services, 'openData'>;
+
 @Route('ocpi/2.2.1/locations')
 @Tags('Open data')
 export class OcpiLocationsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: OcpiLocationsPorts) {
     super();
   }
 
@@ -78,7 +81,7 @@ export class OcpiLocationsController extends Controller {
 @Route('v1/open-data')
 @Tags('Open data')
 export class GeoJsonController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: OcpiLocationsPorts) {
     super();
   }
 

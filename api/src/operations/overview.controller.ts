@@ -5,10 +5,13 @@ import { principalOf } from '../auth/request.js';
 import type { Services } from '../server/services.js';
 import type { NetworkOverview } from './overview.model.js';
 
+/** What this controller uses of the platform's services. */
+type OverviewPorts = Pick<Services, 'overview'>;
+
 @Route('v1/network')
 @Tags('Operations')
 export class OverviewController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: OverviewPorts) {
     super();
   }
 

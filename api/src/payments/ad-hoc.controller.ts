@@ -8,10 +8,13 @@ import type { ResourceId, ShortText } from '../shared/validation.js';
 import type { AdHocCharge, AdHocRequest } from './ad-hoc.service.js';
 import { sendReceipt } from './receipt-response.js';
 
+/** What this controller uses of the platform's services. */
+type AdHocPorts = Pick<Services, 'adHoc' | 'config' | 'payments' | 'tariffs'>;
+
 @Route('v1')
 @Tags('Ad-hoc charging')
 export class AdHocController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: AdHocPorts) {
     super();
   }
 

@@ -11,10 +11,13 @@ import type { Payment, PaymentMethodRequest, Refund, RefundRequest, SetupIntentR
 import { sendReceipt } from './receipt-response.js';
 import type { TopUp, Wallet } from './wallet.service.js';
 
+/** What this controller uses of the platform's services. */
+type PaymentsPorts = Pick<Services, 'charging' | 'payments'>;
+
 @Route('v1')
 @Tags('Payments')
 export class PaymentsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: PaymentsPorts) {
     super();
   }
 

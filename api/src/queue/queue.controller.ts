@@ -7,10 +7,13 @@ import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
 import type { JoinQueueRequest, OfferDecision, QueueStatus } from './queue.model.js';
 
+/** What this controller uses of the platform's services. */
+type QueuePorts = Pick<Services, 'queue'>;
+
 @Route('v1')
 @Tags('Queue')
 export class QueueController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: QueuePorts) {
     super();
   }
 

@@ -5,10 +5,13 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ShortText } from '../shared/validation.js';
 import type { LocationUtilisation } from './reports.model.js';
 
+/** What this controller uses of the platform's services. */
+type ReportsPorts = Pick<Services, 'reports'>;
+
 @Route('v1/reports')
 @Tags('Reports')
 export class ReportsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ReportsPorts) {
     super();
   }
 

@@ -20,10 +20,13 @@ function callerOf(req: ExpressRequest): { driverId?: string; tenantId?: string }
   };
 }
 
+/** What this controller uses of the platform's services. */
+type ReservationsPorts = Pick<Services, 'reservationFees' | 'reservations'>;
+
 @Route('v1')
 @Tags('Reservations')
 export class ReservationsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ReservationsPorts) {
     super();
   }
 

@@ -8,10 +8,13 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { Review, ReviewInput } from './reviews.model.js';
 
+/** What this controller uses of the platform's services. */
+type ReviewsPorts = Pick<Services, 'reviews'>;
+
 @Route('v1')
 @Tags('Reviews')
 export class ReviewsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: ReviewsPorts) {
     super();
   }
 

@@ -7,10 +7,13 @@ import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
 import type { GridOperatorInput, GridSignalInput, NetworkPowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
 
+/** What this controller uses of the platform's services. */
+type SiteLimitsPorts = Pick<Services, 'siteLimits'>;
+
 @Route('v1')
 @Tags('Site power')
 export class SiteLimitsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: SiteLimitsPorts) {
     super();
   }
 

@@ -8,10 +8,13 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { PricePreview, Tariff, TariffInput } from './tariffs.model.js';
 
+/** What this controller uses of the platform's services. */
+type TariffsPorts = Pick<Services, 'tariffs'>;
+
 @Route('v1')
 @Tags('Tariffs')
 export class TariffsController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: TariffsPorts) {
     super();
   }
 

@@ -7,10 +7,13 @@ import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointRequest } from './webhooks.model.js';
 
+/** What this controller uses of the platform's services. */
+type WebhooksPorts = Pick<Services, 'webhooks'>;
+
 @Route('v1/webhook-endpoints')
 @Tags('Webhooks')
 export class WebhooksController extends Controller {
-  constructor(private readonly services: Services) {
+  constructor(private readonly services: WebhooksPorts) {
     super();
   }
 
