@@ -90,7 +90,10 @@ export interface FastDiscovery {
   served: number;
 }
 
-export function fastDiscovery(services: Services): FastDiscovery {
+/** What the fast path uses of the platform. */
+export type FastDiscoveryPorts = Pick<Services, 'auth' | 'config' | 'discoveryIndex' | 'logger' | 'publicLimiter'>;
+
+export function fastDiscovery(services: FastDiscoveryPorts): FastDiscovery {
   const trust = proxyaddr.compile('loopback');
   const headers = staticHeaders(headerMiddlewares(services.config));
   // Express's `trust proxy` (loopback): a forwarded address counts only from a local proxy.

@@ -53,7 +53,10 @@ function validBbox(value: unknown): value is Bbox {
  * that only grows; after a reconnect one REST call (the location or the search) resyncs.
  * Every process receives every bus event and emits only to its own sockets (`io.local`).
  */
-export function attachRealtime(httpServer: HttpServer, services: Services): Server {
+/** What realtime uses of the platform. */
+export type RealtimePorts = Pick<Services, 'auth' | 'bus' | 'config' | 'discovery'>;
+
+export function attachRealtime(httpServer: HttpServer, services: RealtimePorts): Server {
   const origins = services.config.corsOrigins;
   const io = new Server(httpServer, { cors: { origin: origins === '*' ? true : origins }, serveClient: true, destroyUpgrade: false });
 
