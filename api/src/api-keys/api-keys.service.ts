@@ -2,9 +2,9 @@ import { isPermission, type Permission, PUBLISHABLE_KEY_SCOPES, SECRET_KEY_SCOPE
 import { randomToken, sha256 } from '../auth/secrets.js';
 import type { ApiKeysTable } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
-import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import type { ApiKey, ApiKeyRequest, CreatedApiKey } from './api-keys.model.js';
 import { insertKey, setAllowedOrigins } from './key-store.js';
 

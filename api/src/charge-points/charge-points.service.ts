@@ -2,9 +2,9 @@ import { sql } from 'kysely';
 import { hashPassword } from '../auth/secrets.js';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import type { ChargePoint, ChargePointIdentity, ChargePointInput, ChargePointUpdate } from './charge-points.model.js';
 
 const COLUMNS = [

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { isDatabaseUnavailable } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
-import { type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { fail } from '../shared/errors.js';
+import { type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import type { OcppMessage } from './charging.model.js';
 
 interface QueuedFrame {

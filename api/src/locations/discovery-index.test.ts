@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeCursor, type PageRequest } from '../http/pagination.js';
 import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
 import { importOcm } from '../importers/ocm-import.js';
+import { decodeCursor, type PageRequest } from '../shared/pagination.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
 import { DiscoveryService } from './discovery.service.js';

@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Scopes } from '../db/tenancy.js';
-import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import type { EventBus, EvseStatusEvent } from '../realtime/events.js';
 import { fail } from '../shared/errors.js';
+import { encodeCursor, type Page, type PageRequest } from '../shared/pagination.js';
 import { connectorFacts, networkCode } from './discovery-facts.js';
 import {
   type Candidate,

@@ -1,7 +1,7 @@
 import { type Expression, type SqlBool, sql } from 'kysely';
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { encodeCursor, type Page, type PageRequest } from '../http/pagination.js';
 import { fail } from '../shared/errors.js';
+import { encodeCursor, type Page, type PageRequest } from '../shared/pagination.js';
 import type { DiscoveryIndex } from './discovery-index.js';
 import { type DiscoveryQuery, validateQuery } from './discovery-query.js';
 import type { LocationDetail, LocationSummary } from './locations.model.js';

@@ -3,12 +3,12 @@ import { hashPassword, randomToken, sha256, verifyPassword } from '../auth/secre
 import { isUniqueViolation } from '../db/errors.js';
 import type { NetworksTable, StaffRole } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
-import { type Page, type PageRequest, toPage } from '../http/pagination.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { writeThenPublish } from '../realtime/after-commit.js';
 import type { EventBus } from '../realtime/events.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import { normaliseEmail } from '../shared/validation.js';
 import type { CreatedInvitation, Network, NetworkSignup, NetworkUpdate, StaffMember } from './networks.model.js';
 

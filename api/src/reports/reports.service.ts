@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { Scopes } from '../db/tenancy.js';
-import { type Page, type PageRequest, toPage } from '../http/pagination.js';
 import { parseBbox } from '../locations/discovery-query.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
+import { type Page, type PageRequest, toPage } from '../shared/pagination.js';
 import type { LocationUtilisation } from './reports.model.js';
 
 const MAX_PERIOD_MS = 92 * 86_400_000;

@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { Scopes } from '../db/tenancy.js';
-import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import type { Review, ReviewInput, ReviewSummary } from './reviews.model.js';
 
 const REVIEW_COLUMNS = ['id', 'location_id', 'rating', 'comment', 'created_at', 'updated_at'] as const;

@@ -1,8 +1,8 @@
 import type { Scopes, Tx } from '../db/tenancy.js';
-import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { isCalendarDate } from '../shared/local-time.js';
+import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import { componentsAt } from './pricing.js';
 import type { TariffElement, TariffTerms } from './tariff-elements.js';
 import type { PricePreview, Tariff, TariffInput } from './tariffs.model.js';

@@ -1,10 +1,10 @@
 import { randomToken } from '../auth/secrets.js';
 import type { Scopes } from '../db/tenancy.js';
-import { newestFirst, type Page, type PageRequest } from '../http/pagination.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import { DRIVER_EVENT_TYPES } from '../realtime/events.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import { SIGNATURE_HEADER, signPayload } from './signature.js';
 import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointRequest } from './webhooks.model.js';
 
