@@ -35,10 +35,27 @@ export interface OpenOptions {
   poolSize?: number;
 }
 
+const CONNECT_TIMEOUT_MS = 5_000;
+const POOL_WAIT_MS = 30_000;
+
+/** A pool client that gives up connecting after CONNECT_TIMEOUT_MS, whatever the pool waits for a free one. */
+class FastFailClient extends pg.Client {
+  constructor(config?: string | pg.ClientConfig) {
+    super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  }
+}
+
 export async function openDatabase(options: OpenOptions): Promise<DatabaseHandle> {
   if (options.databaseUrl) {
-    // A connection that cannot be made in 5 s fails the request (503) instead of queueing it forever.
-    const pool = new pg.Pool({ connectionString: options.databaseUrl, max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 });
+    // Two different waits: a connection that cannot be made in 5 s means the database is away
+    // (the request fails fast, 503); waiting for a busy pool's free client is load, not an outage,
+    // and may take longer (pg-pool would apply one timeout to both).
+    const pool = new pg.Pool({
+      connectionString: options.databaseUrl,
+      max: options.poolSize ?? 10,
+      connectionTimeoutMillis: POOL_WAIT_MS,
+      Client: FastFailClient,
+    });
     pool.on('error', () => {
       // An idle client lost its server; the pool replaces it on next use.
     });

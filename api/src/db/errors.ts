@@ -28,7 +28,7 @@ const UNREACHABLE_CODES = new Set([
   '53300',
 ]);
 const UNREACHABLE_MESSAGES =
-  /Connection terminated|connection error|timeout exceeded when trying to connect|Client was closed|not queryable|terminating connection/i;
+  /Connection terminated|connection error|timeout exceeded when trying to connect|timeout expired|Client was closed|not queryable|terminating connection/i;
 
 /**
  * The database is away (stopped, restarting, unreachable, out of connections), as opposed to a
