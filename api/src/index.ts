@@ -1,5 +1,5 @@
 export { hashPassword, verifyPassword } from './auth/secrets.js';
-export type { ChargerCommand, ChargerCommandKind, CommandAnswer } from './charging/charger-commands.js';
+export type { ChargerCommand, CommandAnswer } from './charging/charger-commands.js';
 export type { MeterSample, TransactionRef } from './charging/charging.model.js';
 export type { IdTokenType } from './charging/charging.tables.js';
 export { ChargePointOffline, ChargePointRejected, ChargePointTimeout, InProcessCommandRouter } from './charging/commands.js';

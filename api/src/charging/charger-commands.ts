@@ -27,8 +27,6 @@ export type ChargerCommand =
    */
   | { kind: 'raw'; protocol: string; action: string; payload: unknown };
 
-export type ChargerCommandKind = ChargerCommand['kind'];
-
 /** A charger's answer in domain terms. */
 export interface CommandAnswer {
   /** The charger agreed to do it. */

@@ -30,13 +30,3 @@ export interface SessionSteps {
   /** A charger connected again: tell it what it missed. */
   reconnected(tenantId: string, chargePointId: string): Promise<void>;
 }
-
-/** Charging on its own, with no other module taking part (tests of charging alone). */
-export const STANDALONE_SESSION_STEPS: SessionSteps = {
-  claimEvse: async () => 'free',
-  started: async () => {},
-  ending: async () => {},
-  ended: async () => {},
-  changed: () => {},
-  reconnected: async () => {},
-};

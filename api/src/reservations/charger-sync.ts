@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { ChargePointOffline, type CommandRouter } from '../charging/commands.js';
+import type { IdTagsService } from '../charging/id-tags.service.js';
 import type { ReservationStatus } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
 import type { ReservationRow } from './reservation-rows.js';
@@ -15,6 +16,7 @@ export class ReservationChargerSync {
     private readonly scopes: Scopes,
     private readonly commands: CommandRouter,
     private readonly logger: Logger,
+    private readonly idTags: Pick<IdTagsService, 'primaryOf'>,
   ) {}
 
   /**
@@ -55,16 +57,8 @@ export class ReservationChargerSync {
 
     if (target.status === 'ACTIVE') {
       if (!target.identity || !target.ocpp_connector_id || !target.capabilities.includes('RESERVABLE')) return void (await record('not_reservable', 'ACTIVE'));
-      const idTag = await this.scopes.system((tx) =>
-        tx
-          .selectFrom('id_tags')
-          .select('id_tag')
-          .where('driver_id', '=', target.driver_id)
-          .where('status', '=', 'Accepted')
-          .orderBy('created_at')
-          .executeTakeFirst(),
-      );
-      if (!idTag) return void (await record('no_id_tag', 'ACTIVE'));
+      const idToken = await this.idTags.primaryOf(target.driver_id);
+      if (!idToken) return void (await record('no_id_tag', 'ACTIVE'));
       try {
         const answer = await this.commands.send(
           target.identity,
@@ -72,7 +66,7 @@ export class ReservationChargerSync {
             kind: 'reserve',
             connector: target.ocpp_connector_id,
             expiresAt: target.ends_at.toISOString(),
-            idToken: idTag.id_tag,
+            idToken,
             reservationId: target.ocpp_reservation_id,
           },
           15_000,

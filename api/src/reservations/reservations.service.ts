@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
-import { type CommandRouter } from '../charging/commands.js';
+import type { CommandRouter } from '../charging/commands.js';
+import type { IdTagsService } from '../charging/id-tags.service.js';
 import type { EvseStatus, ReservationStatus } from '../db/schema.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
@@ -65,8 +66,10 @@ export class ReservationsService {
     logger: Logger,
     /** Payments hear of the fees a reservation owes, in the reservation's own transaction. */
     private readonly fees: ReservationFeeHook,
+    /** The token a driver is known by at chargers, to reserve a connector for it. */
+    idTags: Pick<IdTagsService, 'primaryOf'>,
   ) {
-    this.chargerSync = new ReservationChargerSync(scopes, commands, logger);
+    this.chargerSync = new ReservationChargerSync(scopes, commands, logger, idTags);
   }
 
   private readonly chargerSync: ReservationChargerSync;

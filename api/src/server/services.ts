@@ -113,10 +113,10 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const provider = config.stripe ? new StripeProvider(config.stripe) : new SandboxProvider(database.db);
   const payments = new PaymentsService(scopes, provider, new WalletsService(scopes, provider, logger), logger);
   const reservationFees = new ReservationFeesService(scopes, payments, bus, logger);
-  const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees);
+  const idTags = new IdTagsService(scopes);
+  const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees, idTags);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations);
-  const idTags = new IdTagsService(scopes);
   const chargePoints = new ChargePointsService(scopes);
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
