@@ -19,7 +19,7 @@ let counter = 0;
 let ocppUrl: string;
 const wsUrl = () => ocppUrl;
 
-async function chargePoint(connectors = 1, capabilities: string[] = []): Promise<{ id: string; identity: string; evses: string[] }> {
+async function chargePoint(connectors = 1, capabilities: string[] = [], printedIds: string[] = []): Promise<{ id: string; identity: string; evses: string[] }> {
   counter += 1;
   const identity = `CP-${process.pid}-${counter}`;
   const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: locationId, password: PASSWORD }).expect(201);
@@ -32,6 +32,7 @@ async function chargePoint(connectors = 1, capabilities: string[] = []): Promise
         charge_point_id: cp.body.id,
         ocpp_connector_id: n,
         capabilities,
+        ...(printedIds[n - 1] ? { evse_id: printedIds[n - 1] } : {}),
         connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
       })
       .expect(201);
@@ -630,6 +631,99 @@ describe('ad-hoc payment at the charger (AFIR)', () => {
     expect(done.body.session.cost.amount).toBe(Math.floor((2 * done.body.session.energy_wh * 45 + 1000) / 2000));
     const receipt = await http.get(`/v1/ad-hoc-charges/${id}/receipt`).query({ token }).expect(200);
     expect(receipt.text).toContain('Payment: paid');
+    await sim.stop();
+  });
+});
+
+describe('charging from the driver app', () => {
+  it('finds the EVSE by its printed id, starts and stops from the app, and answers every refusal clearly', async () => {
+    const { SimulatedChargePoint } = await import('./simulator/charge-point.js');
+    const printed = `LU*VOL*E${process.pid}A1`;
+    const cp = await chargePoint(2, [], [printed]);
+    const [first, second] = cp.evses as [string, string];
+    const tariff = await http.post('/v1/tariffs').set(auth(staff)).send({ currency: 'EUR', vat_percent: 17, energy_price_per_kwh: 40 }).expect(201);
+    await http.patch(`/v1/evses/${first}`).set(auth(staff)).send({ tariff_id: tariff.body.id }).expect(200);
+    const app = await http
+      .post('/v1/drivers')
+      .send({ email: `app-${counter}@example.com`, name: 'App Driver', password: 'app driver password' })
+      .expect(201);
+    const me = auth(app.body.tokens.access_token);
+
+    // Offline: nothing is sent, and the driver is told why.
+    const offline = await http.post('/v1/me/sessions').set(me).send({ evse_uid: first }).expect(409);
+    expect(offline.body).toMatchObject({ type: expect.stringContaining('charger-offline') });
+
+    const sim = new SimulatedChargePoint({
+      url: wsUrl(),
+      identity: cp.identity,
+      password: PASSWORD,
+      connectors: 2,
+      maxPowerW: 11_000,
+      arrivalPerMinute: 0,
+      faultPerMinute: 0,
+    });
+    await sim.connect();
+    await until(async () => (await evseStatus(first)) === 'AVAILABLE' && (await evseStatus(second)) === 'AVAILABLE');
+
+    // Typed as printed, in any case and with spaces, or scanned as the QR link.
+    const typed = await http
+      .get(`/v1/evses/${encodeURIComponent(printed.toLowerCase().replaceAll('*', ' '))}`)
+      .set(me)
+      .expect(200);
+    expect(typed.body).toMatchObject({ evse_uid: first, remote_start: true, availability: 'AVAILABLE' });
+    const scanned = await http
+      .get(`/v1/evses/${encodeURIComponent(`https://voltshare.example/pay/${second}`)}`)
+      .set(me)
+      .expect(200);
+    expect(scanned.body.evse_uid).toBe(second);
+    await http.get('/v1/evses/NOPE-NOT-AN-EVSE').set(me).expect(404);
+
+    // No way to pay yet: 402, and the charger is not asked.
+    const unpaid = await http.post('/v1/me/sessions').set(me).send({ evse_uid: first }).expect(402);
+    expect(unpaid.body).toMatchObject({ type: expect.stringContaining('payment-method-required') });
+    expect(sim.connectors[0]?.transactionId).toBeUndefined();
+    await http.post('/v1/me/sessions').set(me).send({}).expect(422);
+
+    await http.post('/v1/me/payment-methods/setup-intent').set(me).expect(200);
+    await http.put('/v1/me/payment-method').set(me).send({ payment_method_id: 'pm_sandbox_visa' }).expect(204);
+    expect((await http.get('/v1/me/payment-method').set(me).expect(200)).body).toMatchObject({ payment_method_id: 'pm_sandbox_visa' });
+
+    const started = await http.post('/v1/me/sessions').set(me).send({ evse_uid: first }).expect(202);
+    expect(started.body).toEqual({ evse_uid: first, status: 'starting' });
+    await until(async () => (await http.get('/v1/me/sessions').set(me)).body.data.some((s: { status: string }) => s.status === 'ACTIVE'));
+    const session = (await http.get('/v1/me/sessions').set(me)).body.data[0];
+    expect(session).toMatchObject({ status: 'ACTIVE', evse_uid: first });
+
+    // Someone else cannot take it; the driver's own second start is refused by the EVSE state too.
+    const other = await http
+      .post('/v1/drivers')
+      .send({ email: `app-other-${counter}@example.com`, name: 'Other', password: 'other driver password' })
+      .expect(201);
+    const taken = await http.post('/v1/me/sessions').set(auth(other.body.tokens.access_token)).send({ evse_uid: first }).expect(409);
+    expect(taken.body).toMatchObject({ type: expect.stringContaining('evse-unavailable') });
+    await http.post(`/v1/me/sessions/${session.id}/stop`).set(auth(other.body.tokens.access_token)).expect(404);
+
+    // The driver plans the rest: leaving in two hours, 20 kWh wanted.
+    const departure = new Date(Date.now() + 2 * 3600_000).toISOString();
+    const planned = await http.patch(`/v1/me/sessions/${session.id}`).set(me).send({ departure_at: departure, energy_wanted_wh: 20_000 }).expect(200);
+    expect(planned.body).toMatchObject({ energy_wanted_wh: 20_000 });
+    const badPlan = await http.patch(`/v1/me/sessions/${session.id}`).set(me).send({ energy_wanted_wh: 0 }).expect(422);
+    expect(JSON.stringify(badPlan.body)).toContain('energy_wanted_wh');
+
+    await sim.charge(sim.connectors[0]!, 600);
+    expect((await http.post(`/v1/me/sessions/${session.id}/stop`).set(me).expect(202)).body).toEqual({ session_id: session.id, status: 'stopping' });
+    await until(async () => (await http.get(`/v1/sessions/${session.id}`).set(me)).body.status === 'COMPLETED');
+    const ended = await http.post(`/v1/me/sessions/${session.id}/stop`).set(me).expect(409);
+    expect(ended.body).toMatchObject({ type: expect.stringContaining('session-ended') });
+    await until(async () => (await http.get(`/v1/sessions/${session.id}/payment`).set(me)).body.payment_status === 'paid', 5000);
+    const paid = (await http.get(`/v1/sessions/${session.id}`).set(me)).body;
+    expect(paid.cost.amount).toBe(Math.floor((2 * paid.energy_wh * 40 + 1000) / 2000));
+
+    // A charger that refuses (its connector faulted meanwhile) gets a clear message, not a hung request.
+    const connector = sim.connectors[1]!;
+    connector.state = 'Faulted';
+    const refused = await http.post('/v1/me/sessions').set(me).send({ evse_uid: second }).expect(409);
+    expect(refused.body).toMatchObject({ type: expect.stringContaining('charger-refused') });
     await sim.stop();
   });
 });

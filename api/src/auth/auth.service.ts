@@ -136,6 +136,19 @@ export class AuthService {
     return cached && cached.until > Date.now() ? cached.row : undefined;
   }
 
+  /** Changes a person's own name or language; a field left out is kept. */
+  async updateAccount(userId: string, change: { name?: string; locale?: string }): Promise<void> {
+    if (change.name === undefined && change.locale === undefined) return;
+    if (change.name !== undefined && !change.name.trim()) throw fail.invalid([{ field: 'name', message: 'is empty' }]);
+    await this.scopes.system((tx) =>
+      tx
+        .updateTable('users')
+        .set({ ...(change.name !== undefined && { name: change.name.trim() }), ...(change.locale !== undefined && { locale: change.locale }) })
+        .where('id', '=', userId)
+        .execute(),
+    );
+  }
+
   /** A signed-in person's account and the networks they work for, oldest membership first. */
   async account(userId: string) {
     return this.scopes.system(async (tx) => ({

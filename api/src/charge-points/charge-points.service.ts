@@ -48,6 +48,14 @@ export class ChargePointsService {
     return row ? { tenantId: row.tenant_id, chargePointId: row.id, identity: row.identity, passwordHash: row.password_hash } : undefined;
   }
 
+  /** The identity a charge point connects with, for commands to it. */
+  async identityOf(tenantId: string, chargePointId: string): Promise<string | undefined> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('charge_points').select('identity').where('tenant_id', '=', tenantId).where('id', '=', chargePointId).executeTakeFirst(),
+    );
+    return row?.identity;
+  }
+
   async markConnected(tenantId: string, chargePointId: string, online: boolean): Promise<void> {
     await this.scopes.tenant(tenantId, (tx) =>
       tx

@@ -1,7 +1,8 @@
-import { Body, Controller, Get, Patch, Path, Post, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Patch, Path, Post, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
+import type { ChargeStart, ChargeStop } from '../flows/driver-charging.flow.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
@@ -25,7 +26,14 @@ export interface CommandRequest {
 
 export interface SessionChange {
   /** When you expect to unplug (ISO 8601); null to clear. */
-  departure_at: Date | null;
+  departure_at?: Date | null;
+  /**
+   * How much energy you want (Wh); null to clear.
+   * @isInt
+   * @minimum 1
+   * @maximum 1000000
+   */
+  energy_wanted_wh?: number | null;
 }
 
 export interface CommandResult {
@@ -52,7 +60,12 @@ export async function visibleSession(services: Pick<Services, 'charging'>, req: 
 }
 
 /** What this controller uses of the platform's services. */
-type ChargingPorts = Pick<Services, 'chargePoints' | 'charging' | 'commands' | 'payments'>;
+type ChargingPorts = Pick<Services, 'chargePoints' | 'charging' | 'commands' | 'payments' | 'flows'>;
+
+export interface ChargeStartRequest {
+  /** @maxLength 64 */
+  evse_uid: string;
+}
 
 @Route('v1')
 @Tags('Charging')
@@ -126,10 +139,37 @@ export class ChargingController extends Controller {
     return this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor));
   }
 
-  /** Tells the platform when you will leave, so people in line get a better estimate. */
+  /**
+   * Starts charging at an EVSE with your account: the charger is asked to start (it answers within
+   * seconds); the session appears in `GET /v1/me/sessions` once the car draws power. 402 without a
+   * way to pay, 409 when the EVSE is taken, offline or the charger refuses.
+   */
+  @Post('me/sessions')
+  @Security('bearer', ['driver'])
+  @SuccessResponse(202, 'The charger is starting')
+  @Response<ProblemDocument>(402, 'No payment method')
+  @Response<ProblemDocument>(409, 'EVSE taken, offline, or the charger refused')
+  async startMySession(@Request() req: ExpressRequest, @Body() body: ChargeStartRequest): Promise<ChargeStart> {
+    const started = await this.services.flows.driverCharging.start(userOf(principalOf(req)), body.evse_uid);
+    this.setStatus(202);
+    return started;
+  }
+
+  /** Stops your live session: the charger is asked to stop; the session ends when it reports the stop. */
+  @Post('me/sessions/{session_id}/stop')
+  @Security('bearer', ['driver'])
+  @SuccessResponse(202, 'The charger is stopping')
+  @Response<ProblemDocument>(409, 'Ended already, or the charger refused')
+  async stopMySession(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<ChargeStop> {
+    const stopped = await this.services.flows.driverCharging.stop(userOf(principalOf(req)), session_id);
+    this.setStatus(202);
+    return stopped;
+  }
+
+  /** Tells the platform when you will leave and how much energy you want, so people in line get a better estimate and the site can plan power. */
   @Patch('me/sessions/{session_id}')
   @Security('bearer', ['driver'])
   async updateMySession(@Request() req: ExpressRequest, @Path() session_id: ResourceId, @Body() body: SessionChange): Promise<ChargingSession> {
-    return this.services.charging.setDeparture(userOf(principalOf(req)), session_id, body.departure_at);
+    return this.services.charging.planSession(userOf(principalOf(req)), session_id, { departureAt: body.departure_at, energyWantedWh: body.energy_wanted_wh });
   }
 }

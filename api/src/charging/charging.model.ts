@@ -34,6 +34,8 @@ export interface ChargingSession {
   id: string;
   network_id: string;
   transaction_id: number;
+  /** The charger's own transaction id, when its protocol has one (OCPP 2.0.1); null otherwise. */
+  charger_transaction_id: string | null;
   charge_point_id: string;
   evse_uid: string | null;
   connector_id: number;
@@ -51,6 +53,8 @@ export interface ChargingSession {
   stop_reason: string | null;
   /** When the driver said they will leave (used for queue ETAs). */
   departure_at: Date | null;
+  /** How much energy the driver asked for (Wh); null when they did not say. */
+  energy_wanted_wh: number | null;
   /** What the session costs (so far, while active), VAT included; null without a tariff. */
   cost: Money | null;
   /** The CDR-style breakdown: cost lines per tariff element, charging periods, totals, VAT. */

@@ -24,6 +24,7 @@ function toSession(r: SessionRow): ChargingSession {
     id: r.id,
     network_id: r.tenant_id,
     transaction_id: r.transaction_id,
+    charger_transaction_id: r.charger_transaction_id,
     charge_point_id: r.charge_point_id,
     evse_uid: r.evse_uid,
     connector_id: r.connector_id,
@@ -39,6 +40,7 @@ function toSession(r: SessionRow): ChargingSession {
     soc_percent: r.soc_percent,
     stop_reason: r.stop_reason,
     departure_at: r.departure_at,
+    energy_wanted_wh: r.energy_wanted_wh,
     cost: r.cost ? { amount: (r.cost as SessionCost).amount, currency: (r.cost as SessionCost).currency } : null,
     cost_breakdown: (r.cost as SessionCost | null) ?? null,
     version: r.version,
@@ -397,8 +399,9 @@ export class ChargingService {
     });
   }
 
-  /** The driver's own departure time for a live session (queue ETAs use it). */
-  async setDeparture(driverId: string, id: string, departureAt: Date | null): Promise<ChargingSession> {
+  /** The driver's own plan for a live session: departure time (queue ETAs use it) and energy wanted; a field left out is kept. */
+  async planSession(driverId: string, id: string, plan: { departureAt?: Date | null; energyWantedWh?: number | null }): Promise<ChargingSession> {
+    const { departureAt, energyWantedWh } = plan;
     const own = await this.driverSession(driverId, id);
     if (!own) throw fail.notFound('session', id);
     if (own.status !== 'ACTIVE') throw fail.conflict('This session has ended.', 'session-ended');
@@ -406,7 +409,11 @@ export class ChargingService {
     const row = await this.scopes.tenant(own.network_id, (tx) =>
       tx
         .updateTable('charging_sessions')
-        .set({ departure_at: departureAt, updated_at: new Date() })
+        .set({
+          ...(departureAt !== undefined && { departure_at: departureAt }),
+          ...(energyWantedWh !== undefined && { energy_wanted_wh: energyWantedWh }),
+          updated_at: new Date(),
+        })
         .where('tenant_id', '=', own.network_id)
         .where('id', '=', id)
         .returningAll()

@@ -44,6 +44,7 @@ export interface ChargingSessionsTable {
   cost: ColumnType<unknown, string | null | undefined, string | null>;
   tariff: ColumnType<unknown, string | null | undefined, string | null>;
   departure_at: NullableTimestamp;
+  energy_wanted_wh: ColumnType<number | null, number | null | undefined, number | null>;
   version: Version;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

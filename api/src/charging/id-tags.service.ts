@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { isUniqueViolation } from '../db/errors.js';
 import type { Scopes } from '../db/tenancy.js';
 import { fail } from '../shared/errors.js';
@@ -12,6 +13,14 @@ export interface IdTag {
 }
 
 const COLUMNS = ['id_tag', 'status', 'expires_at', 'created_at'] as const;
+
+/** An app token: `VS` and 18 random letters and digits (20 characters fit every protocol's id token). */
+const appToken = () =>
+  `VS${randomBytes(18)
+    .toString('base64url')
+    .replace(/[^A-Za-z0-9]/g, '0')
+    .slice(0, 18)
+    .toUpperCase()}`;
 
 /**
  * The tokens chargers authorise (RFID cards, app tokens, one-off guest tokens). They are
@@ -43,6 +52,20 @@ export class IdTagsService {
       tx.selectFrom('id_tags').select('id_tag').where('driver_id', '=', driverId).where('status', '=', 'Accepted').orderBy('created_at').executeTakeFirst(),
     );
     return row?.id_tag;
+  }
+
+  /**
+   * The token the platform starts a driver's charges with: their first accepted card, else an app
+   * token issued now (type Central, kept for later starts and reservations).
+   */
+  async tokenForRemoteStart(driverId: string): Promise<string> {
+    const primary = await this.primaryOf(driverId);
+    if (primary) return primary;
+    const token = appToken();
+    await this.scopes.system((tx) =>
+      tx.insertInto('id_tags').values({ id_tag: token, driver_id: driverId, status: 'Accepted', token_type: 'Central' }).execute(),
+    );
+    return token;
   }
 
   /** A one-off token the platform issues (to start a guest's charge remotely); it expires on its own. */

@@ -3,10 +3,11 @@ import type { Request as ExpressRequest } from 'express';
 import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
-import type { ProblemDocument } from '../http/problem.js';
+import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId, ShortText } from '../shared/validation.js';
 import { parseBbox } from './discovery-query.js';
+import type { EvseCard, Place } from './evse-directory.js';
 import type {
   Capability,
   ConnectorStandard,
@@ -20,7 +21,7 @@ import type {
 } from './locations.model.js';
 
 /** What this controller uses of the platform's services. */
-type LocationsPorts = Pick<Services, 'discovery' | 'locations' | 'reviews'>;
+type LocationsPorts = Pick<Services, 'discovery' | 'locations' | 'reviews' | 'evses'>;
 
 @Route('v1')
 @Tags('Locations')
@@ -87,6 +88,32 @@ export class LocationsController extends Controller {
   async detail(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<LocationWithReviews> {
     const location = await this.services.discovery.detail(principalOf(req).tenantId, location_id);
     return { ...location, reviews: await this.services.reviews.summary(location.network_id, location.id) };
+  }
+
+  /**
+   * Cities and stations whose name or street starts with the words typed, from the stations the
+   * platform holds (no external geocoder): for a search box.
+   * @param q At least 2 characters.
+   */
+  @Get('places')
+  @Security('bearer', ['public:read'])
+  @Response<ProblemDocument>(422, 'Too short')
+  async places(@Request() req: ExpressRequest, @Query() q: ShortText, @Query() limit?: number): Promise<Place[]> {
+    if (limit !== undefined && (!Number.isInteger(limit) || limit < 1 || limit > 20))
+      throw problems.validation([{ field: 'query.limit', message: 'must be an integer from 1 to 20' }]);
+    if (q.trim().length < 2) throw problems.validation([{ field: 'query.q', message: 'needs at least 2 characters' }]);
+    return this.services.evses.places(principalOf(req).tenantId, q, limit);
+  }
+
+  /**
+   * A public EVSE by the id printed on it (`LU*VOL*E1`, any case, with or without separators), its
+   * uid, or the link in its QR code: where it is, whether it is free and whether the app can start it.
+   */
+  @Get('evses/{evse_ref}')
+  @Security('bearer', ['public:read'])
+  @Response<ProblemDocument>(404, 'No such public EVSE')
+  async evse(@Request() req: ExpressRequest, @Path() evse_ref: ShortText): Promise<EvseCard> {
+    return this.services.evses.find(principalOf(req).tenantId, evse_ref);
   }
 
   @Post('locations')

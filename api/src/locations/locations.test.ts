@@ -269,4 +269,57 @@ describe.each(backends())('locations and discovery on %s', (backend: Backend) =>
     await t.http.get('/v1/locations').expect(401);
     await t.http.post('/v1/locations').set(bearer(driverToken)).send(station).expect(403);
   });
+
+  it('finds places by name from the stations it holds: cities first, then stations, with counts', async () => {
+    const published = luxembourgPois()
+      .map((poi) => mapPoi(poi, ocmReference()))
+      .flatMap((m) => (m.ok && m.value.location.publish ? [m.value.location] : []));
+    const inCity = (city: string) => published.filter((l) => l.city === city).length;
+    const places = await t.http.get('/v1/places?q=luxem&limit=20').set(bearer(driverToken)).expect(200);
+    const [city] = places.body;
+    expect(city).toMatchObject({ kind: 'city', name: 'Luxembourg', context: 'LU' });
+    // The other network's stations in Luxembourg are counted too (both share publicly).
+    expect(city.stations).toBeGreaterThanOrEqual(inCity('Luxembourg'));
+    expect(city.latitude).toBeCloseTo(49.61, 1);
+    const park = await t.http
+      .get(`/v1/places?q=${encodeURIComponent('park inn')}`)
+      .set(bearer(driverToken))
+      .expect(200);
+    expect(park.body[0]).toMatchObject({ kind: 'station', name: 'Park Inn By Radisson Luxembourg City', location_id: expect.any(String) });
+    // A word inside the name counts too; a private station never shows.
+    const word = await t.http.get('/v1/places?q=radisson').set(bearer(driverToken)).expect(200);
+    expect(word.body.map((p: { name: string }) => p.name)).toContain('Park Inn By Radisson Luxembourg City');
+    expect((await t.http.get('/v1/places?q=Depot').set(bearer(driverToken)).expect(200)).body).toEqual([]);
+    // Wildcards are text, not patterns.
+    expect((await t.http.get('/v1/places?q=%25%25').set(bearer(driverToken)).expect(200)).body).toEqual([]);
+
+    const short = await t.http.get('/v1/places?q=l').set(bearer(driverToken)).expect(422);
+    expect(short.body.errors[0].field).toBe('query.q');
+    expect((await t.http.get('/v1/places?q=lux&limit=50').set(bearer(driverToken)).expect(422)).body.errors[0].field).toBe('query.limit');
+    await t.http.get('/v1/places?q=lux').expect(401);
+  });
+
+  it('looks an EVSE up by the id printed on it or its QR link, public ones only', async () => {
+    const created = await t.http
+      .post('/v1/locations')
+      .set(bearer(other.accessToken))
+      .send({
+        ...station,
+        name: 'Printed ids',
+        coordinates: { latitude: 49.3, longitude: 6.2 },
+        evses: [{ ...station.evses[0], evse_id: 'LU*OTH*E77*1' }],
+      })
+      .expect(201);
+    const printed = created.body.evses.find((e: { evse_id: string | null }) => e.evse_id === 'LU*OTH*E77*1');
+    for (const ref of ['LU*OTH*E77*1', 'lu oth e77 1', 'LUOTHE771', printed.uid, `https://app.example/pay/${printed.uid}?x=1`]) {
+      const found = await t.http
+        .get(`/v1/evses/${encodeURIComponent(ref)}`)
+        .set(bearer(driverToken))
+        .expect(200);
+      expect(found.body).toMatchObject({ evse_uid: printed.uid, location_name: 'Printed ids', network_id: other.networkId, remote_start: false });
+    }
+    await t.http.patch(`/v1/locations/${created.body.id}`).set(bearer(other.accessToken)).send({ publish: false }).expect(200);
+    const gone = await t.http.get(`/v1/evses/${printed.uid}`).set(bearer(driverToken)).expect(404);
+    expect(gone.headers['content-type']).toMatch(/problem\+json/);
+  });
 });

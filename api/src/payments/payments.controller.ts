@@ -14,6 +14,15 @@ import type { TopUp, Wallet } from './wallet.service.js';
 /** What this controller uses of the platform's services. */
 type PaymentsPorts = Pick<Services, 'charging' | 'payments'>;
 
+export interface PayingWith {
+  /** `sandbox` in demo and test mode (test cards only), `stripe` otherwise. */
+  provider: string;
+  /** The saved method sessions are charged to; null until one is saved. */
+  payment_method_id: string | null;
+  /** Sessions are paid from the wallet first. */
+  pays_from_wallet: boolean;
+}
+
 @Route('v1')
 @Tags('Payments')
 export class PaymentsController extends Controller {
@@ -26,6 +35,13 @@ export class PaymentsController extends Controller {
   @Security('bearer', ['driver'])
   async setupIntent(@Request() req: ExpressRequest): Promise<SetupIntentResult> {
     return this.services.payments.setupIntent(userOf(principalOf(req)));
+  }
+
+  /** How your sessions are paid: the saved payment method, if any, and whether the wallet pays first. */
+  @Get('me/payment-method')
+  @Security('bearer', ['driver'])
+  async paymentMethod(@Request() req: ExpressRequest): Promise<PayingWith> {
+    return { provider: this.services.payments.provider.name, ...(await this.services.payments.payingWith(userOf(principalOf(req)))) };
   }
 
   /** The payment method your sessions are charged to (created in the browser). */

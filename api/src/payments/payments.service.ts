@@ -85,6 +85,14 @@ export class PaymentsService {
     );
   }
 
+  /** How the driver's sessions get paid: the saved method (if any) and whether the wallet pays first. Never creates a customer. */
+  async payingWith(driverId: string): Promise<{ payment_method_id: string | null; pays_from_wallet: boolean }> {
+    const customer = await this.scopes.system((tx) =>
+      tx.selectFrom('payment_customers').select('default_payment_method').where('driver_id', '=', driverId).executeTakeFirst(),
+    );
+    return { payment_method_id: customer?.default_payment_method ?? null, pays_from_wallet: await this.wallets.paysFromWallet(driverId) };
+  }
+
   /** Tops up the driver's wallet from their saved payment method. */
   async topUp(driverId: string, amount: number) {
     return this.wallets.topUp(driverId, amount, await this.customerOf(driverId));

@@ -536,17 +536,7 @@ export class ReservationsService {
     claim: { driverId?: string; ocppReservationId?: number; sessionId: string; at: Date },
     emit: Emit,
   ): Promise<SessionClaim> {
-    // A driver arriving a little early still fulfils their own reservation.
-    const holding = await tx
-      .selectFrom('reservations')
-      .selectAll()
-      .where('tenant_id', '=', tenantId)
-      .where('evse_uid', '=', evseUid)
-      .where('status', 'in', CLAIMABLE)
-      .where('starts_at', '<=', new Date(claim.at.getTime() + EARLY_ARRIVAL_MS))
-      .where('ends_at', '>', claim.at)
-      .forUpdate()
-      .execute();
+    const holding = await this.holdingAt(tx, tenantId, evseUid, claim.at).forUpdate().execute();
     const mine = holding.find(
       (r) =>
         (claim.driverId !== undefined && r.driver_id === claim.driverId) ||
@@ -563,6 +553,24 @@ export class ReservationsService {
     emit(...(await this.locations.recompute(tx, tenantId, evseUid)));
     emit(await this.announce(tx, fulfilled, 'reservation.fulfilled'));
     return { outcome: 'fulfilled', reservation: fulfilled, wasOffered: mine.status === 'OFFERED' };
+  }
+
+  /** Reservations a session starting at `at` on the EVSE would meet; a driver arriving a little early still fulfils their own. */
+  private holdingAt(tx: Tx, tenantId: string, evseUid: string, at: Date) {
+    return tx
+      .selectFrom('reservations')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('evse_uid', '=', evseUid)
+      .where('status', 'in', CLAIMABLE)
+      .where('starts_at', '<=', new Date(at.getTime() + EARLY_ARRIVAL_MS))
+      .where('ends_at', '>', at);
+  }
+
+  /** Whether a driver may start charging on the EVSE now as far as bookings go: it is theirs, or nobody else's. */
+  async mayStartNow(tenantId: string, evseUid: string, driverId: string, at = new Date()): Promise<boolean> {
+    const holding = await this.scopes.tenant(tenantId, (tx) => this.holdingAt(tx, tenantId, evseUid, at).execute());
+    return holding.some((r) => r.driver_id === driverId) || !holding.some((r) => r.starts_at <= at);
   }
 
   /** A session that fulfilled a reservation ended: the rest of the slot is free for others. */

@@ -15,11 +15,13 @@ import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriversService } from '../drivers/drivers.service.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
+import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { DiscoveryIndex } from '../locations/discovery-index.js';
+import { EvseDirectory } from '../locations/evse-directory.js';
 import { LocationsService } from '../locations/locations.service.js';
 import { NetworksService } from '../networks/networks.service.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
@@ -76,7 +78,8 @@ export interface Services {
   payments: PaymentsService;
   adHoc: AdHocService;
   /** Steps that span modules and are started from outside (the others are handed to the service they run in). */
-  flows: { providerWebhook: ProviderWebhookFlow };
+  flows: { providerWebhook: ProviderWebhookFlow; driverCharging: DriverChargingFlow };
+  evses: EvseDirectory;
   queue: QueueService;
   webhooks: WebhooksService;
   /** Slot starts, no-shows, queue offers, webhook and notification deliveries. */
@@ -120,6 +123,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const chargePoints = new ChargePointsService(scopes);
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
+  const evses = new EvseDirectory(scopes);
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, commands, logger);
   const overview = new OverviewService(scopes);
   const webhooks = new WebhooksService(scopes);
@@ -161,7 +165,11 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     overview,
     payments,
     adHoc,
-    flows: { providerWebhook: new ProviderWebhookFlow(payments, reservationFees) },
+    flows: {
+      providerWebhook: new ProviderWebhookFlow(payments, reservationFees),
+      driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
+    },
+    evses,
     queue,
     webhooks,
     jobs,
