@@ -9,6 +9,7 @@ import type { Config } from './config/config.js';
 import { isReachable } from './db/database.js';
 import { DEMO } from './demo/credentials.js';
 import { demoHome, demoRoutes } from './demo/demo.routes.js';
+import { driverApp } from './driver-app/app-page.js';
 import { RegisterRoutes } from './generated/routes.js';
 import openapi from './generated/swagger.json' with { type: 'json' };
 import { errorHandler, notFoundHandler, refuseNul } from './http/errors.js';
@@ -113,6 +114,7 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   for (const site of sites) app.use(site.path, staticSite(site));
   app.use('/operator', operatorConsole(config.demo ? DEMO.owner : undefined));
   app.use('/pay', payPage(services));
+  app.use('/app', driverApp(config));
   if (config.demo) {
     app.use('/demo', demoRoutes(services));
     app.get('/', demoHome);

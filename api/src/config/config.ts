@@ -20,6 +20,8 @@ export interface Config {
   authRateLimit: { windowMs: number; max: number };
   publicRateLimit: { windowMs: number; max: number };
   corsOrigins: string[] | '*';
+  /** The publishable key the driver app at /app/ searches with before anyone signs in (the demo key in demo mode). */
+  appPublishableKey: string | undefined;
   logLevel: string;
   /** Run the job runner in this process (slot starts, no-shows, queue offers, webhooks). */
   jobs: boolean;
@@ -124,6 +126,8 @@ export function loadConfig(env: Env = process.env): Config {
       }
     }
   }
+  const appPublishableKey = env.APP_PUBLISHABLE_KEY?.trim() || undefined;
+  if (appPublishableKey && !/^pk_[A-Za-z0-9_]{8,}$/.test(appPublishableKey)) throw new ConfigError('APP_PUBLISHABLE_KEY', 'must be a publishable key (pk_…)');
   const logLevel = env.LOG_LEVEL || (nodeEnv === 'test' ? 'silent' : 'info');
   if (!['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(logLevel)) {
     throw new ConfigError('LOG_LEVEL', `unknown level "${logLevel}"`);
@@ -137,6 +141,7 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir,
     redisUrl: url(env, 'REDIS_URL', ['redis:', 'rediss:']),
     demo,
+    appPublishableKey,
     jwtSecret: jwtSecret(env, embedded, dataDir, production),
     accessTokenTtlSeconds: integer(env, 'ACCESS_TOKEN_TTL_SECONDS', 900, 30, 86_400),
     refreshTokenTtlSeconds: integer(env, 'REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 300, 365 * 86_400),

@@ -38,7 +38,7 @@ export const demoPage = (): string => `<!doctype html>
       <option value="es">Español</option><option value="nl">Nederlands</option><option value="it">Italiano</option><option value="zh-Hans">中文</option>
     </select>
   </label>
-  <a href="/docs/">Docs</a><a href="/operator/">Operator view</a>
+  <a href="/app/?demo">Open the driver app (as the demo driver)</a><a href="/docs/">Docs</a><a href="/operator/">Operator view</a>
 </header>
 <main>
   <section class="card" aria-label="Stations">

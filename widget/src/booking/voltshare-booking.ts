@@ -3,6 +3,7 @@ import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
+import { formatClock } from '../shared/format.js';
 import { standardLabel } from '../shared/status.js';
 import { bookingStyles } from './voltshare-booking.styles.js';
 
@@ -19,8 +20,6 @@ const today = () => new Date(Date.now() - new Date().getTimezoneOffset() * 60_00
 /** Today at the site (YYYY-MM-DD): around midnight the driver's own day can be another. */
 const todayIn = (timeZone: string | undefined) =>
   timeZone ? new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date()) : today();
-/** `HH:MM` of a slot in the station's own time zone (the API gives the local wall time). */
-const clock = (slot: Slot) => slot.local_start.slice(11, 16);
 
 /** `voltshare-reserved`: the reservation just made. */
 export type VoltshareReservedEvent = CustomEvent<Reservation>;
@@ -130,6 +129,11 @@ export class VoltshareBooking extends VoltshareElement {
     }
   }
 
+  /** A slot's start (or any instant) in the station's own time zone, formatted as every element formats times. */
+  private clock(at: Slot | string): string {
+    return formatClock(typeof at === 'string' ? at : at.start, this.language, this.day?.time_zone);
+  }
+
   private bookable(slot: Slot): boolean {
     return slot.open && slot.available_evses > 0 && new Date(slot.end).getTime() > Date.now();
   }
@@ -158,7 +162,7 @@ export class VoltshareBooking extends VoltshareElement {
         await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, connector_standard: this.connector, ...this.window(slot) } as never }),
       );
       this.dispatchEvent(new CustomEvent<Reservation>('voltshare-reserved', { detail: created, bubbles: true, composed: true }));
-      return msg(str`Reserved from ${clock(slot)} for ${this.duration} minutes.`);
+      return msg(str`Reserved from ${this.clock(slot)} for ${this.duration} minutes.`);
     });
   }
 
@@ -167,7 +171,7 @@ export class VoltshareBooking extends VoltshareElement {
       unwrap(
         await this.api.PATCH('/v1/reservations/{reservation_id}', { params: { path: { reservation_id: reservation.id } }, body: this.window(slot) as never }),
       );
-      return msg(str`Moved to ${clock(slot)}.`);
+      return msg(str`Moved to ${this.clock(slot)}.`);
     });
   }
 
@@ -196,7 +200,7 @@ export class VoltshareBooking extends VoltshareElement {
   }
 
   private renderReservation(r: Reservation): unknown {
-    const time = (d: string) => new Intl.DateTimeFormat(this.language, { timeStyle: 'short', timeZone: this.day?.time_zone }).format(new Date(d));
+    const time = (d: string) => this.clock(d);
     return html`<div class="card" part="reservation">
       <strong>${msg('Your reservation')}</strong>
       <div>${time(r.start as unknown as string)}–${time(r.end as unknown as string)} · ${r.status === 'ACTIVE' ? msg('held for you now') : msg('confirmed')}</div>
@@ -259,7 +263,7 @@ export class VoltshareBooking extends VoltshareElement {
             title=${msg(str`${s.available_evses} free`)}
             @click=${() => (this.chosen = s)}
           >
-            ${clock(s)}
+            ${this.clock(s)}
           </button>`,
         )}
       </div>
@@ -268,7 +272,7 @@ export class VoltshareBooking extends VoltshareElement {
           ? this.renderReservation(this.reservation)
           : html`<div class="actions">
             <button class="primary" ?disabled=${this.busy || !this.chosen} @click=${() => this.chosen && this.reserve(this.chosen)}>
-              ${this.chosen ? msg(str`Reserve at ${clock(this.chosen)}`) : msg('Choose a start time')}
+              ${this.chosen ? msg(str`Reserve at ${this.clock(this.chosen)}`) : msg('Choose a start time')}
             </button>
           </div>`
       }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatDistance, formatEnergy, formatMoney, formatPower } from './format.js';
+import { formatClock, formatDistance, formatDuration, formatEnergy, formatMoney, formatPower } from './format.js';
 
 describe('unit formatting', () => {
   it('formats money from minor units with the currency’s own decimals', () => {
@@ -14,5 +14,13 @@ describe('unit formatting', () => {
     expect(formatEnergy(12_345, 'en')).toBe('12.35\u00a0kWh');
     expect(formatDistance(437, 'en')).toBe('440 m');
     expect(formatDistance(12_345, 'de')).toBe('12,3 km');
+  });
+
+  it('formats times of day one way everywhere, in the station’s time zone', () => {
+    const at = '2026-12-02T20:00:00Z';
+    expect(formatClock(at, 'de', 'Europe/Luxembourg')).toBe('21:00');
+    expect(formatClock(at, 'en-US', 'Europe/Luxembourg')).toMatch(/^9:00\sPM$/);
+    expect(formatDuration(65 * 60_000, 'en')).toBe('1 hr 5 min');
+    expect(formatDuration(5 * 60_000, 'de')).toBe('5 Min.');
   });
 });

@@ -22,3 +22,20 @@ export function formatDistance(metres: number, locale: string): string {
     ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 }).format(Math.round(metres / 10) * 10)
     : new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }).format(metres / 1000);
 }
+
+/** A time of day, the same way in every element: `21:00` in German, `9:00 PM` in US English. */
+export function formatClock(at: string | Date, locale: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { timeStyle: 'short', timeZone }).format(new Date(at));
+}
+
+/** A date and time, as receipts and history show them. */
+export function formatDateTime(at: string | Date, locale: string, timeZone?: string): string {
+  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone }).format(new Date(at));
+}
+
+/** A duration in hours and minutes (`1 h 05 min` style, per locale). */
+export function formatDuration(ms: number, locale: string): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const unit = (value: number, u: 'hour' | 'minute') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
+  return minutes >= 60 ? `${unit(Math.floor(minutes / 60), 'hour')} ${unit(minutes % 60, 'minute')}` : unit(minutes, 'minute');
+}

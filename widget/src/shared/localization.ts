@@ -5,8 +5,21 @@ export const locales = allLocales;
 export type Locale = (typeof allLocales)[number];
 type TargetLocale = (typeof targetLocales)[number];
 
+/** The languages, each named in itself, for language pickers. */
+export const LANGUAGES: readonly { code: Locale; name: string }[] = [
+  { code: 'en', name: 'English' },
+  { code: 'de', name: 'Deutsch' },
+  { code: 'fr', name: 'Français' },
+  { code: 'es', name: 'Español' },
+  { code: 'nl', name: 'Nederlands' },
+  { code: 'it', name: 'Italiano' },
+  { code: 'zh-Hans', name: '中文（简体）' },
+  { code: 'ar', name: 'العربية' },
+];
+
 // Each language is its own chunk, fetched only when chosen.
 const translations: Record<TargetLocale, () => Promise<LocaleModule>> = {
+  ar: () => import('../generated/locales/ar.js'),
   de: () => import('../generated/locales/de.js'),
   es: () => import('../generated/locales/es.js'),
   fr: () => import('../generated/locales/fr.js'),

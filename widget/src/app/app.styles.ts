@@ -1,0 +1,26 @@
+import { css } from 'lit';
+
+/** What the app's screens share on top of the widget theme: forms, rows, cards; touch targets of 44 px. */
+export const appStyles = css`
+  h1 { font-size: 22px; margin: 4px 0 12px; }
+  h2 { font-size: 18px; margin: 18px 0 8px; }
+  label { font-weight: 600; font-size: 14px; }
+  input:not([type='checkbox']):not([type='radio']), select { font: inherit; min-height: 44px; padding: 8px 10px; border: 1px solid #829ab1; border-radius: 8px; background: var(--_surface); color: inherit; }
+  input[type='checkbox'], input[type='radio'] { width: 20px; height: 20px; accent-color: var(--_brand); }
+  .field { display: grid; gap: 4px; margin: 0 0 12px; }
+  .field input, .field select { width: 100%; }
+  .check { display: flex; gap: 8px; align-items: flex-start; font-weight: 400; margin: 0 0 12px; }
+  .row { display: flex; gap: 8px; align-items: center; flex-wrap: wrap; }
+  .row > input { flex: 1; min-width: 0; }
+  .spread { justify-content: space-between; }
+  .primary, .secondary { min-height: 44px; }
+  .wide { width: 100%; }
+  .card { border: 1px solid var(--_line); border-radius: var(--_radius); padding: 14px; background: var(--_surface); margin: 0 0 12px; }
+  fieldset { border: 0; padding: 0; margin: 0; }
+  a { color: var(--_brand); }
+  .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr)); gap: 8px; margin: 0; }
+  .figures dt { font-size: 13px; color: var(--_muted); }
+  .figures dd { margin: 0; font-size: 20px; font-weight: 700; }
+  .list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+  .ok { color: var(--_available); font-weight: 600; }
+`;

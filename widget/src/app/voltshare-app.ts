@@ -1,0 +1,514 @@
+import { msg, str } from '@lit/localize';
+import type { components } from '@voltshare/sdk';
+import { unwrap, VoltshareError } from '@voltshare/sdk';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { apiBaseOf, connect } from '../shared/connection.js';
+import { VoltshareElement } from '../shared/element.js';
+import { formatClock, formatPower } from '../shared/format.js';
+import { getLocale, LANGUAGES, resolveLocale, useLocale } from '../shared/localization.js';
+import { standardLabel, statusLabel } from '../shared/status.js';
+import { theme } from '../shared/styles.js';
+import { appStyles } from './app.styles.js';
+import { AppSession } from './app-session.js';
+import { shellStyles } from './voltshare-app.styles.js';
+
+type Location = components['schemas']['LocationWithReviews'];
+type Preferences = components['schemas']['DriverPreferences'];
+interface QueueOffer {
+  offer_id: string;
+  location_id: string;
+  expires_at: string;
+}
+type Route =
+  | { screen: 'find' }
+  | { screen: 'station'; id: string }
+  | { screen: 'charge'; evse?: string }
+  | { screen: 'wallet' }
+  | { screen: 'history' }
+  | { screen: 'account' }
+  | { screen: 'signin' }
+  | { screen: 'signup' };
+
+const SIGNED_IN_ONLY = new Set(['charge', 'wallet', 'history', 'account']);
+const RIGHT_TO_LEFT = new Set(['ar']);
+const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'IEC_62196_T1', 'IEC_62196_T1_COMBO', 'DOMESTIC_F'];
+
+export function parseRoute(hash: string): Route {
+  const [screen = '', id] = hash.replace(/^#\/?/, '').split('/');
+  switch (screen) {
+    case 'station':
+      return id ? { screen, id: decodeURIComponent(id) } : { screen: 'find' };
+    case 'charge':
+      return { screen, evse: id ? decodeURIComponent(id) : undefined };
+    case 'wallet':
+    case 'history':
+    case 'account':
+    case 'signin':
+    case 'signup':
+      return { screen };
+    default:
+      return { screen: 'find' };
+  }
+}
+
+/**
+ * `<voltshare-app>`: the whole driver app — find, book, charge, pay, history, settings — on every
+ * network, in the driver's language. Hash-routed, so it embeds in any page (`#/station/{id}`,
+ * `#/charge/{evse}`, `#/wallet`, `#/history`, `#/account`). With `demo`, it signs the public demo
+ * driver in.
+ *
+ * @cssprop --voltshare-brand - Buttons, links, focus rings and the navigation.
+ */
+export class VoltshareApp extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    demo: { type: Boolean },
+    route: { state: true },
+    signedIn: { state: true },
+    location: { state: true },
+    offer: { state: true },
+    notice: { state: true },
+    error: { state: true },
+    busy: { state: true },
+  };
+
+  declare demo: boolean;
+  declare route: Route;
+  declare signedIn: boolean;
+  declare location: Location | undefined;
+  declare offer: QueueOffer | undefined;
+  declare notice: string;
+  declare error: string | undefined;
+  declare busy: boolean;
+  private session: AppSession | undefined;
+  private stopListening: (() => void)[] = [];
+  private readonly onHash = () => this.navigate(location.hash);
+
+  static override styles = [theme, appStyles, shellStyles];
+
+  constructor() {
+    super();
+    this.demo = false;
+    this.route = { screen: 'find' };
+    this.signedIn = false;
+    this.notice = '';
+    this.busy = false;
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    window.addEventListener('hashchange', this.onHash);
+    this.session = new AppSession(apiBaseOf(this.apiBase), this.publishableKey);
+    this.session.addEventListener('change', () => this.sessionChanged());
+    this.sessionChanged();
+    void this.start();
+    // Installed from /app/, the shell and the last search work offline.
+    if (this.hasAttribute('full-page') && 'serviceWorker' in navigator)
+      navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    window.removeEventListener('hashchange', this.onHash);
+    this.unlisten();
+  }
+
+  private async start(): Promise<void> {
+    const session = this.session as AppSession;
+    if (this.demo && !session.isSignedIn) {
+      const credentials = (await fetch(`${session.apiBase}/demo/credentials.json`).then((r) => r.json())) as { driver: { email: string; password: string } };
+      await session.signIn(credentials.driver.email, credentials.driver.password).catch(() => undefined);
+    } else await session.load();
+    const locale = session.me?.user?.locale;
+    if (locale && !this.locale) await this.applyLocale(locale);
+    this.navigate(location.hash);
+  }
+
+  private sessionChanged(): void {
+    const session = this.session as AppSession;
+    this.signedIn = session.isSignedIn;
+    this.token = session.accessToken;
+    this.listen();
+  }
+
+  /** In-app notifications: queue offers to accept, decline or snooze, and sessions that end. */
+  private listen(): void {
+    this.unlisten();
+    if (!this.token) return;
+    const realtime = connect(apiBaseOf(this.apiBase), this.token).realtime();
+    this.stopListening.push(
+      realtime.on('queue.offer', (offer: QueueOffer) => {
+        this.offer = offer;
+      }),
+      realtime.on('queue.offer_expired', () => {
+        this.offer = undefined;
+      }),
+      realtime.on('session.updated', (update: { status: string }) => {
+        if (update.status === 'COMPLETED') this.notice = msg('Your charging session has ended.');
+      }),
+    );
+  }
+
+  private unlisten(): void {
+    for (const off of this.stopListening) off();
+    this.stopListening = [];
+  }
+
+  private navigate(hash: string): void {
+    const route = parseRoute(hash);
+    if (SIGNED_IN_ONLY.has(route.screen) && !this.signedIn) {
+      this.route = { screen: 'signin' };
+      this.pendingHash = hash;
+      return;
+    }
+    this.route = route;
+    this.error = undefined;
+    if (route.screen === 'station') void this.loadLocation(route.id);
+    // Focus moves to the new screen's heading, as a page load would (screen readers announce it).
+    void this.updateComplete.then(() => (this.renderRoot.querySelector('main') as HTMLElement | null)?.focus());
+  }
+
+  private pendingHash: string | undefined;
+
+  private go(hash: string): void {
+    if (location.hash === hash) this.navigate(hash);
+    else location.hash = hash;
+  }
+
+  private async loadLocation(id: string): Promise<void> {
+    this.location = undefined;
+    const { data } = await this.session!.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } });
+    if (data && this.route.screen === 'station' && this.route.id === id) this.location = data;
+  }
+
+  private async applyLocale(locale: string): Promise<void> {
+    this.locale = resolveLocale(locale);
+    await useLocale(this.locale);
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('locale')) {
+      const language = resolveLocale(this.locale);
+      this.setAttribute('lang', language);
+      this.setAttribute('dir', RIGHT_TO_LEFT.has(language) ? 'rtl' : 'ltr');
+      if (this.hasAttribute('full-page')) {
+        document.documentElement.lang = language;
+        document.documentElement.dir = RIGHT_TO_LEFT.has(language) ? 'rtl' : 'ltr';
+      }
+    }
+  }
+
+  private async act(work: () => Promise<void>, fallback: string): Promise<void> {
+    this.busy = true;
+    this.error = undefined;
+    try {
+      await work();
+    } catch (error) {
+      this.error = this.describe(error, fallback);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private afterSignIn(): void {
+    const next = this.pendingHash && parseRoute(this.pendingHash).screen !== 'signin' ? this.pendingHash : '#/find';
+    this.pendingHash = undefined;
+    this.go(next);
+  }
+
+  private signIn(form: HTMLFormElement): Promise<void> {
+    const data = new FormData(form);
+    return this.act(async () => {
+      try {
+        await this.session!.signIn(String(data.get('email')), String(data.get('password')));
+      } catch (error) {
+        if (error instanceof VoltshareError && error.status === 401) throw new VoltshareError(401, { detail: msg('The email or password is wrong.') });
+        throw error;
+      }
+      const locale = this.session!.me?.user?.locale;
+      if (locale) await this.applyLocale(locale);
+      this.afterSignIn();
+    }, msg('You could not be signed in. Please try again.'));
+  }
+
+  private signUp(form: HTMLFormElement): Promise<void> {
+    const data = new FormData(form);
+    if (!data.get('terms')) {
+      this.error = msg('Please accept the terms to create an account.');
+      return Promise.resolve();
+    }
+    return this.act(async () => {
+      await this.session!.signUp({
+        email: String(data.get('email')),
+        name: String(data.get('name')),
+        password: String(data.get('password')),
+        locale: String(data.get('locale') || getLocale()),
+      });
+      await this.applyLocale(String(data.get('locale') || getLocale()));
+      this.notice = msg('Welcome! Add a payment method to start charging.');
+      this.afterSignIn();
+    }, msg('Your account could not be created. Please try again.'));
+  }
+
+  private async signOut(): Promise<void> {
+    await this.session!.signOut();
+    this.go('#/signin');
+  }
+
+  private saveAccount(form: HTMLFormElement): Promise<void> {
+    const data = new FormData(form);
+    const preferences: Preferences = {
+      units: data.get('units') === 'imperial' ? 'imperial' : 'metric',
+      default_connector: (String(data.get('connector') ?? '') || null) as Preferences['default_connector'],
+      vehicle: String(data.get('vehicle') ?? '').trim() || null,
+      notifications: {
+        queue_offers: data.has('queue_offers'),
+        booking_reminders: data.has('booking_reminders'),
+        session_end: data.has('session_end'),
+        fee_failures: data.has('fee_failures'),
+      },
+    };
+    const locale = String(data.get('locale'));
+    return this.act(async () => {
+      await this.session!.update({ name: String(data.get('name')), locale, preferences });
+      await this.applyLocale(locale);
+      this.notice = msg('Your settings are saved.');
+    }, msg('Your settings could not be saved.'));
+  }
+
+  private answerOffer(answer: 'accept' | 'decline' | 'snooze'): Promise<void> {
+    const offer = this.offer;
+    if (!offer) return Promise.resolve();
+    return this.act(async () => {
+      const path = { params: { path: { offer_id: offer.offer_id } } };
+      if (answer === 'accept') unwrap(await this.session!.client.POST('/v1/queue-offers/{offer_id}/accept', path));
+      else if (answer === 'decline') unwrap(await this.session!.client.POST('/v1/queue-offers/{offer_id}/decline', path));
+      else unwrap(await this.session!.client.POST('/v1/queue-offers/{offer_id}/snooze', path));
+      this.offer = undefined;
+      this.notice = answer === 'accept' ? msg('The charger is yours. Drive there and start charging.') : msg('Done.');
+      if (answer === 'accept') this.go(`#/station/${offer.location_id}`);
+    }, msg('That did not work. Please try again.'));
+  }
+
+  // ---- screens ------------------------------------------------------------------------------
+
+  private languageOptions(selected: string): unknown {
+    return LANGUAGES.map((l) => html`<option value=${l.code} lang=${l.code} ?selected=${l.code === selected}>${l.name}</option>`);
+  }
+
+  private renderSignIn(): unknown {
+    return html`<h1 id="screen-title">${msg('Sign in')}</h1>
+      <form
+        class="card"
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          void this.signIn(e.target as HTMLFormElement);
+        }}
+      >
+        <div class="field"><label for="email">${msg('Email')}</label><input id="email" name="email" type="email" autocomplete="email" required /></div>
+        <div class="field">
+          <label for="password">${msg('Password')}</label><input id="password" name="password" type="password" autocomplete="current-password" required />
+        </div>
+        <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Sign in')}</button>
+      </form>
+      <p>${msg('New here?')} <a href="#/signup">${msg('Create an account')}</a></p>`;
+  }
+
+  private renderSignUp(): unknown {
+    return html`<h1 id="screen-title">${msg('Create your account')}</h1>
+      <p class="muted">${msg('One account for every charging network on Voltshare.')}</p>
+      <form
+        class="card"
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          void this.signUp(e.target as HTMLFormElement);
+        }}
+      >
+        <div class="field"><label for="name">${msg('Your name')}</label><input id="name" name="name" autocomplete="name" required maxlength="100" /></div>
+        <div class="field"><label for="email">${msg('Email')}</label><input id="email" name="email" type="email" autocomplete="email" required /></div>
+        <div class="field">
+          <label for="password">${msg('Password')}</label>
+          <input id="password" name="password" type="password" autocomplete="new-password" required minlength="10" aria-describedby="password-hint" />
+          <span id="password-hint" class="muted">${msg('At least 10 characters.')}</span>
+        </div>
+        <div class="field">
+          <label for="locale">${msg('Language')}</label>
+          <select id="locale" name="locale" @change=${(e: Event) => this.applyLocale((e.target as HTMLSelectElement).value)}>
+            ${this.languageOptions(getLocale())}
+          </select>
+        </div>
+        <label class="check"><input type="checkbox" name="terms" required /><span>${msg('I accept the terms of use and the privacy notice.')}</span></label>
+        <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Create account')}</button>
+      </form>
+      <p>${msg('Already have an account?')} <a href="#/signin">${msg('Sign in')}</a></p>`;
+  }
+
+  private renderStation(): unknown {
+    const l = this.location;
+    const route = this.route as { id: string };
+    const directions = l ? `https://www.openstreetmap.org/directions?to=${l.coordinates.latitude}%2C${l.coordinates.longitude}` : undefined;
+    return html`<p><a href="#/find">${msg('Back to the list')}</a></p>
+      <voltshare-station .apiBase=${this.apiBase} .token=${this.token} .publishableKey=${this.publishableKey} location-id=${route.id}></voltshare-station>
+      ${
+        l
+          ? html`<div class="row" style="margin:12px 0">
+            <a class="secondary" href=${directions} target="_blank" rel="noopener">${msg('Directions')}</a>
+            <button class="secondary" @click=${() => this.share(l)}>${msg('Share')}</button>
+          </div>`
+          : nothing
+      }
+      ${
+        l && this.signedIn
+          ? html`<h2 id="screen-title">${msg('Charge here now')}</h2>
+            <ul class="list">
+              ${l.evses.map(
+                (e, i) => html`<li class="card row spread">
+                  <span>
+                    <strong>${e.evse_id ?? msg(str`Charger ${i + 1}`)}</strong>
+                    <span class="muted">${e.connectors.map((c) => `${standardLabel(c.standard)} ${formatPower(c.max_electric_power, this.language)}`).join(' · ')}</span>
+                  </span>
+                  <span class="row">
+                    <span class="badge ${e.status === 'AVAILABLE' ? 'available' : 'busy'}">${statusLabel(e.status)}</span>
+                    <a class="primary" href="#/charge/${encodeURIComponent(e.uid)}" aria-label=${msg(str`Charge at ${e.evse_id ?? msg(str`Charger ${i + 1}`)}`)}>${msg('Charge')}</a>
+                  </span>
+                </li>`,
+              )}
+            </ul>`
+          : nothing
+      }
+      ${
+        this.signedIn
+          ? html`<div class="card"><voltshare-booking .apiBase=${this.apiBase} .token=${this.token} location-id=${route.id}></voltshare-booking></div>`
+          : html`<p><a href="#/signin">${msg('Sign in to book or charge here.')}</a></p>`
+      }`;
+  }
+
+  private async share(l: Location): Promise<void> {
+    const url = `${location.origin}${location.pathname}#/station/${l.id}`;
+    if (navigator.share) await navigator.share({ title: l.name, url }).catch(() => undefined);
+    else {
+      await navigator.clipboard?.writeText(url).catch(() => undefined);
+      this.notice = msg('Link copied.');
+    }
+  }
+
+  private renderAccount(): unknown {
+    const me = this.session?.me;
+    const user = me?.user;
+    const prefs: Preferences = me?.driver?.preferences ?? {};
+    const notifications = prefs.notifications ?? {};
+    const on = (key: keyof NonNullable<Preferences['notifications']>) => notifications[key] !== false;
+    return html`<h1 id="screen-title">${msg('Account and settings')}</h1>
+      <form
+        class="card"
+        @submit=${(e: Event) => {
+          e.preventDefault();
+          void this.saveAccount(e.target as HTMLFormElement);
+        }}
+      >
+        <div class="field"><label for="name">${msg('Your name')}</label><input id="name" name="name" .value=${user?.name ?? ''} required maxlength="100" /></div>
+        <p class="muted">${user?.email ?? ''}</p>
+        <div class="field">
+          <label for="locale">${msg('Language')}</label>
+          <select id="locale" name="locale">${this.languageOptions(resolveLocale(this.locale))}</select>
+        </div>
+        <div class="field">
+          <label for="units">${msg('Distances in')}</label>
+          <select id="units" name="units">
+            <option value="metric" ?selected=${prefs.units !== 'imperial'}>${msg('Kilometres')}</option>
+            <option value="imperial" ?selected=${prefs.units === 'imperial'}>${msg('Miles')}</option>
+          </select>
+        </div>
+        <div class="field">
+          <label for="connector">${msg('Your car’s connector')}</label>
+          <select id="connector" name="connector">
+            <option value="" ?selected=${!prefs.default_connector}>${msg('Any')}</option>
+            ${CONNECTORS.map((c) => html`<option value=${c} ?selected=${prefs.default_connector === c}>${standardLabel(c)}</option>`)}
+          </select>
+        </div>
+        <div class="field"><label for="vehicle">${msg('Your car')}</label><input id="vehicle" name="vehicle" maxlength="80" .value=${prefs.vehicle ?? ''} /></div>
+        <fieldset>
+          <legend>${msg('Tell me about')}</legend>
+          <label class="check"><input type="checkbox" name="queue_offers" ?checked=${on('queue_offers')} />${msg('A charger offered to me from the line')}</label>
+          <label class="check"><input type="checkbox" name="booking_reminders" ?checked=${on('booking_reminders')} />${msg('Booking reminders')}</label>
+          <label class="check"><input type="checkbox" name="session_end" ?checked=${on('session_end')} />${msg('The end of a charging session')}</label>
+          <label class="check"><input type="checkbox" name="fee_failures" ?checked=${on('fee_failures')} />${msg('A payment that failed')}</label>
+        </fieldset>
+        <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Save settings')}</button>
+      </form>
+      <div class="card row spread">
+        <a href="#/wallet">${msg('Payment methods and wallet')}</a>
+        <button class="secondary" @click=${() => this.signOut()}>${msg('Sign out')}</button>
+      </div>`;
+  }
+
+  private renderScreen(): unknown {
+    const r = this.route;
+    const prefs = this.session?.me?.driver?.preferences;
+    switch (r.screen) {
+      case 'signin':
+        return this.renderSignIn();
+      case 'signup':
+        return this.renderSignUp();
+      case 'station':
+        return this.renderStation();
+      case 'charge':
+        return html`<voltshare-charge .apiBase=${this.apiBase} .token=${this.token} .evseUid=${r.evse}></voltshare-charge>`;
+      case 'wallet':
+        return html`<voltshare-wallet .apiBase=${this.apiBase} .token=${this.token}></voltshare-wallet>`;
+      case 'history':
+        return html`<voltshare-history .apiBase=${this.apiBase} .token=${this.token}></voltshare-history>`;
+      case 'account':
+        return this.renderAccount();
+      default:
+        return html`<voltshare-find
+          .apiBase=${this.apiBase}
+          .token=${this.token}
+          .publishableKey=${this.publishableKey}
+          .units=${prefs?.units ?? 'metric'}
+          .defaultConnector=${prefs?.default_connector ?? undefined}
+          @voltshare-open-station=${(e: CustomEvent<{ location_id: string }>) => this.go(`#/station/${e.detail.location_id}`)}
+        ></voltshare-find>`;
+    }
+  }
+
+  private renderNav(): unknown {
+    const current = this.route.screen === 'station' ? 'find' : this.route.screen;
+    const item = (screen: string, label: string, icon: string) =>
+      html`<a href="#/${screen}" aria-current=${current === screen ? 'page' : 'false'}><span aria-hidden="true">${icon}</span>${label}</a>`;
+    return html`<nav aria-label=${msg('Main')}>
+      ${item('find', msg('Find'), '⌕')} ${item('charge', msg('Charge'), '⚡')} ${item('history', msg('History'), '☰')}
+      ${this.signedIn ? item('account', msg('Account'), '☺') : item('signin', msg('Sign in'), '☺')}
+    </nav>`;
+  }
+
+  private renderOffer(offer: QueueOffer): unknown {
+    return html`<div class="offer" role="alert">
+      <strong>${msg(str`A charger is free for you until ${formatClock(offer.expires_at, this.language)}.`)}</strong>
+      <div class="row">
+        <button class="primary" ?disabled=${this.busy} @click=${() => this.answerOffer('accept')}>${msg('Take it')}</button>
+        <button class="secondary" ?disabled=${this.busy} @click=${() => this.answerOffer('snooze')}>${msg('Later')}</button>
+        <button class="secondary" ?disabled=${this.busy} @click=${() => this.answerOffer('decline')}>${msg('No, thanks')}</button>
+      </div>
+    </div>`;
+  }
+
+  override render(): unknown {
+    return html`<header>
+        <a class="brand" href="#/find"><span aria-hidden="true">⚡</span> Voltshare</a>
+        ${this.signedIn ? nothing : html`<a class="join" href="#/signup">${msg('Create an account')}</a>`}
+      </header>
+      ${this.offer ? this.renderOffer(this.offer) : nothing}
+      ${this.notice ? html`<p class="notice" role="status">${this.notice} <button class="link" @click=${() => (this.notice = '')}>${msg('Dismiss')}</button></p>` : nothing}
+      <main tabindex="-1">
+        ${this.renderScreen()} ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      </main>
+      ${this.renderNav()}`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-app': VoltshareApp;
+  }
+}

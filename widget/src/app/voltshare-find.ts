@@ -1,0 +1,346 @@
+import { msg, str } from '@lit/localize';
+import type { components, LocationSearch, LocationSummary } from '@voltshare/sdk';
+import { unwrap } from '@voltshare/sdk';
+import { css, html, nothing, type PropertyDeclarations } from 'lit';
+import { VoltshareElement } from '../shared/element.js';
+import { formatDistance, formatMoney, formatPower } from '../shared/format.js';
+import { locationLook, standardLabel } from '../shared/status.js';
+import { theme } from '../shared/styles.js';
+import { appStyles } from './app.styles.js';
+
+type Place = components['schemas']['Place'];
+type Sort = 'distance' | 'price' | 'availability';
+interface Centre {
+  name: string;
+  latitude: number;
+  longitude: number;
+}
+interface Filters {
+  connector: string;
+  min_power_kw: number;
+  available_now: boolean;
+  open_now: boolean;
+  reservable: boolean;
+  max_price_per_kwh: number | undefined;
+}
+
+const LAST_SEARCH = 'voltshare.app.last-search';
+const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'DOMESTIC_F'];
+const POWERS = [0, 11, 22, 50, 150];
+const MILE_M = 1609.344;
+
+/** The last results, so the list still shows something with no network (the service worker keeps the app). */
+function remembered(): { centre: Centre; results: LocationSummary[] } | undefined {
+  try {
+    return JSON.parse(localStorage.getItem(LAST_SEARCH) ?? 'null') ?? undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * `<voltshare-find>`: search a place (cities and stations the platform holds) or use the device's
+ * position, filter and sort the stations around it, as a list that works without the map (screen
+ * readers, no tiles offline) and, on demand, the map.
+ *
+ * @fires voltshare-open-station - The driver picked a station; `detail` is `{ location_id }`.
+ */
+export class VoltshareFind extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    units: { type: String },
+    defaultConnector: { type: String, attribute: 'default-connector' },
+    query: { state: true },
+    places: { state: true },
+    centre: { state: true },
+    results: { state: true },
+    filters: { state: true },
+    sort: { state: true },
+    showMap: { state: true },
+    loading: { state: true },
+    error: { state: true },
+    offline: { state: true },
+  };
+
+  declare units: 'metric' | 'imperial';
+  declare defaultConnector: string | undefined;
+  declare query: string;
+  declare places: Place[];
+  declare centre: Centre | undefined;
+  declare results: LocationSummary[] | undefined;
+  declare filters: Filters;
+  declare sort: Sort;
+  declare showMap: boolean;
+  declare loading: boolean;
+  declare error: string | undefined;
+  declare offline: boolean;
+  private typing: ReturnType<typeof setTimeout> | undefined;
+
+  static override styles = [
+    theme,
+    appStyles,
+    css`
+      .search { position: relative; }
+      .suggestions { list-style: none; margin: 4px 0 0; padding: 0; border: 1px solid var(--_line); border-radius: 8px; background: var(--_surface); }
+      .suggestions button { display: block; width: 100%; text-align: start; background: none; border: 0; padding: 10px 12px; min-height: 44px; }
+      .suggestions button:hover, .suggestions button:focus-visible { background: #e6f2f1; }
+      .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 10px 0; }
+      .filters label { display: flex; align-items: center; gap: 6px; font-size: 14px; }
+      .results { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+      .result a { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 12px; border: 1px solid var(--_line); border-radius: 10px; color: inherit; text-decoration: none; background: var(--_surface); }
+      .result a:focus-visible { outline: 3px solid var(--_brand); outline-offset: 2px; }
+      .result .name { font-weight: 600; }
+      voltshare-map { height: 320px; margin-bottom: 12px; }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.units = 'metric';
+    this.query = '';
+    this.places = [];
+    this.filters = { connector: '', min_power_kw: 0, available_now: false, open_now: false, reservable: false, max_price_per_kwh: undefined };
+    this.sort = 'distance';
+    this.showMap = false;
+    this.loading = false;
+    this.offline = false;
+    const last = remembered();
+    if (last) {
+      this.centre = last.centre;
+      this.results = last.results;
+    }
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    if (this.defaultConnector && !this.filters.connector) this.filters = { ...this.filters, connector: this.defaultConnector };
+    if (this.centre) void this.search();
+  }
+
+  private suggest(text: string): void {
+    this.query = text;
+    clearTimeout(this.typing);
+    if (text.trim().length < 2) {
+      this.places = [];
+      return;
+    }
+    this.typing = setTimeout(async () => {
+      const { data } = await this.connection.client.GET('/v1/places', { params: { query: { q: text, limit: 8 } } }).catch(() => ({ data: undefined }));
+      if (text === this.query) this.places = data ?? [];
+    }, 200);
+  }
+
+  private choose(place: Place): void {
+    if (place.kind === 'station' && place.location_id) {
+      this.open(place.location_id);
+      return;
+    }
+    this.places = [];
+    this.query = place.name;
+    this.centre = { name: place.name, latitude: place.latitude, longitude: place.longitude };
+    void this.search();
+  }
+
+  private locate(): void {
+    if (!navigator.geolocation) {
+      this.error = msg('This browser cannot tell where you are. Search a place instead.');
+      return;
+    }
+    navigator.geolocation.getCurrentPosition(
+      (position) => {
+        this.centre = { name: msg('Your location'), latitude: position.coords.latitude, longitude: position.coords.longitude };
+        void this.search();
+      },
+      () => (this.error = msg('Your location is not available. Search a place instead.')),
+      { timeout: 10_000 },
+    );
+  }
+
+  private async search(): Promise<void> {
+    const centre = this.centre;
+    if (!centre) return;
+    const f = this.filters;
+    const query: LocationSearch = { lat: centre.latitude, lng: centre.longitude, radius_m: 25_000, limit: 50 };
+    if (f.connector) query.connector_standard = [f.connector as NonNullable<LocationSearch['connector_standard']>[number]];
+    if (f.min_power_kw) query.min_power_kw = f.min_power_kw;
+    if (f.available_now) query.available_now = true;
+    if (f.open_now) query.open_now = true;
+    if (f.reservable) query.capability = ['RESERVABLE'];
+    if (f.max_price_per_kwh) query.max_price_per_kwh = f.max_price_per_kwh;
+    this.loading = true;
+    try {
+      const page = unwrap(await this.connection.client.GET('/v1/locations', { params: { query } }));
+      this.results = page.data;
+      this.error = undefined;
+      this.offline = false;
+      localStorage.setItem(LAST_SEARCH, JSON.stringify({ centre, results: page.data }));
+    } catch (error) {
+      // No network: the last results stay, marked as such.
+      this.offline = !navigator.onLine || !(error instanceof Error && 'problem' in error);
+      this.error = this.offline
+        ? msg('You are offline. These are the results of your last search.')
+        : this.describe(error, msg('Stations could not be loaded.'));
+    } finally {
+      this.loading = false;
+    }
+  }
+
+  private setFilter<K extends keyof Filters>(key: K, value: Filters[K]): void {
+    this.filters = { ...this.filters, [key]: value };
+    void this.search();
+  }
+
+  private open(locationId: string): void {
+    this.dispatchEvent(new CustomEvent('voltshare-open-station', { detail: { location_id: locationId }, bubbles: true, composed: true }));
+  }
+
+  private sorted(results: LocationSummary[]): LocationSummary[] {
+    const price = (l: LocationSummary) => l.price?.energy_per_kwh ?? Number.POSITIVE_INFINITY;
+    const sorted = [...results];
+    if (this.sort === 'price') sorted.sort((a, b) => price(a) - price(b));
+    if (this.sort === 'availability') sorted.sort((a, b) => b.availability.available - a.availability.available);
+    return sorted;
+  }
+
+  private distance(metres: number): string {
+    if (this.units !== 'imperial') return formatDistance(metres, this.language);
+    return new Intl.NumberFormat(this.language, { style: 'unit', unit: 'mile', maximumFractionDigits: 1 }).format(metres / MILE_M);
+  }
+
+  private renderResult(l: LocationSummary): unknown {
+    const look = locationLook(l.availability);
+    const free = msg(str`${l.availability.available} of ${l.availability.total} free`);
+    return html`<li class="result">
+      <a
+        href="#/station/${l.id}"
+        @click=${(e: Event) => {
+          e.preventDefault();
+          this.open(l.id);
+        }}
+      >
+        <span class="name">${l.name}</span>
+        <span class="badge ${look}">${free}</span>
+        <span class="muted">${l.address}, ${l.city}</span>
+        <span class="muted">${l.distance_m != null ? this.distance(l.distance_m) : nothing}</span>
+        <span class="muted">
+          ${formatPower(l.max_power_w, this.language)} · ${l.connector_standards.map(standardLabel).join(', ')}
+          ${l.price?.energy_per_kwh != null ? html` · ${formatMoney(l.price.energy_per_kwh, l.price.currency, this.language)} / kWh` : nothing}
+        </span>
+        <span class="muted">${l.open_now ? msg('Open now') : msg('Closed now')}</span>
+      </a>
+    </li>`;
+  }
+
+  override render(): unknown {
+    const f = this.filters;
+    return html`<section aria-labelledby="find-title">
+      <h1 id="find-title">${msg('Find a charger')}</h1>
+      <div class="search" role="search">
+        <label for="place">${msg('Place, address or station')}</label>
+        <div class="row">
+          <input
+            id="place"
+            type="search"
+            autocomplete="off"
+            .value=${this.query}
+            aria-controls="places"
+            aria-describedby="place-hint"
+            @input=${(e: Event) => this.suggest((e.target as HTMLInputElement).value)}
+          />
+          <button class="secondary" @click=${() => this.locate()}>${msg('Near me')}</button>
+        </div>
+        <span id="place-hint" class="muted">${msg('Type at least two letters, then pick a suggestion.')}</span>
+        ${
+          this.places.length
+            ? html`<ul id="places" class="suggestions" aria-label=${msg('Suggestions')}>
+              ${this.places.map(
+                (p) =>
+                  html`<li>
+                    <button @click=${() => this.choose(p)}>
+                      <strong>${p.name}</strong>
+                      <span class="muted">${p.kind === 'city' ? msg(str`${p.stations} stations`) : p.context}</span>
+                    </button>
+                  </li>`,
+              )}
+            </ul>`
+            : nothing
+        }
+      </div>
+      <fieldset class="filters">
+        <legend class="visually-hidden">${msg('Filters')}</legend>
+        <label
+          >${msg('Connector')}
+          <select @change=${(e: Event) => this.setFilter('connector', (e.target as HTMLSelectElement).value)}>
+            <option value="" ?selected=${!f.connector}>${msg('Any')}</option>
+            ${CONNECTORS.map((c) => html`<option value=${c} ?selected=${c === f.connector}>${standardLabel(c)}</option>`)}
+          </select></label
+        >
+        <label
+          >${msg('Power')}
+          <select @change=${(e: Event) => this.setFilter('min_power_kw', Number((e.target as HTMLSelectElement).value))}>
+            ${POWERS.map((p) => html`<option value=${p} ?selected=${p === f.min_power_kw}>${p ? msg(str`${formatPower(p * 1000, this.language)} or more`) : msg('Any')}</option>`)}
+          </select></label
+        >
+        <label
+          >${msg('Max price per kWh')}
+          <input
+            type="number"
+            inputmode="decimal"
+            min="0"
+            step="0.05"
+            style="width:6em"
+            @change=${(e: Event) => {
+              const value = Number((e.target as HTMLInputElement).value);
+              this.setFilter('max_price_per_kwh', value > 0 ? Math.round(value * 100) : undefined);
+            }}
+        /></label>
+        <label><input type="checkbox" .checked=${f.available_now} @change=${(e: Event) => this.setFilter('available_now', (e.target as HTMLInputElement).checked)} />${msg('Available now')}</label>
+        <label><input type="checkbox" .checked=${f.open_now} @change=${(e: Event) => this.setFilter('open_now', (e.target as HTMLInputElement).checked)} />${msg('Open now')}</label>
+        <label><input type="checkbox" .checked=${f.reservable} @change=${(e: Event) => this.setFilter('reservable', (e.target as HTMLInputElement).checked)} />${msg('Can be reserved')}</label>
+        <label
+          >${msg('Sort by')}
+          <select @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as Sort)}>
+            <option value="distance" ?selected=${this.sort === 'distance'}>${msg('Distance')}</option>
+            <option value="price" ?selected=${this.sort === 'price'}>${msg('Price')}</option>
+            <option value="availability" ?selected=${this.sort === 'availability'}>${msg('Free chargers')}</option>
+          </select></label
+        >
+      </fieldset>
+      ${
+        this.centre
+          ? html`<div class="row spread">
+            <p class="muted" role="status">
+              ${this.loading ? msg('Searching…') : msg(str`${this.results?.length ?? 0} stations near ${this.centre.name}`)}
+            </p>
+            <button class="secondary" aria-pressed=${this.showMap ? 'true' : 'false'} @click=${() => (this.showMap = !this.showMap)}>
+              ${this.showMap ? msg('Hide map') : msg('Show map')}
+            </button>
+          </div>`
+          : html`<p class="muted">${msg('Search a place or use your position to see stations around it.')}</p>`
+      }
+      ${this.error ? html`<p class=${this.offline ? 'muted' : 'error'} role="alert">${this.error}</p>` : nothing}
+      ${
+        this.showMap && this.centre
+          ? html`<voltshare-map
+            .apiBase=${this.apiBase}
+            .token=${this.token}
+            .publishableKey=${this.publishableKey}
+            lat=${this.centre.latitude}
+            lng=${this.centre.longitude}
+            zoom="12"
+            radius-km="25"
+            @voltshare-select=${(e: CustomEvent<{ location_id: string }>) => this.open(e.detail.location_id)}
+          ></voltshare-map>`
+          : nothing
+      }
+      <ul class="results" aria-label=${msg('Stations')}>
+        ${this.sorted(this.results ?? []).map((l) => this.renderResult(l))}
+      </ul>
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-find': VoltshareFind;
+  }
+}

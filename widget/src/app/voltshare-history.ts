@@ -1,0 +1,219 @@
+import { msg, str } from '@lit/localize';
+import type { components } from '@voltshare/sdk';
+import { unwrap } from '@voltshare/sdk';
+import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { VoltshareElement } from '../shared/element.js';
+import { formatDateTime, formatDuration, formatEnergy, formatMoney } from '../shared/format.js';
+import { theme } from '../shared/styles.js';
+import { appStyles } from './app.styles.js';
+
+type Session = components['schemas']['ChargingSession'];
+type Reservation = components['schemas']['Reservation'];
+interface Money {
+  amount: number;
+  currency: string;
+}
+interface Month {
+  key: string;
+  label: string;
+  energyWh: number;
+  costs: Map<string, number>;
+  sessions: Session[];
+}
+
+const RESERVATION_STATUS = (): Record<string, string> => ({
+  OFFERED: msg('Offered to you'),
+  CONFIRMED: msg('Confirmed'),
+  ACTIVE: msg('Held for you now'),
+  FULFILLED: msg('Used'),
+  CANCELLED: msg('Cancelled'),
+  NO_SHOW: msg('Missed'),
+  EXPIRED: msg('Expired'),
+});
+
+/**
+ * `<voltshare-history>`: the driver's charging sessions by month with totals, each with its
+ * receipt (HTML or PDF, in the driver's language), and their bookings.
+ */
+export class VoltshareHistory extends VoltshareElement {
+  static override properties: PropertyDeclarations = {
+    sessions: { state: true },
+    reservations: { state: true },
+    names: { state: true },
+    error: { state: true },
+    downloading: { state: true },
+  };
+
+  declare sessions: Session[] | undefined;
+  declare reservations: Reservation[];
+  /** Station names by EVSE, looked up once each. */
+  declare names: Map<string, string>;
+  declare error: string | undefined;
+  declare downloading: string | undefined;
+
+  static override styles = [
+    theme,
+    appStyles,
+    css`
+      .session { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; }
+      .receipts { grid-column: 1 / -1; display: flex; gap: 8px; margin-top: 6px; }
+      .bar { height: 10px; background: var(--_brand); border-radius: 5px; min-width: 2px; }
+    `,
+  ];
+
+  constructor() {
+    super();
+    this.reservations = [];
+    this.names = new Map();
+  }
+
+  override willUpdate(changed: PropertyValues<this>): void {
+    super.willUpdate(changed);
+    if (changed.has('token') && this.token) void this.load();
+  }
+
+  private get api() {
+    return this.connection.client;
+  }
+
+  private async load(): Promise<void> {
+    try {
+      this.sessions = unwrap(await this.api.GET('/v1/me/sessions', { params: { query: { limit: 100 } } })).data;
+      this.reservations = unwrap(await this.api.GET('/v1/me/reservations', { params: { query: { limit: 50 } } })).data;
+      this.error = undefined;
+      const uids = [...new Set([...this.sessions.map((s) => s.evse_uid), ...this.reservations.map((r) => r.evse_uid)])].filter((u): u is string => Boolean(u));
+      const names = new Map(this.names);
+      await Promise.all(
+        uids
+          .filter((uid) => !names.has(uid))
+          .map(async (uid) => {
+            const { data } = await this.api.GET('/v1/evses/{evse_ref}', { params: { path: { evse_ref: uid } } });
+            if (data) names.set(uid, data.location_name);
+          }),
+      );
+      this.names = names;
+    } catch (error) {
+      this.error = this.describe(error, msg('Your history could not be loaded.'));
+    }
+  }
+
+  private months(sessions: Session[]): Month[] {
+    const months = new Map<string, Month>();
+    const label = new Intl.DateTimeFormat(this.language, { month: 'long', year: 'numeric' });
+    for (const s of sessions) {
+      const at = new Date(s.started_at);
+      const key = `${at.getFullYear()}-${String(at.getMonth() + 1).padStart(2, '0')}`;
+      let month = months.get(key);
+      if (!month) {
+        month = { key, label: label.format(at), energyWh: 0, costs: new Map(), sessions: [] };
+        months.set(key, month);
+      }
+      month.energyWh += s.energy_wh;
+      const cost = s.cost as Money | null;
+      if (cost) month.costs.set(cost.currency, (month.costs.get(cost.currency) ?? 0) + cost.amount);
+      month.sessions.push(s);
+    }
+    return [...months.values()];
+  }
+
+  /** Receipts need the driver's token, so they are fetched and handed to the browser as a file. */
+  private async receipt(session: Session, as: 'html' | 'pdf'): Promise<void> {
+    this.downloading = `${session.id}:${as}`;
+    try {
+      const res = await this.api.GET('/v1/sessions/{session_id}/receipt', {
+        params: { path: { session_id: session.id }, query: { lang: this.language } },
+        headers: { Accept: as === 'pdf' ? 'application/pdf' : 'text/html' },
+        parseAs: 'blob',
+      });
+      if (!res.response.ok || !res.data) throw res.error;
+      const url = URL.createObjectURL(res.data as Blob);
+      const link = document.createElement('a');
+      link.href = url;
+      link.download = `voltshare-receipt-${session.id}.${as}`;
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(url), 60_000);
+      this.error = undefined;
+    } catch (error) {
+      this.error = this.describe(error, msg('The receipt could not be downloaded.'));
+    } finally {
+      this.downloading = undefined;
+    }
+  }
+
+  private renderSession(s: Session): unknown {
+    const cost = s.cost as Money | null;
+    const ended = s.stopped_at ? new Date(s.stopped_at).getTime() : Date.now();
+    return html`<li class="card session" data-session=${s.id}>
+      <strong>${(s.evse_uid && this.names.get(s.evse_uid)) || msg('Charging session')}</strong>
+      <strong>${cost ? formatMoney(cost.amount, cost.currency, this.language) : '–'}</strong>
+      <span class="muted">${formatDateTime(s.started_at as unknown as string, this.language)} · ${formatDuration(ended - new Date(s.started_at).getTime(), this.language)}</span>
+      <span class="muted">${formatEnergy(s.energy_wh, this.language)}</span>
+      ${
+        s.status === 'ACTIVE'
+          ? html`<a href="#/charge">${msg('Charging now — watch it')}</a>`
+          : cost
+            ? html`<div class="receipts">
+              <button class="secondary" ?disabled=${Boolean(this.downloading)} @click=${() => this.receipt(s, 'pdf')}>${msg('Receipt (PDF)')}</button>
+              <button class="secondary" ?disabled=${Boolean(this.downloading)} @click=${() => this.receipt(s, 'html')}>${msg('Receipt (web page)')}</button>
+            </div>`
+            : nothing
+      }
+    </li>`;
+  }
+
+  private renderMonths(months: Month[]): unknown {
+    const most = Math.max(1, ...months.map((m) => m.energyWh));
+    return months.map(
+      (m) => html`<h2>${m.label}</h2>
+        <div class="card">
+          <div class="row spread">
+            <span>${msg(str`${m.sessions.length} sessions`)} · ${formatEnergy(m.energyWh, this.language)}</span>
+            <strong>${[...m.costs].map(([currency, amount]) => formatMoney(amount, currency, this.language)).join(' + ') || '–'}</strong>
+          </div>
+          <div class="bar" style="width:${Math.round((m.energyWh / most) * 100)}%" aria-hidden="true"></div>
+        </div>
+        <ul class="list">
+          ${m.sessions.map((s) => this.renderSession(s))}
+        </ul>`,
+    );
+  }
+
+  override render(): unknown {
+    if (!this.token) return html`<p class="muted">${msg('Sign in to see your history.')}</p>`;
+    const statuses = RESERVATION_STATUS();
+    return html`<section aria-labelledby="history-title">
+      <h1 id="history-title">${msg('History')}</h1>
+      ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${
+        !this.sessions
+          ? html`<p class="muted" role="status">${msg('Loading…')}</p>`
+          : this.sessions.length
+            ? this.renderMonths(this.months(this.sessions))
+            : html`<p class="muted">${msg('No charging sessions yet.')}</p>`
+      }
+      <h2>${msg('Bookings')}</h2>
+      ${
+        this.reservations.length
+          ? html`<ul class="list">
+            ${this.reservations.map(
+              (r) => html`<li class="card session">
+                <strong>${this.names.get(r.evse_uid) ?? msg('Booking')}</strong>
+                <span class="muted">${statuses[r.status] ?? r.status}</span>
+                <span class="muted">${formatDateTime(r.start as unknown as string, this.language)}</span>
+                ${r.fee ? html`<span class="muted">${msg(str`Fee ${formatMoney(r.fee.amount, r.fee.currency, this.language)}`)}</span>` : nothing}
+              </li>`,
+            )}
+          </ul>`
+          : html`<p class="muted">${msg('No bookings yet.')}</p>`
+      }
+    </section>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-history': VoltshareHistory;
+  }
+}
