@@ -4,7 +4,7 @@ import { unwrap, VoltshareError } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { apiBaseOf, connect } from '../shared/connection.js';
 import { VoltshareElement } from '../shared/element.js';
-import { formatClock, formatPower } from '../shared/format.js';
+import { formatClock } from '../shared/format.js';
 import { getLocale, LANGUAGES, resolveLocale, useLocale } from '../shared/localization.js';
 import { standardLabel, statusLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
@@ -160,6 +160,7 @@ export class VoltshareApp extends VoltshareElement {
       this.pendingHash = hash;
       return;
     }
+    if (route.screen !== this.route.screen) this.notice = '';
     this.route = route;
     this.error = undefined;
     if (route.screen === 'station') void this.loadLocation(route.id);
@@ -169,9 +170,10 @@ export class VoltshareApp extends VoltshareElement {
 
   private pendingHash: string | undefined;
 
+  /** Shows a screen now (the back button still returns: the entry is pushed). */
   private go(hash: string): void {
-    if (location.hash === hash) this.navigate(hash);
-    else location.hash = hash;
+    if (location.hash !== hash) history.pushState(null, '', hash);
+    this.navigate(hash);
   }
 
   private async loadLocation(id: string): Promise<void> {
@@ -245,8 +247,8 @@ export class VoltshareApp extends VoltshareElement {
         locale: String(data.get('locale') || getLocale()),
       });
       await this.applyLocale(String(data.get('locale') || getLocale()));
-      this.notice = msg('Welcome! Add a payment method to start charging.');
       this.afterSignIn();
+      this.notice = msg('Welcome! Add a payment method to start charging.');
     }, msg('Your account could not be created. Please try again.'));
   }
 
@@ -299,6 +301,7 @@ export class VoltshareApp extends VoltshareElement {
   private renderSignIn(): unknown {
     return html`<h1 id="screen-title">${msg('Sign in')}</h1>
       <form
+        id="signin"
         class="card"
         @submit=${(e: Event) => {
           e.preventDefault();
@@ -318,6 +321,7 @@ export class VoltshareApp extends VoltshareElement {
     return html`<h1 id="screen-title">${msg('Create your account')}</h1>
       <p class="muted">${msg('One account for every charging network on Voltshare.')}</p>
       <form
+        id="signup"
         class="card"
         @submit=${(e: Event) => {
           e.preventDefault();
@@ -357,30 +361,37 @@ export class VoltshareApp extends VoltshareElement {
           </div>`
           : nothing
       }
-      ${
-        l && this.signedIn
-          ? html`<h2 id="screen-title">${msg('Charge here now')}</h2>
-            <ul class="list">
-              ${l.evses.map(
-                (e, i) => html`<li class="card row spread">
-                  <span>
-                    <strong>${e.evse_id ?? msg(str`Charger ${i + 1}`)}</strong>
-                    <span class="muted">${e.connectors.map((c) => `${standardLabel(c.standard)} ${formatPower(c.max_electric_power, this.language)}`).join(' · ')}</span>
-                  </span>
-                  <span class="row">
-                    <span class="badge ${e.status === 'AVAILABLE' ? 'available' : 'busy'}">${statusLabel(e.status)}</span>
-                    <a class="primary" href="#/charge/${encodeURIComponent(e.uid)}" aria-label=${msg(str`Charge at ${e.evse_id ?? msg(str`Charger ${i + 1}`)}`)}>${msg('Charge')}</a>
-                  </span>
-                </li>`,
-              )}
-            </ul>`
-          : nothing
-      }
+      ${l && this.signedIn ? this.renderChargeHere(l) : nothing}
       ${
         this.signedIn
           ? html`<div class="card"><voltshare-booking .apiBase=${this.apiBase} .token=${this.token} location-id=${route.id}></voltshare-booking></div>`
           : html`<p><a href="#/signin">${msg('Sign in to book or charge here.')}</a></p>`
       }`;
+  }
+
+  /** Start at one of the station's chargers: the free ones first. */
+  private renderChargeHere(l: Location): unknown {
+    const name = (e: Location['evses'][number], i: number) => e.evse_id ?? msg(str`Charger ${i + 1}`);
+    const choices = l.evses.map((e, i) => ({ uid: e.uid, label: `${name(e, i)} · ${statusLabel(e.status)}`, free: e.status === 'AVAILABLE' }));
+    choices.sort((a, b) => Number(b.free) - Number(a.free));
+    return html`<form
+      id="charge-here"
+      class="card"
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        const uid = String(new FormData(e.target as HTMLFormElement).get('evse') ?? '');
+        if (uid) this.go(`#/charge/${encodeURIComponent(uid)}`);
+      }}
+    >
+      <h2>${msg('Charge here now')}</h2>
+      <div class="row">
+        <label class="visually-hidden" for="evse">${msg('Charger')}</label>
+        <select id="evse" name="evse" style="flex:1">
+          ${choices.map((c) => html`<option value=${c.uid}>${c.label}</option>`)}
+        </select>
+        <button class="primary" type="submit">${msg('Charge')}</button>
+      </div>
+    </form>`;
   }
 
   private async share(l: Location): Promise<void> {
@@ -400,6 +411,7 @@ export class VoltshareApp extends VoltshareElement {
     const on = (key: keyof NonNullable<Preferences['notifications']>) => notifications[key] !== false;
     return html`<h1 id="screen-title">${msg('Account and settings')}</h1>
       <form
+        id="account"
         class="card"
         @submit=${(e: Event) => {
           e.preventDefault();

@@ -275,7 +275,7 @@ export class VoltshareCharge extends VoltshareElement {
         <span class="badge ${free ? 'available' : 'busy'}">${statusLabel(card.availability)}</span>
       </p>
       ${card.remote_start ? nothing : html`<p class="muted">${msg('This charger cannot be started from the app right now.')}</p>`}
-      <button class="primary wide" ?disabled=${this.phase !== 'idle' || !card.remote_start} @click=${() => this.start()}>${msg('Start charging')}</button>
+      <button class="primary wide" data-action="start" ?disabled=${this.phase !== 'idle' || !card.remote_start} @click=${() => this.start()}>${msg('Start charging')}</button>
     </div>`;
   }
 
@@ -283,7 +283,7 @@ export class VoltshareCharge extends VoltshareElement {
     return html`<div class="card">
       ${this.card ? html`<p><strong>${this.card.location_name}</strong> · ${this.card.evse_id ?? ''}</p>` : nothing}
       <voltshare-session .apiBase=${this.apiBase} .token=${this.token} session-id=${live.id}></voltshare-session>
-      <button class="primary wide" ?disabled=${this.phase !== 'idle'} @click=${() => this.stop()}>${msg('Stop charging')}</button>
+      <button class="primary wide" data-action="stop" ?disabled=${this.phase !== 'idle'} @click=${() => this.stop()}>${msg('Stop charging')}</button>
     </div>
     <form
       class="card"
@@ -299,7 +299,7 @@ export class VoltshareCharge extends VoltshareElement {
           <label for="energy">${msg('Energy wanted (kWh)')}</label><input id="energy" name="energy" type="number" min="1" max="1000" step="1" inputmode="numeric" .value=${live.energy_wanted_wh ? String(live.energy_wanted_wh / 1000) : ''} />
         </div>
       </div>
-      <button class="secondary" type="submit">${msg('Save plan')}</button>
+      <button class="secondary" type="submit" data-action="plan">${msg('Save plan')}</button>
     </form>`;
   }
 
@@ -313,12 +313,12 @@ export class VoltshareCharge extends VoltshareElement {
         this.ended
           ? html`<div class="card">
             <voltshare-session .apiBase=${this.apiBase} .token=${this.token} session-id=${this.ended.id}></voltshare-session>
-            <a href="#/history">${msg('See the receipt in your history')}</a>
+            <a href="#/history" data-action="receipt">${msg('See the receipt in your history')}</a>
           </div>`
           : nothing
       }
       <p role="status" aria-live="polite">${this.message}</p>
-      ${this.error ? html`<p class="error" role="alert">${this.error.text} ${this.error.route ? html`<a href=${this.error.route}>${this.error.action}</a>` : nothing}</p>` : nothing}
+      ${this.error ? html`<p class="error" role="alert">${this.error.text} ${this.error.route ? html`<a href=${this.error.route} data-action="way-on">${this.error.action}</a>` : nothing}</p>` : nothing}
     </section>`;
   }
 }

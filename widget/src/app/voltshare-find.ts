@@ -74,6 +74,8 @@ export class VoltshareFind extends VoltshareElement {
   declare error: string | undefined;
   declare offline: boolean;
   private typing: ReturnType<typeof setTimeout> | undefined;
+  /** Wide screens show the filters open; phones keep them folded. */
+  private readonly filtersOpen = matchMedia('(min-width: 900px)').matches;
 
   static override styles = [
     theme,
@@ -265,6 +267,8 @@ export class VoltshareFind extends VoltshareElement {
             : nothing
         }
       </div>
+      <details ?open=${this.filtersOpen}>
+      <summary>${msg('Filters and sorting')}</summary>
       <fieldset class="filters">
         <legend class="visually-hidden">${msg('Filters')}</legend>
         <label
@@ -305,6 +309,7 @@ export class VoltshareFind extends VoltshareElement {
           </select></label
         >
       </fieldset>
+      </details>
       ${
         this.centre
           ? html`<div class="row spread">

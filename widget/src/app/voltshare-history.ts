@@ -155,8 +155,8 @@ export class VoltshareHistory extends VoltshareElement {
           ? html`<a href="#/charge">${msg('Charging now — watch it')}</a>`
           : cost
             ? html`<div class="receipts">
-              <button class="secondary" ?disabled=${Boolean(this.downloading)} @click=${() => this.receipt(s, 'pdf')}>${msg('Receipt (PDF)')}</button>
-              <button class="secondary" ?disabled=${Boolean(this.downloading)} @click=${() => this.receipt(s, 'html')}>${msg('Receipt (web page)')}</button>
+              <button class="secondary" ?disabled=${Boolean(this.downloading)} data-action="receipt-pdf" @click=${() => this.receipt(s, 'pdf')}>${msg('Receipt (PDF)')}</button>
+              <button class="secondary" ?disabled=${Boolean(this.downloading)} data-action="receipt-html" @click=${() => this.receipt(s, 'html')}>${msg('Receipt (web page)')}</button>
             </div>`
             : nothing
       }

@@ -127,7 +127,7 @@ export class VoltshareWallet extends VoltshareElement {
         )}
       </fieldset>
       <p class="muted">${current ? msg('A card is saved. Choosing another replaces it.') : msg('No payment method saved yet.')}</p>
-      <button class="primary" type="submit" ?disabled=${this.busy}>${msg('Save payment method')}</button>
+      <button class="primary" type="submit" data-action="save-card" ?disabled=${this.busy}>${msg('Save payment method')}</button>
     </form>`;
   }
 

@@ -1,0 +1,192 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEMO, loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachOcppGateway } from './gateway.js';
+import { SimulatedChargePoint } from './simulator/charge-point.js';
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+/** Screenshots of every step, to look at (the test prints where). */
+const SHOTS = path.join(tmpdir(), 'voltshare-app-screens');
+
+let platform: RunningPlatform;
+let browser: Browser;
+let base: string;
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: 'driver-app-secret-driver-app-secret-0001',
+    VOLTSHARE_DEMO: 'true',
+    AUTH_RATE_LIMIT_MAX: '10000',
+    JOB_POLL_MS: '100',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-app-data-')),
+  });
+  platform = await startPlatform(config, await openDatabase({}), [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120 })]);
+  await platform.indexLoaded;
+  base = platform.url.replace('localhost', '127.0.0.1');
+  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  console.log(`driver app screenshots: ${SHOTS}`);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await platform?.stop();
+});
+
+/** axe-core on the whole page, inside every shadow root: no violations at all. */
+async function audit(page: Page, screen: string, checked = ['color-contrast', 'label']): Promise<void> {
+  await page.addScriptTag({ path: AXE });
+  const result = await page.evaluate(async () => {
+    type Rule = { id: string; impact: string; nodes: { target: unknown }[] };
+    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Rule[]; passes: Rule[] }> } }).axe;
+    const run = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
+    return { passes: run.passes.map((r) => r.id), violations: run.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target) })) };
+  });
+  expect({ screen, violations: result.violations }).toEqual({ screen, violations: [] });
+  // axe looked inside the shadow roots: these rules were checked there, not skipped.
+  expect(result.passes).toEqual(expect.arrayContaining(checked));
+}
+
+async function shot(page: Page, name: string): Promise<void> {
+  await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+describe.each([
+  { language: 'de', charger: DEMO.chargePoints[0], rtl: false },
+  { language: 'ar', charger: DEMO.chargePoints[1], rtl: true },
+])('the driver app in $language at phone size', { timeout: 240_000 }, ({ language, charger, rtl }) => {
+  it('signs up, finds the station, books, is asked to add a card, pays in the sandbox, charges, stops and downloads the receipt', async () => {
+    const sim = new SimulatedChargePoint({
+      url: `${base.replace('http', 'ws')}/ocpp`,
+      identity: charger,
+      password: DEMO.chargePointPassword,
+      connectors: 1,
+      maxPowerW: 11_000,
+      arrivalPerMinute: 0,
+      faultPerMinute: 0,
+    });
+    await sim.connect();
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      deviceScaleFactor: 2,
+      isMobile: true,
+      hasTouch: true,
+      bypassCSP: true,
+      acceptDownloads: true,
+    });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const prefix = `${language}-`;
+
+    // The shell is quick: the app is drawn in well under a second on the local server.
+    const started = Date.now();
+    await page.goto(`${base}/app/#/signup`);
+    await page.locator('voltshare-app #signup').waitFor();
+    expect(Date.now() - started).toBeLessThan(1000);
+
+    // Sign up, choosing the language on the form: the form itself turns into it.
+    await page.locator('voltshare-app #locale').selectOption(language);
+    await expect.poll(() => page.locator('voltshare-app').getAttribute('lang')).toBe(language);
+    expect(await page.locator('voltshare-app').getAttribute('dir')).toBe(rtl ? 'rtl' : 'ltr');
+    await expect.poll(() => page.locator('voltshare-app #signup button[type=submit]').innerText()).not.toBe('Create account');
+    await audit(page, `${prefix}sign-up`);
+    await shot(page, `${prefix}1-sign-up`);
+    await page.locator('voltshare-app #name').fill('Amira Test');
+    await page.locator('voltshare-app #email').fill(`app-${language}-${Date.now()}@example.com`);
+    await page.locator('voltshare-app #password').fill('a long app password');
+    // Without consent to the terms, nothing is created.
+    await page.locator('voltshare-app #signup button[type=submit]').click();
+    expect(page.url()).toContain('#/signup');
+    await page.locator('voltshare-app #signup [name=terms]').check();
+    await page.locator('voltshare-app #signup button[type=submit]').click();
+    await page.locator('voltshare-find input#place').waitFor();
+    expect(page.url()).toContain('#/find');
+
+    // Find the station by its name, from the places the platform holds.
+    await page.locator('voltshare-find input#place').pressSequentially('Voltshare Demo');
+    await page.locator('voltshare-find .suggestions button').first().waitFor();
+    await audit(page, `${prefix}find`);
+    await shot(page, `${prefix}2-find`);
+    await page.locator('voltshare-find .suggestions button', { hasText: DEMO.hubName }).click();
+    await page.locator('voltshare-station .evse').first().waitFor();
+    await page.locator('voltshare-booking .slot').first().waitFor();
+    expect(page.url()).toMatch(/#\/station\//);
+
+    // Book a slot later today or tomorrow: the booking is shown with the same clock format as the slots.
+    await page.locator('voltshare-booking .slot:not([disabled])').last().click();
+    await page.locator('voltshare-booking button.primary').click();
+    await page.locator('voltshare-booking [part=reservation]').waitFor();
+    await audit(page, `${prefix}station`);
+    await shot(page, `${prefix}3-station-booked`);
+
+    // Charge at the demo hub's charger: without a payment method the app says so and shows the way on.
+    const evseLabel = `LU*VOL*E${charger.slice(-1)}*1`;
+    const option = await page.locator('voltshare-app #evse option', { hasText: evseLabel }).getAttribute('value');
+    await page.locator('voltshare-app #evse').selectOption(option as string);
+    await page.locator('voltshare-app #charge-here button[type=submit]').click();
+    await page.locator('voltshare-charge [data-action=start]').click();
+    await page.locator('voltshare-charge [data-action=way-on]').waitFor();
+    await shot(page, `${prefix}4-needs-payment`);
+    expect(sim.connectors[0]?.transactionId).toBeUndefined();
+    await page.locator('voltshare-charge [data-action=way-on]').click();
+
+    // Pay: the sandbox's test-card picker, the same steps as Stripe's.
+    await page.locator('voltshare-wallet [data-action=save-card]').waitFor();
+    await page.locator('voltshare-wallet input[value=pm_sandbox_visa]').check();
+    await page.locator('voltshare-wallet [data-action=save-card]').click();
+    await page.locator('voltshare-wallet .ok').filter({ hasText: /\S/ }).waitFor();
+    await audit(page, `${prefix}wallet`);
+    await shot(page, `${prefix}5-wallet`);
+
+    // Back to the charger; it starts, and the live session names the station.
+    await page.goBack();
+    await page.locator('voltshare-charge [data-action=start]').click();
+    await page.locator('voltshare-charge [data-action=stop]').waitFor({ timeout: 20_000 });
+    expect(sim.connectors[0]?.transactionId).toEqual(expect.any(Number));
+    await sim.charge(sim.connectors[0]!, 900);
+    await expect.poll(() => page.locator('voltshare-session [data-figure=energy]').first().innerText(), { timeout: 10_000 }).not.toMatch(/^0\D/);
+    await page.locator('voltshare-charge #energy').fill('20');
+    await page.locator('voltshare-charge [data-action=plan]').click();
+    await expect.poll(() => page.locator('voltshare-charge p[role=status]').innerText()).toMatch(/\S/);
+    await audit(page, `${prefix}charging`);
+    await shot(page, `${prefix}6-charging`);
+    expect(await page.locator('voltshare-charge .card strong').first().innerText()).toBe(DEMO.hubName);
+
+    await page.locator('voltshare-charge [data-action=stop]').click();
+    await page.locator('voltshare-charge [data-action=receipt]').waitFor({ timeout: 20_000 });
+    expect(sim.connectors[0]?.transactionId).toBeUndefined();
+    await shot(page, `${prefix}7-stopped`);
+
+    // History, with the month's totals and the receipt as a PDF file.
+    await page.locator('voltshare-charge [data-action=receipt]').click();
+    await page.locator('voltshare-history [data-action=receipt-pdf]').first().waitFor({ timeout: 15_000 });
+    await audit(page, `${prefix}history`, ['color-contrast', 'button-name']);
+    await shot(page, `${prefix}8-history`);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.locator('voltshare-history [data-action=receipt-pdf]').first().click()]);
+    expect(download.suggestedFilename()).toMatch(/\.pdf$/);
+    const file = await download.path();
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');
+
+    expect(errors).toEqual([]);
+    await context.close();
+    await sim.stop();
+  });
+});
