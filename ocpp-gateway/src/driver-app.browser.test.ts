@@ -105,7 +105,7 @@ describe.each([
     await page.locator('voltshare-app #locale').selectOption(language);
     await expect.poll(() => page.locator('voltshare-app').getAttribute('lang')).toBe(language);
     expect(await page.locator('voltshare-app').getAttribute('dir')).toBe(rtl ? 'rtl' : 'ltr');
-    await expect.poll(() => page.locator('voltshare-app #signup button[type=submit]').innerText()).not.toBe('Create account');
+    await expect.poll(() => page.locator('voltshare-app #signup button[type=submit]').textContent()).not.toMatch(/Create account/);
     await audit(page, `${prefix}sign-up`);
     await shot(page, `${prefix}1-sign-up`);
     await page.locator('voltshare-app #name').fill('Amira Test');
@@ -161,13 +161,13 @@ describe.each([
     await page.locator('voltshare-charge [data-action=stop]').waitFor({ timeout: 20_000 });
     expect(sim.connectors[0]?.transactionId).toEqual(expect.any(Number));
     await sim.charge(sim.connectors[0]!, 900);
-    await expect.poll(() => page.locator('voltshare-session [data-figure=energy]').first().innerText(), { timeout: 10_000 }).not.toMatch(/^0\D/);
+    await expect.poll(() => page.locator('voltshare-session [data-figure=energy]').first().textContent(), { timeout: 10_000 }).not.toMatch(/^0\D/);
     await page.locator('voltshare-charge #energy').fill('20');
     await page.locator('voltshare-charge [data-action=plan]').click();
-    await expect.poll(() => page.locator('voltshare-charge p[role=status]').innerText()).toMatch(/\S/);
+    await expect.poll(() => page.locator('voltshare-charge p[role=status]').textContent()).toMatch(/\S/);
     await audit(page, `${prefix}charging`);
     await shot(page, `${prefix}6-charging`);
-    expect(await page.locator('voltshare-charge .card strong').first().innerText()).toBe(DEMO.hubName);
+    expect(await page.locator('voltshare-charge .card strong').first().textContent()).toBe(DEMO.hubName);
 
     await page.locator('voltshare-charge [data-action=stop]').click();
     await page.locator('voltshare-charge [data-action=receipt]').waitFor({ timeout: 20_000 });
@@ -188,5 +188,39 @@ describe.each([
     expect(errors).toEqual([]);
     await context.close();
     await sim.stop();
+  });
+});
+
+describe('the driver app from the demo page, installed and offline', { timeout: 120_000 }, () => {
+  it('the demo page opens the app signed in as the demo driver; the shell and the last search work offline', async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true });
+    const page = await context.newPage();
+    await page.goto(`${base}/`);
+    await page.locator('a[href="/app/?demo"]').click();
+    await page.locator('voltshare-app nav a[href="#/account"]').waitFor();
+    await page.locator('voltshare-app nav a[href="#/account"]').click();
+    await expect.poll(() => page.locator('voltshare-app #account p.muted').first().textContent()).toBe(DEMO.driver.email);
+
+    // Keyboard only: type a place, Tab to the first suggestion, Enter; the list is reachable the same way.
+    await page.goto(`${base}/app/#/find`);
+    await page.locator('voltshare-find input#place').focus();
+    await page.keyboard.type('Luxembourg');
+    await page.locator('voltshare-find .suggestions button').first().waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Enter');
+    await page.locator('voltshare-find .result a').first().waitFor();
+    const shown = await page.locator('voltshare-find .result').count();
+    expect(shown).toBeGreaterThan(5);
+    await page.evaluate(() => navigator.serviceWorker.ready.then(() => undefined));
+    await shot(page, 'demo-find-online');
+
+    // Offline: the shell comes from the service worker, the list from the last search.
+    await context.setOffline(true);
+    await page.reload();
+    await page.locator('voltshare-find .result a').first().waitFor();
+    expect(await page.locator('voltshare-find .result').count()).toBe(shown);
+    await shot(page, 'demo-find-offline');
+    await context.close();
   });
 });

@@ -32,3 +32,31 @@ describe.each(ELEMENTS)('<voltshare-%s> declares its contract', (name) => {
     expect(documented).toEqual(all(code, /part="([a-z-]+)"/g));
   });
 });
+
+// The driver app's elements live together in app/, their styles in app.styles.ts and voltshare-app.styles.ts.
+const APP_ELEMENTS = ['app', 'find', 'charge', 'wallet', 'history'] as const;
+const appSource = (name: string) => readFileSync(new URL(`./app/voltshare-${name}.ts`, import.meta.url), 'utf8');
+
+describe.each(APP_ELEMENTS)('the app’s <voltshare-%s> declares its contract', (name) => {
+  const code = appSource(name);
+
+  it('documents and types every event it fires', () => {
+    const fired = all(code, /new CustomEvent(?:<[^>]+>)?\('([a-z-]+)'/g);
+    expect(all(code, /@fires ([a-z-]+)/g)).toEqual(fired);
+    for (const event of fired) expect(code).toMatch(new RegExp(`'${event}': Voltshare\\w+Event;`));
+  });
+
+  it('is declared in HTMLElementTagNameMap, keeps its styles apart and says every string through msg()', () => {
+    expect(code).toMatch(new RegExp(`'voltshare-${name}': Voltshare\\w+;`));
+    expect(code).not.toMatch(/css`/);
+    // Text between tags is a placeholder (`${…}`), never an English word written in the template.
+    const literal = [...code.matchAll(/>\s*([A-Za-z][A-Za-z ,.'’!?]{2,}?)\s*</g)]
+      .map((m) => m[1] as string)
+      .filter((t) => !['Voltshare', 'Promise'].includes(t));
+    expect(literal).toEqual([]);
+  });
+
+  it('is in the embedding guide', () => {
+    expect(guide).toContain(`<voltshare-${name}>`);
+  });
+});

@@ -26,3 +26,32 @@ export const appStyles = css`
   .list { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
   .ok { color: var(--_available); font-weight: 600; }
 `;
+
+/** `<voltshare-find>`'s own layout. */
+export const findStyles = css`
+      .search { position: relative; }
+      .suggestions { list-style: none; margin: 4px 0 0; padding: 0; border: 1px solid var(--_line); border-radius: 8px; background: var(--_surface); }
+      .suggestions button { display: block; width: 100%; text-align: start; background: none; border: 0; padding: 10px 12px; min-height: 44px; }
+      .suggestions button:hover, .suggestions button:focus-visible { background: #e6f2f1; }
+      .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 10px 0; }
+      .filters label { display: flex; align-items: center; gap: 6px; font-size: 14px; }
+      .results { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
+      .result a { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 12px; border: 1px solid var(--_line); border-radius: 10px; color: inherit; text-decoration: none; background: var(--_surface); }
+      .result a:focus-visible { outline: 3px solid var(--_brand); outline-offset: 2px; }
+      .result .name { font-weight: 600; }
+      voltshare-map { height: 320px; margin-bottom: 12px; }
+    `;
+
+/** `<voltshare-charge>`'s own layout. */
+export const chargeStyles = css`
+      video { width: 100%; max-height: 260px; background: #000; border-radius: 8px; }
+      .plan { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
+      @media (max-width: 360px) { .plan { grid-template-columns: 1fr; } }
+    `;
+
+/** `<voltshare-history>`'s own layout. */
+export const historyStyles = css`
+      .session { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; }
+      .receipts { grid-column: 1 / -1; display: flex; gap: 8px; margin-top: 6px; }
+      .bar { height: 10px; background: var(--_brand); border-radius: 5px; min-width: 2px; }
+    `;

@@ -1,11 +1,11 @@
-import { msg, str } from '@lit/localize';
+import { msg } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { unwrap, VoltshareError } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { statusLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
-import { appStyles } from './app.styles.js';
+import { appStyles, chargeStyles } from './app.styles.js';
 
 type EvseCard = components['schemas']['EvseCard'];
 type Session = components['schemas']['ChargingSession'];
@@ -22,8 +22,6 @@ declare const BarcodeDetector: { new (options: { formats: string[] }): BarcodeDe
  * `<voltshare-charge>`: start charging at a charger chosen in the app, typed from its label or
  * scanned from its QR code; then watch the session live, tell when you leave and how much energy
  * you want, and stop it. Needs a signed-in driver's token.
- *
- * @fires voltshare-navigate - Asks the app to show another screen; `detail` is `{ route }`.
  */
 export class VoltshareCharge extends VoltshareElement {
   static override properties: PropertyDeclarations = {
@@ -48,15 +46,7 @@ export class VoltshareCharge extends VoltshareElement {
   private polling: ReturnType<typeof setTimeout> | undefined;
   private camera: MediaStream | undefined;
 
-  static override styles = [
-    theme,
-    appStyles,
-    css`
-      video { width: 100%; max-height: 260px; background: #000; border-radius: 8px; }
-      .plan { display: grid; grid-template-columns: 1fr 1fr; gap: 8px; }
-      @media (max-width: 360px) { .plan { grid-template-columns: 1fr; } }
-    `,
-  ];
+  static override styles = [theme, appStyles, chargeStyles];
 
   constructor() {
     super();

@@ -1,12 +1,12 @@
 import { msg, str } from '@lit/localize';
 import type { components, LocationSearch, LocationSummary } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations } from 'lit';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { formatDistance, formatMoney, formatPower } from '../shared/format.js';
 import { locationLook, standardLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
-import { appStyles } from './app.styles.js';
+import { appStyles, findStyles } from './app.styles.js';
 
 type Place = components['schemas']['Place'];
 type Sort = 'distance' | 'price' | 'availability';
@@ -28,6 +28,9 @@ const LAST_SEARCH = 'voltshare.app.last-search';
 const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'DOMESTIC_F'];
 const POWERS = [0, 11, 22, 50, 150];
 const MILE_M = 1609.344;
+
+/** `voltshare-open-station`: the station the driver picked. */
+export type VoltshareOpenStationEvent = CustomEvent<{ location_id: string }>;
 
 /** The last results, so the list still shows something with no network (the service worker keeps the app). */
 function remembered(): { centre: Centre; results: LocationSummary[] } | undefined {
@@ -77,23 +80,7 @@ export class VoltshareFind extends VoltshareElement {
   /** Wide screens show the filters open; phones keep them folded. */
   private readonly filtersOpen = matchMedia('(min-width: 900px)').matches;
 
-  static override styles = [
-    theme,
-    appStyles,
-    css`
-      .search { position: relative; }
-      .suggestions { list-style: none; margin: 4px 0 0; padding: 0; border: 1px solid var(--_line); border-radius: 8px; background: var(--_surface); }
-      .suggestions button { display: block; width: 100%; text-align: start; background: none; border: 0; padding: 10px 12px; min-height: 44px; }
-      .suggestions button:hover, .suggestions button:focus-visible { background: #e6f2f1; }
-      .filters { display: flex; flex-wrap: wrap; gap: 8px 14px; margin: 10px 0; }
-      .filters label { display: flex; align-items: center; gap: 6px; font-size: 14px; }
-      .results { list-style: none; margin: 0; padding: 0; display: grid; gap: 10px; }
-      .result a { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; padding: 12px; border: 1px solid var(--_line); border-radius: 10px; color: inherit; text-decoration: none; background: var(--_surface); }
-      .result a:focus-visible { outline: 3px solid var(--_brand); outline-offset: 2px; }
-      .result .name { font-weight: 600; }
-      voltshare-map { height: 320px; margin-bottom: 12px; }
-    `,
-  ];
+  static override styles = [theme, appStyles, findStyles];
 
   constructor() {
     super();
@@ -192,7 +179,9 @@ export class VoltshareFind extends VoltshareElement {
   }
 
   private open(locationId: string): void {
-    this.dispatchEvent(new CustomEvent('voltshare-open-station', { detail: { location_id: locationId }, bubbles: true, composed: true }));
+    this.dispatchEvent(
+      new CustomEvent<{ location_id: string }>('voltshare-open-station', { detail: { location_id: locationId }, bubbles: true, composed: true }),
+    );
   }
 
   private sorted(results: LocationSummary[]): LocationSummary[] {
@@ -347,5 +336,8 @@ export class VoltshareFind extends VoltshareElement {
 declare global {
   interface HTMLElementTagNameMap {
     'voltshare-find': VoltshareFind;
+  }
+  interface HTMLElementEventMap {
+    'voltshare-open-station': VoltshareOpenStationEvent;
   }
 }

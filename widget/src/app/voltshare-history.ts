@@ -1,11 +1,11 @@
 import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
 import { formatDateTime, formatDuration, formatEnergy, formatMoney } from '../shared/format.js';
 import { theme } from '../shared/styles.js';
-import { appStyles } from './app.styles.js';
+import { appStyles, historyStyles } from './app.styles.js';
 
 type Session = components['schemas']['ChargingSession'];
 type Reservation = components['schemas']['Reservation'];
@@ -51,15 +51,7 @@ export class VoltshareHistory extends VoltshareElement {
   declare error: string | undefined;
   declare downloading: string | undefined;
 
-  static override styles = [
-    theme,
-    appStyles,
-    css`
-      .session { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; }
-      .receipts { grid-column: 1 / -1; display: flex; gap: 8px; margin-top: 6px; }
-      .bar { height: 10px; background: var(--_brand); border-radius: 5px; min-width: 2px; }
-    `,
-  ];
+  static override styles = [theme, appStyles, historyStyles];
 
   constructor() {
     super();
