@@ -147,8 +147,12 @@ describe.each([
     expect(sim.connectors[0]?.transactionId).toBeUndefined();
     await page.locator('voltshare-charge [data-action=way-on]').click();
 
-    // Pay: the sandbox's test-card picker, the same steps as Stripe's.
+    // Pay: the sandbox's test-card picker, the same steps as Stripe's. A declined card is refused with a clear message.
     await page.locator('voltshare-wallet [data-action=save-card]').waitFor();
+    await page.locator('voltshare-wallet input[value=pm_sandbox_declined]').check();
+    await page.locator('voltshare-wallet [data-action=save-card]').click();
+    await page.locator('voltshare-wallet p.error').waitFor();
+    expect(await page.locator('voltshare-wallet p.error').textContent()).not.toContain('The card was declined');
     await page.locator('voltshare-wallet input[value=pm_sandbox_visa]').check();
     await page.locator('voltshare-wallet [data-action=save-card]').click();
     await page.locator('voltshare-wallet .ok').filter({ hasText: /\S/ }).waitFor();
@@ -177,6 +181,16 @@ describe.each([
     // History, with the month's totals and the receipt as a PDF file.
     await page.locator('voltshare-charge [data-action=receipt]').click();
     await page.locator('voltshare-history [data-action=receipt-pdf]').first().waitFor({ timeout: 15_000 });
+    // The payment shows as it stands: held while the capture runs, then paid.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('voltshare-history [data-payment]').first().getAttribute('data-payment');
+        },
+        { timeout: 20_000 },
+      )
+      .toBe('paid');
     await audit(page, `${prefix}history`, ['color-contrast', 'button-name']);
     await shot(page, `${prefix}8-history`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('voltshare-history [data-action=receipt-pdf]').first().click()]);

@@ -432,6 +432,10 @@ describe('the sandbox provider (no Stripe keys: the embedded demo)', () => {
       await t.http.post('/v1/me/id-tags').set(bearer(driver.accessToken)).send({ id_tag: 'SANDBOX-1' }).expect(201);
       const setup = await t.http.post('/v1/me/payment-methods/setup-intent').set(bearer(driver.accessToken)).expect(200);
       expect(setup.body.provider).toBe('sandbox');
+      // As with Stripe, a card that is always declined is refused when saved, not at the first session.
+      const declined = await t.http.put('/v1/me/payment-method').set(bearer(driver.accessToken)).send({ payment_method_id: 'pm_sandbox_declined' }).expect(422);
+      expect(declined.body.errors).toEqual([{ field: 'body.payment_method_id', message: 'The card was declined.' }]);
+      expect((await t.http.get('/v1/me/payment-method').set(bearer(driver.accessToken)).expect(200)).body.payment_method_id).toBeNull();
       await t.http.put('/v1/me/payment-method').set(bearer(driver.accessToken)).send({ payment_method_id: 'pm_sandbox_visa' }).expect(204);
       const start = new Date(Date.now() - HOUR);
       const { session, transactionId } = await t.services.charging.startSession(net.networkId, cp.body.id, {

@@ -42,7 +42,10 @@ export class SandboxProvider implements PaymentProvider {
     return { client_secret: `sandbox_seti_${customerId}_secret_${randomUUID()}` };
   }
 
-  async attachPaymentMethod(): Promise<void> {}
+  /** Like Stripe's SetupIntent confirmation, a card that is always declined is refused when it is saved. */
+  async attachPaymentMethod(_customerId: string, paymentMethodId: string): Promise<void> {
+    if (paymentMethodId === 'pm_sandbox_declined') throw new ProviderError('The card was declined.', 'card_declined');
+  }
 
   async authorize(request: Parameters<PaymentProvider['authorize']>[0]): Promise<Authorization> {
     return this.once(`authorize:${request.idempotency_key}`, async (tx) => {

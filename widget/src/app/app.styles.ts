@@ -17,7 +17,7 @@ export const appStyles = css`
   .wide { width: 100%; }
   .card { border: 1px solid var(--_line); border-radius: var(--_radius); padding: 14px; background: var(--_surface); margin: 0 0 12px; }
   .card > h2:first-child, .card > h3:first-child { margin-top: 0; }
-  details summary { cursor: pointer; font-weight: 600; min-height: 44px; display: flex; align-items: center; }
+  details summary { cursor: pointer; font-weight: 600; min-height: 44px; padding: 10px 0; }
   fieldset { border: 0; padding: 0; margin: 0; }
   a { color: var(--_brand); }
   .figures { display: grid; grid-template-columns: repeat(auto-fit, minmax(120px, 1fr)); gap: 8px; margin: 0; }

@@ -9,6 +9,8 @@ import { appStyles, historyStyles } from './app.styles.js';
 
 type Session = components['schemas']['ChargingSession'];
 type Reservation = components['schemas']['Reservation'];
+type Payment = components['schemas']['Payment'];
+type PaymentStatus = Payment['payment_status'];
 interface Money {
   amount: number;
   currency: string;
@@ -20,6 +22,20 @@ interface Month {
   costs: Map<string, number>;
   sessions: Session[];
 }
+
+const PAYMENT_STATUS = (): Record<PaymentStatus, string> => ({
+  not_required: msg('Nothing to pay'),
+  pending: msg('Payment pending'),
+  authorized: msg('Amount held on your card'),
+  requires_action: msg('Your bank asks you to confirm'),
+  paid: msg('Paid'),
+  released: msg('Hold released'),
+  failed: msg('Payment failed'),
+  payment_failed: msg('Payment failed'),
+  refunded: msg('Refunded'),
+  partially_refunded: msg('Partly refunded'),
+});
+const FAILED: PaymentStatus[] = ['failed', 'payment_failed'];
 
 const RESERVATION_STATUS = (): Record<string, string> => ({
   OFFERED: msg('Offered to you'),
@@ -40,6 +56,7 @@ export class VoltshareHistory extends VoltshareElement {
     sessions: { state: true },
     reservations: { state: true },
     names: { state: true },
+    payments: { state: true },
     error: { state: true },
     downloading: { state: true },
   };
@@ -48,6 +65,8 @@ export class VoltshareHistory extends VoltshareElement {
   declare reservations: Reservation[];
   /** Station names by EVSE, looked up once each. */
   declare names: Map<string, string>;
+  /** Where each ended session's payment stands: held, captured, refunded, failed. */
+  declare payments: Map<string, Payment>;
   declare error: string | undefined;
   declare downloading: string | undefined;
 
@@ -57,6 +76,7 @@ export class VoltshareHistory extends VoltshareElement {
     super();
     this.reservations = [];
     this.names = new Map();
+    this.payments = new Map();
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -84,8 +104,31 @@ export class VoltshareHistory extends VoltshareElement {
           }),
       );
       this.names = names;
+      await this.loadPayments(this.sessions.filter((s) => s.cost).slice(0, 24));
     } catch (error) {
       this.error = this.describe(error, msg('Your history could not be loaded.'));
+    }
+  }
+
+  private async loadPayments(sessions: Session[]): Promise<void> {
+    const payments = new Map(this.payments);
+    await Promise.all(
+      sessions.map(async (s) => {
+        const { data } = await this.api.GET('/v1/sessions/{session_id}/payment', { params: { path: { session_id: s.id } } });
+        if (data) payments.set(s.id, data);
+      }),
+    );
+    this.payments = payments;
+  }
+
+  /** A failed payment tried again with what the driver pays with now (a new card, say). */
+  private async retry(session: Session): Promise<void> {
+    try {
+      const payment = unwrap(await this.api.POST('/v1/sessions/{session_id}/payment/retry', { params: { path: { session_id: session.id } } }));
+      this.payments = new Map(this.payments).set(session.id, payment);
+      this.error = FAILED.includes(payment.payment_status) ? msg('The payment failed again. Check your payment method.') : undefined;
+    } catch (error) {
+      this.error = this.describe(error, msg('That did not work. Please try again.'));
     }
   }
 
@@ -136,12 +179,27 @@ export class VoltshareHistory extends VoltshareElement {
 
   private renderSession(s: Session): unknown {
     const cost = s.cost as Money | null;
+    const payment = this.payments.get(s.id);
     const ended = s.stopped_at ? new Date(s.stopped_at).getTime() : Date.now();
     return html`<li class="card session" data-session=${s.id}>
       <strong>${(s.evse_uid && this.names.get(s.evse_uid)) || msg('Charging session')}</strong>
       <strong>${cost ? formatMoney(cost.amount, cost.currency, this.language) : '–'}</strong>
       <span class="muted">${formatDateTime(s.started_at as unknown as string, this.language)} · ${formatDuration(ended - new Date(s.started_at).getTime(), this.language)}</span>
       <span class="muted">${formatEnergy(s.energy_wh, this.language)}</span>
+      ${
+        payment
+          ? html`<span class=${FAILED.includes(payment.payment_status) ? 'error' : 'muted'} data-payment=${payment.payment_status}>
+              ${PAYMENT_STATUS()[payment.payment_status]}${
+                payment.refunded_amount ? html` · ${msg(str`${formatMoney(payment.refunded_amount, payment.currency, this.language)} refunded`)}` : nothing
+              }
+            </span>
+            ${
+              FAILED.includes(payment.payment_status)
+                ? html`<span><a href="#/wallet">${msg('Change payment method')}</a> <button class="secondary" data-action="retry" @click=${() => this.retry(s)}>${msg('Pay now')}</button></span>`
+                : nothing
+            }`
+          : nothing
+      }
       ${
         s.status === 'ACTIVE'
           ? html`<a href="#/charge">${msg('Charging now — watch it')}</a>`

@@ -87,7 +87,10 @@ export class VoltshareWallet extends VoltshareElement {
     return this.act(async () => {
       // The same steps as with Stripe: a setup intent, the browser confirms the card, the method is saved.
       unwrap(await this.api.POST('/v1/me/payment-methods/setup-intent'));
-      unwrap(await this.api.PUT('/v1/me/payment-method', { body: { payment_method_id: card } }));
+      const saved = await this.api.PUT('/v1/me/payment-method', { body: { payment_method_id: card } });
+      // The provider refused the card (declined, expired…): nothing was saved.
+      if (saved.response.status === 422) throw new Refusal(msg('This card was refused. Nothing was saved; choose another card.'));
+      unwrap(saved);
       return msg('Payment method saved.');
     });
   }
