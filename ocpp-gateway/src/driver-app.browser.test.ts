@@ -95,11 +95,21 @@ describe.each([
     page.on('pageerror', (error) => errors.push(error.message));
     const prefix = `${language}-`;
 
-    // The shell is quick: the app is drawn in well under a second on the local server.
-    const started = Date.now();
+    // The shell is quick: from navigation to the drawn form in under a second on the local server
+    // (a cold start: no cache, no service worker yet). Measured by the page's own clock.
+    await page.addInitScript(() => {
+      const look = () => {
+        if (document.querySelector('voltshare-app')?.shadowRoot?.querySelector('#signup'))
+          (window as unknown as { drawnAt: number }).drawnAt = performance.now();
+        else requestAnimationFrame(look);
+      };
+      requestAnimationFrame(look);
+    });
     await page.goto(`${base}/app/#/signup`);
     await page.locator('voltshare-app #signup').waitFor();
-    expect(Date.now() - started).toBeLessThan(1000);
+    const shellMs = await page.evaluate(() => (window as unknown as { drawnAt: number }).drawnAt);
+    console.log(`driver app shell (${language}): form drawn ${Math.round(shellMs)} ms after navigation`);
+    expect(shellMs).toBeLessThan(1000);
 
     // Sign up, choosing the language on the form: the form itself turns into it.
     await page.locator('voltshare-app #locale').selectOption(language);
