@@ -248,3 +248,53 @@ describe('the driver app from the demo page, installed and offline', { timeout: 
     await context.close();
   });
 });
+
+describe('a queue offer in the driver app', { timeout: 120_000 }, () => {
+  it('a driver in line is offered the charger that frees, takes it, and holds it as a booking', async () => {
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
+    });
+    const owner = ((await login.json()) as { access_token: string }).access_token;
+    const created = await fetch(`${base}/v1/locations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      body: JSON.stringify({
+        name: 'Queue Corner',
+        address: '2 Rue du Test',
+        city: 'Luxembourg',
+        country: 'LU',
+        coordinates: { latitude: 49.61, longitude: 6.13 },
+        time_zone: 'Europe/Luxembourg',
+        evses: [
+          {
+            capabilities: ['RESERVABLE'],
+            connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+          },
+        ],
+      }),
+    });
+    const site = (await created.json()) as { id: string; network_id: string; evses: { uid: string }[] };
+    const evse = site.evses[0]?.uid as string;
+    await platform.services.locations.applyEvseStatus(site.network_id, evse, 'CHARGING', new Date());
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: 'fr-FR' });
+    const page = await context.newPage();
+    await page.goto(`${base}/app/?demo#/station/${site.id}`);
+    await page.locator('voltshare-booking .actions button.secondary').waitFor();
+    await page.locator('voltshare-booking .actions button.secondary').click();
+    await page.locator('voltshare-booking [part=queue]').waitFor();
+
+    // The car before drives off: the first in line is offered the charger, in the app.
+    await platform.services.locations.applyEvseStatus(site.network_id, evse, 'AVAILABLE', new Date());
+    await page.locator('voltshare-app .offer').waitFor({ timeout: 15_000 });
+    await expect.poll(() => page.locator('voltshare-app .offer strong').textContent()).toContain('Queue Corner');
+    await audit(page, 'queue-offer', ['color-contrast', 'button-name']);
+    await shot(page, 'queue-offer');
+    await page.locator('voltshare-app .offer button.primary').click();
+    await page.locator('voltshare-booking [part=reservation]').waitFor({ timeout: 10_000 });
+    await expect.poll(() => page.locator('voltshare-app .offer').count()).toBe(0);
+    await context.close();
+  });
+});

@@ -4,6 +4,7 @@ import type { ChargingService } from '../charging/charging.service.js';
 import type { CommandRouter } from '../charging/commands.js';
 import type { IdTagsService } from '../charging/id-tags.service.js';
 import type { Scopes } from '../db/tenancy.js';
+import type { EvseDirectory } from '../locations/evse-directory.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
@@ -51,6 +52,7 @@ export class AdHocService {
     private readonly payments: PaymentsService,
     private readonly charging: ChargingService,
     private readonly idTags: IdTagsService,
+    private readonly evses: EvseDirectory,
     private readonly commands: CommandRouter,
     private readonly logger: Logger,
   ) {}
@@ -78,7 +80,7 @@ export class AdHocService {
     const id = newId('ahc');
     const token = randomToken(24);
     const idTag = oneOffToken();
-    const hold = Number(target.payment_hold_amount);
+    const hold = await this.holdAmountAt(request.evse_uid);
     const held = await this.holdCard(id, request, target.tenant_id, hold, terms.currency);
     // A one-off token the charger asks about (authorization) and starts with; it expires soon.
     await this.idTags.issueOneOff(idTag, 15 * 60_000);
@@ -100,7 +102,7 @@ export class AdHocService {
         })
         .execute(),
     );
-    if (!(await this.remoteStart(id, target.identity, target.ocpp_connector_id ?? 1, idTag))) {
+    if (!(await this.remoteStart(id, target.identity, target.connector, idTag))) {
       await this.payments.provider.cancel(held.intent_id, `ad-hoc-cancel-${id}`);
       await this.scopes.tenant(target.tenant_id, (tx) =>
         tx
@@ -117,25 +119,8 @@ export class AdHocService {
 
   /** A public EVSE that is free, behind a connected charger, with a published price. */
   private async chargeableEvse(evseUid: string) {
-    const target = await this.scopes.system((tx) =>
-      tx
-        .selectFrom('evses')
-        .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
-        .innerJoin('networks', 'networks.id', 'evses.tenant_id')
-        .select([
-          'evses.tenant_id',
-          'evses.availability',
-          'evses.ocpp_connector_id',
-          'evses.is_public',
-          'charge_points.identity',
-          'charge_points.online',
-          'networks.payment_hold_amount',
-        ])
-        .where('evses.id', '=', evseUid)
-        .where('evses.status', '!=', 'REMOVED')
-        .executeTakeFirst(),
-    );
-    if (!target?.is_public) throw fail.notFound('EVSE', evseUid);
+    const target = await this.evses.target(evseUid);
+    if (!target) throw fail.notFound('EVSE', evseUid);
     if (target.availability !== 'AVAILABLE' || !target.online) throw fail.conflict('This charger is not free right now.', 'evse-unavailable');
     const terms = await this.scopes.tenant(target.tenant_id, (tx) => this.tariffs.termsForEvse(tx, target.tenant_id, evseUid));
     if (!terms) throw fail.conflict('This charger has no published price, so it cannot be paid ad hoc.', 'no-price');

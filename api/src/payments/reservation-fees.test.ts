@@ -13,6 +13,7 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
   let t: TestApp;
   let net: SignedUpNetwork;
   let evse: string;
+  let siteId: string;
   let base: number;
   const at = (minutes: number) => new Date(base + minutes * MINUTE);
 
@@ -36,6 +37,7 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
       .expect(200);
     const site = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Fee Site')).expect(201);
     evse = site.body.evses[0].uid;
+    siteId = site.body.id;
   });
   afterAll(async () => {
     await t.close();
@@ -59,6 +61,22 @@ describe.each(backends())('reservation fees charged through the real Stripe SDK 
     return r.body.id as string;
   };
   const fees = async (token: string, id: string) => (await t.http.get(`/v1/reservations/${id}/fees`).set(bearer(token)).expect(200)).body;
+
+  it('shows what a booking costs before the driver confirms, with the day’s slots', async () => {
+    const d = await driver();
+    const day = await t.http
+      .get(`/v1/locations/${siteId}/availability?date=${new Date().toISOString().slice(0, 10)}`)
+      .set(bearer(d.accessToken))
+      .expect(200);
+    expect(day.body.booking_terms).toEqual({
+      currency: 'EUR',
+      reservation_fee: 200,
+      no_show_fee: 500,
+      grace_minutes: 10,
+      min_duration_minutes: expect.any(Number),
+      max_duration_minutes: expect.any(Number),
+    });
+  });
 
   it('charges the booking fee at once and the no-show fee after the grace period, each exactly once', async () => {
     const d = await driver('pm_card_visa');

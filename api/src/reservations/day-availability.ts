@@ -20,7 +20,7 @@ export async function dayAvailability(
   locationId: string,
   query: { date: string; connector_standard?: string; slot_minutes?: number },
   now = new Date(),
-): Promise<DayAvailability> {
+): Promise<Omit<DayAvailability, 'booking_terms'> & { network_id: string }> {
   const slotMinutes = query.slot_minutes ?? 30;
   const errors: DomainFieldError[] = [];
   if (!isCalendarDate(query.date)) errors.push({ field: 'date', message: 'must be a calendar date YYYY-MM-DD' });
@@ -59,5 +59,5 @@ export async function dayAvailability(
           });
     slots.push({ start, end, local_start: toLocalIso(start, location.time_zone), available_evses: free.length, evse_uids: free.map((e) => e.uid), open });
   }
-  return { location_id: location.id, date: query.date, time_zone: location.time_zone, slot_minutes: slotMinutes, slots };
+  return { location_id: location.id, network_id: location.network_id, date: query.date, time_zone: location.time_zone, slot_minutes: slotMinutes, slots };
 }

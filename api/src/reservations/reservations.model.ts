@@ -94,4 +94,16 @@ export interface DayAvailability {
   time_zone: string;
   slot_minutes: number;
   slots: SlotAvailability[];
+  /** What a booking here costs, shown before the driver confirms. */
+  booking_terms: BookingTerms;
+}
+
+/** The network's booking fees (minor units of `currency`; 0 when free) and how long a booked EVSE waits. */
+export interface BookingTerms {
+  currency: string;
+  reservation_fee: number;
+  no_show_fee: number;
+  grace_minutes: number;
+  min_duration_minutes: number;
+  max_duration_minutes: number;
 }

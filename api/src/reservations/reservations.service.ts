@@ -614,13 +614,19 @@ export class ReservationsService {
    * Bookable slots of one local calendar day at a location, in its time zone: 23 or 25 hours of
    * slots on the days the clocks change. A slot counts the EVSEs free for all of it.
    */
-  dayAvailability(
+  async dayAvailability(
     callerTenantId: string | undefined,
     locationId: string,
     query: { date: string; connector_standard?: string; slot_minutes?: number },
     now = new Date(),
   ): Promise<DayAvailability> {
-    return dayAvailability(this.scopes, this.discovery, callerTenantId, locationId, query, now);
+    const { network_id: tenantId, ...day } = await dayAvailability(this.scopes, this.discovery, callerTenantId, locationId, query, now);
+    const [policy, network] = await Promise.all([
+      this.policy(tenantId),
+      this.scopes.tenant(tenantId, (tx) => tx.selectFrom('networks').select('currency').where('id', '=', tenantId).executeTakeFirstOrThrow()),
+    ]);
+    const { reservation_fee, no_show_fee, grace_minutes, min_duration_minutes, max_duration_minutes } = policy;
+    return { ...day, booking_terms: { currency: network.currency, reservation_fee, no_show_fee, grace_minutes, min_duration_minutes, max_duration_minutes } };
   }
 
   // ---- jobs -----------------------------------------------------------------------------------

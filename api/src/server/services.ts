@@ -124,7 +124,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
   const evses = new EvseDirectory(scopes);
-  const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, commands, logger);
+  const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, evses, commands, logger);
   const overview = new OverviewService(scopes);
   const webhooks = new WebhooksService(scopes);
   const notifications = new ConsoleSender(logger);

@@ -18,6 +18,8 @@ interface QueueOffer {
   offer_id: string;
   location_id: string;
   expires_at: string;
+  /** Looked up when the offer arrives: where, and the station's clock to say until when. */
+  station?: { name: string; time_zone: string };
 }
 type Route =
   | { screen: 'find' }
@@ -130,22 +132,37 @@ export class VoltshareApp extends VoltshareElement {
     this.listen();
   }
 
-  /** In-app notifications: queue offers to accept, decline or snooze, and sessions that end. */
+  /** In-app notifications, as the driver chose them in the settings (all on until they say otherwise). */
   private listen(): void {
     this.unlisten();
     if (!this.token) return;
     const realtime = connect(apiBaseOf(this.apiBase), this.token).realtime();
+    const wanted = (choice: keyof NonNullable<Preferences['notifications']>) => this.session?.me?.driver?.preferences.notifications?.[choice] !== false;
     this.stopListening.push(
       realtime.on('queue.offer', (offer: QueueOffer) => {
-        this.offer = offer;
+        if (wanted('queue_offers')) void this.showOffer(offer);
       }),
       realtime.on('queue.offer_expired', () => {
         this.offer = undefined;
       }),
+      realtime.on('reservation.started', () => {
+        if (wanted('booking_reminders')) this.notice = msg('Your booking has started: the charger is held for you.');
+      }),
+      realtime.on('reservation.fee_failed', () => {
+        if (wanted('fee_failures')) this.notice = msg('A booking fee could not be charged. Check your payment method.');
+      }),
       realtime.on('session.updated', (update: { status: string }) => {
-        if (update.status === 'COMPLETED') this.notice = msg('Your charging session has ended.');
+        if (update.status === 'COMPLETED' && wanted('session_end')) this.notice = msg('Your charging session has ended.');
       }),
     );
+  }
+
+  private async showOffer(offer: QueueOffer): Promise<void> {
+    this.offer = offer;
+    const { data } = await this.session!.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: offer.location_id } } }).catch(() => ({
+      data: undefined,
+    }));
+    if (data && this.offer?.offer_id === offer.offer_id) this.offer = { ...offer, station: { name: data.name, time_zone: data.time_zone } };
   }
 
   private unlisten(): void {
@@ -496,7 +513,13 @@ export class VoltshareApp extends VoltshareElement {
 
   private renderOffer(offer: QueueOffer): unknown {
     return html`<div class="offer" role="alert">
-      <strong>${msg(str`A charger is free for you until ${formatClock(offer.expires_at, this.language)}.`)}</strong>
+      <strong>
+        ${
+          offer.station
+            ? msg(str`A charger at ${offer.station.name} is free for you until ${formatClock(offer.expires_at, this.language, offer.station.time_zone)}.`)
+            : msg(str`A charger is free for you until ${formatClock(offer.expires_at, this.language)}.`)
+        }
+      </strong>
       <div class="row">
         <button class="primary" ?disabled=${this.busy} @click=${() => this.answerOffer('accept')}>${msg('Take it')}</button>
         <button class="secondary" ?disabled=${this.busy} @click=${() => this.answerOffer('snooze')}>${msg('Later')}</button>

@@ -3,7 +3,7 @@ import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatClock } from '../shared/format.js';
+import { formatClock, formatMoney } from '../shared/format.js';
 import { standardLabel } from '../shared/status.js';
 import { bookingStyles } from './voltshare-booking.styles.js';
 
@@ -13,6 +13,16 @@ type Reservation = components['schemas']['Reservation'];
 type QueueStatus = components['schemas']['QueueStatus'];
 
 const LIVE = ['OFFERED', 'CONFIRMED', 'ACTIVE'];
+const DRIVER_UPDATES = [
+  'reservation.created',
+  'reservation.updated',
+  'reservation.started',
+  'reservation.cancelled',
+  'reservation.expired',
+  'queue.offer',
+  'queue.position',
+  'queue.left',
+];
 const DURATIONS = [30, 60, 90, 120];
 
 /** Today in the browser's calendar, as YYYY-MM-DD. */
@@ -77,6 +87,7 @@ export class VoltshareBooking extends VoltshareElement {
   declare busy: boolean;
   declare message: string;
   declare error: string | undefined;
+  private following: (() => void)[] = [];
 
   /** The date the element chose itself; it follows the site's today until the host or the driver picks one. */
   private autoDate = today();
@@ -95,6 +106,26 @@ export class VoltshareBooking extends VoltshareElement {
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('locationId') || changed.has('date') || changed.has('token')) void this.refresh();
+    if (changed.has('token')) this.follow();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.unfollow();
+  }
+
+  private unfollow(): void {
+    for (const off of this.following) off();
+    this.following = [];
+  }
+
+  /** The driver's own bookings and place in line change elsewhere too (an offer taken, a slot started): shown as they happen. */
+  private follow(): void {
+    this.unfollow();
+    if (!this.token) return;
+    const realtime = this.connection.realtime();
+    const refresh = () => void this.refresh();
+    this.following = DRIVER_UPDATES.map((event) => realtime.on(event, refresh));
   }
 
   private get api() {
@@ -211,6 +242,16 @@ export class VoltshareBooking extends VoltshareElement {
     </div>`;
   }
 
+  /** What booking costs, said before the driver confirms. */
+  private renderTerms(terms: Day['booking_terms']): unknown {
+    const money = (minor: number) => formatMoney(minor, terms.currency, this.language);
+    const fee = terms.reservation_fee ? msg(str`Booking fee ${money(terms.reservation_fee)}.`) : msg('Booking is free.');
+    const noShow = terms.no_show_fee
+      ? msg(str`If you do not start within ${terms.grace_minutes} minutes, a no-show fee of ${money(terms.no_show_fee)}.`)
+      : msg(str`The charger waits ${terms.grace_minutes} minutes for you.`);
+    return html`<p class="muted" data-terms>${fee} ${noShow}</p>`;
+  }
+
   private renderQueue(): unknown {
     const q = this.queue;
     if (!q) return nothing;
@@ -276,6 +317,7 @@ export class VoltshareBooking extends VoltshareElement {
             </button>
           </div>`
       }
+      ${this.day && !this.reservation ? this.renderTerms(this.day.booking_terms) : nothing}
       ${this.renderQueue()}
       <p role="status" aria-live="polite" class="muted">${this.message}</p>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}

@@ -3,6 +3,7 @@ import { VoltshareError } from '@voltshare/sdk';
 import { LitElement, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { apiBaseOf, type Connection, connect } from './connection.js';
 import { getLocale, useLocale } from './localization.js';
+import { problemText } from './problems.js';
 
 /**
  * What every Voltshare element shares: where the API is, the credential (a publishable key for
@@ -39,9 +40,11 @@ export abstract class VoltshareElement extends LitElement {
     if (changed.has('locale')) void useLocale(this.locale);
   }
 
-  /** A problem's own words (the API's `detail`), else a generic line. */
+  /** A known refusal in the driver's language, else the problem's own words (the API's `detail`), else a generic line. */
   protected describe(error: unknown, fallback: string): string {
     if (!(error instanceof VoltshareError)) return fallback;
+    const known = problemText(error.code);
+    if (known) return known;
     const fields = error.problem.errors?.map((e) => e.message).join('; ');
     return fields || error.problem.detail || error.problem.title || fallback;
   }
