@@ -11,6 +11,8 @@ export type { EvseStatus } from './db/schema.js';
 export { Scopes } from './db/tenancy.js';
 export { DEMO } from './demo/credentials.js';
 export { PartnersService } from './partners/partners.service.js';
+export { FlowNetwork } from './scheduling/max-flow.js';
+export { type Allocation, type ChargingNeed, planSite, type SitePlanInput } from './scheduling/optimiser.js';
 export { createLogger } from './server/logger.js';
 export { createServices, type Services } from './server/services.js';
 export { type StaticSite, workspaceSites } from './server/sites.js';
