@@ -93,7 +93,7 @@ export function planSite(input: SitePlanInput): Allocation[] {
     later.push({ edge: network.addEdge(interval(k), sink, 0), capacity: capW * hours(bounds[k] as number, bounds[k + 1] as number) });
   network.augment(0, sink, EPSILON);
   // Now open the rest: the flow through the current step never shrinks, but may change hands.
-  present.forEach((_, i) => network.setCapacity(firstEdges[i] as number, firstRoom[i] as number));
+  for (let i = 0; i < present.length; i++) network.setCapacity(firstEdges[i] as number, firstRoom[i] as number);
   for (const { edge, capacity } of later) network.setCapacity(edge, capacity);
   network.augment(0, sink, EPSILON);
 
@@ -149,7 +149,7 @@ function shareNow(needs: ChargingNeed[], room: number[], capWh: number, nowMs: n
 function applyMinimumPower(needs: ChargingNeed[], power: number[], capW: number): void {
   // An EVSE whose minimum is above its maximum (a three-phase minimum on a single-phase car) cannot charge.
   const minimum = (n: ChargingNeed) => (n.minPowerW > n.maxPowerW ? Number.POSITIVE_INFINITY : n.minPowerW);
-  const below = needs.map((n, i) => i).filter((i) => (power[i] as number) > 0 && (power[i] as number) < minimum(needs[i] as ChargingNeed));
+  const below = needs.map((_, i) => i).filter((i) => (power[i] as number) > 0 && (power[i] as number) < minimum(needs[i] as ChargingNeed));
   if (below.length === 0) return;
   let spare = capW - power.reduce((a, b) => a + b, 0);
   below.sort((a, b) => (needs[a] as ChargingNeed).departureMs - (needs[b] as ChargingNeed).departureMs);
@@ -164,7 +164,7 @@ function applyMinimumPower(needs: ChargingNeed[], power: number[], capW: number)
     }
   }
   // What was freed goes to cars already charging that can take more, earliest departure first.
-  const takers = needs.map((n, i) => i).filter((i) => (power[i] as number) > 0);
+  const takers = needs.map((_, i) => i).filter((i) => (power[i] as number) > 0);
   takers.sort((a, b) => (needs[a] as ChargingNeed).departureMs - (needs[b] as ChargingNeed).departureMs);
   for (const i of takers) {
     if (spare <= EPSILON) break;
