@@ -5,6 +5,7 @@ import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../c
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { LocationsService } from '../locations/locations.service.js';
+import { type ChargingNeed, planSite } from '../scheduling/optimiser.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
@@ -22,6 +23,35 @@ export function limitInForce(limits: Pick<PowerLimit, 'max_power_w' | 'starts_at
   const t = at.getTime();
   const inForce = limits.filter((l) => l.starts_at.getTime() <= t && (l.ends_at === null || t < l.ends_at.getTime()));
   return inForce.length ? Math.min(...inForce.map((l) => l.max_power_w)) : null;
+}
+
+/** How often a limited site is planned again (and on every session start, stop and limit change). */
+export const REPLAN_MS = 5 * 60_000;
+/** When a driver did not say when they leave. */
+const DEFAULT_STAY_MS = 4 * 3_600_000;
+const DEFAULT_EVSE_MAX_W = 22_000;
+/** A car drawing below this part of its share is planned at what it draws. */
+const UNDERUSE = 0.8;
+
+/** The least an EVSE can charge at: 6 A per phase (IEC 61851) for AC at 230 V; DC any rate. */
+export function minimumPowerW(powerType: string | null): number {
+  if (powerType === 'AC_3_PHASE') return 3 * 6 * 230;
+  if (powerType === 'AC_1_PHASE' || powerType === 'AC_2_PHASE' || powerType === 'AC_2_PHASE_SPLIT') return (powerType === 'AC_1_PHASE' ? 1 : 2) * 6 * 230;
+  return 0;
+}
+
+interface SiteEvse {
+  id: string;
+  session_id: string | null;
+  started_at: Date | null;
+  departure_at: Date | null;
+  energy_wanted_wh: number | null;
+  meter_start_wh: number | null;
+  meter_last_wh: number | null;
+  power_w: number | null;
+  share_w: number | null;
+  max_power_w: number | null;
+  power_type: string | null;
 }
 
 /** What an idle EVSE keeps of a site limit, so a car plugged in can start: 6 A on one phase. */
@@ -187,19 +217,33 @@ export class SiteLimitsService {
         .selectFrom('evses')
         .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
         .leftJoin('evse_power_shares as told', (j) => j.onRef('told.tenant_id', '=', 'evses.tenant_id').onRef('told.evse_uid', '=', 'evses.id'))
-        .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity', 'told.share_w', 'told.told_at'])
-        .select((eb) =>
-          eb
-            .exists(
-              eb
-                .selectFrom('charging_sessions')
-                .select('charging_sessions.id')
-                .whereRef('charging_sessions.tenant_id', '=', 'evses.tenant_id')
-                .whereRef('charging_sessions.evse_uid', '=', 'evses.id')
-                .where('charging_sessions.status', '=', 'ACTIVE'),
-            )
-            .as('charging'),
+        .leftJoin('charging_sessions as live', (j) =>
+          j.onRef('live.tenant_id', '=', 'evses.tenant_id').onRef('live.evse_uid', '=', 'evses.id').on('live.status', '=', 'ACTIVE'),
         )
+        .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity', 'told.share_w', 'told.told_at'])
+        .select([
+          'live.id as session_id',
+          'live.started_at',
+          'live.departure_at',
+          'live.energy_wanted_wh',
+          'live.meter_start_wh',
+          'live.meter_last_wh',
+          'live.power_w',
+        ])
+        .select((eb) => [
+          eb
+            .selectFrom('connectors')
+            .select((c) => c.fn.max('connectors.max_electric_power').as('w'))
+            .whereRef('connectors.tenant_id', '=', 'evses.tenant_id')
+            .whereRef('connectors.evse_id', '=', 'evses.id')
+            .as('max_power_w'),
+          eb
+            .selectFrom('connectors')
+            .select((c) => c.fn.max('connectors.power_type').as('t'))
+            .whereRef('connectors.tenant_id', '=', 'evses.tenant_id')
+            .whereRef('connectors.evse_id', '=', 'evses.id')
+            .as('power_type'),
+        ])
         .where('evses.tenant_id', '=', tenantId)
         .where('evses.location_id', '=', locationId)
         .where('evses.status', '<>', 'REMOVED')
@@ -208,13 +252,7 @@ export class SiteLimitsService {
         .execute(),
     }));
     const limitW = limitInForce(limits, now);
-    const shares =
-      limitW === null
-        ? null
-        : siteShares(
-            limitW,
-            evses.map((e) => Boolean(e.charging)),
-          );
+    const shares = limitW === null ? null : this.plan(limitW, evses, now);
     const plan = evses.map((evse, i) => ({ evse, share: shares ? (shares[i] as number) : null }));
     // Lower before raising, so the site stays within its limit while chargers are told in turn.
     // An EVSE whose last share is not known is told first, as if lowered.
@@ -230,8 +268,49 @@ export class SiteLimitsService {
       await this.remember(tenantId, evse.id, result === 'Accepted' ? share : 'unknown');
       applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result });
     }
+    // While cars charge under a limit, the site is planned again every few minutes (their needs change as they fill).
+    if (limitW !== null && evses.some((e) => e.session_id !== null)) {
+      await this.scopes.tenant(tenantId, (tx) =>
+        scheduleJob(tx, {
+          kind: 'site-limit.apply',
+          key: `site-limit.replan:${tenantId}:${locationId}`,
+          tenantId,
+          runAt: new Date(now.getTime() + REPLAN_MS),
+          payload: { location_id: locationId },
+        }),
+      );
+    }
     this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
     return { location_id: locationId, max_power_w: limitW, limits, applied };
+  }
+
+  /**
+   * Each EVSE's share: idle ones keep enough to start a car (`siteShares`); what the charging ones
+   * share goes by the optimiser, from what each driver wants and when they leave. A car drawing
+   * well below its last share is planned at what it draws, so the rest goes to the others.
+   */
+  private plan(limitW: number, evses: SiteEvse[], now: Date): number[] {
+    const even = siteShares(
+      limitW,
+      evses.map((e) => e.session_id !== null),
+    );
+    const charging = evses.map((e, i) => ({ e, i })).filter(({ e }) => e.session_id !== null);
+    if (charging.length === 0) return even;
+    const budget = charging.reduce((sum, { i }) => sum + (even[i] as number), 0);
+    const needs: ChargingNeed[] = charging.map(({ e }) => {
+      const deliveredWh = Number(e.meter_last_wh ?? 0) - Number(e.meter_start_wh ?? 0);
+      const evseMax = Number(e.max_power_w ?? DEFAULT_EVSE_MAX_W);
+      const drawsLittle = e.power_w !== null && e.share_w !== null && e.power_w < UNDERUSE * e.share_w;
+      return {
+        id: e.id,
+        remainingWh: e.energy_wanted_wh === null ? Number.POSITIVE_INFINITY : Math.max(0, e.energy_wanted_wh - deliveredWh),
+        maxPowerW: drawsLittle ? Math.min(evseMax, Math.max(minimumPowerW(e.power_type), (e.power_w as number) * 1.2)) : evseMax,
+        minPowerW: minimumPowerW(e.power_type),
+        departureMs: (e.departure_at ?? new Date((e.started_at ?? now).getTime() + DEFAULT_STAY_MS)).getTime(),
+      };
+    });
+    const planned = new Map(planSite({ nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs }).map((a) => [a.id, Math.floor(a.powerW)]));
+    return evses.map((e, i) => (e.session_id !== null ? (planned.get(e.id) ?? 0) : (even[i] as number)));
   }
 
   /**

@@ -34,6 +34,8 @@ interface Connector {
   faultUntil?: number;
   /** A ReserveNow the charger holds: only this id tag may start until it expires. */
   reservation?: { id: number; idTag: string; expiresAt: number };
+  /** A charging profile for this connector only (connector 0's applies to all). */
+  limitW?: number;
 }
 
 /**
@@ -177,7 +179,7 @@ export class SimulatedChargePoint {
 
   /** Constant power until 80 % state of charge, then a linear taper (a CC-CV curve). */
   powerW(c: Connector): number {
-    const max = Math.min(this.options.maxPowerW ?? 22_000, this.limitW ?? Number.POSITIVE_INFINITY);
+    const max = Math.min(this.options.maxPowerW ?? 22_000, this.limitW ?? Number.POSITIVE_INFINITY, c.limitW ?? Number.POSITIVE_INFINITY);
     if (c.socPercent < 80) return max;
     return Math.max(1_500, max * ((100 - c.socPercent) / 20));
   }
@@ -285,17 +287,26 @@ export class SimulatedChargePoint {
       if (c.state === 'Reserved') setTimeout(() => this.status(c, 'Available').catch(() => {}), 10);
       return { status: 'Accepted' };
     });
-    on<{ csChargingProfiles: { chargingSchedule: { chargingRateUnit: 'W' | 'A'; chargingSchedulePeriod: { limit: number }[] } } }>(
+    on<{ connectorId: number; csChargingProfiles: { chargingSchedule: { chargingRateUnit: 'W' | 'A'; chargingSchedulePeriod: { limit: number }[] } } }>(
       'SetChargingProfile',
       async (params) => {
         const schedule = params.csChargingProfiles.chargingSchedule;
         const first = schedule.chargingSchedulePeriod[0]?.limit;
-        this.limitW = first === undefined ? undefined : schedule.chargingRateUnit === 'W' ? first : first * 230 * 3;
+        const limit = first === undefined ? undefined : schedule.chargingRateUnit === 'W' ? first : first * 230 * 3;
+        const target = params.connectorId ? connector(params.connectorId) : undefined;
+        if (params.connectorId && !target) return { status: 'Rejected' };
+        if (target) target.limitW = limit;
+        else this.limitW = limit;
         return { status: 'Accepted' };
       },
     );
-    on('ClearChargingProfile', async () => {
-      this.limitW = undefined;
+    on<{ connectorId?: number }>('ClearChargingProfile', async (params) => {
+      const target = params.connectorId ? connector(params.connectorId) : undefined;
+      if (target) target.limitW = undefined;
+      else {
+        this.limitW = undefined;
+        for (const c of this.connectors) c.limitW = undefined;
+      }
       return { status: 'Accepted' };
     });
     on<{ connectorId: number; duration: number }>('GetCompositeSchedule', async (params) => ({
@@ -305,7 +316,16 @@ export class SimulatedChargePoint {
       chargingSchedule: {
         duration: params.duration,
         chargingRateUnit: 'W',
-        chargingSchedulePeriod: [{ startPeriod: 0, limit: this.limitW ?? this.options.maxPowerW ?? 22_000 }],
+        chargingSchedulePeriod: [
+          {
+            startPeriod: 0,
+            limit: Math.min(
+              this.limitW ?? Number.POSITIVE_INFINITY,
+              connector(params.connectorId)?.limitW ?? Number.POSITIVE_INFINITY,
+              this.options.maxPowerW ?? 22_000,
+            ),
+          },
+        ],
       },
     }));
     on('DataTransfer', async () => ({ status: 'UnknownVendorId' }));

@@ -1,0 +1,115 @@
+import type { RunningPlatform } from '@voltshare/api';
+import supertest from 'supertest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SimulatedChargePoint } from './simulator/charge-point.js';
+import { auth, createSite, startGatewayTestPlatform, until } from './testing/platform.js';
+
+const PASSWORD = 'a-long-charge-point-secret';
+const CAP_W = 50_000;
+const MIN_W = 3 * 6 * 230;
+let platform: RunningPlatform;
+let http: ReturnType<typeof supertest>;
+let staff: string;
+let ocppUrl: string;
+
+beforeAll(async () => {
+  ({ platform, http, staff, wsUrl: ocppUrl } = await startGatewayTestPlatform('smart-charging'));
+}, 60_000);
+afterAll(() => platform.stop());
+
+describe('the site optimiser through OCPP', { timeout: 60_000 }, () => {
+  it('ten simulated chargers on one site: the measured site power never exceeds the cap, the urgent car goes first, a car leaving frees its share', async () => {
+    const site = await createSite(http, staff, 'Smart depot');
+    const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
+    const driver = await http
+      .post('/v1/drivers')
+      .send({ email: `fleet-${Date.now()}@example.com`, name: 'Fleet', password: 'fleet driver password' })
+      .expect(201);
+    const sims: SimulatedChargePoint[] = [];
+    const chargePointIds: string[] = [];
+    for (let n = 0; n < 10; n++) {
+      const identity = `SMART-${process.pid}-${n}`;
+      const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
+      chargePointIds.push(cp.body.id);
+      await http
+        .post(`/v1/locations/${site}/evses`)
+        .set(auth(staff))
+        .send({
+          charge_point_id: cp.body.id,
+          ocpp_connector_id: 1,
+          connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+        })
+        .expect(201);
+      await http
+        .post('/v1/me/id-tags')
+        .set(auth(driver.body.tokens.access_token))
+        .send({ id_tag: `FLEET-${n}` })
+        .expect(201);
+      const sim = new SimulatedChargePoint({
+        url: ocppUrl,
+        identity,
+        password: PASSWORD,
+        connectors: 1,
+        maxPowerW: 22_000,
+        idTags: [`FLEET-${n}`],
+        arrivalPerMinute: 0,
+        faultPerMinute: 0,
+      });
+      await sim.connect();
+      sims.push(sim);
+    }
+    const connector = (i: number) => sims[i]?.connectors[0] as SimulatedChargePoint['connectors'][number];
+    const drawing = () => sims.map((sim, i) => (connector(i).transactionId !== undefined ? sim.powerW(connector(i)) : 0));
+    const sitePower = () => drawing().reduce((a, b) => a + b, 0);
+    // The site's measured power, sampled all along: it must never go over the cap, even while chargers are told in turn.
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, sitePower())), 1);
+
+    await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: CAP_W }).expect(201);
+    for (let i = 0; i < 10; i++) await sims[i]?.arrive(connector(i));
+    // Nothing said about the cars: they share alike.
+    await until(() => drawing().every((w) => w === CAP_W / 10), 10_000);
+
+    // One driver must leave in an hour with 10 kWh more: that car goes first, the others share the rest, none below 6 A.
+    const sessions = (await http.get(`/v1/sessions?status=ACTIVE&limit=50`).set(auth(staff)).expect(200)).body.data as {
+      id: string;
+      charge_point_id: string;
+    }[];
+    const first = sessions[0] as { id: string; charge_point_id: string };
+    await platform.services.scopes.system((tx) =>
+      tx
+        .updateTable('charging_sessions')
+        .set({ energy_wanted_wh: 10_000, departure_at: new Date(Date.now() + 3_600_000) })
+        .where('id', '=', first.id)
+        .execute(),
+    );
+    await platform.services.siteLimits.apply(network, site);
+    const urgentIndex = chargePointIds.indexOf(first.charge_point_id);
+    expect(urgentIndex).toBeGreaterThanOrEqual(0);
+    await until(() => drawing()[urgentIndex] === 22_000, 10_000);
+    const others = drawing().filter((_, i) => i !== urgentIndex);
+    for (const w of others) expect(w === 0 || w >= MIN_W).toBe(true);
+    expect(sitePower()).toBeLessThanOrEqual(CAP_W);
+    expect(sitePower()).toBeGreaterThan(CAP_W - 22_000 / 2);
+
+    // A car leaves early: at the next step the others get its share (less what its idle EVSE keeps to start the next car).
+    const before = drawing();
+    const leaving = before.findIndex((w, i) => i !== urgentIndex && w > 0);
+    const othersBefore = before.reduce((sum, w, i) => (i === leaving ? sum : sum + w), 0);
+    await sims[leaving]?.stopTransaction(connector(leaving), 'EVDisconnected');
+    await until(() => {
+      const now = drawing();
+      const othersNow = now.reduce((sum, w, i) => (i === leaving ? sum : sum + w), 0);
+      // The minimum-current rule moves power in steps of one car's minimum.
+      return now[leaving] === 0 && othersNow >= othersBefore + (before[leaving] as number) - 1_380 - MIN_W;
+    }, 10_000).catch((error) => {
+      throw new Error(`${error.message}: before ${before.join(' ')}, after ${drawing().join(' ')}`);
+    });
+    for (const w of drawing()) expect(w === 0 || w >= MIN_W).toBe(true);
+
+    clearInterval(sampler);
+    expect(peak).toBeLessThanOrEqual(CAP_W);
+    expect(peak).toBeGreaterThan(CAP_W * 0.9);
+    for (const sim of sims) await sim.stop();
+  });
+});
