@@ -42,6 +42,21 @@ beforeAll(async () => {
   base = platform.url.replace('localhost', '127.0.0.1');
   browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
   console.log(`driver app screenshots: ${SHOTS}`);
+  // The demo hub shares 30 kW: the app shows each driver the site's plan for their car.
+  const login = await fetch(`${base}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
+  });
+  const owner = ((await login.json()) as { access_token: string }).access_token;
+  const hub = await fetch(`${base}/v1/places?q=${encodeURIComponent('Voltshare Demo Hub')}`, { headers: { authorization: `Bearer ${owner}` } });
+  const [place] = (await hub.json()) as { location_id: string }[];
+  const limited = await fetch(`${base}/v1/locations/${place?.location_id}/power-limits`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+    body: JSON.stringify({ max_power_w: 30_000 }),
+  });
+  expect(limited.status).toBe(201);
 }, 120_000);
 
 afterAll(async () => {
@@ -174,6 +189,8 @@ describe.each([
     await page.locator('voltshare-charge [data-action=start]').click();
     await page.locator('voltshare-charge [data-action=stop]').waitFor({ timeout: 20_000 });
     expect(sim.connectors[0]?.transactionId).toEqual(expect.any(Number));
+    // The site's power is shared: the app says what the plan gives this car and by when.
+    await page.locator('voltshare-charge [data-plan]').waitFor({ timeout: 10_000 });
     await sim.charge(sim.connectors[0]!, 900);
     await expect.poll(() => page.locator('voltshare-session [data-figure=energy]').first().textContent(), { timeout: 10_000 }).not.toMatch(/^0\D/);
     await page.locator('voltshare-charge #energy').fill('20');

@@ -83,7 +83,20 @@ describe('the site optimiser through OCPP', { timeout: 60_000 }, () => {
         .where('id', '=', first.id)
         .execute(),
     );
+    const departure = new Date(Date.now() + 3_600_000);
+    await platform.services.scopes.system((tx) => tx.updateTable('charging_sessions').set({ departure_at: departure }).where('id', '=', first.id).execute());
     await platform.services.siteLimits.apply(network, site);
+    // The driver sees the plan: all 10 kWh by the departure they gave.
+    const plan = await http.get(`/v1/me/sessions/${first.id}/plan`).set(auth(driver.body.tokens.access_token)).expect(200);
+    expect(plan.body).toMatchObject({ limited: true, by: departure.toISOString() });
+    // The EVSE's own maximum (32 A on three phases at 400 V); the car takes 22 kW of it.
+    expect(plan.body.power_w).toBeGreaterThanOrEqual(22_000);
+    expect(plan.body.planned_wh).toBeGreaterThanOrEqual(9_990);
+    const stranger = await http
+      .post('/v1/drivers')
+      .send({ email: `nosy-${Date.now()}@example.com`, name: 'Nosy', password: 'nosy driver password' })
+      .expect(201);
+    await http.get(`/v1/me/sessions/${first.id}/plan`).set(auth(stranger.body.tokens.access_token)).expect(404);
     const urgentIndex = chargePointIds.indexOf(first.charge_point_id);
     expect(urgentIndex).toBeGreaterThanOrEqual(0);
     await until(() => drawing()[urgentIndex] === 22_000, 10_000);

@@ -1,20 +1,31 @@
 import { Body, Controller, Delete, Get, Path, Post, Put, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { tenantOf } from '../auth/principal.js';
+import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
-import type { GridOperatorInput, GridSignalInput, NetworkPowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
+import type { GridOperatorInput, GridSignalInput, NetworkPowerLimit, PowerLimitInput, SessionPlan, SitePowerState } from './site-limits.model.js';
 
 /** What this controller uses of the platform's services. */
-type SiteLimitsPorts = Pick<Services, 'siteLimits'>;
+type SiteLimitsPorts = Pick<Services, 'siteLimits' | 'charging'>;
 
 @Route('v1')
 @Tags('Site power')
 export class SiteLimitsController extends Controller {
   constructor(private readonly services: SiteLimitsPorts) {
     super();
+  }
+
+  /** Your live session's share of its site's power: what the charger was told and what the plan gives your car by when you leave. */
+  @Get('me/sessions/{session_id}/plan')
+  @Security('bearer', ['driver'])
+  @Response<ProblemDocument>(404, 'Not your session')
+  async sessionPlan(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<SessionPlan> {
+    const session = await this.services.charging.driverSession(userOf(principalOf(req)), session_id);
+    if (!session) throw problems.notFound('session', session_id);
+    if (session.status !== 'ACTIVE') return { limited: false, power_w: null, planned_wh: null, by: null };
+    return this.services.siteLimits.planFor(session.network_id, session.evse_uid);
   }
 
   /** Every power limit of the network's sites in force or ahead, soonest first. */

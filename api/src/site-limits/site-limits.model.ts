@@ -57,3 +57,15 @@ export interface NetworkPowerLimit extends PowerLimit {
   location_name: string;
   in_force: boolean;
 }
+
+/** Your session's share of its site's power: what the plan gives the car now and by when. */
+export interface SessionPlan {
+  /** Whether the site's power is shared under a limit now (otherwise the car takes what it can). */
+  limited: boolean;
+  /** The power the charger was told for this car, W. */
+  power_w: number | null;
+  /** The energy the plan delivers by `by`, Wh (counting from now). */
+  planned_wh: number | null;
+  /** The departure the plan works to: the driver's, or the site's estimate. */
+  by: Date | null;
+}

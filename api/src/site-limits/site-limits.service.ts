@@ -8,7 +8,7 @@ import type { LocationsService } from '../locations/locations.service.js';
 import { type ChargingNeed, planSite } from '../scheduling/optimiser.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SitePowerState } from './site-limits.model.js';
+import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SessionPlan, SitePowerState } from './site-limits.model.js';
 
 /** The platform's site-limit profile has one id on every charger, so a new limit replaces the last. */
 export const SITE_LIMIT_PROFILE_ID = 7301;
@@ -252,7 +252,8 @@ export class SiteLimitsService {
         .execute(),
     }));
     const limitW = limitInForce(limits, now);
-    const shares = limitW === null ? null : this.plan(limitW, evses, now);
+    const planned = limitW === null ? null : this.plan(limitW, evses, now);
+    const shares = planned?.shares ?? null;
     const plan = evses.map((evse, i) => ({ evse, share: shares ? (shares[i] as number) : null }));
     // Lower before raising, so the site stays within its limit while chargers are told in turn.
     // An EVSE whose last share is not known is told first, as if lowered.
@@ -265,7 +266,7 @@ export class SiteLimitsService {
           ? { kind: 'clearPowerLimit', limitId: SITE_LIMIT_PROFILE_ID }
           : { kind: 'limitPower', connector: evse.ocpp_connector_id ?? 0, maxPowerW: share, limitId: SITE_LIMIT_PROFILE_ID, from: now.toISOString() };
       const result = await this.tell(evse.identity, command);
-      await this.remember(tenantId, evse.id, result === 'Accepted' ? share : 'unknown');
+      await this.remember(tenantId, evse.id, result === 'Accepted' ? share : 'unknown', planned?.plans.get(evse.id));
       applied.push({ charge_point_id: evse.charge_point_id, evse_uid: evse.id, max_power_w: share, result });
     }
     // While cars charge under a limit, the site is planned again every few minutes (their needs change as they fill).
@@ -289,13 +290,13 @@ export class SiteLimitsService {
    * share goes by the optimiser, from what each driver wants and when they leave. A car drawing
    * well below its last share is planned at what it draws, so the rest goes to the others.
    */
-  private plan(limitW: number, evses: SiteEvse[], now: Date): number[] {
+  private plan(limitW: number, evses: SiteEvse[], now: Date): { shares: number[]; plans: Map<string, { wh: number; by: Date }> } {
     const even = siteShares(
       limitW,
       evses.map((e) => e.session_id !== null),
     );
     const charging = evses.map((e, i) => ({ e, i })).filter(({ e }) => e.session_id !== null);
-    if (charging.length === 0) return even;
+    if (charging.length === 0) return { shares: even, plans: new Map() };
     const budget = charging.reduce((sum, { i }) => sum + (even[i] as number), 0);
     const needs: ChargingNeed[] = charging.map(({ e }) => {
       const deliveredWh = Number(e.meter_last_wh ?? 0) - Number(e.meter_start_wh ?? 0);
@@ -309,8 +310,24 @@ export class SiteLimitsService {
         departureMs: (e.departure_at ?? new Date((e.started_at ?? now).getTime() + DEFAULT_STAY_MS)).getTime(),
       };
     });
-    const planned = new Map(planSite({ nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs }).map((a) => [a.id, Math.floor(a.powerW)]));
-    return evses.map((e, i) => (e.session_id !== null ? (planned.get(e.id) ?? 0) : (even[i] as number)));
+    const allocations = new Map(planSite({ nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs }).map((a) => [a.id, a]));
+    const plans = new Map(needs.map((n) => [n.id, { wh: allocations.get(n.id)?.plannedWh ?? 0, by: new Date(n.departureMs) }]));
+    return { shares: evses.map((e, i) => (e.session_id !== null ? Math.floor(allocations.get(e.id)?.powerW ?? 0) : (even[i] as number))), plans };
+  }
+
+  /** A session's share of its site's power and what the plan gives it by its departure (null: no limit there). */
+  async planFor(tenantId: string, evseUid: string | null): Promise<SessionPlan> {
+    if (!evseUid) return { limited: false, power_w: null, planned_wh: null, by: null };
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('evse_power_shares')
+        .select(['share_w', 'planned_wh', 'planned_by'])
+        .where('tenant_id', '=', tenantId)
+        .where('evse_uid', '=', evseUid)
+        .executeTakeFirst(),
+    );
+    if (!row || row.share_w === null) return { limited: false, power_w: null, planned_wh: null, by: null };
+    return { limited: true, power_w: row.share_w, planned_wh: row.planned_wh, by: row.planned_by };
   }
 
   /**
@@ -356,15 +373,17 @@ export class SiteLimitsService {
   }
 
   /** Keeps what an EVSE accepted (null: no cap), or forgets it when its answer leaves that unknown. */
-  private async remember(tenantId: string, evseUid: string, share: number | null | 'unknown'): Promise<void> {
+  private async remember(tenantId: string, evseUid: string, share: number | null | 'unknown', plan?: { wh: number; by: Date }): Promise<void> {
     await this.scopes.tenant(tenantId, async (tx) => {
       if (share === 'unknown') await tx.deleteFrom('evse_power_shares').where('tenant_id', '=', tenantId).where('evse_uid', '=', evseUid).execute();
-      else
+      else {
+        const values = { share_w: share, told_at: new Date(), planned_wh: plan?.wh ?? null, planned_by: plan?.by ?? null };
         await tx
           .insertInto('evse_power_shares')
-          .values({ tenant_id: tenantId, evse_uid: evseUid, share_w: share, told_at: new Date() })
-          .onConflict((oc) => oc.columns(['tenant_id', 'evse_uid']).doUpdateSet({ share_w: share, told_at: new Date() }))
+          .values({ tenant_id: tenantId, evse_uid: evseUid, ...values })
+          .onConflict((oc) => oc.columns(['tenant_id', 'evse_uid']).doUpdateSet(values))
           .execute();
+      }
     });
   }
 

@@ -1,14 +1,16 @@
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { unwrap, VoltshareError } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
+import { formatClock, formatEnergy } from '../shared/format.js';
 import { statusLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
 import { appStyles, chargeStyles } from './app.styles.js';
 
 type EvseCard = components['schemas']['EvseCard'];
 type Session = components['schemas']['ChargingSession'];
+type Plan = components['schemas']['SessionPlan'];
 
 const WAIT_FOR_START_MS = 90_000;
 const POLL_MS = 1500;
@@ -28,6 +30,7 @@ export class VoltshareCharge extends VoltshareElement {
     evseUid: { type: String, attribute: 'evse-uid' },
     card: { state: true },
     live: { state: true },
+    sitePlan: { state: true },
     ended: { state: true },
     phase: { state: true },
     message: { state: true },
@@ -38,6 +41,8 @@ export class VoltshareCharge extends VoltshareElement {
   declare evseUid: string | undefined;
   declare card: EvseCard | undefined;
   declare live: Session | undefined;
+  /** The site's plan for this car, when the site's power is shared. */
+  declare sitePlan: Plan | undefined;
   declare ended: Session | undefined;
   declare phase: 'idle' | 'starting' | 'stopping';
   declare message: string;
@@ -74,8 +79,16 @@ export class VoltshareCharge extends VoltshareElement {
   private async findLive(): Promise<Session | undefined> {
     const { data } = await this.api.GET('/v1/me/sessions', { params: { query: { limit: 5 } } }).catch(() => ({ data: undefined }));
     this.live = data?.data.find((s) => s.status === 'ACTIVE');
+    if (this.live) void this.readPlan(this.live.id);
     if (this.live?.evse_uid && this.card?.evse_uid !== this.live.evse_uid) void this.lookUp(this.live.evse_uid);
     return this.live;
+  }
+
+  private async readPlan(sessionId: string): Promise<void> {
+    const { data } = await this.api
+      .GET('/v1/me/sessions/{session_id}/plan', { params: { path: { session_id: sessionId } } })
+      .catch(() => ({ data: undefined }));
+    this.sitePlan = data?.limited ? data : undefined;
   }
 
   private async lookUp(reference: string): Promise<void> {
@@ -172,6 +185,8 @@ export class VoltshareCharge extends VoltshareElement {
     if (kwh > 0) body.energy_wanted_wh = Math.round(kwh * 1000);
     try {
       this.live = unwrap(await this.api.PATCH('/v1/me/sessions/{session_id}', { params: { path: { session_id: live.id } }, body }));
+      // The site plans again with what the driver said; its plan follows.
+      setTimeout(() => this.live && void this.readPlan(this.live.id), 1500);
       this.message = msg('Saved. People waiting now see a better estimate.');
       this.error = undefined;
     } catch (error) {
@@ -273,6 +288,13 @@ export class VoltshareCharge extends VoltshareElement {
     return html`<div class="card">
       ${this.card ? html`<p><strong>${this.card.location_name}</strong> · ${this.card.evse_id ?? ''}</p>` : nothing}
       <voltshare-session .apiBase=${this.apiBase} .token=${this.token} session-id=${live.id}></voltshare-session>
+      ${
+        this.sitePlan?.planned_wh != null && this.sitePlan.by
+          ? html`<p class="muted" data-plan>
+              ${msg(str`The site shares its power: about ${formatEnergy(this.sitePlan.planned_wh, this.language)} more by ${formatClock(this.sitePlan.by, this.language)}.`)}
+            </p>`
+          : nothing
+      }
       <button class="primary wide" data-action="stop" ?disabled=${this.phase !== 'idle'} @click=${() => this.stop()}>${msg('Stop charging')}</button>
     </div>
     <form
