@@ -206,7 +206,10 @@ if (ALGORITHMS.includes('ours')) {
 // ---- scale: one re-planning round of 1,000 sites × 20 EVSEs, and 50-EVSE steps, on this core ----
 {
   let seed = 7;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => {
+    seed = (seed * 16807) % 2147483647;
+    return seed / 2147483647;
+  };
   const siteNeeds = (evses, now) =>
     Array.from({ length: evses }, (_, i) => ({
       id: `e${i}`,
@@ -228,6 +231,17 @@ if (ALGORITHMS.includes('ours')) {
   });
   steps.sort((a, b) => a - b);
   const p99 = steps[Math.floor(steps.length * 0.99)];
-  console.log(JSON.stringify({ experiment: 'scale', sites: 1000, evses_per_site: 20, round_ms: roundMs, step_ms_p99_50_evses: p99, share_of_5_min_step: roundMs / PERIOD_MS }));
-  log(`\nscale: 1,000 sites × 20 EVSEs planned in ${(roundMs / 1000).toFixed(2)} s on one core (${((100 * roundMs) / PERIOD_MS).toFixed(2)} % of a 5-minute step); a 50-EVSE site step p99 ${p99.toFixed(2)} ms (target < 50 ms)`);
+  console.log(
+    JSON.stringify({
+      experiment: 'scale',
+      sites: 1000,
+      evses_per_site: 20,
+      round_ms: roundMs,
+      step_ms_p99_50_evses: p99,
+      share_of_5_min_step: roundMs / PERIOD_MS,
+    }),
+  );
+  log(
+    `\nscale: 1,000 sites × 20 EVSEs planned in ${(roundMs / 1000).toFixed(2)} s on one core (${((100 * roundMs) / PERIOD_MS).toFixed(2)} % of a 5-minute step); a 50-EVSE site step p99 ${p99.toFixed(2)} ms (target < 50 ms)`,
+  );
 }
