@@ -126,3 +126,80 @@ describe('the site optimiser through OCPP', { timeout: 60_000 }, () => {
     for (const sim of sims) await sim.stop();
   });
 });
+
+describe('a charger that ignores its limit', { timeout: 60_000 }, () => {
+  it('is flagged as a fault and the others are reduced so the site stays under the cap', async () => {
+    const site = await createSite(http, staff, 'Rogue depot');
+    const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
+    const driver = await http
+      .post('/v1/drivers')
+      .send({ email: `rogue-${Date.now()}@example.com`, name: 'Rogue', password: 'rogue driver password' })
+      .expect(201);
+    const sims: SimulatedChargePoint[] = [];
+    const ids: string[] = [];
+    for (let n = 0; n < 3; n++) {
+      const identity = `ROGUE-${process.pid}-${n}`;
+      const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
+      ids.push(cp.body.id);
+      await http
+        .post(`/v1/locations/${site}/evses`)
+        .set(auth(staff))
+        .send({
+          charge_point_id: cp.body.id,
+          ocpp_connector_id: 1,
+          connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+        })
+        .expect(201);
+      await http
+        .post('/v1/me/id-tags')
+        .set(auth(driver.body.tokens.access_token))
+        .send({ id_tag: `ROGUE-${n}` })
+        .expect(201);
+      const sim = new SimulatedChargePoint({
+        url: ocppUrl,
+        identity,
+        password: PASSWORD,
+        connectors: 1,
+        maxPowerW: 22_000,
+        idTags: [`ROGUE-${n}`],
+        arrivalPerMinute: 0,
+        faultPerMinute: 0,
+        ignoreLimits: n === 0,
+      });
+      await sim.connect();
+      sims.push(sim);
+    }
+    const connector = (i: number) => sims[i]?.connectors[0] as SimulatedChargePoint['connectors'][number];
+    await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: 36_000 }).expect(201);
+    for (let i = 0; i < 3; i++) await sims[i]?.arrive(connector(i));
+    await until(() => sims.slice(1).every((sim, i) => sim.powerW(connector(i + 1)) === 12_000), 10_000);
+    // A minute later the chargers report what they draw: the first one takes its full 22 kW.
+    await platform.services.scopes.system((tx) =>
+      tx
+        .updateTable('evse_power_shares')
+        .set({ told_at: new Date(Date.now() - 120_000) })
+        .where('tenant_id', '=', network)
+        .execute(),
+    );
+    for (let i = 0; i < 3; i++) await sims[i]?.charge(connector(i), 60);
+    const drawn = () => sims.reduce((sum, sim, i) => sum + sim.powerW(connector(i)), 0);
+    expect(drawn()).toBeGreaterThan(36_000);
+    await platform.services.siteLimits.apply(network, site);
+    await until(() => drawn() <= 36_000, 10_000);
+    expect(sims[0]?.powerW(connector(0))).toBe(22_000);
+    const faults = await platform.services.scopes.system((tx) =>
+      tx
+        .selectFrom('evse_faults')
+        .select(['charge_point_id', 'error_code', 'vendor_id'])
+        .where('tenant_id', '=', network)
+        .where('error_code', '=', 'PowerLimitIgnored')
+        .execute(),
+    );
+    expect(faults).toEqual([{ charge_point_id: ids[0], error_code: 'PowerLimitIgnored', vendor_id: 'voltshare' }]);
+    // Planned again a step later: flagged once, not at every step.
+    await platform.services.siteLimits.apply(network, site);
+    const again = await platform.services.scopes.system((tx) => tx.selectFrom('evse_faults').select('id').where('tenant_id', '=', network).execute());
+    expect(again).toHaveLength(1);
+    for (const sim of sims) await sim.stop();
+  });
+});

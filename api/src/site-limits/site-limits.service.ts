@@ -2,6 +2,7 @@ import { type SqlBool, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ChargerCommand } from '../charging/charger-commands.js';
 import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../charging/commands.js';
+import { recordPlatformFault } from '../charging/platform-faults.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { LocationsService } from '../locations/locations.service.js';
@@ -40,8 +41,24 @@ export function minimumPowerW(powerType: string | null): number {
   return 0;
 }
 
+/**
+ * A charger that draws more than a tenth (and half a kilowatt) over what it was told, measured a
+ * minute or more after it was told (a car takes a moment to slow down), ignores its limit.
+ */
+const ignoresLimit = (e: SiteEvse) =>
+  e.session_id !== null &&
+  e.power_w !== null &&
+  e.share_w !== null &&
+  e.told_at !== null &&
+  e.metered_at !== null &&
+  e.metered_at.getTime() - e.told_at.getTime() >= SETTLE_MS &&
+  e.power_w > e.share_w * 1.1 + 500;
+const SETTLE_MS = 60_000;
+
 interface SiteEvse {
   id: string;
+  charge_point_id: string;
+  ocpp_connector_id: number | null;
   session_id: string | null;
   started_at: Date | null;
   departure_at: Date | null;
@@ -50,6 +67,8 @@ interface SiteEvse {
   meter_last_wh: number | null;
   power_w: number | null;
   share_w: number | null;
+  told_at: Date | null;
+  metered_at: Date | null;
   max_power_w: number | null;
   power_type: string | null;
 }
@@ -229,6 +248,7 @@ export class SiteLimitsService {
           'live.meter_start_wh',
           'live.meter_last_wh',
           'live.power_w',
+          'live.updated_at as metered_at',
         ])
         .select((eb) => [
           eb
@@ -253,6 +273,24 @@ export class SiteLimitsService {
     }));
     const limitW = limitInForce(limits, now);
     const planned = limitW === null ? null : this.plan(limitW, evses, now);
+    const rogue = limitW === null ? [] : evses.filter(ignoresLimit);
+    if (rogue.length) {
+      await this.scopes.tenant(tenantId, async (tx) => {
+        for (const e of rogue) {
+          const info = `Drew ${e.power_w} W with a limit of ${e.share_w} W; the site's other chargers were reduced to stay under the cap.`;
+          const flagged = await recordPlatformFault(tx, {
+            tenantId,
+            chargePointId: e.charge_point_id,
+            connectorId: e.ocpp_connector_id ?? 0,
+            code: 'PowerLimitIgnored',
+            info,
+            at: now,
+          });
+          if (flagged)
+            this.logger.warn({ evse_uid: e.id, charge_point_id: e.charge_point_id, power_w: e.power_w, limit_w: e.share_w }, 'charger ignores its power limit');
+        }
+      });
+    }
     const shares = planned?.shares ?? null;
     const plan = evses.map((evse, i) => ({ evse, share: shares ? (shares[i] as number) : null }));
     // Lower before raising, so the site stays within its limit while chargers are told in turn.
@@ -295,9 +333,13 @@ export class SiteLimitsService {
       limitW,
       evses.map((e) => e.session_id !== null),
     );
-    const charging = evses.map((e, i) => ({ e, i })).filter(({ e }) => e.session_id !== null);
-    if (charging.length === 0) return { shares: even, plans: new Map() };
-    const budget = charging.reduce((sum, { i }) => sum + (even[i] as number), 0);
+    const live = evses.map((e, i) => ({ e, i })).filter(({ e }) => e.session_id !== null);
+    if (live.length === 0) return { shares: even, plans: new Map() };
+    // A charger drawing well over what it was told does not follow its limit: it is planned at what
+    // it draws (it keeps being told its share) and the others share what is left.
+    const rogue = live.filter(({ e }) => ignoresLimit(e));
+    const charging = live.filter(({ e }) => !ignoresLimit(e));
+    const budget = Math.max(0, live.reduce((sum, { i }) => sum + (even[i] as number), 0) - rogue.reduce((sum, { e }) => sum + (e.power_w as number), 0));
     const needs: ChargingNeed[] = charging.map(({ e }) => {
       const deliveredWh = Number(e.meter_last_wh ?? 0) - Number(e.meter_start_wh ?? 0);
       const evseMax = Number(e.max_power_w ?? DEFAULT_EVSE_MAX_W);
@@ -312,7 +354,11 @@ export class SiteLimitsService {
     });
     const allocations = new Map(planSite({ nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs }).map((a) => [a.id, a]));
     const plans = new Map(needs.map((n) => [n.id, { wh: allocations.get(n.id)?.plannedWh ?? 0, by: new Date(n.departureMs) }]));
-    return { shares: evses.map((e, i) => (e.session_id !== null ? Math.floor(allocations.get(e.id)?.powerW ?? 0) : (even[i] as number))), plans };
+    const rogueShare = new Map(rogue.map(({ e }) => [e.id, e.share_w as number]));
+    return {
+      shares: evses.map((e, i) => rogueShare.get(e.id) ?? (e.session_id !== null ? Math.floor(allocations.get(e.id)?.powerW ?? 0) : (even[i] as number))),
+      plans,
+    };
   }
 
   /** A session's share of its site's power and what the plan gives it by its departure (null: no limit there). */

@@ -21,6 +21,8 @@ export interface SimulatorOptions {
   faultPerMinute?: number;
   random?: () => number;
   onError?: (error: unknown) => void;
+  /** A faulty charger that accepts charging profiles and draws full power anyway (for fault drills). */
+  ignoreLimits?: boolean;
 }
 
 interface Connector {
@@ -179,7 +181,9 @@ export class SimulatedChargePoint {
 
   /** Constant power until 80 % state of charge, then a linear taper (a CC-CV curve). */
   powerW(c: Connector): number {
-    const max = Math.min(this.options.maxPowerW ?? 22_000, this.limitW ?? Number.POSITIVE_INFINITY, c.limitW ?? Number.POSITIVE_INFINITY);
+    const max = this.options.ignoreLimits
+      ? (this.options.maxPowerW ?? 22_000)
+      : Math.min(this.options.maxPowerW ?? 22_000, this.limitW ?? Number.POSITIVE_INFINITY, c.limitW ?? Number.POSITIVE_INFINITY);
     if (c.socPercent < 80) return max;
     return Math.max(1_500, max * ((100 - c.socPercent) / 20));
   }
