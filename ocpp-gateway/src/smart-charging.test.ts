@@ -196,6 +196,13 @@ describe('a charger that ignores its limit', { timeout: 60_000 }, () => {
         .execute(),
     );
     expect(faults).toEqual([{ charge_point_id: ids[0], error_code: 'PowerLimitIgnored', vendor_id: 'voltshare' }]);
+    // The operator sees each EVSE's share and why, and what the site draws.
+    for (let i = 0; i < 3; i++) await sims[i]?.charge(connector(i), 60);
+    const view = await http.get(`/v1/locations/${site}/power-limits`).set(auth(staff)).expect(200);
+    const reasons = Object.fromEntries(view.body.shares.map((x: { charge_point_id: string; reason: string }) => [x.charge_point_id, x.reason]));
+    expect(reasons).toEqual({ [ids[0] as string]: 'ignores_limit', [ids[1] as string]: 'shared_alike', [ids[2] as string]: 'shared_alike' });
+    expect(view.body.measured_w).toBeLessThanOrEqual(36_000);
+    expect(view.body.shares.find((x: { charge_point_id: string }) => x.charge_point_id === ids[0]).measured_w).toBe(22_000);
     // Planned again a step later: flagged once, not at every step.
     await platform.services.siteLimits.apply(network, site);
     const again = await platform.services.scopes.system((tx) => tx.selectFrom('evse_faults').select('id').where('tenant_id', '=', network).execute());

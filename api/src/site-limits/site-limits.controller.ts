@@ -5,7 +5,15 @@ import { principalOf } from '../auth/request.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
-import type { GridOperatorInput, GridSignalInput, NetworkPowerLimit, PowerLimitInput, SessionPlan, SitePowerState } from './site-limits.model.js';
+import type {
+  GridOperatorInput,
+  GridSignalInput,
+  NetworkPowerLimit,
+  PowerLimitInput,
+  SessionPlan,
+  SitePowerState,
+  SitePowerView,
+} from './site-limits.model.js';
 
 /** What this controller uses of the platform's services. */
 type SiteLimitsPorts = Pick<Services, 'siteLimits' | 'charging'>;
@@ -35,11 +43,11 @@ export class SiteLimitsController extends Controller {
     return this.services.siteLimits.listForNetwork(tenantOf(principalOf(req)));
   }
 
-  /** A site's power limits in force and ahead, and the one in force now. */
+  /** A site's power limits in force and ahead, the one in force now, each EVSE's share and why, and what the site draws. */
   @Get('locations/{location_id}/power-limits')
   @Security('bearer', ['network:read'])
   @Response<ProblemDocument>(404, 'No such location')
-  async state(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<Omit<SitePowerState, 'applied'>> {
+  async state(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<SitePowerView> {
     return this.services.siteLimits.state(tenantOf(principalOf(req)), location_id);
   }
 

@@ -69,3 +69,29 @@ export interface SessionPlan {
   /** The departure the plan works to: the driver's, or the site's estimate. */
   by: Date | null;
 }
+
+/** One EVSE's share of its site's limit, and why it has it. */
+export interface EvseShare {
+  evse_uid: string;
+  charge_point_id: string;
+  /** What the charger was told, W; null when it was not told (no limit, or it was offline). */
+  share_w: number | null;
+  /** What its car draws now (the last meter value), W; null without a car or a reading. */
+  measured_w: number | null;
+  /** What the plan gives its car by `planned_by`, Wh. */
+  planned_wh: number | null;
+  planned_by: Date | null;
+  /**
+   * `idle`: keeps enough to start a car; `planned`: from the driver's energy wanted or departure;
+   * `shared_alike`: nothing stated, shares with the others; `ignores_limit`: draws over its share
+   * (flagged as a fault, the others reduced); `not_told`.
+   */
+  reason: 'idle' | 'planned' | 'shared_alike' | 'ignores_limit' | 'not_told';
+}
+
+/** A site's power as operators see it: the limits, each EVSE's share and why, and what the site draws. */
+export interface SitePowerView extends Omit<SitePowerState, 'applied'> {
+  shares: EvseShare[];
+  /** The sum of what the site's cars draw now, W. */
+  measured_w: number;
+}

@@ -9,7 +9,17 @@ import type { LocationsService } from '../locations/locations.service.js';
 import { type ChargingNeed, planSite } from '../scheduling/optimiser.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import type { GridSignalInput, LimitApplication, NetworkPowerLimit, PowerLimit, PowerLimitInput, SessionPlan, SitePowerState } from './site-limits.model.js';
+import type {
+  EvseShare,
+  GridSignalInput,
+  LimitApplication,
+  NetworkPowerLimit,
+  PowerLimit,
+  PowerLimitInput,
+  SessionPlan,
+  SitePowerState,
+  SitePowerView,
+} from './site-limits.model.js';
 
 /** The platform's site-limit profile has one id on every charger, so a new limit replaces the last. */
 export const SITE_LIMIT_PROFILE_ID = 7301;
@@ -55,6 +65,14 @@ const ignoresLimit = (e: SiteEvse) =>
   e.power_w > e.share_w * 1.1 + 500;
 const SETTLE_MS = 60_000;
 
+/** Why an EVSE has the share it has, for the operator's view. */
+function shareReason(e: SiteEvse): EvseShare['reason'] {
+  if (e.share_w === null) return 'not_told';
+  if (e.session_id === null) return 'idle';
+  if (ignoresLimit(e)) return 'ignores_limit';
+  return e.energy_wanted_wh !== null || e.departure_at !== null ? 'planned' : 'shared_alike';
+}
+
 interface SiteEvse {
   id: string;
   charge_point_id: string;
@@ -69,6 +87,8 @@ interface SiteEvse {
   share_w: number | null;
   told_at: Date | null;
   metered_at: Date | null;
+  planned_wh: number | null;
+  planned_by: Date | null;
   max_power_w: number | null;
   power_type: string | null;
 }
@@ -178,11 +198,22 @@ export class SiteLimitsService {
   }
 
   /** The network's view of a site's limits: in force and ahead, and what its chargers run now. */
-  async state(tenantId: string, locationId: string, now = new Date()): Promise<Omit<SitePowerState, 'applied'>> {
+  async state(tenantId: string, locationId: string, now = new Date()): Promise<SitePowerView> {
     return this.scopes.tenant(tenantId, async (tx) => {
       await this.activeLocation(tx, tenantId, locationId);
       const limits = await this.current(tx, tenantId, locationId, now);
-      return { location_id: locationId, max_power_w: limitInForce(limits, now), limits };
+      const evses = await this.siteEvses(tx, tenantId, locationId);
+      const shares: EvseShare[] = evses.map((e) => ({
+        evse_uid: e.id,
+        charge_point_id: e.charge_point_id,
+        share_w: e.share_w,
+        measured_w: e.session_id !== null ? e.power_w : null,
+        planned_wh: e.planned_wh,
+        planned_by: e.planned_by,
+        reason: shareReason(e),
+      }));
+      const measured = shares.reduce((sum, x) => sum + (x.measured_w ?? 0), 0);
+      return { location_id: locationId, max_power_w: limitInForce(limits, now), limits, shares, measured_w: measured };
     });
   }
 
@@ -232,44 +263,7 @@ export class SiteLimitsService {
   private async applyNow(tenantId: string, locationId: string, now: Date): Promise<SitePowerState> {
     const { limits, evses } = await this.scopes.tenant(tenantId, async (tx) => ({
       limits: await this.current(tx, tenantId, locationId, now),
-      evses: await tx
-        .selectFrom('evses')
-        .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
-        .leftJoin('evse_power_shares as told', (j) => j.onRef('told.tenant_id', '=', 'evses.tenant_id').onRef('told.evse_uid', '=', 'evses.id'))
-        .leftJoin('charging_sessions as live', (j) =>
-          j.onRef('live.tenant_id', '=', 'evses.tenant_id').onRef('live.evse_uid', '=', 'evses.id').on('live.status', '=', 'ACTIVE'),
-        )
-        .select(['evses.id', 'evses.ocpp_connector_id', 'charge_points.id as charge_point_id', 'charge_points.identity', 'told.share_w', 'told.told_at'])
-        .select([
-          'live.id as session_id',
-          'live.started_at',
-          'live.departure_at',
-          'live.energy_wanted_wh',
-          'live.meter_start_wh',
-          'live.meter_last_wh',
-          'live.power_w',
-          'live.updated_at as metered_at',
-        ])
-        .select((eb) => [
-          eb
-            .selectFrom('connectors')
-            .select((c) => c.fn.max('connectors.max_electric_power').as('w'))
-            .whereRef('connectors.tenant_id', '=', 'evses.tenant_id')
-            .whereRef('connectors.evse_id', '=', 'evses.id')
-            .as('max_power_w'),
-          eb
-            .selectFrom('connectors')
-            .select((c) => c.fn.max('connectors.power_type').as('t'))
-            .whereRef('connectors.tenant_id', '=', 'evses.tenant_id')
-            .whereRef('connectors.evse_id', '=', 'evses.id')
-            .as('power_type'),
-        ])
-        .where('evses.tenant_id', '=', tenantId)
-        .where('evses.location_id', '=', locationId)
-        .where('evses.status', '<>', 'REMOVED')
-        .where('charge_points.status', '=', 'ACTIVE')
-        .orderBy('evses.id')
-        .execute(),
+      evses: await this.siteEvses(tx, tenantId, locationId),
     }));
     const limitW = limitInForce(limits, now);
     const planned = limitW === null ? null : this.plan(limitW, evses, now);
@@ -321,6 +315,57 @@ export class SiteLimitsService {
     }
     this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
     return { location_id: locationId, max_power_w: limitW, limits, applied };
+  }
+
+  /** The site's EVSEs with what they were told, their car's session (if any) and their power facts. */
+  private siteEvses(tx: Tx, tenantId: string, locationId: string) {
+    return tx
+      .selectFrom('evses')
+      .innerJoin('charge_points', (j) => j.onRef('charge_points.tenant_id', '=', 'evses.tenant_id').onRef('charge_points.id', '=', 'evses.charge_point_id'))
+      .leftJoin('evse_power_shares as told', (j) => j.onRef('told.tenant_id', '=', 'evses.tenant_id').onRef('told.evse_uid', '=', 'evses.id'))
+      .leftJoin('charging_sessions as live', (j) =>
+        j.onRef('live.tenant_id', '=', 'evses.tenant_id').onRef('live.evse_uid', '=', 'evses.id').on('live.status', '=', 'ACTIVE'),
+      )
+      .select([
+        'evses.id',
+        'evses.ocpp_connector_id',
+        'charge_points.id as charge_point_id',
+        'charge_points.identity',
+        'told.share_w',
+        'told.told_at',
+        'told.planned_wh',
+        'told.planned_by',
+      ])
+      .select([
+        'live.id as session_id',
+        'live.started_at',
+        'live.departure_at',
+        'live.energy_wanted_wh',
+        'live.meter_start_wh',
+        'live.meter_last_wh',
+        'live.power_w',
+        'live.updated_at as metered_at',
+      ])
+      .select((eb) => [
+        eb
+          .selectFrom('connectors')
+          .select((c) => c.fn.max('connectors.max_electric_power').as('w'))
+          .whereRef('connectors.tenant_id', '=', 'evses.tenant_id')
+          .whereRef('connectors.evse_id', '=', 'evses.id')
+          .as('max_power_w'),
+        eb
+          .selectFrom('connectors')
+          .select((c) => c.fn.max('connectors.power_type').as('t'))
+          .whereRef('connectors.tenant_id', '=', 'evses.tenant_id')
+          .whereRef('connectors.evse_id', '=', 'evses.id')
+          .as('power_type'),
+      ])
+      .where('evses.tenant_id', '=', tenantId)
+      .where('evses.location_id', '=', locationId)
+      .where('evses.status', '<>', 'REMOVED')
+      .where('charge_points.status', '=', 'ACTIVE')
+      .orderBy('evses.id')
+      .execute();
   }
 
   /**
@@ -427,7 +472,13 @@ export class SiteLimitsService {
         await tx
           .insertInto('evse_power_shares')
           .values({ tenant_id: tenantId, evse_uid: evseUid, ...values })
-          .onConflict((oc) => oc.columns(['tenant_id', 'evse_uid']).doUpdateSet(values))
+          // `told_at` is when the share last changed: a charger keeping an unchanged share has had it since then.
+          .onConflict((oc) =>
+            oc.columns(['tenant_id', 'evse_uid']).doUpdateSet({
+              ...values,
+              told_at: sql<Date>`case when evse_power_shares.share_w is distinct from excluded.share_w then excluded.told_at else evse_power_shares.told_at end`,
+            }),
+          )
           .execute();
       }
     });
