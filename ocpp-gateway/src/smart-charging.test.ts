@@ -210,3 +210,60 @@ describe('a charger that ignores its limit', { timeout: 60_000 }, () => {
     for (const sim of sims) await sim.stop();
   });
 });
+
+describe('departures nobody stated', { timeout: 60_000 }, () => {
+  it('are estimated from how long cars usually stay at the site', async () => {
+    const site = await createSite(http, staff, 'Commuter car park');
+    const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
+    const driver = await http
+      .post('/v1/drivers')
+      .send({ email: `commuter-${Date.now()}@example.com`, name: 'Commuter', password: 'commuter password' })
+      .expect(201);
+    await http.post('/v1/me/id-tags').set(auth(driver.body.tokens.access_token)).send({ id_tag: 'COMMUTER-1' }).expect(201);
+    const identity = `STAY-${process.pid}`;
+    const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
+    await http
+      .post(`/v1/locations/${site}/evses`)
+      .set(auth(staff))
+      .send({
+        charge_point_id: cp.body.id,
+        ocpp_connector_id: 1,
+        connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+      })
+      .expect(201);
+    // Twelve past sessions of about two hours each (one of 9 h does not move the median).
+    for (let day = 1; day <= 12; day++) {
+      const at = new Date(Date.now() - day * 86_400_000);
+      const hours = day === 5 ? 9 : 2 + (day % 3) / 60;
+      const { transactionId } = await platform.services.charging.startSession(network, cp.body.id, {
+        connectorId: 1,
+        idTag: 'COMMUTER-1',
+        meterStartWh: 0,
+        at,
+      });
+      await platform.services.charging.stopSession(network, cp.body.id, { transactionId, meterStopWh: 10_000, at: new Date(at.getTime() + hours * 3_600_000) });
+    }
+    const sim = new SimulatedChargePoint({
+      url: ocppUrl,
+      identity,
+      password: PASSWORD,
+      connectors: 1,
+      maxPowerW: 22_000,
+      idTags: ['COMMUTER-1'],
+      arrivalPerMinute: 0,
+      faultPerMinute: 0,
+    });
+    await sim.connect();
+    await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: 11_000 }).expect(201);
+    await sim.arrive(sim.connectors[0] as SimulatedChargePoint['connectors'][number]);
+    const live = (await http.get('/v1/me/sessions').set(auth(driver.body.tokens.access_token)).expect(200)).body.data.find(
+      (s: { status: string }) => s.status === 'ACTIVE',
+    );
+    await until(async () => (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driver.body.tokens.access_token))).body.limited === true, 10_000);
+    const plan = (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driver.body.tokens.access_token)).expect(200)).body;
+    const stayH = (new Date(plan.by).getTime() - new Date(live.started_at).getTime()) / 3_600_000;
+    expect(stayH).toBeGreaterThan(1.9);
+    expect(stayH).toBeLessThan(2.1);
+    await sim.stop();
+  });
+});

@@ -40,6 +40,8 @@ export function limitInForce(limits: Pick<PowerLimit, 'max_power_w' | 'starts_at
 export const REPLAN_MS = 5 * 60_000;
 /** When a driver did not say when they leave. */
 const DEFAULT_STAY_MS = 4 * 3_600_000;
+/** Completed sessions a site needs before its own typical stay is used. */
+const MIN_HISTORY = 10;
 const DEFAULT_EVSE_MAX_W = 22_000;
 /** A car drawing below this part of its share is planned at what it draws. */
 const UNDERUSE = 0.8;
@@ -266,7 +268,8 @@ export class SiteLimitsService {
       evses: await this.siteEvses(tx, tenantId, locationId),
     }));
     const limitW = limitInForce(limits, now);
-    const planned = limitW === null ? null : this.plan(limitW, evses, now);
+    const stayMs = limitW === null || !evses.some((e) => e.session_id !== null) ? DEFAULT_STAY_MS : await this.typicalStayMs(tenantId, locationId, now);
+    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs);
     const rogue = limitW === null ? [] : evses.filter(ignoresLimit);
     if (rogue.length) {
       await this.scopes.tenant(tenantId, async (tx) => {
@@ -315,6 +318,28 @@ export class SiteLimitsService {
     }
     this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
     return { location_id: locationId, max_power_w: limitW, limits, applied };
+  }
+
+  /**
+   * How long cars usually stay at the site: the median of its sessions of the last 30 days (at
+   * least 10 of them), else 4 hours.
+   */
+  private async typicalStayMs(tenantId: string, locationId: string, now: Date): Promise<number> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('charging_sessions as s')
+        .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 's.tenant_id').onRef('evses.id', '=', 's.evse_uid'))
+        .select([
+          sql<number>`count(*)`.as('n'),
+          sql<number | null>`percentile_cont(0.5) within group (order by extract(epoch from (s.stopped_at - s.started_at)))`.as('median_s'),
+        ])
+        .where('s.tenant_id', '=', tenantId)
+        .where('evses.location_id', '=', locationId)
+        .where('s.status', '=', 'COMPLETED')
+        .where('s.stopped_at', '>', new Date(now.getTime() - 30 * 86_400_000))
+        .executeTakeFirst(),
+    );
+    return row && Number(row.n) >= MIN_HISTORY && row.median_s !== null ? Math.max(REPLAN_MS, Number(row.median_s) * 1000) : DEFAULT_STAY_MS;
   }
 
   /** The site's EVSEs with what they were told, their car's session (if any) and their power facts. */
@@ -373,7 +398,7 @@ export class SiteLimitsService {
    * share goes by the optimiser, from what each driver wants and when they leave. A car drawing
    * well below its last share is planned at what it draws, so the rest goes to the others.
    */
-  private plan(limitW: number, evses: SiteEvse[], now: Date): { shares: number[]; plans: Map<string, { wh: number; by: Date }> } {
+  private plan(limitW: number, evses: SiteEvse[], now: Date, stayMs: number): { shares: number[]; plans: Map<string, { wh: number; by: Date }> } {
     const even = siteShares(
       limitW,
       evses.map((e) => e.session_id !== null),
@@ -394,7 +419,8 @@ export class SiteLimitsService {
         remainingWh: e.energy_wanted_wh === null ? Number.POSITIVE_INFINITY : Math.max(0, e.energy_wanted_wh - deliveredWh),
         maxPowerW: drawsLittle ? Math.min(evseMax, Math.max(minimumPowerW(e.power_type), (e.power_w as number) * 1.2)) : evseMax,
         minPowerW: minimumPowerW(e.power_type),
-        departureMs: (e.departure_at ?? new Date((e.started_at ?? now).getTime() + DEFAULT_STAY_MS)).getTime(),
+        // Unsaid: the site's typical stay; a car already past it is expected to leave within the step after next.
+        departureMs: e.departure_at?.getTime() ?? Math.max((e.started_at ?? now).getTime() + stayMs, now.getTime() + 2 * REPLAN_MS),
       };
     });
     const allocations = new Map(planSite({ nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs }).map((a) => [a.id, a]));
