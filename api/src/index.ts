@@ -10,6 +10,17 @@ export { migrateToLatest } from './db/migrate.js';
 export type { EvseStatus } from './db/schema.js';
 export { Scopes } from './db/tenancy.js';
 export { DEMO } from './demo/credentials.js';
+export {
+  dayTypeMedian,
+  ensemble,
+  FORECASTERS,
+  type HourlyForecaster,
+  type HourlyHistory,
+  hourOfWeekMean,
+  hourOfWeekMedian,
+  mstl,
+  seasonalNaive,
+} from './forecasting/models.js';
 export { PartnersService } from './partners/partners.service.js';
 export { FlowNetwork } from './scheduling/max-flow.js';
 export { type Allocation, type ChargingNeed, planSite, type SitePlanInput } from './scheduling/optimiser.js';

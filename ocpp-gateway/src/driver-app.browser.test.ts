@@ -190,7 +190,7 @@ describe.each([
     await page.locator('voltshare-charge [data-action=stop]').waitFor({ timeout: 20_000 });
     expect(sim.connectors[0]?.transactionId).toEqual(expect.any(Number));
     // The site's power is shared: the app says what the plan gives this car and by when.
-    await page.locator('voltshare-charge [data-plan]').waitFor({ timeout: 10_000 });
+    await page.locator('voltshare-charge [data-plan]').waitFor({ timeout: 20_000 });
     await sim.charge(sim.connectors[0]!, 900);
     await expect.poll(() => page.locator('voltshare-session [data-figure=energy]').first().textContent(), { timeout: 10_000 }).not.toMatch(/^0\D/);
     await page.locator('voltshare-charge #energy').fill('20');

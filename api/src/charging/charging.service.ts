@@ -419,6 +419,8 @@ export class ChargingService {
         .returningAll()
         .executeTakeFirstOrThrow(),
     );
+    // What the driver wants changes the site's plan.
+    this.steps.changed(own.network_id, own.charge_point_id);
     return toSession(row);
   }
 

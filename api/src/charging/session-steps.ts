@@ -25,7 +25,7 @@ export interface SessionSteps {
   ending(tx: Tx, tenantId: string, sessionId: string, stoppedAt: Date): Promise<void>;
   /** The session was closed and priced. */
   ended(tx: Tx, session: SessionRow): Promise<void>;
-  /** After commit: a session started or ended at this charger. */
+  /** After commit: a session started, ended or was re-planned by its driver at this charger. */
   changed(tenantId: string, chargePointId: string): void;
   /** A charger connected again: tell it what it missed. */
   reconnected(tenantId: string, chargePointId: string): Promise<void>;

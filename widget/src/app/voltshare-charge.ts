@@ -49,6 +49,7 @@ export class VoltshareCharge extends VoltshareElement {
   declare error: { text: string; route?: string; action?: string } | undefined;
   declare scanning: boolean;
   private polling: ReturnType<typeof setTimeout> | undefined;
+  private planTimer: ReturnType<typeof setTimeout> | undefined;
   private camera: MediaStream | undefined;
 
   static override styles = [theme, appStyles, chargeStyles];
@@ -69,6 +70,7 @@ export class VoltshareCharge extends VoltshareElement {
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this.polling);
+    clearTimeout(this.planTimer);
     this.stopCamera();
   }
 
@@ -79,9 +81,21 @@ export class VoltshareCharge extends VoltshareElement {
   private async findLive(): Promise<Session | undefined> {
     const { data } = await this.api.GET('/v1/me/sessions', { params: { query: { limit: 5 } } }).catch(() => ({ data: undefined }));
     this.live = data?.data.find((s) => s.status === 'ACTIVE');
-    if (this.live) void this.readPlan(this.live.id);
+    if (this.live) this.followPlan(this.live.id);
     if (this.live?.evse_uid && this.card?.evse_uid !== this.live.evse_uid) void this.lookUp(this.live.evse_uid);
     return this.live;
+  }
+
+  /**
+   * The site plans again a moment after a session starts and every few minutes: read soon (every
+   * 2 s until there is a plan, five times), then every minute.
+   */
+  private followPlan(sessionId: string, tries = 0): void {
+    clearTimeout(this.planTimer);
+    void this.readPlan(sessionId).then(() => {
+      if (!this.isConnected || this.live?.id !== sessionId) return;
+      this.planTimer = setTimeout(() => this.followPlan(sessionId, tries + 1), this.sitePlan || tries >= 5 ? 60_000 : 2_000);
+    });
   }
 
   private async readPlan(sessionId: string): Promise<void> {
@@ -186,7 +200,7 @@ export class VoltshareCharge extends VoltshareElement {
     try {
       this.live = unwrap(await this.api.PATCH('/v1/me/sessions/{session_id}', { params: { path: { session_id: live.id } }, body }));
       // The site plans again with what the driver said; its plan follows.
-      setTimeout(() => this.live && void this.readPlan(this.live.id), 1500);
+      if (this.live) this.followPlan(this.live.id);
       this.message = msg('Saved. People waiting now see a better estimate.');
       this.error = undefined;
     } catch (error) {
