@@ -17,45 +17,59 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => platform.stop());
 
+/** A driver with an account (their id tags are registered by `depotCharger`). */
+async function fleetDriver(label: string): Promise<string> {
+  const res = await http
+    .post('/v1/drivers')
+    .send({ email: `${label}-${Date.now()}@example.com`, name: label, password: `${label} driver password` })
+    .expect(201);
+  return res.body.tokens.access_token as string;
+}
+
+/** A one-EVSE charge point at the site (22 kW, three-phase), the driver's card for it, and a simulator connected as it. */
+async function depotCharger(
+  site: string,
+  identity: string,
+  driverToken: string,
+  idTag: string,
+  options: Partial<ConstructorParameters<typeof SimulatedChargePoint>[0]> = {},
+): Promise<{ chargePointId: string; sim: SimulatedChargePoint }> {
+  const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
+  await http
+    .post(`/v1/locations/${site}/evses`)
+    .set(auth(staff))
+    .send({
+      charge_point_id: cp.body.id,
+      ocpp_connector_id: 1,
+      connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
+    })
+    .expect(201);
+  await http.post('/v1/me/id-tags').set(auth(driverToken)).send({ id_tag: idTag }).expect(201);
+  const sim = new SimulatedChargePoint({
+    url: ocppUrl,
+    identity,
+    password: PASSWORD,
+    connectors: 1,
+    maxPowerW: 22_000,
+    idTags: [idTag],
+    arrivalPerMinute: 0,
+    faultPerMinute: 0,
+    ...options,
+  });
+  await sim.connect();
+  return { chargePointId: cp.body.id, sim };
+}
+
 describe('the site optimiser through OCPP', { timeout: 60_000 }, () => {
   it('ten simulated chargers on one site: the measured site power never exceeds the cap, the urgent car goes first, a car leaving frees its share', async () => {
     const site = await createSite(http, staff, 'Smart depot');
     const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
-    const driver = await http
-      .post('/v1/drivers')
-      .send({ email: `fleet-${Date.now()}@example.com`, name: 'Fleet', password: 'fleet driver password' })
-      .expect(201);
+    const driverToken = await fleetDriver('fleet');
     const sims: SimulatedChargePoint[] = [];
     const chargePointIds: string[] = [];
     for (let n = 0; n < 10; n++) {
-      const identity = `SMART-${process.pid}-${n}`;
-      const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
-      chargePointIds.push(cp.body.id);
-      await http
-        .post(`/v1/locations/${site}/evses`)
-        .set(auth(staff))
-        .send({
-          charge_point_id: cp.body.id,
-          ocpp_connector_id: 1,
-          connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
-        })
-        .expect(201);
-      await http
-        .post('/v1/me/id-tags')
-        .set(auth(driver.body.tokens.access_token))
-        .send({ id_tag: `FLEET-${n}` })
-        .expect(201);
-      const sim = new SimulatedChargePoint({
-        url: ocppUrl,
-        identity,
-        password: PASSWORD,
-        connectors: 1,
-        maxPowerW: 22_000,
-        idTags: [`FLEET-${n}`],
-        arrivalPerMinute: 0,
-        faultPerMinute: 0,
-      });
-      await sim.connect();
+      const { chargePointId, sim } = await depotCharger(site, `SMART-${process.pid}-${n}`, driverToken, `FLEET-${n}`);
+      chargePointIds.push(chargePointId);
       sims.push(sim);
     }
     const connector = (i: number) => sims[i]?.connectors[0] as SimulatedChargePoint['connectors'][number];
@@ -87,7 +101,7 @@ describe('the site optimiser through OCPP', { timeout: 60_000 }, () => {
     await platform.services.scopes.system((tx) => tx.updateTable('charging_sessions').set({ departure_at: departure }).where('id', '=', first.id).execute());
     await platform.services.siteLimits.apply(network, site);
     // The driver sees the plan: all 10 kWh by the departure they gave.
-    const plan = await http.get(`/v1/me/sessions/${first.id}/plan`).set(auth(driver.body.tokens.access_token)).expect(200);
+    const plan = await http.get(`/v1/me/sessions/${first.id}/plan`).set(auth(driverToken)).expect(200);
     expect(plan.body).toMatchObject({ limited: true, by: departure.toISOString() });
     // The EVSE's own maximum (32 A on three phases at 400 V); the car takes 22 kW of it.
     expect(plan.body.power_w).toBeGreaterThanOrEqual(22_000);
@@ -131,42 +145,12 @@ describe('a charger that ignores its limit', { timeout: 60_000 }, () => {
   it('is flagged as a fault and the others are reduced so the site stays under the cap', async () => {
     const site = await createSite(http, staff, 'Rogue depot');
     const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
-    const driver = await http
-      .post('/v1/drivers')
-      .send({ email: `rogue-${Date.now()}@example.com`, name: 'Rogue', password: 'rogue driver password' })
-      .expect(201);
+    const driverToken = await fleetDriver('rogue');
     const sims: SimulatedChargePoint[] = [];
     const ids: string[] = [];
     for (let n = 0; n < 3; n++) {
-      const identity = `ROGUE-${process.pid}-${n}`;
-      const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
-      ids.push(cp.body.id);
-      await http
-        .post(`/v1/locations/${site}/evses`)
-        .set(auth(staff))
-        .send({
-          charge_point_id: cp.body.id,
-          ocpp_connector_id: 1,
-          connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
-        })
-        .expect(201);
-      await http
-        .post('/v1/me/id-tags')
-        .set(auth(driver.body.tokens.access_token))
-        .send({ id_tag: `ROGUE-${n}` })
-        .expect(201);
-      const sim = new SimulatedChargePoint({
-        url: ocppUrl,
-        identity,
-        password: PASSWORD,
-        connectors: 1,
-        maxPowerW: 22_000,
-        idTags: [`ROGUE-${n}`],
-        arrivalPerMinute: 0,
-        faultPerMinute: 0,
-        ignoreLimits: n === 0,
-      });
-      await sim.connect();
+      const { chargePointId, sim } = await depotCharger(site, `ROGUE-${process.pid}-${n}`, driverToken, `ROGUE-${n}`, { ignoreLimits: n === 0 });
+      ids.push(chargePointId);
       sims.push(sim);
     }
     const connector = (i: number) => sims[i]?.connectors[0] as SimulatedChargePoint['connectors'][number];
@@ -215,52 +199,29 @@ describe('departures nobody stated', { timeout: 60_000 }, () => {
   it('are estimated from how long cars usually stay at the site', async () => {
     const site = await createSite(http, staff, 'Commuter car park');
     const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
-    const driver = await http
-      .post('/v1/drivers')
-      .send({ email: `commuter-${Date.now()}@example.com`, name: 'Commuter', password: 'commuter password' })
-      .expect(201);
-    await http.post('/v1/me/id-tags').set(auth(driver.body.tokens.access_token)).send({ id_tag: 'COMMUTER-1' }).expect(201);
-    const identity = `STAY-${process.pid}`;
-    const cp = await http.post('/v1/charge-points').set(auth(staff)).send({ identity, location_id: site, password: PASSWORD }).expect(201);
-    await http
-      .post(`/v1/locations/${site}/evses`)
-      .set(auth(staff))
-      .send({
-        charge_point_id: cp.body.id,
-        ocpp_connector_id: 1,
-        connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 }],
-      })
-      .expect(201);
+    const driverToken = await fleetDriver('commuter');
+    const { chargePointId, sim } = await depotCharger(site, `STAY-${process.pid}`, driverToken, 'COMMUTER-1');
     // Twelve past sessions of about two hours each (one of 9 h does not move the median).
     for (let day = 1; day <= 12; day++) {
       const at = new Date(Date.now() - day * 86_400_000);
       const hours = day === 5 ? 9 : 2 + (day % 3) / 60;
-      const { transactionId } = await platform.services.charging.startSession(network, cp.body.id, {
+      const { transactionId } = await platform.services.charging.startSession(network, chargePointId, {
         connectorId: 1,
         idTag: 'COMMUTER-1',
         meterStartWh: 0,
         at,
       });
-      await platform.services.charging.stopSession(network, cp.body.id, { transactionId, meterStopWh: 10_000, at: new Date(at.getTime() + hours * 3_600_000) });
+      await platform.services.charging.stopSession(network, chargePointId, {
+        transactionId,
+        meterStopWh: 10_000,
+        at: new Date(at.getTime() + hours * 3_600_000),
+      });
     }
-    const sim = new SimulatedChargePoint({
-      url: ocppUrl,
-      identity,
-      password: PASSWORD,
-      connectors: 1,
-      maxPowerW: 22_000,
-      idTags: ['COMMUTER-1'],
-      arrivalPerMinute: 0,
-      faultPerMinute: 0,
-    });
-    await sim.connect();
     await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: 11_000 }).expect(201);
     await sim.arrive(sim.connectors[0] as SimulatedChargePoint['connectors'][number]);
-    const live = (await http.get('/v1/me/sessions').set(auth(driver.body.tokens.access_token)).expect(200)).body.data.find(
-      (s: { status: string }) => s.status === 'ACTIVE',
-    );
-    await until(async () => (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driver.body.tokens.access_token))).body.limited === true, 10_000);
-    const plan = (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driver.body.tokens.access_token)).expect(200)).body;
+    const live = (await http.get('/v1/me/sessions').set(auth(driverToken)).expect(200)).body.data.find((s: { status: string }) => s.status === 'ACTIVE');
+    await until(async () => (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driverToken))).body.limited === true, 10_000);
+    const plan = (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driverToken)).expect(200)).body;
     const stayH = (new Date(plan.by).getTime() - new Date(live.started_at).getTime()) / 3_600_000;
     expect(stayH).toBeGreaterThan(1.9);
     expect(stayH).toBeLessThan(2.1);
