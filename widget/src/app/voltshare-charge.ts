@@ -74,10 +74,6 @@ export class VoltshareCharge extends VoltshareElement {
     this.stopCamera();
   }
 
-  private get api() {
-    return this.connection.client;
-  }
-
   private async findLive(): Promise<Session | undefined> {
     const { data } = await this.api.GET('/v1/me/sessions', { params: { query: { limit: 5 } } }).catch(() => ({ data: undefined }));
     this.live = data?.data.find((s) => s.status === 'ACTIVE');

@@ -84,10 +84,6 @@ export class VoltshareHistory extends VoltshareElement {
     if (changed.has('token') && this.token) void this.load();
   }
 
-  private get api() {
-    return this.connection.client;
-  }
-
   private async load(): Promise<void> {
     try {
       this.sessions = unwrap(await this.api.GET('/v1/me/sessions', { params: { query: { limit: 100 } } })).data;

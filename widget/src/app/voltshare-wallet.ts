@@ -54,10 +54,6 @@ export class VoltshareWallet extends VoltshareElement {
     if (changed.has('token') && this.token) void this.load();
   }
 
-  private get api() {
-    return this.connection.client;
-  }
-
   private async load(): Promise<void> {
     try {
       this.paying = unwrap(await this.api.GET('/v1/me/payment-method'));

@@ -128,10 +128,6 @@ export class VoltshareBooking extends VoltshareElement {
     this.following = DRIVER_UPDATES.map((event) => realtime.on(event, refresh));
   }
 
-  private get api() {
-    return this.connection.client;
-  }
-
   /** Reads the day's slots, the driver's live reservation here and the line. */
   async refresh(): Promise<void> {
     const id = this.locationId;

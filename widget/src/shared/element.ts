@@ -31,6 +31,11 @@ export abstract class VoltshareElement extends LitElement {
     return connect(apiBaseOf(this.apiBase), this.token ?? this.publishableKey);
   }
 
+  /** The typed API client for this element's credential. */
+  protected get api() {
+    return this.connection.client;
+  }
+
   /** The language numbers, money and dates are formatted in. */
   protected get language(): string {
     return getLocale();
