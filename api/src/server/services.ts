@@ -17,6 +17,7 @@ import { DriversService } from '../drivers/drivers.service.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
+import { ForecastingService } from '../forecasting/forecasting.service.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
@@ -58,6 +59,8 @@ export interface Services {
   bus: EventBus;
   locations: LocationsService;
   discovery: DiscoveryService;
+  /** Demand outlooks per station from its own sessions. */
+  forecasting: ForecastingService;
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
   reviews: ReviewsService;
@@ -149,6 +152,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     bus,
     locations,
     discovery,
+    forecasting: new ForecastingService(scopes, discovery),
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
     reservationFees,

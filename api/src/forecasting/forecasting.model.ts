@@ -1,0 +1,22 @@
+/** One hour of a station's outlook. */
+export interface HourOutlook {
+  starts_at: Date;
+  /** Cars expected plugged in over the hour (mean). */
+  expected_busy_evses: number;
+  expected_free_evses: number;
+  /** Among the three quietest hours of the next 24. */
+  best: boolean;
+}
+
+/** A station's next 24 hours as forecast from its own sessions. */
+export interface StationOutlook {
+  location_id: string;
+  time_zone: string;
+  evses: number;
+  /** `none`: no sessions in the last eight weeks (the hours say nothing); `low`: less than two weeks of history. */
+  confidence: 'high' | 'low' | 'none';
+  history_days: number;
+  /** The forecaster that made it. */
+  model: string;
+  hours: HourOutlook[];
+}
