@@ -57,6 +57,26 @@ beforeAll(async () => {
     body: JSON.stringify({ max_power_w: 30_000 }),
   });
   expect(limited.status).toBe(201);
+  // Three weeks of history on the hub's third charger, so the station shows its outlook.
+  const detail = (await (await fetch(`${base}/v1/locations/${place?.location_id}`, { headers: { authorization: `Bearer ${owner}` } })).json()) as {
+    network_id: string;
+    evses: { charge_point_id: string; ocpp_connector_id: number }[];
+  };
+  const third = detail.evses[2] as { charge_point_id: string; ocpp_connector_id: number };
+  for (let day = 21; day >= 1; day--) {
+    const at = new Date(Date.now() - day * 86_400_000);
+    const { transactionId } = await platform.services.charging.startSession(detail.network_id, third.charge_point_id, {
+      connectorId: third.ocpp_connector_id,
+      idTag: DEMO.idTag,
+      meterStartWh: 0,
+      at,
+    });
+    await platform.services.charging.stopSession(detail.network_id, third.charge_point_id, {
+      transactionId,
+      meterStopWh: 9_000,
+      at: new Date(at.getTime() + 3 * 3_600_000),
+    });
+  }
 }, 120_000);
 
 afterAll(async () => {
@@ -158,6 +178,10 @@ describe.each([
     await page.locator('voltshare-booking .slot:not([disabled])').last().click();
     await page.locator('voltshare-booking button.primary').click();
     await page.locator('voltshare-booking [part=reservation]').waitFor();
+    // The station's next 24 hours, forecast from its own sessions.
+    await page.locator('voltshare-app [data-outlook]').waitFor();
+    expect(await page.locator('voltshare-app [data-outlook] .bar').count()).toBe(24);
+    expect(await page.locator('voltshare-app [data-outlook] .bar.best').count()).toBe(3);
     await audit(page, `${prefix}station`);
     await shot(page, `${prefix}3-station-booked`);
 

@@ -13,6 +13,7 @@ import { AppSession } from './app-session.js';
 import { shellStyles } from './voltshare-app.styles.js';
 
 type Location = components['schemas']['LocationWithReviews'];
+type Outlook = components['schemas']['StationOutlook'];
 type Preferences = components['schemas']['DriverPreferences'];
 interface QueueOffer {
   offer_id: string;
@@ -67,6 +68,7 @@ export class VoltshareApp extends VoltshareElement {
     route: { state: true },
     signedIn: { state: true },
     location: { state: true },
+    outlook: { state: true },
     offer: { state: true },
     notice: { state: true },
     error: { state: true },
@@ -77,6 +79,8 @@ export class VoltshareApp extends VoltshareElement {
   declare route: Route;
   declare signedIn: boolean;
   declare location: Location | undefined;
+  /** The station's next 24 hours, when it has history. */
+  declare outlook: Outlook | undefined;
   declare offer: QueueOffer | undefined;
   declare notice: string;
   declare error: string | undefined;
@@ -195,8 +199,11 @@ export class VoltshareApp extends VoltshareElement {
 
   private async loadLocation(id: string): Promise<void> {
     this.location = undefined;
+    this.outlook = undefined;
     const { data } = await this.session!.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } });
     if (data && this.route.screen === 'station' && this.route.id === id) this.location = data;
+    const outlook = await this.session!.client.GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: id } } }).catch(() => undefined);
+    if (outlook?.data && outlook.data.confidence !== 'none' && this.route.screen === 'station' && this.route.id === id) this.outlook = outlook.data;
   }
 
   private async applyLocale(locale: string): Promise<void> {
@@ -378,12 +385,30 @@ export class VoltshareApp extends VoltshareElement {
           </div>`
           : nothing
       }
+      ${l && this.outlook ? this.renderOutlook(this.outlook) : nothing}
       ${l && this.signedIn ? this.renderChargeHere(l) : nothing}
       ${
         this.signedIn
           ? html`<div class="card"><voltshare-booking .apiBase=${this.apiBase} .token=${this.token} location-id=${route.id}></voltshare-booking></div>`
           : html`<p><a href="#/signin">${msg('Sign in to book or charge here.')}</a></p>`
       }`;
+  }
+
+  /** The next 24 hours as a strip of bars (free EVSEs expected), the quietest hours marked, and the same in words. */
+  private renderOutlook(outlook: Outlook): unknown {
+    const clock = (at: string) => formatClock(at, this.language, outlook.time_zone);
+    const best = outlook.hours.filter((h) => h.best).map((h) => clock(h.starts_at as unknown as string));
+    return html`<section class="card" aria-labelledby="outlook-title" data-outlook>
+      <h2 id="outlook-title">${msg('The next 24 hours')}</h2>
+      <p>${msg(str`Quietest from ${best.join(', ')}.`)}${outlook.confidence === 'low' ? html` <span class="muted">${msg('Little history yet: a rough guide.')}</span>` : nothing}</p>
+      <div class="strip" aria-hidden="true">
+        ${outlook.hours.map(
+          (h) =>
+            html`<span class="bar ${h.best ? 'best' : ''}" style="height:${Math.round(8 + (40 * h.expected_free_evses) / Math.max(1, outlook.evses))}px" title=${clock(h.starts_at as unknown as string)}></span>`,
+        )}
+      </div>
+      <div class="row spread muted" aria-hidden="true"><span>${clock(outlook.hours[0]?.starts_at as unknown as string)}</span><span>${msg('Taller: more chargers free')}</span></div>
+    </section>`;
   }
 
   /** Start at one of the station's chargers: the free ones first. */
