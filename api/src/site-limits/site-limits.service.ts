@@ -48,10 +48,9 @@ const UNDERUSE = 0.8;
 
 /** The least an EVSE can charge at: 6 A per phase (IEC 61851) for AC at 230 V; DC any rate. */
 export function minimumPowerW(powerType: string | null): number {
-  if (powerType === 'AC_3_PHASE') return 3 * 6 * 230;
-  if (powerType === 'AC_1_PHASE' || powerType === 'AC_2_PHASE' || powerType === 'AC_2_PHASE_SPLIT') return (powerType === 'AC_1_PHASE' ? 1 : 2) * 6 * 230;
-  return 0;
+  return (AC_PHASES[powerType ?? ''] ?? 0) * 6 * 230;
 }
+const AC_PHASES: Record<string, number> = { AC_1_PHASE: 1, AC_2_PHASE: 2, AC_2_PHASE_SPLIT: 2, AC_3_PHASE: 3 };
 
 /**
  * A charger that draws more than a tenth (and half a kilowatt) over what it was told, measured a
@@ -270,7 +269,7 @@ export class SiteLimitsService {
     const limitW = limitInForce(limits, now);
     const stayMs = limitW === null || !evses.some((e) => e.session_id !== null) ? DEFAULT_STAY_MS : await this.typicalStayMs(tenantId, locationId, now);
     const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs);
-    const rogue = limitW === null ? [] : evses.filter(ignoresLimit);
+    const rogue = planned?.rogue ?? [];
     if (rogue.length) {
       await this.scopes.tenant(tenantId, async (tx) => {
         for (const e of rogue) {
@@ -398,13 +397,18 @@ export class SiteLimitsService {
    * share goes by the optimiser, from what each driver wants and when they leave. A car drawing
    * well below its last share is planned at what it draws, so the rest goes to the others.
    */
-  private plan(limitW: number, evses: SiteEvse[], now: Date, stayMs: number): { shares: number[]; plans: Map<string, { wh: number; by: Date }> } {
+  private plan(
+    limitW: number,
+    evses: SiteEvse[],
+    now: Date,
+    stayMs: number,
+  ): { shares: number[]; plans: Map<string, { wh: number; by: Date }>; rogue: SiteEvse[] } {
     const even = siteShares(
       limitW,
       evses.map((e) => e.session_id !== null),
     );
     const live = evses.map((e, i) => ({ e, i })).filter(({ e }) => e.session_id !== null);
-    if (live.length === 0) return { shares: even, plans: new Map() };
+    if (live.length === 0) return { shares: even, plans: new Map(), rogue: [] };
     // A charger drawing well over what it was told does not follow its limit: it is planned at what
     // it draws (it keeps being told its share) and the others share what is left.
     const rogue = live.filter(({ e }) => ignoresLimit(e));
@@ -429,6 +433,7 @@ export class SiteLimitsService {
     return {
       shares: evses.map((e, i) => rogueShare.get(e.id) ?? (e.session_id !== null ? Math.floor(allocations.get(e.id)?.powerW ?? 0) : (even[i] as number))),
       plans,
+      rogue: rogue.map(({ e }) => e),
     };
   }
 
