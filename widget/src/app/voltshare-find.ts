@@ -27,7 +27,6 @@ interface Filters {
 const LAST_SEARCH = 'voltshare.app.last-search';
 const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'DOMESTIC_F'];
 const POWERS = [0, 11, 22, 50, 150];
-const MILE_M = 1609.344;
 
 /** `voltshare-open-station`: the station the driver picked. */
 export type VoltshareOpenStationEvent = CustomEvent<{ location_id: string }>;
@@ -192,11 +191,6 @@ export class VoltshareFind extends VoltshareElement {
     return sorted;
   }
 
-  private distance(metres: number): string {
-    if (this.units !== 'imperial') return formatDistance(metres, this.language);
-    return new Intl.NumberFormat(this.language, { style: 'unit', unit: 'mile', maximumFractionDigits: 1 }).format(metres / MILE_M);
-  }
-
   private renderResult(l: LocationSummary): unknown {
     const look = locationLook(l.availability);
     const free = msg(str`${l.availability.available} of ${l.availability.total} free`);
@@ -211,7 +205,7 @@ export class VoltshareFind extends VoltshareElement {
         <span class="name">${l.name}</span>
         <span class="badge ${look}">${free}</span>
         <span class="muted">${l.address}, ${l.city}</span>
-        <span class="muted">${l.distance_m != null ? this.distance(l.distance_m) : nothing}</span>
+        <span class="muted">${l.distance_m != null ? formatDistance(l.distance_m, this.language, this.units) : nothing}</span>
         <span class="muted">
           ${formatPower(l.max_power_w, this.language)} · ${l.connector_standards.map(standardLabel).join(', ')}
           ${l.price?.energy_per_kwh != null ? html` · ${formatMoney(l.price.energy_per_kwh, l.price.currency, this.language)} / kWh` : nothing}

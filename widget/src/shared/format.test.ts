@@ -14,6 +14,7 @@ describe('unit formatting', () => {
     expect(formatEnergy(12_345, 'en')).toBe('12.35\u00a0kWh');
     expect(formatDistance(437, 'en')).toBe('440 m');
     expect(formatDistance(12_345, 'de')).toBe('12,3 km');
+    expect(formatDistance(16_093, 'en', 'imperial')).toBe('10 mi');
   });
 
   it('formats times of day one way everywhere, in the station’s time zone', () => {

@@ -17,7 +17,9 @@ export function formatMoney(minorUnits: number, currency: string, locale: string
   return format.format(minorUnits / 10 ** digits);
 }
 
-export function formatDistance(metres: number, locale: string): string {
+/** Metres as the driver reads distances: metres and kilometres, or miles for `imperial`. */
+export function formatDistance(metres: number, locale: string, units: 'metric' | 'imperial' = 'metric'): string {
+  if (units === 'imperial') return new Intl.NumberFormat(locale, { style: 'unit', unit: 'mile', maximumFractionDigits: 1 }).format(metres / 1609.344);
   return metres < 1000
     ? new Intl.NumberFormat(locale, { style: 'unit', unit: 'meter', maximumFractionDigits: 0 }).format(Math.round(metres / 10) * 10)
     : new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilometer', maximumFractionDigits: 1 }).format(metres / 1000);
