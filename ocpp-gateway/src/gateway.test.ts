@@ -683,6 +683,10 @@ describe('charging from the driver app', () => {
     expect(unpaid.body).toMatchObject({ type: expect.stringContaining('payment-method-required') });
     expect(sim.connectors[0]?.transactionId).toBeUndefined();
     await http.post('/v1/me/sessions').set(me).send({}).expect(422);
+    await http.post('/v1/me/sessions').set(me).send({ evse_uid: 'evse_does_not_exist' }).expect(404);
+    // Staff are not drivers: the app's charging routes are refused, and nothing is sent to the charger.
+    await http.post('/v1/me/sessions').set(auth(staff)).send({ evse_uid: first }).expect(403);
+    expect(sim.connectors[0]?.transactionId).toBeUndefined();
 
     await http.post('/v1/me/payment-methods/setup-intent').set(me).expect(200);
     await http.put('/v1/me/payment-method').set(me).send({ payment_method_id: 'pm_sandbox_visa' }).expect(204);
@@ -707,8 +711,16 @@ describe('charging from the driver app', () => {
     const departure = new Date(Date.now() + 2 * 3600_000).toISOString();
     const planned = await http.patch(`/v1/me/sessions/${session.id}`).set(me).send({ departure_at: departure, energy_wanted_wh: 20_000 }).expect(200);
     expect(planned.body).toMatchObject({ energy_wanted_wh: 20_000 });
+    const past = await http
+      .patch(`/v1/me/sessions/${session.id}`)
+      .set(me)
+      .send({ departure_at: new Date(Date.now() - 3_600_000).toISOString() })
+      .expect(422);
+    expect(JSON.stringify(past.body)).toContain('departure_at');
     const badPlan = await http.patch(`/v1/me/sessions/${session.id}`).set(me).send({ energy_wanted_wh: 0 }).expect(422);
     expect(JSON.stringify(badPlan.body)).toContain('energy_wanted_wh');
+    // The refused changes wrote nothing.
+    expect((await http.get(`/v1/sessions/${session.id}`).set(me)).body).toMatchObject({ energy_wanted_wh: 20_000, departure_at: departure });
 
     await sim.charge(sim.connectors[0]!, 600);
     expect((await http.post(`/v1/me/sessions/${session.id}/stop`).set(me).expect(202)).body).toEqual({ session_id: session.id, status: 'stopping' });
