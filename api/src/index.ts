@@ -22,6 +22,8 @@ export {
   seasonalNaive,
 } from './forecasting/models.js';
 export { PartnersService } from './partners/partners.service.js';
+export { type EnergyCosts, type LeastCostPlanInput, PEAK_WEIGHT, planSiteAtLeastCost } from './scheduling/least-cost.js';
+export { lpSolver } from './scheduling/lp-solver.js';
 export { FlowNetwork } from './scheduling/max-flow.js';
 export { type Allocation, type ChargingNeed, planSite, type SitePlanInput } from './scheduling/optimiser.js';
 export { createLogger } from './server/logger.js';

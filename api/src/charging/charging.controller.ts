@@ -34,6 +34,8 @@ export interface SessionChange {
    * @maximum 1000000
    */
   energy_wanted_wh?: number | null;
+  /** Let the site shift your charging to cheaper or cleaner hours, as long as the car has its energy by your departure. */
+  flexible?: boolean;
 }
 
 export interface CommandResult {
@@ -170,6 +172,10 @@ export class ChargingController extends Controller {
   @Patch('me/sessions/{session_id}')
   @Security('bearer', ['driver'])
   async updateMySession(@Request() req: ExpressRequest, @Path() session_id: ResourceId, @Body() body: SessionChange): Promise<ChargingSession> {
-    return this.services.charging.planSession(userOf(principalOf(req)), session_id, { departureAt: body.departure_at, energyWantedWh: body.energy_wanted_wh });
+    return this.services.charging.planSession(userOf(principalOf(req)), session_id, {
+      departureAt: body.departure_at,
+      energyWantedWh: body.energy_wanted_wh,
+      flexible: body.flexible,
+    });
   }
 }

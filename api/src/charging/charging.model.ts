@@ -55,6 +55,8 @@ export interface ChargingSession {
   departure_at: Date | null;
   /** How much energy the driver asked for (Wh); null when they did not say. */
   energy_wanted_wh: number | null;
+  /** The driver lets the site shift this session's charging, as long as the car gets its energy by departure. */
+  flexible: boolean;
   /** What the session costs (so far, while active), VAT included; null without a tariff. */
   cost: Money | null;
   /** The CDR-style breakdown: cost lines per tariff element, charging periods, totals, VAT. */

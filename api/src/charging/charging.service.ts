@@ -41,6 +41,7 @@ function toSession(r: SessionRow): ChargingSession {
     stop_reason: r.stop_reason,
     departure_at: r.departure_at,
     energy_wanted_wh: r.energy_wanted_wh,
+    flexible: r.flexible,
     cost: r.cost ? { amount: (r.cost as SessionCost).amount, currency: (r.cost as SessionCost).currency } : null,
     cost_breakdown: (r.cost as SessionCost | null) ?? null,
     version: r.version,
@@ -400,8 +401,12 @@ export class ChargingService {
   }
 
   /** The driver's own plan for a live session: departure time (queue ETAs use it) and energy wanted; a field left out is kept. */
-  async planSession(driverId: string, id: string, plan: { departureAt?: Date | null; energyWantedWh?: number | null }): Promise<ChargingSession> {
-    const { departureAt, energyWantedWh } = plan;
+  async planSession(
+    driverId: string,
+    id: string,
+    plan: { departureAt?: Date | null; energyWantedWh?: number | null; flexible?: boolean },
+  ): Promise<ChargingSession> {
+    const { departureAt, energyWantedWh, flexible } = plan;
     const own = await this.driverSession(driverId, id);
     if (!own) throw fail.notFound('session', id);
     if (own.status !== 'ACTIVE') throw fail.conflict('This session has ended.', 'session-ended');
@@ -412,6 +417,7 @@ export class ChargingService {
         .set({
           ...(departureAt !== undefined && { departure_at: departureAt }),
           ...(energyWantedWh !== undefined && { energy_wanted_wh: energyWantedWh }),
+          ...(flexible !== undefined && { flexible }),
           updated_at: new Date(),
         })
         .where('tenant_id', '=', own.network_id)

@@ -45,6 +45,7 @@ export interface ChargingSessionsTable {
   tariff: ColumnType<unknown, string | null | undefined, string | null>;
   departure_at: NullableTimestamp;
   energy_wanted_wh: ColumnType<number | null, number | null | undefined, number | null>;
+  flexible: ColumnType<boolean, boolean | undefined, boolean>;
   version: Version;
   created_at: CreatedAt;
   updated_at: UpdatedAt;

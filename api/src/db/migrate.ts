@@ -2,8 +2,10 @@ import { type Migration, type MigrationProvider, Migrator } from 'kysely/migrati
 import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
 import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
+import * as m0024 from '../charging/migrations/0024_flexible_sessions.js';
 import * as m0020 from '../drivers/migrations/0020_driver_profiles.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
+import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -47,6 +49,8 @@ const migrations: Record<string, Migration> = {
   '0020_driver_profiles': m0020,
   '0021_energy_wanted': m0021,
   '0022_planned_energy': m0022,
+  '0023_site_energy': m0023,
+  '0024_flexible_sessions': m0024,
 };
 
 class StaticProvider implements MigrationProvider {

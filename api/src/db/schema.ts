@@ -29,7 +29,7 @@ import type {
 import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.js';
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewsTable } from '../reviews/reviews.tables.js';
-import type { EvsePowerSharesTable, SitePowerLimitsTable } from '../site-limits/site-limits.tables.js';
+import type { EvsePowerSharesTable, SiteEnergyContractsTable, SitePowerLimitsTable, SitePowerSamplesTable } from '../site-limits/site-limits.tables.js';
 import type { TariffsTable } from '../tariffs/tariffs.tables.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.tables.js';
 
@@ -77,6 +77,8 @@ export interface Database {
   reviews: ReviewsTable;
   site_power_limits: SitePowerLimitsTable;
   evse_power_shares: EvsePowerSharesTable;
+  site_energy_contracts: SiteEnergyContractsTable;
+  site_power_samples: SitePowerSamplesTable;
   reservation_fees: ReservationFeesTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;

@@ -31,6 +31,8 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   queue_offers: 'queue',
   site_power_limits: 'site-limits',
   evse_power_shares: 'site-limits',
+  site_energy_contracts: 'site-limits',
+  site_power_samples: 'site-limits',
   reviews: 'reviews',
   payment_customers: 'payments',
   payments: 'payments',

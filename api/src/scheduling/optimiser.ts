@@ -12,6 +12,8 @@ export interface ChargingNeed {
   minPowerW: number;
   /** When the car leaves (ms since the epoch). */
   departureMs: number;
+  /** The driver lets the platform shift this car's charging (it shares last now; under least cost it waits for cheap hours). */
+  flexible?: boolean;
 }
 
 export interface SitePlanInput {
@@ -115,7 +117,10 @@ export function planSite(input: SitePlanInput): Allocation[] {
  */
 function shareNow(needs: ChargingNeed[], room: number[], capWh: number, nowMs: number, hours: (a: number, b: number) => number): number[] {
   const stepHours = hours(0, STEP_GROUPING_MS);
-  const laxity = needs.map((n) => (Number.isFinite(n.remainingWh) ? hours(nowMs, n.departureMs) - n.remainingWh / n.maxPowerW : Number.POSITIVE_INFINITY));
+  // Flexible cars and cars whose need is unknown come last: nobody waits on them.
+  const laxity = needs.map((n) =>
+    Number.isFinite(n.remainingWh) && !n.flexible ? hours(nowMs, n.departureMs) - n.remainingWh / n.maxPowerW : Number.POSITIVE_INFINITY,
+  );
   const order = needs.map((_, i) => i).sort((a, b) => (laxity[a] as number) - (laxity[b] as number));
   const given = needs.map(() => 0);
   let left = capWh;
@@ -146,7 +151,7 @@ function shareNow(needs: ChargingNeed[], room: number[], capWh: number, nowMs: n
  * An EVSE cannot charge below its minimum: a share below it is raised to it while the cap has room
  * (least slack first), else paused, and what it frees goes to the cars that can take more.
  */
-function applyMinimumPower(needs: ChargingNeed[], power: number[], capW: number): void {
+export function applyMinimumPower(needs: ChargingNeed[], power: number[], capW: number): void {
   // An EVSE whose minimum is above its maximum (a three-phase minimum on a single-phase car) cannot charge.
   const minimum = (n: ChargingNeed) => (n.minPowerW > n.maxPowerW ? Number.POSITIVE_INFINITY : n.minPowerW);
   const below = needs.map((_, i) => i).filter((i) => (power[i] as number) > 0 && (power[i] as number) < minimum(needs[i] as ChargingNeed));

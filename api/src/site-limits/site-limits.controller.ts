@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, Get, Path, Post, Put, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Get, Path, Post, Put, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
@@ -6,11 +6,14 @@ import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
 import type {
+  EnergyContract,
+  EnergyContractInput,
   GridOperatorInput,
   GridSignalInput,
   NetworkPowerLimit,
   PowerLimitInput,
   SessionPlan,
+  SitePowerHistory,
   SitePowerState,
   SitePowerView,
 } from './site-limits.model.js';
@@ -70,6 +73,43 @@ export class SiteLimitsController extends Controller {
   @Security('bearer', ['network:operate'])
   async end(@Request() req: ExpressRequest, @Path() limit_id: ResourceId): Promise<SitePowerState> {
     return this.services.siteLimits.end(tenantOf(principalOf(req)), limit_id);
+  }
+
+  /** A site's energy contract: what its power costs, what a kWh earns, and how its power is planned. */
+  @Get('locations/{location_id}/energy-contract')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(404, 'No such location, or it has no contract')
+  async energyContract(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<EnergyContract> {
+    return this.services.siteLimits.energyContract(tenantOf(principalOf(req)), location_id);
+  }
+
+  /**
+   * Sets a site's energy contract: time-of-use prices, the demand charge on the month's peak and
+   * what a delivered kWh earns. With `least_cost` the site's power is planned for the most it earns.
+   */
+  @Put('locations/{location_id}/energy-contract')
+  @Security('bearer', ['network:operate'])
+  @Response<ProblemDocument>(422, 'Invalid contract')
+  async setEnergyContract(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: EnergyContractInput): Promise<EnergyContract> {
+    return this.services.siteLimits.setEnergyContract(tenantOf(principalOf(req)), location_id, body);
+  }
+
+  /** Removes a site's energy contract: its power is planned for the most energy again. */
+  @Delete('locations/{location_id}/energy-contract')
+  @Security('bearer', ['network:operate'])
+  @SuccessResponse(204, 'Removed')
+  async removeEnergyContract(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<void> {
+    await this.services.siteLimits.removeEnergyContract(tenantOf(principalOf(req)), location_id);
+    this.setStatus(204);
+  }
+
+  /** A site's cap, plan and measured draw at each planning step (default: the last 24 hours), and this month's peak. */
+  @Get('locations/{location_id}/power-history')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(422, 'Invalid range')
+  async powerHistory(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Query() from?: Date, @Query() to?: Date): Promise<SitePowerHistory> {
+    const end = to ?? new Date();
+    return this.services.siteLimits.powerHistory(tenantOf(principalOf(req)), location_id, from ?? new Date(end.getTime() - 86_400_000), end);
   }
 
   /** Names the utility that may push grid signals for this site (its grid operator), or none. */

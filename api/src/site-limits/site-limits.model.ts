@@ -95,3 +95,56 @@ export interface SitePowerView extends Omit<SitePowerState, 'applied'> {
   /** The sum of what the site's cars draw now, W. */
   measured_w: number;
 }
+
+/** A time-of-use window of a site's energy contract, in the site's local time. */
+export interface EnergyPriceWindow {
+  /** ISO weekdays it applies on, 1 (Monday) to 7 (Sunday). @minItems 1 @maxItems 7 */
+  days: number[];
+  /** Local start, `HH:MM`. @pattern ^([01]\d|2[0-3]):[0-5]\d$ */
+  start: string;
+  /** Local end, `HH:MM` (`24:00` for midnight), after `start`. @pattern ^(([01]\d|2[0-3]):[0-5]\d|24:00)$ */
+  end: string;
+  /** @minimum 0 @maximum 10 */
+  price_per_kwh: number;
+}
+
+/** What a site pays for its energy and how its power is planned. */
+export interface EnergyContractInput {
+  /**
+   * `most_energy` (default): the most energy to every car by its departure, fairly; `least_cost`:
+   * the most the site earns, weighing each kWh's price now and later and the demand charge on the
+   * month's peak against what a delivered kWh earns.
+   */
+  objective: 'most_energy' | 'least_cost';
+  /** ISO 4217. @pattern ^[A-Z]{3}$ */
+  currency: string;
+  /** Price per kWh outside the windows. @minimum 0 @maximum 10 */
+  base_price_per_kwh: number;
+  /** Time-of-use prices; where windows overlap the first wins. @maxItems 48 */
+  windows?: EnergyPriceWindow[];
+  /** Per kW of the highest draw in a calendar month (local). @minimum 0 @maximum 1000 */
+  demand_charge_per_kw?: number;
+  /** What a delivered kWh earns the network (its drivers' energy price, before VAT). @minimum 0 @maximum 10 */
+  value_per_kwh: number;
+}
+
+export interface EnergyContract extends Required<EnergyContractInput> {
+  location_id: string;
+  updated_at: Date;
+}
+
+/** One planning step at a site: its cap, what the plan sent and what its cars drew. */
+export interface SitePowerSample {
+  at: Date;
+  cap_w: number | null;
+  planned_w: number;
+  measured_w: number;
+}
+
+/** A site's power over time, for the operators' chart. */
+export interface SitePowerHistory {
+  location_id: string;
+  samples: SitePowerSample[];
+  /** The highest draw measured this calendar month (local), W: what the demand charge is on. */
+  peak_this_month_w: number;
+}

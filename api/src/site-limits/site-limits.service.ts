@@ -1,3 +1,4 @@
+import type { Highs } from 'highs';
 import { type SqlBool, sql } from 'kysely';
 import type { Logger } from 'pino';
 import type { ChargerCommand } from '../charging/charger-commands.js';
@@ -6,10 +7,15 @@ import { recordPlatformFault } from '../charging/platform-faults.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { LocationsService } from '../locations/locations.service.js';
+import { type EnergyCosts, planSiteAtLeastCost } from '../scheduling/least-cost.js';
+import { lpSolver } from '../scheduling/lp-solver.js';
 import { type ChargingNeed, planSite } from '../scheduling/optimiser.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { billingMonth, checkContract, energyCosts } from './energy-contracts.js';
 import type {
+  EnergyContract,
+  EnergyContractInput,
   EvseShare,
   GridSignalInput,
   LimitApplication,
@@ -17,6 +23,7 @@ import type {
   PowerLimit,
   PowerLimitInput,
   SessionPlan,
+  SitePowerHistory,
   SitePowerState,
   SitePowerView,
 } from './site-limits.model.js';
@@ -65,6 +72,19 @@ const ignoresLimit = (e: SiteEvse) =>
   e.metered_at.getTime() - e.told_at.getTime() >= SETTLE_MS &&
   e.power_w > e.share_w * 1.1 + 500;
 const SETTLE_MS = 60_000;
+const MAX_HISTORY_MS = 31 * 86_400_000;
+/** 31 days of 5-minute steps, and the event-driven ones between. */
+const MAX_HISTORY_SAMPLES = 20_000;
+const CONTRACT_COLUMNS = [
+  'location_id',
+  'objective',
+  'currency',
+  'base_price_per_kwh',
+  'windows',
+  'demand_charge_per_kw',
+  'value_per_kwh',
+  'updated_at',
+] as const;
 
 /** Why an EVSE has the share it has, for the operator's view. */
 function shareReason(e: SiteEvse): EvseShare['reason'] {
@@ -82,6 +102,7 @@ interface SiteEvse {
   started_at: Date | null;
   departure_at: Date | null;
   energy_wanted_wh: number | null;
+  flexible: boolean | null;
   meter_start_wh: number | null;
   meter_last_wh: number | null;
   power_w: number | null;
@@ -262,13 +283,18 @@ export class SiteLimitsService {
   }
 
   private async applyNow(tenantId: string, locationId: string, now: Date): Promise<SitePowerState> {
-    const { limits, evses } = await this.scopes.tenant(tenantId, async (tx) => ({
+    const { limits, evses, site } = await this.scopes.tenant(tenantId, async (tx) => ({
       limits: await this.current(tx, tenantId, locationId, now),
       evses: await this.siteEvses(tx, tenantId, locationId),
+      site: await this.energySite(tx, tenantId, locationId, now),
     }));
     const limitW = limitInForce(limits, now);
     const stayMs = limitW === null || !evses.some((e) => e.session_id !== null) ? DEFAULT_STAY_MS : await this.typicalStayMs(tenantId, locationId, now);
-    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs);
+    const leastCost =
+      site?.contract?.objective === 'least_cost'
+        ? { highs: await lpSolver(), costs: (untilMs: number) => energyCosts(site.contract as EnergyContract, now, untilMs, site.time_zone, site.peakW) }
+        : undefined;
+    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs, leastCost);
     const rogue = planned?.rogue ?? [];
     if (rogue.length) {
       await this.scopes.tenant(tenantId, async (tx) => {
@@ -305,15 +331,25 @@ export class SiteLimitsService {
     }
     // While cars charge under a limit, the site is planned again every few minutes (their needs change as they fill).
     if (limitW !== null && evses.some((e) => e.session_id !== null)) {
-      await this.scopes.tenant(tenantId, (tx) =>
-        scheduleJob(tx, {
+      const sample = {
+        cap_w: limitW,
+        planned_w: evses.reduce((sum, e, i) => sum + (e.session_id !== null ? (shares?.[i] ?? 0) : 0), 0),
+        measured_w: evses.reduce((sum, e) => sum + (e.session_id !== null ? (e.power_w ?? 0) : 0), 0),
+      };
+      await this.scopes.tenant(tenantId, async (tx) => {
+        await tx
+          .insertInto('site_power_samples')
+          .values({ tenant_id: tenantId, location_id: locationId, at: now, ...sample })
+          .onConflict((oc) => oc.columns(['tenant_id', 'location_id', 'at']).doUpdateSet(sample))
+          .execute();
+        await scheduleJob(tx, {
           kind: 'site-limit.apply',
           key: `site-limit.replan:${tenantId}:${locationId}`,
           tenantId,
           runAt: new Date(now.getTime() + REPLAN_MS),
           payload: { location_id: locationId },
-        }),
-      );
+        });
+      });
     }
     this.logger.info({ location_id: locationId, max_power_w: limitW, evses: evses.length }, 'site power limit applied');
     return { location_id: locationId, max_power_w: limitW, limits, applied };
@@ -365,6 +401,7 @@ export class SiteLimitsService {
         'live.started_at',
         'live.departure_at',
         'live.energy_wanted_wh',
+        'live.flexible',
         'live.meter_start_wh',
         'live.meter_last_wh',
         'live.power_w',
@@ -402,6 +439,7 @@ export class SiteLimitsService {
     evses: SiteEvse[],
     now: Date,
     stayMs: number,
+    leastCost?: { highs: Highs; costs: (untilMs: number) => EnergyCosts },
   ): { shares: number[]; plans: Map<string, { wh: number; by: Date }>; rogue: SiteEvse[] } {
     const even = siteShares(
       limitW,
@@ -425,9 +463,14 @@ export class SiteLimitsService {
         minPowerW: minimumPowerW(e.power_type),
         // Unsaid: the site's typical stay; a car already past it is expected to leave within the step after next.
         departureMs: e.departure_at?.getTime() ?? Math.max((e.started_at ?? now).getTime() + stayMs, now.getTime() + 2 * REPLAN_MS),
+        flexible: e.flexible ?? false,
       };
     });
-    const allocations = new Map(planSite({ nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs }).map((a) => [a.id, a]));
+    const input = { nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs };
+    const planned = leastCost
+      ? planSiteAtLeastCost({ ...input, costs: leastCost.costs(Math.max(...needs.map((n) => n.departureMs), now.getTime())) }, leastCost.highs)
+      : planSite(input);
+    const allocations = new Map(planned.map((a) => [a.id, a]));
     const plans = new Map(needs.map((n) => [n.id, { wh: allocations.get(n.id)?.plannedWh ?? 0, by: new Date(n.departureMs) }]));
     const rogueShare = new Map(rogue.map(({ e }) => [e.id, e.share_w as number]));
     return {
@@ -435,6 +478,86 @@ export class SiteLimitsService {
       plans,
       rogue: rogue.map(({ e }) => e),
     };
+  }
+
+  /** Sets a site's energy contract (and so its planning objective); the site is planned again at once. */
+  async setEnergyContract(tenantId: string, locationId: string, input: EnergyContractInput, now = new Date()): Promise<EnergyContract> {
+    const contract = checkContract(input);
+    const row = await this.scopes.tenant(tenantId, async (tx) => {
+      await this.activeLocation(tx, tenantId, locationId);
+      const values = { ...contract, windows: JSON.stringify(contract.windows), updated_at: now };
+      return tx
+        .insertInto('site_energy_contracts')
+        .values({ tenant_id: tenantId, location_id: locationId, ...values })
+        .onConflict((oc) => oc.columns(['tenant_id', 'location_id']).doUpdateSet(values))
+        .returning(CONTRACT_COLUMNS)
+        .executeTakeFirstOrThrow();
+    });
+    await this.apply(tenantId, locationId, now);
+    return row;
+  }
+
+  async energyContract(tenantId: string, locationId: string): Promise<EnergyContract> {
+    const row = await this.scopes.tenant(tenantId, (tx) => this.contractOf(tx, tenantId, locationId));
+    if (!row) throw fail.notFound('energy contract', locationId);
+    return row;
+  }
+
+  /** Removes a site's contract: it is planned for the most energy again. */
+  async removeEnergyContract(tenantId: string, locationId: string, now = new Date()): Promise<void> {
+    const removed = await this.scopes.tenant(tenantId, (tx) =>
+      tx.deleteFrom('site_energy_contracts').where('tenant_id', '=', tenantId).where('location_id', '=', locationId).executeTakeFirst(),
+    );
+    if (Number(removed.numDeletedRows) === 0) throw fail.notFound('energy contract', locationId);
+    await this.apply(tenantId, locationId, now);
+  }
+
+  /** The site's cap, plan and measured draw at each planning step in [from, to), and the month's peak. */
+  async powerHistory(tenantId: string, locationId: string, from: Date, to: Date, now = new Date()): Promise<SitePowerHistory> {
+    if (to <= from) throw fail.invalid([{ field: 'to', message: 'must be after from' }]);
+    if (to.getTime() - from.getTime() > MAX_HISTORY_MS) throw fail.invalid([{ field: 'from', message: 'the range may cover 31 days at most' }]);
+    return this.scopes.tenant(tenantId, async (tx) => {
+      const site = await this.energySite(tx, tenantId, locationId, now);
+      const samples = await tx
+        .selectFrom('site_power_samples')
+        .select(['at', 'cap_w', 'planned_w', 'measured_w'])
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', locationId)
+        .where('at', '>=', from)
+        .where('at', '<', to)
+        .orderBy('at')
+        .limit(MAX_HISTORY_SAMPLES)
+        .execute();
+      return { location_id: locationId, samples, peak_this_month_w: site.peakW };
+    });
+  }
+
+  /** The site's time zone, contract and highest measured draw this calendar month. */
+  private async energySite(tx: Tx, tenantId: string, locationId: string, now: Date) {
+    const location = await tx.selectFrom('locations').select('time_zone').where('tenant_id', '=', tenantId).where('id', '=', locationId).executeTakeFirst();
+    if (!location) throw fail.notFound('location', locationId);
+    const { time_zone } = location;
+    const month = billingMonth(now, time_zone);
+    const [contract, peak] = await Promise.all([
+      this.contractOf(tx, tenantId, locationId),
+      tx
+        .selectFrom('site_power_samples')
+        .select((eb) => eb.fn.max('measured_w').as('w'))
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', locationId)
+        .where('at', '>=', month.start)
+        .executeTakeFirst(),
+    ]);
+    return { time_zone, contract, peakW: Number(peak?.w ?? 0) };
+  }
+
+  private contractOf(tx: Tx, tenantId: string, locationId: string): Promise<EnergyContract | undefined> {
+    return tx
+      .selectFrom('site_energy_contracts')
+      .select(CONTRACT_COLUMNS)
+      .where('tenant_id', '=', tenantId)
+      .where('location_id', '=', locationId)
+      .executeTakeFirst();
   }
 
   /** A session's share of its site's power and what the plan gives it by its departure (null: no limit there). */
@@ -526,15 +649,17 @@ export class SiteLimitsService {
     }
   }
 
-  private async activeLocation(tx: Tx, tenantId: string, locationId: string): Promise<void> {
+  /** The site, if it is one of the network's active locations; its time zone is the contract's clock. */
+  private async activeLocation(tx: Tx, tenantId: string, locationId: string): Promise<{ time_zone: string }> {
     const found = await tx
       .selectFrom('locations')
-      .select('id')
+      .select('time_zone')
       .where('tenant_id', '=', tenantId)
       .where('id', '=', locationId)
       .where('status', '=', 'ACTIVE')
       .executeTakeFirst();
     if (!found) throw fail.notFound('location', locationId);
+    return found;
   }
 
   private current(tx: Tx, tenantId: string, locationId: string, now: Date): Promise<PowerLimit[]> {

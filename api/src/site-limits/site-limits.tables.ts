@@ -24,3 +24,31 @@ export interface EvsePowerSharesTable {
   planned_wh: ColumnType<number | null, number | null | undefined, number | null>;
   planned_by: NullableTimestamp;
 }
+
+export interface SiteEnergyContractsTable {
+  tenant_id: string;
+  location_id: string;
+  objective: 'most_energy' | 'least_cost';
+  currency: string;
+  base_price_per_kwh: ColumnType<number, number, number>;
+  windows: ColumnType<EnergyPriceWindowRow[], string, string>;
+  demand_charge_per_kw: ColumnType<number, number, number>;
+  value_per_kwh: ColumnType<number, number, number>;
+  updated_at: Timestamp;
+}
+
+export interface EnergyPriceWindowRow {
+  days: number[];
+  start: string;
+  end: string;
+  price_per_kwh: number;
+}
+
+export interface SitePowerSamplesTable {
+  tenant_id: string;
+  location_id: string;
+  at: Timestamp;
+  cap_w: number | null;
+  planned_w: number;
+  measured_w: number;
+}
