@@ -286,16 +286,19 @@ function tariffClock(tariff, lastPeriod) {
   };
 }
 
-/** Revenue less energy and demand charges, from the site's load per period (kW). */
+/** Revenue less energy and demand charges, from the site's load per period (kW); also per billing month. */
 function profitOf(loads, clock) {
-  let profit = 0;
-  const peaks = new Map();
+  const months = new Map();
   loads.forEach((kw, t) => {
-    profit += (REVENUE_PER_KWH - clock.price(t)) * kw * PERIOD_H;
-    peaks.set(clock.month(t), Math.max(peaks.get(clock.month(t)) ?? 0, kw));
+    const m = months.get(clock.month(t)) ?? { profit: 0, peak_kw: 0, kwh: 0 };
+    m.profit += (REVENUE_PER_KWH - clock.price(t)) * kw * PERIOD_H;
+    m.kwh += kw * PERIOD_H;
+    m.peak_kw = Math.max(m.peak_kw, kw);
+    months.set(clock.month(t), m);
   });
-  for (const peak of peaks.values()) profit -= clock.demandCharge * peak;
-  return { profit, peak_kw: Math.max(...peaks.values()) };
+  for (const m of months.values()) m.profit -= clock.demandCharge * m.peak_kw;
+  const all = [...months.values()];
+  return { profit: all.reduce((n, m) => n + m.profit, 0), peak_kw: Math.max(...all.map((m) => m.peak_kw)), months: all };
 }
 
 /** Perfect knowledge: the most profit any schedule could make, as one LP with a peak per billing month. */
@@ -371,7 +374,9 @@ if (EXPERIMENTS.includes('cost')) {
   const rows = [];
   for (const algorithm of [...COST_ALGORITHMS, 'offline']) {
     const r = algorithm === 'offline' ? best : simulate(sessions, COST_CAP_KW, algorithm, clock);
-    const { profit, peak_kw } = profitOf(r.loads, clock);
+    const { profit, peak_kw, months } = profitOf(r.loads, clock);
+    if (months.length > 1)
+      log(`  ${algorithm} by month: ${months.map((m) => `$${m.profit.toFixed(0)} ${m.kwh.toFixed(0)} kWh peak ${m.peak_kw.toFixed(1)} kW`).join(' | ')}`);
     const line = { experiment, algorithm, cap_kw: COST_CAP_KW, ...strip(r), profit_usd: profit, peak_kw, profit_pct: (100 * profit) / bestProfit.profit };
     line.ratio_to_offline = line.profit_pct / 100;
     console.log(JSON.stringify(line));

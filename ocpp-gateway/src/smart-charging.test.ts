@@ -228,3 +228,79 @@ describe('departures nobody stated', { timeout: 60_000 }, () => {
     await sim.stop();
   });
 });
+
+describe('a least-cost site', { timeout: 60_000 }, () => {
+  it('charges the car that must leave now and holds the flexible one for the cheap hours; the operator sees cap, plan and draw per step', async () => {
+    const site = await createSite(http, staff, 'Cost-aware depot');
+    const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
+    const driverToken = await fleetDriver('thrifty');
+    const sims: SimulatedChargePoint[] = [];
+    const ids: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const { chargePointId, sim } = await depotCharger(site, `THRIFT-${process.pid}-${n}`, driverToken, `THRIFT-${n}`);
+      ids.push(chargePointId);
+      sims.push(sim);
+    }
+    const connector = (i: number) => sims[i]?.connectors[0] as SimulatedChargePoint['connectors'][number];
+    // Expensive from this local hour for two hours (every day), cheap otherwise: charging now earns 0.05/kWh, later 0.25.
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).format(new Date()));
+    const end = hour + 2 >= 24 ? '24:00' : `${String(hour + 2).padStart(2, '0')}:00`;
+    await http
+      .put(`/v1/locations/${site}/energy-contract`)
+      .set(auth(staff))
+      .send({
+        objective: 'least_cost',
+        currency: 'EUR',
+        base_price_per_kwh: 0.05,
+        windows: [{ days: [1, 2, 3, 4, 5, 6, 7], start: `${String(hour).padStart(2, '0')}:00`, end, price_per_kwh: 0.25 }],
+        value_per_kwh: 0.3,
+      })
+      .expect(200);
+    await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: 44_000 }).expect(201);
+    for (let i = 0; i < 2; i++) await sims[i]?.arrive(connector(i));
+    const live = (await http.get('/v1/me/sessions').set(auth(driverToken)).expect(200)).body.data.filter((s: { status: string }) => s.status === 'ACTIVE') as {
+      id: string;
+      charge_point_id: string;
+    }[];
+    expect(live).toHaveLength(2);
+    // The first charger's car must leave soon; the second's is flexible.
+    const [leaving, patient] = ids.map((id) => live.find((s) => s.charge_point_id === id)) as [{ id: string }, { id: string }];
+    await http
+      .patch(`/v1/me/sessions/${leaving.id}`)
+      .set(auth(driverToken))
+      .send({ departure_at: new Date(Date.now() + 30 * 60_000).toISOString(), energy_wanted_wh: 10_000 })
+      .expect(200);
+    const flexible = await http
+      .patch(`/v1/me/sessions/${patient.id}`)
+      .set(auth(driverToken))
+      .send({ departure_at: new Date(Date.now() + 8 * 3_600_000).toISOString(), energy_wanted_wh: 10_000, flexible: true })
+      .expect(200);
+    expect(flexible.body.flexible).toBe(true);
+    await platform.services.siteLimits.apply(network, site);
+    const plans = async () =>
+      Promise.all([leaving, patient].map(async (s) => (await http.get(`/v1/me/sessions/${s.id}/plan`).set(auth(driverToken)).expect(200)).body));
+    await until(async () => {
+      const [now, later] = await plans();
+      return now.power_w >= 22_000 && later.power_w === 0;
+    }, 10_000).catch(async (error) => {
+      throw new Error(`${error.message}: plans ${JSON.stringify(await plans())}`);
+    });
+    const [, later] = await plans();
+    // The flexible car still gets its 10 kWh, in the cheap hours before it leaves.
+    expect(later.planned_wh).toBeGreaterThanOrEqual(9_990);
+    await until(() => sims[1]?.powerW(connector(1)) === 0 && sims[0]?.powerW(connector(0)) === 22_000, 10_000).catch((error) => {
+      throw new Error(`${error.message}: drawing ${sims.map((sim, i) => sim.powerW(connector(i))).join(' ')}`);
+    });
+
+    const history = await http.get(`/v1/locations/${site}/power-history`).set(auth(staff)).expect(200);
+    const last = history.body.samples.at(-1);
+    expect(last).toMatchObject({ cap_w: 44_000 });
+    expect(last.planned_w).toBeGreaterThanOrEqual(22_000);
+    expect(last.planned_w).toBeLessThanOrEqual(44_000);
+
+    // Without the contract the site plans for the most energy: both cars charge now.
+    await http.delete(`/v1/locations/${site}/energy-contract`).set(auth(staff)).expect(204);
+    await until(() => (sims[1]?.powerW(connector(1)) ?? 0) > 0, 10_000);
+    for (const sim of sims) await sim.stop();
+  });
+});
