@@ -139,7 +139,7 @@ const baselines = {
         billingPeriodEndMs: clock.monthEnd(t) * PERIOD_MS,
         valuePerKwh: REVENUE_PER_KWH,
       };
-      return rates(present, planSiteAtLeastCost({ ...input, costs }, highs, { peakWeight }));
+      return rates(present, planSiteAtLeastCost({ ...input, costs }, highs, { peakWeight, energyFirst: Number(option('energy-first') ?? 0) }));
     },
 };
 const siteInput = (t, present, capKw) => ({

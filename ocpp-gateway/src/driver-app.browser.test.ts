@@ -1,23 +1,13 @@
 import { mkdirSync, mkdtempSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DEMO, loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { attachOcppGateway } from './gateway.js';
 import { SimulatedChargePoint } from './simulator/charge-point.js';
+import { audit, launchChromium } from './testing/browser.js';
 
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
-const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 /** Screenshots of every step, to look at (the test prints where). */
 const SHOTS = path.join(tmpdir(), 'voltshare-app-screens');
 
@@ -40,7 +30,7 @@ beforeAll(async () => {
   platform = await startPlatform(config, await openDatabase({}), [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120 })]);
   await platform.indexLoaded;
   base = platform.url.replace('localhost', '127.0.0.1');
-  browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await launchChromium();
   console.log(`driver app screenshots: ${SHOTS}`);
   // The demo hub shares 30 kW: the app shows each driver the site's plan for their car.
   const login = await fetch(`${base}/v1/auth/login`, {
@@ -83,20 +73,6 @@ afterAll(async () => {
   await browser?.close();
   await platform?.stop();
 });
-
-/** axe-core on the whole page, inside every shadow root: no violations at all. */
-async function audit(page: Page, screen: string, checked = ['color-contrast', 'label']): Promise<void> {
-  await page.addScriptTag({ path: AXE });
-  const result = await page.evaluate(async () => {
-    type Rule = { id: string; impact: string; nodes: { target: unknown }[] };
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Rule[]; passes: Rule[] }> } }).axe;
-    const run = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
-    return { passes: run.passes.map((r) => r.id), violations: run.violations.map((v) => ({ id: v.id, targets: v.nodes.slice(0, 3).map((n) => n.target) })) };
-  });
-  expect({ screen, violations: result.violations }).toEqual({ screen, violations: [] });
-  // axe looked inside the shadow roots: these rules were checked there, not skipped.
-  expect(result.passes).toEqual(expect.arrayContaining(checked));
-}
 
 async function shot(page: Page, name: string): Promise<void> {
   await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });

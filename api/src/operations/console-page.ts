@@ -92,6 +92,12 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <p id="limit-result" class="muted" role="status"></p>
     <table><thead><tr><th>Site</th><th>Limit</th><th>Set by</th><th>Until</th><th></th></tr></thead><tbody id="limits"></tbody></table>
   </section>
+  <section class="card" aria-labelledby="power-title"><h2 id="power-title">Site power — the last 24 hours</h2>
+    <div class="inline"><label>Site <select id="power-site"></select></label><span id="power-summary" class="muted" role="status"></span></div>
+    <svg id="power-chart" viewBox="0 0 1000 240" role="img" aria-labelledby="power-title power-summary"></svg>
+    <div class="legend"><span><i style="background:#b3261e"></i>cap</span><span><i style="background:#9fd8d3"></i>planned (what the chargers were told)</span><span><i style="background:#102a43"></i>measured draw</span></div>
+    <table><thead><tr><th>Charger</th><th>Share</th><th>Draws</th><th>Planned</th><th>Why</th></tr></thead><tbody id="shares"></tbody></table>
+  </section>
 </main>
 <script src="/socket.io/socket.io.min.js"></script>
 <script src="/operator/app.js"></script>
@@ -147,6 +153,45 @@ const script = `(() => {
     $('status-legend').innerHTML = ORDER.filter((s) => o.evses.by_status[s]).map((s) => '<span><i style="background:var(--' + s + ')"></i>' + s.toLowerCase() + ' ' + o.evses.by_status[s] + '</span>').join('');
   }
 
+  const kw = (w) => w == null ? '–' : (w / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kW';
+  const REASONS = { idle: 'idle: keeps enough to start a car', planned: 'planned from the driver’s departure and energy', shared_alike: 'nothing stated: shares alike', ignores_limit: 'draws over its share: flagged as a fault, the others reduced', not_told: 'not told (no limit, or offline)' };
+
+  function drawPower(history) {
+    const svg = $('power-chart'); const left = 52, bottom = 212, height = 196, width = 916;
+    const to = Date.now(), from = to - 86400000;
+    const samples = history.samples.map((p) => ({ t: new Date(p.at).getTime(), cap: p.cap_w, plan: p.planned_w, draw: p.measured_w }));
+    const top = Math.max(1000, ...samples.map((p) => Math.max(p.cap || 0, p.plan, p.draw))) * 1.1;
+    const x = (t) => (left + ((t - from) / (to - from)) * width).toFixed(1);
+    const y = (w) => (bottom - (w / top) * height).toFixed(1);
+    let out = '<line x1="' + left + '" y1="' + bottom + '" x2="' + (left + width) + '" y2="' + bottom + '" stroke="#bcccdc"/>';
+    for (const f of [0.5, 1]) out += '<line x1="' + left + '" y1="' + y(top * f / 1.1) + '" x2="' + (left + width) + '" y2="' + y(top * f / 1.1) + '" stroke="#eef2f6"/><text x="' + (left - 6) + '" y="' + (Number(y(top * f / 1.1)) + 4) + '" text-anchor="end">' + kw(top * f / 1.1) + '</text>';
+    for (let h = 0; h <= 24; h += 3) { const t = from + h * 3600000; out += '<text x="' + x(t) + '" y="' + (bottom + 16) + '" text-anchor="middle">' + new Date(t).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) + '</text>'; }
+    if (samples.length) {
+      // Each step holds until the next one (or now).
+      const steps = samples.map((p, i) => ({ ...p, until: i + 1 < samples.length ? samples[i + 1].t : to }));
+      let area = 'M' + x(steps[0].t) + ' ' + bottom;
+      let cap = ''; let draw = '';
+      for (const p of steps) {
+        area += ' L' + x(p.t) + ' ' + y(p.plan) + ' L' + x(p.until) + ' ' + y(p.plan);
+        if (p.cap != null) cap += (cap ? ' L' : 'M') + x(p.t) + ' ' + y(p.cap) + ' L' + x(p.until) + ' ' + y(p.cap);
+        draw += (draw ? ' L' : 'M') + x(p.t) + ' ' + y(p.draw) + ' L' + x(p.until) + ' ' + y(p.draw);
+      }
+      out += '<path d="' + area + ' L' + x(steps[steps.length - 1].until) + ' ' + bottom + ' Z" fill="#9fd8d3"/>';
+      out += '<path d="' + cap + '" fill="none" stroke="#b3261e" stroke-width="2" stroke-dasharray="6 3"/>';
+      out += '<path d="' + draw + '" fill="none" stroke="#102a43" stroke-width="2"/>';
+    } else out += '<text x="' + (left + width / 2) + '" y="' + (bottom - height / 2) + '" text-anchor="middle">No planning steps in the last 24 hours (the site is planned while cars charge under a cap).</text>';
+    svg.innerHTML = out;
+  }
+
+  async function refreshPower() {
+    const site = $('power-site').value; if (!site) return;
+    const [history, view] = await Promise.all([api('/v1/locations/' + encodeURIComponent(site) + '/power-history'), api('/v1/locations/' + encodeURIComponent(site) + '/power-limits')]);
+    drawPower(history);
+    const last = history.samples[history.samples.length - 1];
+    $('power-summary').textContent = 'Cap now ' + kw(view.max_power_w) + ', drawing ' + kw(view.measured_w) + '; this month’s peak ' + kw(history.peak_this_month_w) + (last ? '; last planned ' + when(last.at) : '') + '.';
+    $('shares').innerHTML = view.shares.map((e) => '<tr><td>' + esc(e.charge_point_id) + ' · ' + esc(e.evse_uid) + '</td><td>' + kw(e.share_w) + '</td><td>' + kw(e.measured_w) + '</td><td>' + (e.planned_wh == null ? '–' : (e.planned_wh / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kWh' + (e.planned_by ? ' by ' + new Date(e.planned_by).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '')) + '</td><td>' + esc(REASONS[e.reason] || e.reason) + '</td></tr>').join('') || '<tr><td colspan="5" class="muted">No EVSEs at this site.</td></tr>';
+  }
+
   function drawHourly(o) {
     const svg = $('hourly'); const left = 34, bottom = 176, height = 160, width = 560;
     const kwh = o.hourly.map((h) => h.energy_wh / 1000); const starts = o.hourly.map((h) => h.sessions_started);
@@ -178,10 +223,13 @@ const script = `(() => {
     form.hidden = true; $('console').hidden = false; $('signout').hidden = false;
     const network = await api('/v1/network'); $('network').textContent = network.name;
     const sites = await api('/v1/locations?network_id=' + encodeURIComponent(network.id) + '&limit=100');
-    $('limit-site').innerHTML = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
-    await Promise.all([refresh(), refreshLimits()]);
+    const capped = (await api('/v1/power-limits')).find((l) => l.in_force);
+    const options = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
+    $('limit-site').innerHTML = options; $('power-site').innerHTML = options;
+    if (capped) $('power-site').value = capped.location_id;
+    await Promise.all([refresh(), refreshLimits(), refreshPower()]);
     let pending;
-    const soon = () => { clearTimeout(pending); pending = setTimeout(() => refresh().catch(() => {}), 800); };
+    const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refresh().catch(() => {}); refreshPower().catch(() => {}); }, 800); };
     socket = io({ auth: { token }, transports: ['websocket'] });
     socket.on('connect', () => { $('live').textContent = '● live'; socket.emit('subscribe', { network: true }, () => {}); soon(); });
     socket.on('disconnect', () => { $('live').textContent = 'reconnecting…'; });
@@ -197,6 +245,7 @@ const script = `(() => {
     start().catch((err) => { $('signin-error').textContent = err.message; });
   });
   $('signout').addEventListener('click', signOut);
+  $('power-site').addEventListener('change', () => refreshPower().catch((err) => { $('power-summary').textContent = err.message; }));
   $('limit-form').addEventListener('submit', async (e) => {
     e.preventDefault(); $('limit-result').textContent = '';
     const hours = Number($('limit-hours').value);
@@ -206,7 +255,7 @@ const script = `(() => {
       const state = await send('POST', '/v1/locations/' + encodeURIComponent($('limit-site').value) + '/power-limits', body);
       $('limit-result').textContent = told(state);
     } catch (err) { $('limit-result').textContent = err.message; }
-    await refreshLimits();
+    await Promise.all([refreshLimits(), refreshPower()]);
   });
   $('limits').addEventListener('click', async (e) => {
     const id = e.target.dataset && e.target.dataset.end; if (!id) return;

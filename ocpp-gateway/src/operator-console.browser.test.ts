@@ -1,0 +1,123 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DEMO, loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { attachOcppGateway } from './gateway.js';
+import { SimulatedChargePoint } from './simulator/charge-point.js';
+import { audit, launchChromium } from './testing/browser.js';
+
+const SHOTS = path.join(tmpdir(), 'voltshare-console-screens');
+let platform: RunningPlatform;
+let browser: Browser;
+let base: string;
+let hub: string;
+const sims: SimulatedChargePoint[] = [];
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: 'operator-console-secret-operator-console-01',
+    VOLTSHARE_DEMO: 'true',
+    AUTH_RATE_LIMIT_MAX: '10000',
+    JOB_POLL_MS: '100',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-console-data-')),
+  });
+  platform = await startPlatform(config, await openDatabase({}), [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120 })]);
+  base = platform.url.replace('localhost', '127.0.0.1');
+  browser = await launchChromium();
+  console.log(`operator console screenshots: ${SHOTS}`);
+}, 120_000);
+
+afterAll(async () => {
+  for (const sim of sims) await sim.stop();
+  await browser?.close();
+  await platform?.stop();
+});
+
+describe('the operator console', { timeout: 120_000 }, () => {
+  it("charts a capped site's cap, plan and measured draw over the last day and says why each EVSE has its share", async () => {
+    const login = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
+    });
+    const owner = ((await login.json()) as { access_token: string }).access_token;
+    const [place] = (await (
+      await fetch(`${base}/v1/places?q=${encodeURIComponent('Voltshare Demo Hub')}`, { headers: { authorization: `Bearer ${owner}` } })
+    ).json()) as { location_id: string }[];
+    hub = place?.location_id as string;
+    const capped = await fetch(`${base}/v1/locations/${hub}/power-limits`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      // In force since before the car came, so each past step below had the cap.
+      body: JSON.stringify({ max_power_w: 30_000, starts_at: new Date(Date.now() - 5 * 3_600_000).toISOString() }),
+    });
+    expect(capped.status).toBe(201);
+    // A car charging at the hub for the last few hours: the site is planned at every step.
+    const detail = (await (await fetch(`${base}/v1/locations/${hub}`, { headers: { authorization: `Bearer ${owner}` } })).json()) as {
+      network_id: string;
+      evses: { charge_point_id: string; ocpp_connector_id: number }[];
+    };
+    // The demo's chargers online, so they take the site's profiles.
+    for (const identity of DEMO.chargePoints) {
+      const sim = new SimulatedChargePoint({
+        url: `${base.replace('http', 'ws')}/ocpp`,
+        identity,
+        password: DEMO.chargePointPassword,
+        connectors: 1,
+        maxPowerW: 11_000,
+        arrivalPerMinute: 0,
+        faultPerMinute: 0,
+      });
+      await sim.connect();
+      sims.push(sim);
+    }
+    const evse = detail.evses[0] as { charge_point_id: string; ocpp_connector_id: number };
+    const started = Date.now() - 4 * 3_600_000;
+    await platform.services.charging.startSession(detail.network_id, evse.charge_point_id, {
+      connectorId: evse.ocpp_connector_id,
+      idTag: DEMO.idTag,
+      meterStartWh: 0,
+      at: new Date(started),
+    });
+    for (let step = 0; step <= 12; step++) {
+      // What the car drew at each step, as its meter values would say.
+      await platform.services.scopes.system((tx) =>
+        tx
+          .updateTable('charging_sessions')
+          .set({ power_w: 14_000 + (step % 4) * 2_000 })
+          .where('tenant_id', '=', detail.network_id)
+          .where('status', '=', 'ACTIVE')
+          .execute(),
+      );
+      await platform.services.siteLimits.apply(detail.network_id, hub, new Date(started + step * 20 * 60_000));
+    }
+
+    // axe is injected as a script: the console's CSP would refuse it.
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await page.goto(`${base}/operator/`);
+    // The demo fills in the owner's sign-in.
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const chart = page.locator('#power-chart');
+    await chart.locator('path').first().waitFor();
+    expect(await page.locator('#power-site').inputValue()).toBe(hub);
+    await expect.poll(() => page.locator('#power-summary').textContent()).toMatch(/Cap now 30 kW, drawing 14 kW; this month’s peak (14|16|18|20) kW/);
+    // Cap, plan and draw are drawn: three paths, the cap dashed.
+    expect(await chart.locator('path').count()).toBe(3);
+    expect(await chart.locator('path[stroke-dasharray]').count()).toBe(1);
+    const rows = await page.locator('#shares tr').allTextContents();
+    expect(rows.length).toBe(detail.evses.length);
+    expect(rows.some((r) => r.includes('nothing stated: shares alike'))).toBe(true);
+    expect(rows.some((r) => r.includes('idle: keeps enough to start a car'))).toBe(true);
+    await page.locator('#power-title').scrollIntoViewIfNeeded();
+    await page.screenshot({ path: path.join(SHOTS, 'console.png'), fullPage: true });
+    await page.locator('section[aria-labelledby="power-title"]').screenshot({ path: path.join(SHOTS, 'site-power.png') });
+    await audit(page, 'operator console', ['color-contrast']);
+    await page.close();
+  });
+});
