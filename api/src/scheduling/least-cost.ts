@@ -39,7 +39,7 @@ const SOONER = 1e-5;
  * interval's energy is what is sent now; the minimum-current rule is applied after, as in
  * `planSite`.
  */
-export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { peakWeight = PEAK_WEIGHT, energyFirst = 0 } = {}): Allocation[] {
+export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { peakWeight = PEAK_WEIGHT } = {}): Allocation[] {
   const { nowMs, stepMs, needs, costs } = input;
   const capKw = Math.max(0, input.capW) / 1000;
   const present = needs.filter((n) => n.remainingWh > 0 && n.maxPowerW > 0 && n.departureMs > nowMs);
@@ -68,7 +68,7 @@ export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { p
   present.forEach((n, i) => {
     for (let k = 0; k < intervals && (bounds[k] as number) < n.departureMs; k++) {
       const delayH = ((bounds[k] as number) - nowMs) / HOUR_MS;
-      colCost.push(energyFirst + costs.valuePerKwh - priceAt(bounds[k] as number) - (n.flexible ? 0 : SOONER * delayH));
+      colCost.push(costs.valuePerKwh - priceAt(bounds[k] as number) - (n.flexible ? 0 : SOONER * delayH));
       colUpper.push((n.maxPowerW / 1000) * length(k));
       indices.push(i, present.length + k);
       values.push(1, 1);
@@ -78,7 +78,7 @@ export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { p
   });
   const horizonH = (horizonEnd - nowMs) / HOUR_MS;
   const remainingH = Math.max(horizonH, (costs.billingPeriodEndMs - nowMs) / HOUR_MS);
-  colCost.push(-costs.demandChargePerKw * (energyFirst ? 1 : Math.min(1, (peakWeight * horizonH) / remainingH)));
+  colCost.push(-costs.demandChargePerKw * Math.min(1, (peakWeight * horizonH) / remainingH));
   colUpper.push(capKw);
   for (let k = 0; k < intervals; k++) {
     indices.push(present.length + k);
