@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO, loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import { DEMO, type RunningPlatform } from '@voltshare/api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachOcppGateway } from './gateway.js';
 import { SimulatedChargePoint } from './simulator/charge-point.js';
-import { audit, launchChromium } from './testing/browser.js';
+import { audit, launchChromium, startDemoForBrowser } from './testing/browser.js';
 
 /** Screenshots of every step, to look at (the test prints where). */
 const SHOTS = path.join(tmpdir(), 'voltshare-app-screens');
@@ -17,19 +16,7 @@ let base: string;
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET: 'driver-app-secret-driver-app-secret-0001',
-    VOLTSHARE_DEMO: 'true',
-    AUTH_RATE_LIMIT_MAX: '10000',
-    JOB_POLL_MS: '100',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-app-data-')),
-  });
-  platform = await startPlatform(config, await openDatabase({}), [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120 })]);
-  await platform.indexLoaded;
-  base = platform.url.replace('localhost', '127.0.0.1');
+  ({ platform, base } = await startDemoForBrowser('app'));
   browser = await launchChromium();
   console.log(`driver app screenshots: ${SHOTS}`);
   // The demo hub shares 30 kW: the app shows each driver the site's plan for their car.

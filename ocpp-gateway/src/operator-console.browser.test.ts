@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { DEMO, loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
+import { DEMO, type RunningPlatform } from '@voltshare/api';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { attachOcppGateway } from './gateway.js';
 import { SimulatedChargePoint } from './simulator/charge-point.js';
-import { audit, launchChromium } from './testing/browser.js';
+import { audit, launchChromium, startDemoForBrowser } from './testing/browser.js';
 
 const SHOTS = path.join(tmpdir(), 'voltshare-console-screens');
 let platform: RunningPlatform;
@@ -17,18 +16,7 @@ const sims: SimulatedChargePoint[] = [];
 
 beforeAll(async () => {
   mkdirSync(SHOTS, { recursive: true });
-  const config = loadConfig({
-    NODE_ENV: 'test',
-    PORT: '0',
-    HOST: '127.0.0.1',
-    JWT_SECRET: 'operator-console-secret-operator-console-01',
-    VOLTSHARE_DEMO: 'true',
-    AUTH_RATE_LIMIT_MAX: '10000',
-    JOB_POLL_MS: '100',
-    DATA_DIR: mkdtempSync(path.join(tmpdir(), 'voltshare-console-data-')),
-  });
-  platform = await startPlatform(config, await openDatabase({}), [(server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120 })]);
-  base = platform.url.replace('localhost', '127.0.0.1');
+  ({ platform, base } = await startDemoForBrowser('console'));
   browser = await launchChromium();
   console.log(`operator console screenshots: ${SHOTS}`);
 }, 120_000);

@@ -100,9 +100,9 @@ export interface SitePowerView extends Omit<SitePowerState, 'applied'> {
 export interface EnergyPriceWindow {
   /** ISO weekdays it applies on, 1 (Monday) to 7 (Sunday). @minItems 1 @maxItems 7 */
   days: number[];
-  /** Local start, `HH:MM`. @pattern ^([01]\d|2[0-3]):[0-5]\d$ */
+  /** Local start, `HH:MM`. @pattern ^([01]\d|2[0-3]):[0-5]\d$ @maxLength 5 */
   start: string;
-  /** Local end, `HH:MM` (`24:00` for midnight), after `start`. @pattern ^(([01]\d|2[0-3]):[0-5]\d|24:00)$ */
+  /** Local end, `HH:MM` (`24:00` for midnight), after `start`. @pattern ^(([01]\d|2[0-3]):[0-5]\d|24:00)$ @maxLength 5 */
   end: string;
   /** @minimum 0 @maximum 10 */
   price_per_kwh: number;
@@ -116,7 +116,7 @@ export interface EnergyContractInput {
    * month's peak against what a delivered kWh earns.
    */
   objective: 'most_energy' | 'least_cost';
-  /** ISO 4217. @pattern ^[A-Z]{3}$ */
+  /** ISO 4217. @pattern ^[A-Z]{3}$ @maxLength 3 */
   currency: string;
   /** Price per kWh outside the windows. @minimum 0 @maximum 10 */
   base_price_per_kwh: number;

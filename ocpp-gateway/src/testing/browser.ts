@@ -1,6 +1,11 @@
+import { mkdtempSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { loadConfig, openDatabase, type RunningPlatform, startPlatform } from '@voltshare/api';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { expect } from 'vitest';
+import { attachOcppGateway } from '../gateway.js';
 
 const CHROMIUM_ARGS = [
   '--no-sandbox',
@@ -29,4 +34,23 @@ export async function audit(page: Page, screen: string, checked = ['color-contra
   });
   expect({ screen, violations: result.violations }).toEqual({ screen, violations: [] });
   expect(result.passes).toEqual(expect.arrayContaining(checked));
+}
+
+/** The demo installation (embedded PGlite, OCPP gateway attached) on a free port, as a browser sees it. */
+export async function startDemoForBrowser(name: string): Promise<{ platform: RunningPlatform; base: string }> {
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    HOST: '127.0.0.1',
+    JWT_SECRET: `${name}-browser-test-secret-0123456789abcdef`,
+    VOLTSHARE_DEMO: 'true',
+    AUTH_RATE_LIMIT_MAX: '10000',
+    JOB_POLL_MS: '100',
+    DATA_DIR: mkdtempSync(path.join(tmpdir(), `voltshare-${name}-data-`)),
+  });
+  const platform = await startPlatform(config, await openDatabase({}), [
+    (server, services) => attachOcppGateway(server, services, { heartbeatIntervalS: 120 }),
+  ]);
+  await platform.indexLoaded;
+  return { platform, base: platform.url.replace('localhost', '127.0.0.1') };
 }
