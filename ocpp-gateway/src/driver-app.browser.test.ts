@@ -228,6 +228,25 @@ describe('the driver app from the demo page, installed and offline', { timeout: 
     await page.locator('voltshare-app nav a[href="#/account"]').waitFor();
     await page.locator('voltshare-app nav a[href="#/account"]').click();
     await expect.poll(() => page.locator('voltshare-app #account p.muted').first().textContent()).toBe(DEMO.driver.email);
+    // The car's battery, for the sites that plan from the charge level.
+    await page.locator('voltshare-app #battery_kwh').fill('58');
+    await page.locator('voltshare-app #account button[type=submit]').click();
+    const signIn = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: DEMO.driver.email, password: DEMO.driver.password }),
+    });
+    const driverToken = ((await signIn.json()) as { access_token: string }).access_token;
+    await expect
+      .poll(async () => {
+        const me = (await (await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${driverToken}` } })).json()) as {
+          preferences?: { battery_kwh?: number };
+        };
+        return me.driver?.preferences?.battery_kwh;
+      })
+      .toBe(58);
+    await shot(page, 'demo-account');
+    await audit(page, 'account');
 
     // Keyboard only: type a place, Tab to the first suggestion, Enter; the list is reachable the same way.
     await page.goto(`${base}/app/#/find`);

@@ -304,3 +304,37 @@ describe('a least-cost site', { timeout: 60_000 }, () => {
     for (const sim of sims) await sim.stop();
   });
 });
+
+describe('energy wanted, unsaid', { timeout: 60_000 }, () => {
+  it("is planned from the charger's state of charge and the car's battery the driver named", async () => {
+    const site = await createSite(http, staff, 'Battery-aware depot');
+    const driverToken = await fleetDriver('battery');
+    await http
+      .patch('/v1/me')
+      .set(auth(driverToken))
+      .send({ preferences: { battery_kwh: 60 } })
+      .expect(200);
+    const { sim } = await depotCharger(site, `BATTERY-${process.pid}`, driverToken, 'BATTERY-1');
+    const connector = sim.connectors[0] as SimulatedChargePoint['connectors'][number];
+    await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: 22_000 }).expect(201);
+    await sim.arrive(connector);
+    // A meter value with the SoC: the session now knows how full the car is.
+    await sim.charge(connector, 10);
+    const current = async () =>
+      (await http.get('/v1/me/sessions').set(auth(driverToken)).expect(200)).body.data.find((s: { status: string }) => s.status === 'ACTIVE') as {
+        id: string;
+        soc_percent: number | null;
+        energy_wanted_wh: number | null;
+      };
+    await until(async () => (await current()).soc_percent !== null, 10_000);
+    const session = await current();
+    const live = session;
+    expect(session.energy_wanted_wh).toBeNull();
+    const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
+    await platform.services.siteLimits.apply(network, site);
+    const plan = (await http.get(`/v1/me/sessions/${live.id}/plan`).set(auth(driverToken)).expect(200)).body;
+    // What fills a 60 kWh battery from the reported SoC (the default 4-hour stay at 22 kW has room for it).
+    expect(plan.planned_wh).toBeCloseTo((60_000 * (100 - session.soc_percent)) / 100, -2);
+    await sim.stop();
+  });
+});

@@ -38,6 +38,13 @@ export interface DriverPreferences {
   default_connector?: ConnectorStandard | null;
   /** The car, as the driver names it. */
   vehicle?: VehicleName | null;
+  /**
+   * The car's usable battery, kWh: with the state of charge the charger reports, the site plans the
+   * energy the car still needs when the driver has not said how much they want.
+   * @minimum 5
+   * @maximum 300
+   */
+  battery_kwh?: number | null;
   notifications?: NotificationChoices;
 }
 

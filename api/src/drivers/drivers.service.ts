@@ -37,6 +37,18 @@ export class DriversService {
     return row;
   }
 
+  /** The usable battery (Wh) of each of these drivers' cars, for those who said it. */
+  async batteryCapacitiesWh(driverIds: string[]): Promise<Map<string, number>> {
+    if (driverIds.length === 0) return new Map();
+    const rows = await this.scopes.system((tx) => tx.selectFrom('drivers').select(['user_id', 'preferences']).where('user_id', 'in', driverIds).execute());
+    const capacities = new Map<string, number>();
+    for (const { user_id, preferences } of rows) {
+      const kwh = preferences.battery_kwh;
+      if (typeof kwh === 'number' && kwh > 0) capacities.set(user_id, kwh * 1000);
+    }
+    return capacities;
+  }
+
   /** Merges the settings given into the driver's; notification choices merge one by one. */
   async updatePreferences(driverId: string, change: DriverPreferences): Promise<DriverProfile> {
     await this.scopes.system(async (tx) => {

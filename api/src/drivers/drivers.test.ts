@@ -77,6 +77,8 @@ describe.each(backends())('driver accounts on %s', (backend: Backend) => {
       [{ preferences: { units: 'furlongs' } }, 'units'],
       [{ preferences: { default_connector: 'USB' } }, 'default_connector'],
       [{ preferences: { vehicle: 'x'.repeat(81) } }, 'vehicle'],
+      [{ preferences: { battery_kwh: 2 } }, 'battery_kwh'],
+      [{ preferences: { battery_kwh: 'big' } }, 'battery_kwh'],
       [{ preferences: { notifications: { queue_offers: 'yes please' } } }, 'queue_offers'],
       [{ name: 'Fine', preferences: { units: 'furlongs' } }, 'units'],
     ];

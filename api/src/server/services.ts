@@ -122,7 +122,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const idTags = new IdTagsService(scopes);
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees, idTags);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
-  const siteLimits = new SiteLimitsService(scopes, commands, logger, locations);
+  const drivers = new DriversService(scopes);
+  const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers);
   const chargePoints = new ChargePointsService(scopes);
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
@@ -147,7 +148,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     signer,
     auth,
     networks: new NetworksService(scopes, bus, locations),
-    drivers: new DriversService(scopes),
+    drivers,
     apiKeys: new ApiKeysService(scopes, () => auth.forgetKeys()),
     bus,
     locations,

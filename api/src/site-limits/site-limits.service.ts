@@ -5,6 +5,7 @@ import type { ChargerCommand } from '../charging/charger-commands.js';
 import { ChargePointOffline, ChargePointTimeout, type CommandRouter } from '../charging/commands.js';
 import { recordPlatformFault } from '../charging/platform-faults.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
+import type { DriversService } from '../drivers/drivers.service.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { type EnergyCosts, planSiteAtLeastCost } from '../scheduling/least-cost.js';
@@ -86,6 +87,17 @@ const CONTRACT_COLUMNS = [
   'updated_at',
 ] as const;
 
+/**
+ * What the car still wants, Wh: what its driver said less what it has had; else, from the state of
+ * charge its charger reports and its battery as the driver named it, what fills it; else unknown.
+ */
+function energyStillWanted(e: SiteEvse, deliveredWh: number, batteries: Map<string, number>): number {
+  if (e.energy_wanted_wh !== null) return Math.max(0, e.energy_wanted_wh - deliveredWh);
+  const battery = e.driver_id ? batteries.get(e.driver_id) : undefined;
+  if (battery !== undefined && e.soc_percent !== null) return Math.max(0, (battery * (100 - e.soc_percent)) / 100);
+  return Number.POSITIVE_INFINITY;
+}
+
 /** Why an EVSE has the share it has, for the operator's view. */
 function shareReason(e: SiteEvse): EvseShare['reason'] {
   if (e.share_w === null) return 'not_told';
@@ -103,6 +115,8 @@ interface SiteEvse {
   departure_at: Date | null;
   energy_wanted_wh: number | null;
   flexible: boolean | null;
+  driver_id: string | null;
+  soc_percent: number | null;
   meter_start_wh: number | null;
   meter_last_wh: number | null;
   power_w: number | null;
@@ -148,6 +162,7 @@ export class SiteLimitsService {
     private readonly commands: CommandRouter,
     private readonly logger: Logger,
     private readonly locations: LocationsService,
+    private readonly drivers: Pick<DriversService, 'batteryCapacitiesWh'>,
   ) {}
 
   registerJobs(jobs: JobRunner): void {
@@ -294,7 +309,9 @@ export class SiteLimitsService {
       site?.contract?.objective === 'least_cost'
         ? { highs: await lpSolver(), costs: (untilMs: number) => energyCosts(site.contract as EnergyContract, now, untilMs, site.time_zone, site.peakW) }
         : undefined;
-    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs, leastCost);
+    const batteries =
+      limitW === null ? new Map<string, number>() : await this.drivers.batteryCapacitiesWh(evses.flatMap((e) => (e.driver_id ? [e.driver_id] : [])));
+    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs, batteries, leastCost);
     const rogue = planned?.rogue ?? [];
     if (rogue.length) {
       await this.scopes.tenant(tenantId, async (tx) => {
@@ -402,6 +419,8 @@ export class SiteLimitsService {
         'live.departure_at',
         'live.energy_wanted_wh',
         'live.flexible',
+        'live.driver_id',
+        'live.soc_percent',
         'live.meter_start_wh',
         'live.meter_last_wh',
         'live.power_w',
@@ -439,6 +458,7 @@ export class SiteLimitsService {
     evses: SiteEvse[],
     now: Date,
     stayMs: number,
+    batteries: Map<string, number>,
     leastCost?: { highs: Highs; costs: (untilMs: number) => EnergyCosts },
   ): { shares: number[]; plans: Map<string, { wh: number; by: Date }>; rogue: SiteEvse[] } {
     const even = siteShares(
@@ -458,7 +478,7 @@ export class SiteLimitsService {
       const drawsLittle = e.power_w !== null && e.share_w !== null && e.power_w < UNDERUSE * e.share_w;
       return {
         id: e.id,
-        remainingWh: e.energy_wanted_wh === null ? Number.POSITIVE_INFINITY : Math.max(0, e.energy_wanted_wh - deliveredWh),
+        remainingWh: energyStillWanted(e, deliveredWh, batteries),
         maxPowerW: drawsLittle ? Math.min(evseMax, Math.max(minimumPowerW(e.power_type), (e.power_w as number) * 1.2)) : evseMax,
         minPowerW: minimumPowerW(e.power_type),
         // Unsaid: the site's typical stay; a car already past it is expected to leave within the step after next.

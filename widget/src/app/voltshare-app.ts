@@ -287,6 +287,7 @@ export class VoltshareApp extends VoltshareElement {
       units: data.get('units') === 'imperial' ? 'imperial' : 'metric',
       default_connector: (String(data.get('connector') ?? '') || null) as Preferences['default_connector'],
       vehicle: String(data.get('vehicle') ?? '').trim() || null,
+      battery_kwh: Number(data.get('battery_kwh')) || null,
       notifications: {
         queue_offers: data.has('queue_offers'),
         booking_reminders: data.has('booking_reminders'),
@@ -481,6 +482,11 @@ export class VoltshareApp extends VoltshareElement {
           </select>
         </div>
         <div class="field"><label for="vehicle">${msg('Your car')}</label><input id="vehicle" name="vehicle" maxlength="80" .value=${prefs.vehicle ?? ''} /></div>
+        <div class="field">
+          <label for="battery_kwh">${msg('Usable battery (kWh)')}</label>
+          <input id="battery_kwh" name="battery_kwh" type="number" inputmode="decimal" min="5" max="300" step="0.1" aria-describedby="battery-help" .value=${prefs.battery_kwh ? String(prefs.battery_kwh) : ''} />
+          <p id="battery-help" class="muted">${msg('With the charge level the charger reports, sites that share their power plan what your car still needs.')}</p>
+        </div>
         <fieldset>
           <legend>${msg('Tell me about')}</legend>
           <label class="check"><input type="checkbox" name="queue_offers" ?checked=${on('queue_offers')} />${msg('A charger offered to me from the line')}</label>
