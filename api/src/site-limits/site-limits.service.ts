@@ -10,7 +10,7 @@ import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { type EnergyCosts, planSiteAtLeastCost } from '../scheduling/least-cost.js';
 import { lpSolver } from '../scheduling/lp-solver.js';
-import { type ChargingNeed, planSite } from '../scheduling/optimiser.js';
+import { type Allocation, type ChargingNeed, planSite, type SitePlanInput } from '../scheduling/optimiser.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { billingMonth, checkContract, energyCosts } from './energy-contracts.js';
@@ -487,9 +487,7 @@ export class SiteLimitsService {
       };
     });
     const input = { nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs };
-    const planned = leastCost
-      ? planSiteAtLeastCost({ ...input, costs: leastCost.costs(Math.max(...needs.map((n) => n.departureMs), now.getTime())) }, leastCost.highs)
-      : planSite(input);
+    const planned = leastCost ? this.leastCostOrMostEnergy(input, leastCost) : planSite(input);
     const allocations = new Map(planned.map((a) => [a.id, a]));
     const plans = new Map(needs.map((n) => [n.id, { wh: allocations.get(n.id)?.plannedWh ?? 0, by: new Date(n.departureMs) }]));
     const rogueShare = new Map(rogue.map(({ e }) => [e.id, e.share_w as number]));
@@ -578,6 +576,16 @@ export class SiteLimitsService {
       .where('tenant_id', '=', tenantId)
       .where('location_id', '=', locationId)
       .executeTakeFirst();
+  }
+
+  /** The least-cost plan; should the solver fail, the site still gets the most-energy plan (and the failure is logged). */
+  private leastCostOrMostEnergy(input: SitePlanInput, leastCost: { highs: Highs; costs: (untilMs: number) => EnergyCosts }): Allocation[] {
+    try {
+      return planSiteAtLeastCost({ ...input, costs: leastCost.costs(Math.max(...input.needs.map((n) => n.departureMs), input.nowMs)) }, leastCost.highs);
+    } catch (error) {
+      this.logger.warn({ err: error }, 'least-cost plan failed; planned for the most energy');
+      return planSite(input);
+    }
   }
 
   /** A session's share of its site's power and what the plan gives it by its departure (null: no limit there). */
