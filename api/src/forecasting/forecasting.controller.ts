@@ -1,13 +1,14 @@
-import { Controller, Get, Path, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import { Controller, Get, Path, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { principalOf } from '../auth/request.js';
+import type { ChargingAdvice } from '../flows/charging-advice.flow.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
 import type { StationOutlook } from './forecasting.model.js';
 
 /** What this controller uses of the platform's services. */
-type ForecastingPorts = Pick<Services, 'forecasting'>;
+type ForecastingPorts = Pick<Services, 'forecasting' | 'flows'>;
 
 @Route('v1')
 @Tags('Forecasts')
@@ -25,5 +26,40 @@ export class ForecastingController extends Controller {
   @Response<ProblemDocument>(404, 'Not found or not visible')
   async outlook(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<StationOutlook> {
     return this.services.forecasting.outlook(principalOf(req).tenantId, location_id);
+  }
+
+  /**
+   * When and where to charge: the stations near a place, each hour of the window (at most 24
+   * hours, within the next day), priced by each station's published tariff for the energy asked
+   * for and weighed by its forecast; the cheapest (then quietest) first, with what each saves
+   * against charging now at the nearest station.
+   * @param lat Latitude of the place, -90 to 90.
+   * @param lng Longitude of the place, -180 to 180.
+   * @param energy_kwh The energy wanted, 1 to 200 kWh.
+   * @param from Start of the window (default: now), within the next 24 hours.
+   * @param to End of the window (default: 12 hours after its start), at most 24 hours after it.
+   * @param radius_m How far to look, 100 to 50,000 m (default 5,000).
+   */
+  @Get('recommendations')
+  @Security('bearer', ['public:read'])
+  @Response<ProblemDocument>(422, 'Invalid place, energy or window')
+  async recommendations(
+    @Request() req: ExpressRequest,
+    @Query() lat: number,
+    @Query() lng: number,
+    @Query() energy_kwh: number,
+    @Query() from?: Date,
+    @Query() to?: Date,
+    @Query() radius_m?: number,
+  ): Promise<ChargingAdvice> {
+    const start = from ?? new Date();
+    return this.services.flows.chargingAdvice.advise(principalOf(req).tenantId, {
+      lat,
+      lng,
+      radiusM: radius_m ?? 5_000,
+      energyWh: Math.round(energy_kwh * 1000),
+      from: start,
+      to: to ?? new Date(start.getTime() + 12 * 3_600_000),
+    });
   }
 }

@@ -14,6 +14,7 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriversService } from '../drivers/drivers.service.js';
+import { ChargingAdviceFlow } from '../flows/charging-advice.flow.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
@@ -81,7 +82,7 @@ export interface Services {
   payments: PaymentsService;
   adHoc: AdHocService;
   /** Steps that span modules and are started from outside (the others are handed to the service they run in). */
-  flows: { providerWebhook: ProviderWebhookFlow; driverCharging: DriverChargingFlow };
+  flows: { providerWebhook: ProviderWebhookFlow; driverCharging: DriverChargingFlow; chargingAdvice: ChargingAdviceFlow };
   evses: EvseDirectory;
   queue: QueueService;
   webhooks: WebhooksService;
@@ -123,6 +124,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees, idTags);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const drivers = new DriversService(scopes);
+  const forecasting = new ForecastingService(scopes, discovery);
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers);
   const chargePoints = new ChargePointsService(scopes);
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
@@ -153,7 +155,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     bus,
     locations,
     discovery,
-    forecasting: new ForecastingService(scopes, discovery),
+    forecasting,
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
     reservationFees,
@@ -172,6 +174,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     adHoc,
     flows: {
       providerWebhook: new ProviderWebhookFlow(payments, reservationFees),
+      chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs),
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
     },
     evses,

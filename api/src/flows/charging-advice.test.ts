@@ -1,0 +1,83 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteBody } from '../test/fixtures.js';
+import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
+
+const AC = { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 };
+// Far from every other test's sites, so the search near it finds only these two.
+const PLACE = { latitude: -33.1234, longitude: -140.5678 };
+// Tuesday 10 November 2026, 20:00 in Luxembourg.
+const NOW = new Date('2026-11-10T19:00:00Z');
+const NIGHT_TARIFF = {
+  currency: 'EUR',
+  vat_percent: 17,
+  elements: [
+    { price_components: [{ type: 'ENERGY', price: 40 }], restrictions: { start_time: '07:00', end_time: '22:00' } },
+    { price_components: [{ type: 'ENERGY', price: 25 }] },
+  ],
+};
+
+describe.each(backends())('charging advice on %s', (backend: Backend) => {
+  let t: TestApp;
+  let net: SignedUpNetwork;
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    net = await signUpNetwork(t.http);
+    const night = await t.http.post('/v1/tariffs').set(bearer(net.accessToken)).send(NIGHT_TARIFF).expect(201);
+    const flat = await t.http.post('/v1/tariffs').set(bearer(net.accessToken)).send({ currency: 'EUR', vat_percent: 17, energy_price_per_kwh: 35 }).expect(201);
+    for (const [name, tariff, offset] of [
+      ['Nearest, dear by day', night.body.id, 0],
+      ['Round the corner, flat', flat.body.id, 0.002],
+    ] as const) {
+      const created = await t.http
+        .post('/v1/locations')
+        .set(bearer(net.accessToken))
+        .send({ ...siteBody(name, [{ connectors: [AC] }]), coordinates: { latitude: PLACE.latitude + offset, longitude: PLACE.longitude } });
+      expect(created.status).toBe(201);
+      await t.http.patch(`/v1/evses/${created.body.evses[0].uid}`).set(bearer(net.accessToken)).send({ tariff_id: tariff }).expect(200);
+    }
+  });
+  afterAll(() => t.close());
+
+  it('ranks station × hour by the price of the energy asked for, with what each saves against charging now nearby', async () => {
+    const advice = await t.services.flows.chargingAdvice.advise(
+      undefined,
+      { lat: PLACE.latitude, lng: PLACE.longitude, radiusM: 1_000, energyWh: 20_000, from: NOW, to: new Date(NOW.getTime() + 6 * 3_600_000) },
+      NOW,
+    );
+    // Now, at the nearest station: 20 kWh at 0.40 €.
+    expect(advice.now).toMatchObject({ name: 'Nearest, dear by day', price: { amount: 800, currency: 'EUR' }, saves: 0 });
+    const best = advice.options[0];
+    // From 22:00 local the nearest is 0.25 €/kWh: 5 € for 20 kWh, 3 € saved.
+    expect(best).toMatchObject({ name: 'Nearest, dear by day', price: { amount: 500 }, saves: 300 });
+    expect(best?.starts_at.getTime()).toBeGreaterThanOrEqual(Date.parse('2026-11-10T21:00:00Z'));
+    // The flat-priced station is an option too, cheaper than now but dearer than the night.
+    const flat = advice.options.find((o) => o.name === 'Round the corner, flat');
+    expect(flat?.price.amount).toBe(700);
+    expect(advice.options.map((o) => o.price.amount)).toEqual([...advice.options.map((o) => o.price.amount)].sort((a, b) => a - b));
+    expect(advice.options.length).toBeLessThanOrEqual(5);
+  });
+
+  it('answers through the API, and refuses a bad place, energy or window naming the field', async () => {
+    const ok = await t.http
+      .get(`/v1/recommendations?lat=${PLACE.latitude}&lng=${PLACE.longitude}&energy_kwh=10&radius_m=1000`)
+      .set(bearer(net.accessToken))
+      .expect(200);
+    expect(ok.body.options.length).toBeGreaterThan(0);
+    const bad: [string, string][] = [
+      ['energy_kwh=0', 'query.energy_kwh'],
+      ['energy_kwh=5000', 'query.energy_kwh'],
+      ['energy_kwh=10&lat=100', 'query.lat'],
+      ['energy_kwh=10&from=2026-11-10T20:00:00Z&to=2026-11-10T19:00:00Z', 'query.to'],
+      ['energy_kwh=10&to=2020-01-01T00:00:00Z&from=2019-12-31T23:00:00Z', 'query.to'],
+      [`energy_kwh=10&from=${new Date(Date.now() + 3 * 86_400_000).toISOString()}`, 'query.from'],
+      ['energy_kwh=10&radius_m=900000', 'query.radius_m'],
+    ];
+    for (const [query, field] of bad) {
+      const lat = query.includes('lat=') ? '' : `lat=${PLACE.latitude}&`;
+      const res = await t.http.get(`/v1/recommendations?${lat}lng=${PLACE.longitude}&${query}`).set(bearer(net.accessToken));
+      expect([query, res.status]).toEqual([query, 422]);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
+});
