@@ -16,6 +16,8 @@ export const PERMISSIONS = [
   'network:own',
   /** Utilities: push grid signals (site power limits) for the sites they are the grid operator of. */
   'grid:signal',
+  /** Cities and utilities: demand forecasts aggregated over an area (never per driver or station). */
+  'forecast:area',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];
 

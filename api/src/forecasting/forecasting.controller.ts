@@ -3,9 +3,10 @@ import type { Request as ExpressRequest } from 'express';
 import { principalOf } from '../auth/request.js';
 import type { ChargingAdvice } from '../flows/charging-advice.flow.js';
 import type { ProblemDocument } from '../http/problem.js';
+import { parseBbox } from '../locations/discovery-query.js';
 import type { Services } from '../server/services.js';
-import type { ResourceId } from '../shared/validation.js';
-import type { StationOutlook } from './forecasting.model.js';
+import type { ResourceId, ShortText } from '../shared/validation.js';
+import type { AreaForecast, StationOutlook } from './forecasting.model.js';
 
 /** What this controller uses of the platform's services. */
 type ForecastingPorts = Pick<Services, 'forecasting' | 'flows'>;
@@ -61,5 +62,18 @@ export class ForecastingController extends Controller {
       from: start,
       to: to ?? new Date(start.getTime() + 12 * 3_600_000),
     });
+  }
+
+  /**
+   * Cities and utilities: the next 24 hours of charging demand over an area, hour by hour — EVSEs
+   * expected busy and free, summed over its public stations (at most 100; narrow the box beyond).
+   * Aggregates only: nothing per station, session or driver.
+   * @param bbox `min_lng,min_lat,max_lng,max_lat` in degrees.
+   */
+  @Get('forecasts/area')
+  @Security('bearer', ['forecast:area'])
+  @Response<ProblemDocument>(422, 'A bad or too large box')
+  async areaForecast(@Query() bbox: ShortText): Promise<AreaForecast> {
+    return this.services.forecasting.areaForecast(parseBbox(bbox) as [number, number, number, number]);
   }
 }

@@ -20,3 +20,21 @@ export interface StationOutlook {
   model: string;
   hours: HourOutlook[];
 }
+
+/** One hour of an area's demand forecast: sums over its public stations, nothing per station or driver. */
+export interface AreaHour {
+  starts_at: Date;
+  expected_busy_evses: number;
+  expected_free_evses: number;
+}
+
+/** The next 24 hours of charging demand over an area, for cities and utilities. */
+export interface AreaForecast {
+  /** min_lng, min_lat, max_lng, max_lat. */
+  bbox: number[];
+  stations: number;
+  evses: number;
+  /** Stations whose forecast rests on two weeks or more of history, of `stations`. */
+  stations_with_history: number;
+  hours: AreaHour[];
+}

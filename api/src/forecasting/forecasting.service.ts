@@ -1,7 +1,8 @@
 import type { Scopes } from '../db/tenancy.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
+import { fail } from '../shared/errors.js';
 import { zoneOffsetMs } from '../shared/local-time.js';
-import type { StationOutlook } from './forecasting.model.js';
+import type { AreaForecast, StationOutlook } from './forecasting.model.js';
 import { ensemble, type HourlyForecaster } from './models.js';
 
 const HOUR = 3_600_000;
@@ -9,6 +10,7 @@ const DAY = 24 * HOUR;
 const HISTORY_DAYS = 56;
 const CONFIDENT_DAYS = 14;
 const BEST_HOURS = 3;
+const MAX_AREA_STATIONS = 100;
 /** An outlook is computed at most this often per station (sessions change it slowly). */
 const FRESH_MS = 10 * 60_000;
 
@@ -25,6 +27,37 @@ export class ForecastingService {
     private readonly discovery: DiscoveryService,
     private readonly model: HourlyForecaster = ensemble,
   ) {}
+
+  /**
+   * The next 24 hours over an area: the outlooks of its public stations summed per hour. At most
+   * `MAX_AREA_STATIONS` stations: a larger area is refused (narrow the box).
+   */
+  async areaForecast(bbox: [number, number, number, number], now = new Date()): Promise<AreaForecast> {
+    const found = await this.discovery.search(undefined, { bbox }, { limit: MAX_AREA_STATIONS + 1 }, now);
+    if (found.data.length > MAX_AREA_STATIONS) throw fail.invalid([{ field: 'bbox', message: `holds more than ${MAX_AREA_STATIONS} stations; narrow it` }]);
+    const outlooks = [];
+    for (const station of found.data) outlooks.push(await this.outlook(undefined, station.id, now));
+    const hourStart = Math.floor(now.getTime() / HOUR) * HOUR;
+    const hours = Array.from({ length: 24 }, (_, h) => ({ starts_at: new Date(hourStart + h * HOUR), expected_busy_evses: 0, expected_free_evses: 0 }));
+    for (const o of outlooks)
+      o.hours.forEach((hour, h) => {
+        const sum = hours[h];
+        if (!sum) return;
+        sum.expected_busy_evses += hour.expected_busy_evses;
+        sum.expected_free_evses += hour.expected_free_evses;
+      });
+    for (const hour of hours) {
+      hour.expected_busy_evses = Math.round(hour.expected_busy_evses * 10) / 10;
+      hour.expected_free_evses = Math.round(hour.expected_free_evses * 10) / 10;
+    }
+    return {
+      bbox,
+      stations: outlooks.length,
+      evses: outlooks.reduce((n, o) => n + o.evses, 0),
+      stations_with_history: outlooks.filter((o) => o.confidence === 'high').length,
+      hours,
+    };
+  }
 
   /** The next 24 hours at a station the caller may see: expected busy and free EVSEs, the best hours marked. */
   async outlook(callerTenantId: string | undefined, locationId: string, now = new Date()): Promise<StationOutlook> {

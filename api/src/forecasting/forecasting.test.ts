@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnersService } from '../partners/partners.service.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 
@@ -83,5 +84,32 @@ describe.each(backends())('station outlook on %s', (backend: Backend) => {
     expect(none.body.hours.every((h: { expected_busy_evses: number; best: boolean }) => h.expected_busy_evses === 0 && !h.best)).toBe(true);
     await t.http.get('/v1/locations/loc_does_not_exist/outlook').set(bearer(driver)).expect(404);
     await t.http.get(`/v1/locations/${quiet}/outlook`).expect(401);
+  });
+
+  it('gives cities and utilities the area’s demand summed per hour, and nobody else', async () => {
+    const city = await new PartnersService(t.services.scopes).create('City of Luxembourg', 'city');
+    const automaker = await new PartnersService(t.services.scopes).create('Carmaker', 'automaker');
+    const box = '6.12,49.60,6.14,49.62';
+    const area = await t.http.get(`/v1/forecasts/area?bbox=${box}`).set(bearer(city.secret_key)).expect(200);
+    expect(area.body.hours).toHaveLength(24);
+    expect(area.body.stations).toBeGreaterThanOrEqual(2);
+    expect(area.body.evses).toBeGreaterThanOrEqual(4);
+    // Aggregates only: no station, session or driver in the answer.
+    expect(JSON.stringify(area.body)).not.toContain(busy);
+    expect(Object.keys(area.body.hours[0]).sort()).toEqual(['expected_busy_evses', 'expected_free_evses', 'starts_at']);
+    // The sum over the area holds the office's outlook hour by hour (other networks' stations may add to it).
+    const now = new Date();
+    const office = await t.services.forecasting.outlook(undefined, busy, now);
+    const direct = await t.services.forecasting.areaForecast([6.12, 49.6, 6.14, 49.62], now);
+    direct.hours.forEach((h, i) => expect(h.expected_busy_evses).toBeGreaterThanOrEqual((office.hours[i]?.expected_busy_evses ?? 0) - 0.05));
+    const utility = await new PartnersService(t.services.scopes).create('Grid Co', 'utility');
+    await t.http.get(`/v1/forecasts/area?bbox=${box}`).set(bearer(utility.secret_key)).expect(200);
+    await t.http.get(`/v1/forecasts/area?bbox=${box}`).set(bearer(automaker.secret_key)).expect(403);
+    await t.http.get(`/v1/forecasts/area?bbox=${box}`).set(bearer(net.accessToken)).expect(403);
+    await t.http.get(`/v1/forecasts/area?bbox=${box}`).set(bearer(driver)).expect(403);
+    for (const bad of ['6.14,49.60,6.12,49.62', 'nowhere', '6,49,7']) {
+      const res = await t.http.get(`/v1/forecasts/area?bbox=${bad}`).set(bearer(city.secret_key)).expect(422);
+      expect(res.body.errors[0].field).toBe('query.bbox');
+    }
   });
 });

@@ -17,8 +17,10 @@ export interface CreatedPartner {
 
 /** What a partner's server key may do today: read public data across networks. */
 const PARTNER_SCOPES: Permission[] = ['public:read'];
+/** Cities also read demand forecasts aggregated over their area. */
+const CITY_SCOPES: Permission[] = [...PARTNER_SCOPES, 'forecast:area'];
 /** Utilities also push grid signals for the sites networks name them grid operator of. */
-const UTILITY_SCOPES: Permission[] = [...PARTNER_SCOPES, 'grid:signal'];
+const UTILITY_SCOPES: Permission[] = [...CITY_SCOPES, 'grid:signal'];
 
 /**
  * Automakers, cities and utilities. They are created by the platform's operators (CLI), not
@@ -43,7 +45,7 @@ export class PartnersService {
         name: `${trimmed} server key`,
         prefix: key.slice(0, 12),
         key_hash: sha256(key),
-        scopes: kind === 'utility' ? UTILITY_SCOPES : PARTNER_SCOPES,
+        scopes: kind === 'utility' ? UTILITY_SCOPES : kind === 'city' ? CITY_SCOPES : PARTNER_SCOPES,
         allowed_origins: [],
         created_by: null,
       });

@@ -13,7 +13,7 @@ describe.each(backends())('partners on %s', (backend: Backend) => {
     const partner = await new PartnersService(t.services.scopes).create('City of Luxembourg', 'city');
     expect(partner.secret_key).toMatch(/^sk_live_/);
     const me = await t.http.get('/v1/me').set(bearer(partner.secret_key)).expect(200);
-    expect(me.body).toMatchObject({ kind: 'secret_key', network_id: null, permissions: ['public:read'] });
+    expect(me.body).toMatchObject({ kind: 'secret_key', network_id: null, permissions: ['forecast:area', 'public:read'] });
     await t.http.get('/v1/locations?lat=49.6&lng=6.1&radius_m=1000').set(bearer(partner.secret_key)).expect(200);
     await signUpNetwork(t.http);
     await t.http.get('/v1/network').set(bearer(partner.secret_key)).expect(403);
