@@ -5,7 +5,7 @@ import { DEMO, type RunningPlatform } from '@voltshare/api';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChargePoint } from './simulator/charge-point.js';
-import { audit, launchChromium, startDemoForBrowser } from './testing/browser.js';
+import { audit, launchChromium, signIn, startDemoForBrowser } from './testing/browser.js';
 
 /** Screenshots of every step, to look at (the test prints where). */
 const SHOTS = path.join(tmpdir(), 'voltshare-app-screens');
@@ -20,12 +20,7 @@ beforeAll(async () => {
   browser = await launchChromium();
   console.log(`driver app screenshots: ${SHOTS}`);
   // The demo hub shares 30 kW: the app shows each driver the site's plan for their car.
-  const login = await fetch(`${base}/v1/auth/login`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
-  });
-  const owner = ((await login.json()) as { access_token: string }).access_token;
+  const owner = await signIn(base, DEMO.owner);
   const hub = await fetch(`${base}/v1/places?q=${encodeURIComponent('Voltshare Demo Hub')}`, { headers: { authorization: `Bearer ${owner}` } });
   const [place] = (await hub.json()) as { location_id: string }[];
   const limited = await fetch(`${base}/v1/locations/${place?.location_id}/power-limits`, {
@@ -231,12 +226,7 @@ describe('the driver app from the demo page, installed and offline', { timeout: 
     // The car's battery, for the sites that plan from the charge level.
     await page.locator('voltshare-app #battery_kwh').fill('58');
     await page.locator('voltshare-app #account button[type=submit]').click();
-    const signIn = await fetch(`${base}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO.driver.email, password: DEMO.driver.password }),
-    });
-    const driverToken = ((await signIn.json()) as { access_token: string }).access_token;
+    const driverToken = await signIn(base, DEMO.driver);
     await expect
       .poll(async () => {
         const me = (await (await fetch(`${base}/v1/me`, { headers: { authorization: `Bearer ${driverToken}` } })).json()) as {
@@ -274,12 +264,7 @@ describe('the driver app from the demo page, installed and offline', { timeout: 
 
 describe('a queue offer in the driver app', { timeout: 120_000 }, () => {
   it('a driver in line is offered the charger that frees, takes it, and holds it as a booking', async () => {
-    const login = await fetch(`${base}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
-    });
-    const owner = ((await login.json()) as { access_token: string }).access_token;
+    const owner = await signIn(base, DEMO.owner);
     const created = await fetch(`${base}/v1/locations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },

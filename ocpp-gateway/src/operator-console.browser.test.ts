@@ -5,7 +5,7 @@ import { DEMO, type RunningPlatform } from '@voltshare/api';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SimulatedChargePoint } from './simulator/charge-point.js';
-import { audit, launchChromium, startDemoForBrowser } from './testing/browser.js';
+import { audit, launchChromium, signIn, startDemoForBrowser } from './testing/browser.js';
 
 const SHOTS = path.join(tmpdir(), 'voltshare-console-screens');
 let platform: RunningPlatform;
@@ -29,12 +29,7 @@ afterAll(async () => {
 
 describe('the operator console', { timeout: 120_000 }, () => {
   it("charts a capped site's cap, plan and measured draw over the last day and says why each EVSE has its share", async () => {
-    const login = await fetch(`${base}/v1/auth/login`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: DEMO.owner.email, password: DEMO.owner.password }),
-    });
-    const owner = ((await login.json()) as { access_token: string }).access_token;
+    const owner = await signIn(base, DEMO.owner);
     const [place] = (await (
       await fetch(`${base}/v1/places?q=${encodeURIComponent('Voltshare Demo Hub')}`, { headers: { authorization: `Bearer ${owner}` } })
     ).json()) as { location_id: string }[];

@@ -54,3 +54,13 @@ export async function startDemoForBrowser(name: string): Promise<{ platform: Run
   await platform.indexLoaded;
   return { platform, base: platform.url.replace('localhost', '127.0.0.1') };
 }
+
+/** An access token for the account (the demo's owner or driver), as the API's sign-in gives it. */
+export async function signIn(base: string, account: { email: string; password: string }): Promise<string> {
+  const res = await fetch(`${base}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: account.email, password: account.password }),
+  });
+  return ((await res.json()) as { access_token: string }).access_token;
+}
