@@ -140,6 +140,19 @@ describe.each([
     await page.locator('voltshare-app [data-outlook]').waitFor();
     expect(await page.locator('voltshare-app [data-outlook] .bar').count()).toBe(24);
     expect(await page.locator('voltshare-app [data-outlook] .bar.best').count()).toBe(3);
+    // The hub's tariff is dearer on weekdays 07–21 local: then the app says when it is cheaper, else nothing.
+    const clock = new Intl.DateTimeFormat('en-GB', { weekday: 'short', hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).formatToParts(
+      new Date(),
+    );
+    const localHour = Number(clock.find((p) => p.type === 'hour')?.value);
+    const weekday = !['Sat', 'Sun'].includes(clock.find((p) => p.type === 'weekday')?.value ?? '');
+    if (weekday && localHour >= 7 && localHour < 20) {
+      await page.locator('voltshare-app [data-advice]').waitFor();
+      expect(await page.locator('voltshare-app [data-advice]').textContent()).toMatch(/21:00/);
+    } else if (!weekday || localHour >= 21 || localHour < 6) {
+      await page.waitForTimeout(500);
+      expect(await page.locator('voltshare-app [data-advice]').count()).toBe(0);
+    }
     await audit(page, `${prefix}station`);
     await shot(page, `${prefix}3-station-booked`);
 
@@ -303,6 +316,66 @@ describe('a queue offer in the driver app', { timeout: 120_000 }, () => {
     await page.locator('voltshare-app .offer button.primary').click();
     await page.locator('voltshare-booking [part=reservation]').waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('voltshare-app .offer').count()).toBe(0);
+    await context.close();
+  });
+});
+
+describe('charging advice in the driver app', { timeout: 120_000 }, () => {
+  it('a station dearer now than later says from when it is cheaper and by how much', async () => {
+    const owner = await signIn(base, DEMO.owner);
+    const json = (method: string, body: unknown) => ({
+      method,
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      body: JSON.stringify(body),
+    });
+    // Dear from this local hour for two hours, every day; cheap otherwise.
+    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).format(new Date()));
+    const cheapFrom = `${String((hour + 2) % 24).padStart(2, '0')}:00`;
+    const tariff = (await (
+      await fetch(
+        `${base}/v1/tariffs`,
+        json('POST', {
+          currency: 'EUR',
+          vat_percent: 17,
+          elements: [
+            {
+              price_components: [{ type: 'ENERGY', price: 60 }],
+              restrictions: { start_time: `${String(hour).padStart(2, '0')}:00`, end_time: hour + 2 >= 24 ? '23:59' : cheapFrom },
+            },
+            { price_components: [{ type: 'ENERGY', price: 30 }] },
+          ],
+        }),
+      )
+    ).json()) as { id: string };
+    const site = (await (
+      await fetch(
+        `${base}/v1/locations`,
+        json('POST', {
+          name: 'Tariff Corner',
+          address: '3 Rue du Test',
+          city: 'Luxembourg',
+          country: 'LU',
+          coordinates: { latitude: -12.3456, longitude: 45.6789 },
+          time_zone: 'Europe/Luxembourg',
+          evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }] }],
+        }),
+      )
+    ).json()) as { id: string; evses: { uid: string }[] };
+    expect((await fetch(`${base}/v1/evses/${site.evses[0]?.uid}`, json('PATCH', { tariff_id: tariff.id }))).status).toBe(200);
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: 'en-GB' });
+    const page = await context.newPage();
+    await page.goto(`${base}/app/?demo#/station/${site.id}`);
+    await page.locator('voltshare-app [data-advice]').waitFor();
+    const text = await page.locator('voltshare-app [data-advice]').textContent();
+    // Half the demo driver's battery (40 kWh unless an earlier test named one) at 0.30 € a kWh; now it is up to
+    // 0.60 € (the saving is less when charging now would run past the dear hours).
+    const [, kwh, cost, saves] = /^Cheaper later: from \d{1,2}:00[^,]*,\s(\d+)\skWh costs\s€(\d+\.\d\d),\s€(\d+\.\d\d) less than now\.$/.exec(text ?? '') ?? [];
+    expect(Number(cost)).toBeCloseTo(Number(kwh) * 0.3, 2);
+    expect(Number(saves)).toBeGreaterThan(0);
+    expect(Number(saves)).toBeLessThanOrEqual(Number(kwh) * 0.3 + 0.01);
+    await audit(page, 'advice');
+    await shot(page, 'advice');
     await context.close();
   });
 });

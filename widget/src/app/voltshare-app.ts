@@ -4,7 +4,7 @@ import { unwrap, VoltshareError } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { apiBaseOf, connect } from '../shared/connection.js';
 import { VoltshareElement } from '../shared/element.js';
-import { formatClock } from '../shared/format.js';
+import { formatClock, formatEnergy, formatMoney } from '../shared/format.js';
 import { getLocale, LANGUAGES, resolveLocale, useLocale } from '../shared/localization.js';
 import { standardLabel, statusLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
@@ -14,6 +14,7 @@ import { shellStyles } from './voltshare-app.styles.js';
 
 type Location = components['schemas']['LocationWithReviews'];
 type Outlook = components['schemas']['StationOutlook'];
+type ChargingOption = components['schemas']['ChargingOption'];
 type Preferences = components['schemas']['DriverPreferences'];
 interface QueueOffer {
   offer_id: string;
@@ -69,6 +70,7 @@ export class VoltshareApp extends VoltshareElement {
     signedIn: { state: true },
     location: { state: true },
     outlook: { state: true },
+    advice: { state: true },
     offer: { state: true },
     notice: { state: true },
     error: { state: true },
@@ -81,6 +83,8 @@ export class VoltshareApp extends VoltshareElement {
   declare location: Location | undefined;
   /** The station's next 24 hours, when it has history. */
   declare outlook: Outlook | undefined;
+  /** A cheaper time to charge here than now, if the station's tariff has one within 12 hours. */
+  declare advice: { option: ChargingOption; energyWh: number } | undefined;
   declare offer: QueueOffer | undefined;
   declare notice: string;
   declare error: string | undefined;
@@ -200,10 +204,22 @@ export class VoltshareApp extends VoltshareElement {
   private async loadLocation(id: string): Promise<void> {
     this.location = undefined;
     this.outlook = undefined;
+    this.advice = undefined;
     const { data } = await this.session!.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } });
     if (data && this.route.screen === 'station' && this.route.id === id) this.location = data;
     const outlook = await this.session!.client.GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: id } } }).catch(() => undefined);
     if (outlook?.data && outlook.data.confidence !== 'none' && this.route.screen === 'station' && this.route.id === id) this.outlook = outlook.data;
+    if (data) await this.loadAdvice(data);
+  }
+
+  /** The cheapest time to charge here in the next 12 hours, when it is not now (a 20 kWh top-up, or half the driver's battery). */
+  private async loadAdvice(l: Location): Promise<void> {
+    const energyWh = Math.round(((this.session?.me?.driver?.preferences.battery_kwh ?? 40) / 2) * 1000);
+    const { data } = await this.session!.client.GET('/v1/recommendations', {
+      params: { query: { lat: l.coordinates.latitude, lng: l.coordinates.longitude, energy_kwh: energyWh / 1000, radius_m: 100 } },
+    }).catch(() => ({ data: undefined }));
+    const here = data?.options.find((o) => o.location_id === l.id && o.saves > 0);
+    if (here && this.route.screen === 'station' && this.route.id === l.id) this.advice = { option: here, energyWh };
   }
 
   private async applyLocale(locale: string): Promise<void> {
@@ -386,6 +402,7 @@ export class VoltshareApp extends VoltshareElement {
           </div>`
           : nothing
       }
+      ${l && this.advice ? this.renderAdvice(this.advice, l) : nothing}
       ${l && this.outlook ? this.renderOutlook(this.outlook) : nothing}
       ${l && this.signedIn ? this.renderChargeHere(l) : nothing}
       ${
@@ -393,6 +410,15 @@ export class VoltshareApp extends VoltshareElement {
           ? html`<div class="card"><voltshare-booking .apiBase=${this.apiBase} .token=${this.token} location-id=${route.id}></voltshare-booking></div>`
           : html`<p><a href="#/signin">${msg('Sign in to book or charge here.')}</a></p>`
       }`;
+  }
+
+  /** "From 22:00: 20 kWh for 5.00 €, 3.00 € less than now." */
+  private renderAdvice(advice: { option: ChargingOption; energyWh: number }, l: Location): unknown {
+    const { option } = advice;
+    const at = formatClock(option.starts_at as unknown as string, this.language, l.time_zone);
+    const price = formatMoney(option.price.amount, option.price.currency, this.language);
+    const saving = formatMoney(option.saves, option.price.currency, this.language);
+    return html`<p class="card" data-advice>${msg(str`Cheaper later: from ${at}, ${formatEnergy(advice.energyWh, this.language)} costs ${price}, ${saving} less than now.`)}</p>`;
   }
 
   /** The next 24 hours as a strip of bars (free EVSEs expected), the quietest hours marked, and the same in words. */
