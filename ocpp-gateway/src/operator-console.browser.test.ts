@@ -68,6 +68,14 @@ describe('the operator console', { timeout: 120_000 }, () => {
       meterStartWh: 0,
       at: new Date(started),
     });
+    // A sample from over a year ago: planning drops it (kept 400 days).
+    const ancient = new Date(Date.now() - 401 * 86_400_000);
+    await platform.services.scopes.system((tx) =>
+      tx
+        .insertInto('site_power_samples')
+        .values({ tenant_id: detail.network_id, location_id: hub, at: ancient, cap_w: 1, planned_w: 0, measured_w: 0 })
+        .execute(),
+    );
     for (let step = 0; step <= 12; step++) {
       // What the car drew at each step, as its meter values would say.
       await platform.services.scopes.system((tx) =>
@@ -82,6 +90,10 @@ describe('the operator console', { timeout: 120_000 }, () => {
     }
 
     // axe is injected as a script: the console's CSP would refuse it.
+    const kept = await platform.services.scopes.system((tx) =>
+      tx.selectFrom('site_power_samples').select('at').where('location_id', '=', hub).where('at', '<=', ancient).execute(),
+    );
+    expect(kept).toEqual([]);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
     await page.goto(`${base}/operator/`);
     // The demo fills in the owner's sign-in.
@@ -95,6 +107,8 @@ describe('the operator console', { timeout: 120_000 }, () => {
     expect(await chart.locator('path[stroke-dasharray]').count()).toBe(1);
     const rows = await page.locator('#shares tr').allTextContents();
     expect(rows.length).toBe(detail.evses.length);
+    // Chargers by the identity operators know them by, not internal ids.
+    expect(rows.every((r) => r.startsWith('VOLTSHARE-DEMO-'))).toBe(true);
     expect(rows.some((r) => r.includes('nothing stated: shares alike'))).toBe(true);
     expect(rows.some((r) => r.includes('idle: keeps enough to start a car'))).toBe(true);
     await page.locator('#power-title').scrollIntoViewIfNeeded();

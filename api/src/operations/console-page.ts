@@ -189,7 +189,7 @@ const script = `(() => {
     drawPower(history);
     const last = history.samples[history.samples.length - 1];
     $('power-summary').textContent = 'Cap now ' + kw(view.max_power_w) + ', drawing ' + kw(view.measured_w) + '; this month’s peak ' + kw(history.peak_this_month_w) + (last ? '; last planned ' + when(last.at) : '') + '.';
-    $('shares').innerHTML = view.shares.map((e) => '<tr><td>' + esc(e.charge_point_id) + ' · ' + esc(e.evse_uid) + '</td><td>' + kw(e.share_w) + '</td><td>' + kw(e.measured_w) + '</td><td>' + (e.planned_wh == null ? '–' : (e.planned_wh / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kWh' + (e.planned_by ? ' by ' + new Date(e.planned_by).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '')) + '</td><td>' + esc(REASONS[e.reason] || e.reason) + '</td></tr>').join('') || '<tr><td colspan="5" class="muted">No EVSEs at this site.</td></tr>';
+    $('shares').innerHTML = view.shares.map((e) => '<tr><td>' + esc(e.charger_identity) + (e.evse_id ? ' · ' + esc(e.evse_id) : '') + '</td><td>' + kw(e.share_w) + '</td><td>' + kw(e.measured_w) + '</td><td>' + (e.planned_wh == null ? '–' : (e.planned_wh / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kWh' + (e.planned_by ? ' by ' + new Date(e.planned_by).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '')) + '</td><td>' + esc(REASONS[e.reason] || e.reason) + '</td></tr>').join('') || '<tr><td colspan="5" class="muted">No EVSEs at this site.</td></tr>';
   }
 
   function drawHourly(o) {

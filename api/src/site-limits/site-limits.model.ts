@@ -73,7 +73,11 @@ export interface SessionPlan {
 /** One EVSE's share of its site's limit, and why it has it. */
 export interface EvseShare {
   evse_uid: string;
+  /** The eMI3 id printed on the charger, if it has one. */
+  evse_id: string | null;
   charge_point_id: string;
+  /** The charger's OCPP identity, as operators know it. */
+  charger_identity: string;
   /** What the charger was told, W; null when it was not told (no limit, or it was offline). */
   share_w: number | null;
   /** What its car draws now (the last meter value), W; null without a car or a reading. */

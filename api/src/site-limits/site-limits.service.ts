@@ -74,6 +74,7 @@ const ignoresLimit = (e: SiteEvse) =>
   e.power_w > e.share_w * 1.1 + 500;
 const SETTLE_MS = 60_000;
 const MAX_HISTORY_MS = 31 * 86_400_000;
+const SAMPLE_RETENTION_MS = 400 * 86_400_000;
 /** 31 days of 5-minute steps, and the event-driven ones between. */
 const MAX_HISTORY_SAMPLES = 20_000;
 const CONTRACT_COLUMNS = [
@@ -108,6 +109,8 @@ function shareReason(e: SiteEvse): EvseShare['reason'] {
 
 interface SiteEvse {
   id: string;
+  evse_id: string | null;
+  identity: string;
   charge_point_id: string;
   ocpp_connector_id: number | null;
   session_id: string | null;
@@ -242,7 +245,9 @@ export class SiteLimitsService {
       const evses = await this.siteEvses(tx, tenantId, locationId);
       const shares: EvseShare[] = evses.map((e) => ({
         evse_uid: e.id,
+        evse_id: e.evse_id,
         charge_point_id: e.charge_point_id,
+        charger_identity: e.identity,
         share_w: e.share_w,
         measured_w: e.session_id !== null ? e.power_w : null,
         planned_wh: e.planned_wh,
@@ -359,6 +364,13 @@ export class SiteLimitsService {
           .values({ tenant_id: tenantId, location_id: locationId, at: now, ...sample })
           .onConflict((oc) => oc.columns(['tenant_id', 'location_id', 'at']).doUpdateSet(sample))
           .execute();
+        // Kept for a year and a month: this month's peak, last year's same month, and the chart.
+        await tx
+          .deleteFrom('site_power_samples')
+          .where('tenant_id', '=', tenantId)
+          .where('location_id', '=', locationId)
+          .where('at', '<', new Date(now.getTime() - SAMPLE_RETENTION_MS))
+          .execute();
         await scheduleJob(tx, {
           kind: 'site-limit.apply',
           key: `site-limit.replan:${tenantId}:${locationId}`,
@@ -405,6 +417,7 @@ export class SiteLimitsService {
       )
       .select([
         'evses.id',
+        'evses.evse_id',
         'evses.ocpp_connector_id',
         'charge_points.id as charge_point_id',
         'charge_points.identity',
