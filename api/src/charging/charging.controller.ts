@@ -62,7 +62,7 @@ export async function visibleSession(services: Pick<Services, 'charging'>, req: 
 }
 
 /** What this controller uses of the platform's services. */
-type ChargingPorts = Pick<Services, 'chargePoints' | 'charging' | 'commands' | 'payments' | 'flows'>;
+type ChargingPorts = Pick<Services, 'chargePoints' | 'charging' | 'commands' | 'payments' | 'flows' | 'sustainability'>;
 
 export interface ChargeStartRequest {
   /** @maxLength 64 */
@@ -123,7 +123,7 @@ export class ChargingController extends Controller {
     @Query() limit?: number,
     @Query() cursor?: Cursor,
   ): Promise<Page<ChargingSession>> {
-    return this.services.charging.networkSessions(tenantOf(principalOf(req)), { status, charge_point_id }, pageRequest(limit, cursor));
+    return this.withCarbon(await this.services.charging.networkSessions(tenantOf(principalOf(req)), { status, charge_point_id }, pageRequest(limit, cursor)));
   }
 
   /** One session: its network's staff, or the driver it belongs to. */
@@ -131,14 +131,29 @@ export class ChargingController extends Controller {
   @Security('bearer')
   async session(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<ChargingSession> {
     const session = await visibleSession(this.services, req, session_id);
-    return { ...session, payment_status: await this.services.payments.statusOf(session.network_id, session.id) };
+    return {
+      ...session,
+      payment_status: await this.services.payments.statusOf(session.network_id, session.id),
+      carbon: session.status === 'COMPLETED' ? await this.services.sustainability.sessionCarbon(session.network_id, session.id) : null,
+    };
   }
 
   /** The signed-in driver's live and past sessions, at every network. */
   @Get('me/sessions')
   @Security('bearer', ['driver'])
   async mySessions(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<ChargingSession>> {
-    return this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor));
+    return this.withCarbon(await this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor)));
+  }
+
+  /** Each completed session's carbon account, read per network (a driver's sessions span several). */
+  private async withCarbon(page: Page<ChargingSession>): Promise<Page<ChargingSession>> {
+    const completed = page.data.filter((s) => s.status === 'COMPLETED');
+    const accounts = new Map<string, NonNullable<ChargingSession['carbon']>>();
+    for (const network of new Set(completed.map((s) => s.network_id))) {
+      const ids = completed.filter((s) => s.network_id === network).map((s) => s.id);
+      for (const [id, carbon] of await this.services.sustainability.sessionsCarbon(network, ids)) accounts.set(id, carbon);
+    }
+    return { ...page, data: page.data.map((s) => ({ ...s, carbon: accounts.get(s.id) ?? null })) };
   }
 
   /**

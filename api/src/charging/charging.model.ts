@@ -1,6 +1,7 @@
 import type { EvseStatus, IdTagStatus } from '../db/schema.js';
 import type { SessionPaymentStatus } from '../payments/payments.model.js';
 import type { Money } from '../shared/money.js';
+import type { SessionCarbon } from '../sustainability/sustainability.model.js';
 import type { SessionCost } from '../tariffs/pricing.js';
 
 export interface Authorization {
@@ -63,6 +64,8 @@ export interface ChargingSession {
   cost_breakdown: SessionCost | null;
   /** Read on one session: where its payment stands (`paid` once captured). */
   payment_status?: SessionPaymentStatus;
+  /** Once completed and accounted (seconds after it ends): energy by source, CO₂ and CO₂ avoided. */
+  carbon?: SessionCarbon | null;
   version: number;
   updated_at: Date;
 }

@@ -30,6 +30,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** Set with STRIPE_SECRET_KEY: payments go through Stripe; otherwise the labelled sandbox. */
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
+  /** NESO's GB Carbon Intensity API (e.g. https://api.carbonintensity.org.uk): live half-hourly intensity for sites in GB; unset, the yearly average. */
+  gbCarbonIntensityUrl: string | undefined;
 }
 
 export class ConfigError extends Error {
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     jobPollMs: integer(env, 'JOB_POLL_MS', 1000, 50, 60_000),
     metricsToken: metricsToken(env),
     stripe: stripeSettings(env),
+    gbCarbonIntensityUrl: url(env, 'GB_CARBON_INTENSITY_URL', ['http:', 'https:']),
   };
 }
 

@@ -6,6 +6,8 @@ import * as m0024 from '../charging/migrations/0024_flexible_sessions.js';
 import * as m0020 from '../drivers/migrations/0020_driver_profiles.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
+import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
+import * as m0025 from '../sustainability/migrations/0025_sustainability.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -51,6 +53,8 @@ const migrations: Record<string, Migration> = {
   '0022_planned_energy': m0022,
   '0023_site_energy': m0023,
   '0024_flexible_sessions': m0024,
+  '0025_sustainability': m0025,
+  '0026_clean_objectives': m0026,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -30,6 +30,12 @@ import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewsTable } from '../reviews/reviews.tables.js';
 import type { EvsePowerSharesTable, SiteEnergyContractsTable, SitePowerLimitsTable, SitePowerSamplesTable } from '../site-limits/site-limits.tables.js';
+import type {
+  GridIntensityHoursTable,
+  SessionCarbonAccountsTable,
+  SiteEnergyAssetsTable,
+  SiteEnergyReadingsTable,
+} from '../sustainability/sustainability.tables.js';
 import type { TariffsTable } from '../tariffs/tariffs.tables.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.tables.js';
 
@@ -79,6 +85,10 @@ export interface Database {
   evse_power_shares: EvsePowerSharesTable;
   site_energy_contracts: SiteEnergyContractsTable;
   site_power_samples: SitePowerSamplesTable;
+  site_energy_assets: SiteEnergyAssetsTable;
+  site_energy_readings: SiteEnergyReadingsTable;
+  grid_intensity_hours: GridIntensityHoursTable;
+  session_carbon_accounts: SessionCarbonAccountsTable;
   reservation_fees: ReservationFeesTable;
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;

@@ -5,13 +5,15 @@ import type { QueueService } from '../queue/queue.service.js';
 import type { Emit } from '../realtime/after-commit.js';
 import type { ReservationsService } from '../reservations/reservations.service.js';
 import type { SiteLimitsService } from '../site-limits/site-limits.service.js';
+import type { SustainabilityService } from '../sustainability/sustainability.service.js';
 
 /**
  * What a charging session means to the rest of the platform, in one place:
  *
  * - **starting** on an EVSE fulfils the driver's own reservation (and closes the queue offer it
  *   came from) or is refused while someone else's holds it; then payment is held for the session;
- * - **ending** gives the rest of a fulfilled slot back, then captures the payment;
+ * - **ending** gives the rest of a fulfilled slot back, then captures the payment and has the
+ *   session's energy accounted for its carbon;
  * - after either, the site's **power limit** is shared anew;
  * - a charger that **reconnects** is sent its reservations, then its site's power limit.
  *
@@ -23,6 +25,7 @@ export class ChargingSessionFlow implements SessionSteps {
     private readonly queue: QueueService,
     private readonly payments: PaymentsService,
     private readonly siteLimits: SiteLimitsService,
+    private readonly sustainability: SustainabilityService,
   ) {}
 
   /** In the session's transaction. */
@@ -49,8 +52,9 @@ export class ChargingSessionFlow implements SessionSteps {
   }
 
   /** In the session's transaction. */
-  ended(tx: Tx, session: SessionRow): Promise<void> {
-    return this.payments.sessionStopped(tx, session);
+  async ended(tx: Tx, session: SessionRow): Promise<void> {
+    await this.payments.sessionStopped(tx, session);
+    await this.sustainability.sessionEnded(tx, session);
   }
 
   changed(tenantId: string, chargePointId: string): void {

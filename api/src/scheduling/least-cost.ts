@@ -3,9 +3,9 @@ import { type Allocation, applyMinimumPower, type ChargingNeed, type SitePlanInp
 
 /** What the site pays for its energy: the scheduler's view of its energy contract over the horizon. */
 export interface EnergyCosts {
-  /** Price per kWh from each start time on (ascending; the first applies from `nowMs`). */
+  /** Price per kWh from the grid from each start time on (ascending; the first applies from `nowMs`). */
   prices: { fromMs: number; perKwh: number }[];
-  /** Per kW of the billing period's highest draw. */
+  /** Per kW of the billing period's highest grid draw. */
   demandChargePerKw: number;
   /** The site's highest draw so far in this billing period, W: power up to it costs no more. */
   peakSoFarW: number;
@@ -13,6 +13,8 @@ export interface EnergyCosts {
   billingPeriodEndMs: number;
   /** What a delivered kWh earns the network (the drivers' price); a car is charged only where that beats its cost. */
   valuePerKwh: number;
+  /** On-site production free to the chargers (PV surplus), W from each time on (ascending); none when absent. */
+  onSiteW?: { fromMs: number; w: number }[];
 }
 
 export interface LeastCostPlanInput extends SitePlanInput {
@@ -27,19 +29,28 @@ const HOUR_MS = 3_600_000;
  */
 export const PEAK_WEIGHT = 5;
 /** Per kWh and hour of delay: among equally cheap hours, sooner is safer (the next car is unknown). */
-const SOONER = 1e-5;
+export const SOONER = 1e-5;
+
+/** The value at `t` of a step function given as ascending `{ fromMs }` steps (the first before it). */
+function stepAt<T extends { fromMs: number }>(steps: T[], t: number, value: (s: T) => number): number {
+  let found = steps[0] ? value(steps[0]) : 0;
+  for (const s of steps) if (s.fromMs <= t) found = value(s);
+  return found;
+}
 
 /**
  * Plans a site's power for the next step at the least cost: a linear programme over the horizon
- * (now to the last departure, cut at the end of this step, each departure and each price change),
- * solved by HiGHS. Per interval k and car i the energy x(i,k) (kWh) earns `valuePerKwh` less the
- * price in k; the site's peak P (kW, at least the billing period's peak so far, at most the cap)
- * costs the demand charge, weighed as `PEAK_WEIGHT` says. Subject to: each car at most what it
- * wants and what its EVSE takes in k, and the site at most P in every interval. The first
- * interval's energy is what is sent now; the minimum-current rule is applied after, as in
- * `planSite`.
+ * (now to the last departure, cut at the end of this step, each departure, each price change and
+ * each change of on-site supply), solved by HiGHS. Per interval k and car i the energy x(i,k)
+ * (kWh) earns `valuePerKwh`; the grid energy g(k) — what the cars take beyond the on-site supply
+ * — costs the price in k; the site's peak P (kW, at least the billing period's peak so far, at most
+ * the cap) costs the demand charge, weighed as `PEAK_WEIGHT` says. Subject to: each car at most
+ * what it wants and what its EVSE takes in k, g(k) at most P in every interval, and the chargers
+ * together at most the cap. The first interval's energy is what is sent now; the minimum-current
+ * rule is applied after, as in `planSite`. With carbon intensity as the price this is the
+ * least-carbon plan; with a flat price and PV, solar first.
  */
-export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { peakWeight = PEAK_WEIGHT } = {}): Allocation[] {
+export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { peakWeight = PEAK_WEIGHT, delayCostPerKwhH = SOONER } = {}): Allocation[] {
   const { nowMs, stepMs, needs, costs } = input;
   const capKw = Math.max(0, input.capW) / 1000;
   const present = needs.filter((n) => n.remainingWh > 0 && n.maxPowerW > 0 && n.departureMs > nowMs);
@@ -48,48 +59,77 @@ export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { p
 
   const horizonEnd = Math.max(...present.map((n) => n.departureMs));
   const firstEnd = Math.min(nowMs + stepMs, horizonEnd);
-  const cuts = new Set<number>([nowMs, firstEnd, ...present.map((n) => n.departureMs), ...costs.prices.map((p) => p.fromMs)]);
+  const onSite = costs.onSiteW?.some((s) => s.w > 0) ? costs.onSiteW : [];
+  const cuts = new Set<number>([nowMs, firstEnd, ...present.map((n) => n.departureMs), ...costs.prices.map((p) => p.fromMs), ...onSite.map((s) => s.fromMs)]);
   const bounds = [...cuts].filter((t) => t >= nowMs && t <= horizonEnd && (t === nowMs || t >= firstEnd)).sort((a, b) => a - b);
   const intervals = bounds.length - 1;
   const length = (k: number) => ((bounds[k + 1] as number) - (bounds[k] as number)) / HOUR_MS;
-  const priceAt = (t: number) => {
-    let price = costs.prices[0]?.perKwh ?? 0;
-    for (const p of costs.prices) if (p.fromMs <= t) price = p.perKwh;
-    return price;
-  };
+  const priceAt = (t: number) => stepAt(costs.prices, t, (p) => p.perKwh);
+  const onSiteKwh = (k: number) =>
+    onSite.length
+      ? (Math.max(
+          0,
+          stepAt(onSite, bounds[k] as number, (s) => s.w),
+        ) /
+          1000) *
+        length(k)
+      : 0;
+  const withSupply = [...Array(intervals).keys()].filter((k) => onSiteKwh(k) > 0);
 
-  // Columns: x(i,k) for the intervals before car i leaves, then P. Rows: one per car, one per interval.
+  // Rows: one per car; per interval its supply (x − g ≤ on-site) and its peak (g − P·len ≤ 0); a cap row where on-site supply lifts the chargers above the grid.
+  const supplyRow = (k: number) => present.length + k;
+  const peakRow = (k: number) => present.length + intervals + k;
+  const capRow = new Map(withSupply.map((k, j) => [k, present.length + 2 * intervals + j]));
+  const numRows = present.length + 2 * intervals + withSupply.length;
   const colCost: number[] = [];
   const colUpper: number[] = [];
   const starts: number[] = [0];
   const indices: number[] = [];
   const values: number[] = [];
   const owner: { car: number; interval: number }[] = [];
+  const column = (cost: number, upper: number, entries: [number, number][]) => {
+    colCost.push(cost);
+    colUpper.push(upper);
+    for (const [row, value] of entries) {
+      indices.push(row);
+      values.push(value);
+    }
+    starts.push(indices.length);
+  };
   present.forEach((n, i) => {
     for (let k = 0; k < intervals && (bounds[k] as number) < n.departureMs; k++) {
       const delayH = ((bounds[k] as number) - nowMs) / HOUR_MS;
-      colCost.push(costs.valuePerKwh - priceAt(bounds[k] as number) - (n.flexible ? 0 : SOONER * delayH));
-      colUpper.push((n.maxPowerW / 1000) * length(k));
-      indices.push(i, present.length + k);
-      values.push(1, 1);
-      starts.push(indices.length);
+      const cap = capRow.get(k);
+      column(costs.valuePerKwh - (n.flexible ? 0 : delayCostPerKwhH * delayH), (n.maxPowerW / 1000) * length(k), [
+        [i, 1],
+        [supplyRow(k), 1],
+        ...(cap === undefined ? [] : ([[cap, 1]] as [number, number][])),
+      ]);
       owner.push({ car: i, interval: k });
     }
   });
+  for (let k = 0; k < intervals; k++)
+    column(-priceAt(bounds[k] as number), capKw * length(k), [
+      [supplyRow(k), -1],
+      [peakRow(k), 1],
+    ]);
   const horizonH = (horizonEnd - nowMs) / HOUR_MS;
   const remainingH = Math.max(horizonH, (costs.billingPeriodEndMs - nowMs) / HOUR_MS);
-  colCost.push(-costs.demandChargePerKw * Math.min(1, (peakWeight * horizonH) / remainingH));
-  colUpper.push(capKw);
-  for (let k = 0; k < intervals; k++) {
-    indices.push(present.length + k);
-    values.push(-length(k));
-  }
-  starts.push(indices.length);
+  column(
+    -costs.demandChargePerKw * Math.min(1, (peakWeight * horizonH) / remainingH),
+    capKw,
+    [...Array(intervals).keys()].map((k) => [peakRow(k), -length(k)] as [number, number]),
+  );
   const numCols = colCost.length;
-  const numRows = present.length + intervals;
   const wantedKwh = present.map((n) => Math.min(n.remainingWh, n.maxPowerW * horizonH) / 1000);
   const colLower = new Array<number>(numCols).fill(0);
   colLower[numCols - 1] = Math.min(capKw, costs.peakSoFarW / 1000);
+  const rowUpper = [
+    ...wantedKwh,
+    ...[...Array(intervals).keys()].map(onSiteKwh),
+    ...new Array<number>(intervals).fill(0),
+    ...withSupply.map((k) => capKw * length(k)),
+  ];
 
   const energy = highs.withModel(
     {
@@ -100,7 +140,7 @@ export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { p
       colLower,
       colUpper,
       rowLower: new Array<number>(numRows).fill(-highs.infinity),
-      rowUpper: [...wantedKwh, ...new Array<number>(intervals).fill(0)],
+      rowUpper,
       matrix: { format: 'csc', numRows, numCols, starts, indices, values },
     },
     (model) => {
@@ -113,8 +153,8 @@ export function planSiteAtLeastCost(input: LeastCostPlanInput, highs: Highs, { p
 
   const power = present.map(() => 0);
   const later = present.map(() => 0);
-  owner.forEach(({ car, interval }, column) => {
-    const wh = Math.max(0, energy[column] as number) * 1000;
+  owner.forEach(({ car, interval }, col) => {
+    const wh = Math.max(0, energy[col] as number) * 1000;
     if (interval === 0) power[car] = Math.min((present[car] as ChargingNeed).maxPowerW, wh / length(0));
     else later[car] = (later[car] as number) + wh;
   });

@@ -42,6 +42,8 @@ import { ReportsService } from '../reports/reports.service.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { SiteLimitsService } from '../site-limits/site-limits.service.js';
+import { GbCarbonIntensityApi } from '../sustainability/grid-intensity.js';
+import { SustainabilityService } from '../sustainability/sustainability.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { Metrics } from './metrics.js';
@@ -68,6 +70,8 @@ export interface Services {
   reservationFees: ReservationFeesService;
   reports: ReportsService;
   siteLimits: SiteLimitsService;
+  /** Where each site's energy comes from, what it emits, and every session's carbon account. */
+  sustainability: SustainabilityService;
   /** The per-IP budget of public endpoints, shared by Express and the discovery fast path. */
   publicLimiter: Limiter;
   /** The per-IP budget of sign-in, sign-up and invitation endpoints. */
@@ -125,9 +129,10 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const drivers = new DriversService(scopes);
   const forecasting = new ForecastingService(scopes, discovery);
-  const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers);
+  const sustainability = new SustainabilityService(scopes, logger, config.gbCarbonIntensityUrl ? [new GbCarbonIntensityApi(config.gbCarbonIntensityUrl)] : []);
+  const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers, sustainability);
   const chargePoints = new ChargePointsService(scopes);
-  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits);
+  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
   const evses = new EvseDirectory(scopes);
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, evses, commands, logger);
@@ -141,6 +146,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   payments.registerJobs(jobs);
   reservationFees.registerJobs(jobs);
   siteLimits.registerJobs(jobs);
+  sustainability.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {
     config,
@@ -161,6 +167,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     reservationFees,
     reports: new ReportsService(scopes),
     siteLimits,
+    sustainability,
     publicLimiter,
     authLimiter,
     tariffs,

@@ -60,3 +60,42 @@ export function energyCosts(contract: EnergyContract, now: Date, untilMs: number
     valuePerKwh: contract.value_per_kwh,
   };
 }
+
+/** The site's energy over the horizon as the sustainability module sees it: grid intensity and on-site surplus. */
+export interface SiteSupply {
+  intensity: { fromMs: number; gPerKwh: number }[];
+  onSiteW: { fromMs: number; w: number }[];
+}
+
+/**
+ * What a delivered kWh is worth against a kg of CO₂ or a kWh from the grid: far above either, so
+ * the clean objectives still deliver all they can and only choose when.
+ */
+const CLEAN_VALUE_PER_KWH = 10;
+/**
+ * Per kWh and hour a car that is not flexible is pushed later: 20 g/kWh of cleaner grid, or a
+ * tenth of a grid kWh for PV, buys an hour. Flexible cars go wherever is cleanest by departure.
+ */
+const CLEAN_DELAY = { least_carbon: 0.02, solar_first: 0.1 } as const;
+
+/** The planner's costs for a site's objective: money (least cost), grams of CO₂ (least carbon) or grid kWh (solar first). */
+export function objectiveCosts(
+  contract: EnergyContract,
+  supply: SiteSupply,
+  now: Date,
+  untilMs: number,
+  timeZone: string,
+  peakSoFarW: number,
+): { costs: EnergyCosts; delayCostPerKwhH?: number } {
+  if (contract.objective === 'least_carbon' || contract.objective === 'solar_first') {
+    const prices =
+      contract.objective === 'least_carbon'
+        ? supply.intensity.map((p) => ({ fromMs: p.fromMs, perKwh: p.gPerKwh / 1000 }))
+        : [{ fromMs: now.getTime(), perKwh: 1 }];
+    return {
+      costs: { prices, demandChargePerKw: 0, peakSoFarW: 0, billingPeriodEndMs: untilMs, valuePerKwh: CLEAN_VALUE_PER_KWH, onSiteW: supply.onSiteW },
+      delayCostPerKwhH: CLEAN_DELAY[contract.objective],
+    };
+  }
+  return { costs: { ...energyCosts(contract, now, untilMs, timeZone, peakSoFarW), onSiteW: supply.onSiteW } };
+}

@@ -117,9 +117,12 @@ export interface EnergyContractInput {
   /**
    * `most_energy` (default): the most energy to every car by its departure, fairly; `least_cost`:
    * the most the site earns, weighing each kWh's price now and later and the demand charge on the
-   * month's peak against what a delivered kWh earns.
+   * month's peak against what a delivered kWh earns; `least_carbon`: all the energy it can, at the
+   * hours the grid is cleanest (and on the site's PV); `solar_first`: all the energy it can, as
+   * much as possible from the site's own PV. Sessions the driver marked flexible are shifted
+   * furthest; the others only a little. Prices are kept for the reports whatever the objective.
    */
-  objective: 'most_energy' | 'least_cost';
+  objective: 'most_energy' | 'least_cost' | 'least_carbon' | 'solar_first';
   /** ISO 4217. @pattern ^[A-Z]{3}$ @maxLength 3 */
   currency: string;
   /** Price per kWh outside the windows. @minimum 0 @maximum 10 */

@@ -13,7 +13,8 @@ import { lpSolver } from '../scheduling/lp-solver.js';
 import { type Allocation, type ChargingNeed, planSite, type SitePlanInput } from '../scheduling/optimiser.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { billingMonth, checkContract, energyCosts } from './energy-contracts.js';
+import type { SustainabilityService } from '../sustainability/sustainability.service.js';
+import { billingMonth, checkContract, objectiveCosts } from './energy-contracts.js';
 import type {
   EnergyContract,
   EnergyContractInput,
@@ -28,6 +29,14 @@ import type {
   SitePowerState,
   SitePowerView,
 } from './site-limits.model.js';
+
+/** The site's planning objective with what it needs: the solver and the costs over a horizon. */
+interface ObjectivePlanner {
+  highs: Highs;
+  costs: (untilMs: number) => { costs: EnergyCosts; delayCostPerKwhH?: number };
+}
+/** How far ahead the grid's intensity and the site's PV are looked up for a plan. */
+const SUPPLY_HORIZON_MS = 24 * 3_600_000;
 
 /** The platform's site-limit profile has one id on every charger, so a new limit replaces the last. */
 export const SITE_LIMIT_PROFILE_ID = 7301;
@@ -166,6 +175,7 @@ export class SiteLimitsService {
     private readonly logger: Logger,
     private readonly locations: LocationsService,
     private readonly drivers: Pick<DriversService, 'batteryCapacitiesWh'>,
+    private readonly supply: Pick<SustainabilityService, 'cleanSupply'>,
   ) {}
 
   registerJobs(jobs: JobRunner): void {
@@ -310,13 +320,10 @@ export class SiteLimitsService {
     }));
     const limitW = limitInForce(limits, now);
     const stayMs = limitW === null || !evses.some((e) => e.session_id !== null) ? DEFAULT_STAY_MS : await this.typicalStayMs(tenantId, locationId, now);
-    const leastCost =
-      site?.contract?.objective === 'least_cost'
-        ? { highs: await lpSolver(), costs: (untilMs: number) => energyCosts(site.contract as EnergyContract, now, untilMs, site.time_zone, site.peakW) }
-        : undefined;
+    const objective = limitW !== null && evses.some((e) => e.session_id !== null) ? await this.objectivePlanner(tenantId, locationId, site, now) : undefined;
     const batteries =
       limitW === null ? new Map<string, number>() : await this.drivers.batteryCapacitiesWh(evses.flatMap((e) => (e.driver_id ? [e.driver_id] : [])));
-    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs, batteries, leastCost);
+    const planned = limitW === null ? null : this.plan(limitW, evses, now, stayMs, batteries, objective);
     const rogue = planned?.rogue ?? [];
     if (rogue.length) {
       await this.scopes.tenant(tenantId, async (tx) => {
@@ -472,7 +479,7 @@ export class SiteLimitsService {
     now: Date,
     stayMs: number,
     batteries: Map<string, number>,
-    leastCost?: { highs: Highs; costs: (untilMs: number) => EnergyCosts },
+    objective?: ObjectivePlanner,
   ): { shares: number[]; plans: Map<string, { wh: number; by: Date }>; rogue: SiteEvse[] } {
     const even = siteShares(
       limitW,
@@ -500,7 +507,7 @@ export class SiteLimitsService {
       };
     });
     const input = { nowMs: now.getTime(), stepMs: REPLAN_MS, capW: budget, needs };
-    const planned = leastCost ? this.leastCostOrMostEnergy(input, leastCost) : planSite(input);
+    const planned = objective ? this.byObjectiveOrMostEnergy(input, objective) : planSite(input);
     const allocations = new Map(planned.map((a) => [a.id, a]));
     const plans = new Map(needs.map((n) => [n.id, { wh: allocations.get(n.id)?.plannedWh ?? 0, by: new Date(n.departureMs) }]));
     const rogueShare = new Map(rogue.map(({ e }) => [e.id, e.share_w as number]));
@@ -592,11 +599,34 @@ export class SiteLimitsService {
   }
 
   /** The least-cost plan; should the solver fail, the site still gets the most-energy plan (and the failure is logged). */
-  private leastCostOrMostEnergy(input: SitePlanInput, leastCost: { highs: Highs; costs: (untilMs: number) => EnergyCosts }): Allocation[] {
+  /**
+   * The site's objective other than most energy, with what it needs over the planning horizon
+   * (a day ahead; a car staying longer is planned at the last figures): the contract's prices,
+   * the grid's carbon intensity and the site's PV. Unavailable figures fall back to most energy.
+   */
+  private async objectivePlanner(
+    tenantId: string,
+    locationId: string,
+    site: Awaited<ReturnType<SiteLimitsService['energySite']>>,
+    now: Date,
+  ): Promise<ObjectivePlanner | undefined> {
+    const contract = site.contract;
+    if (!contract || contract.objective === 'most_energy') return undefined;
     try {
-      return planSiteAtLeastCost({ ...input, costs: leastCost.costs(Math.max(...input.needs.map((n) => n.departureMs), input.nowMs)) }, leastCost.highs);
+      const supply = await this.supply.cleanSupply(tenantId, locationId, now, now.getTime() + SUPPLY_HORIZON_MS);
+      return { highs: await lpSolver(), costs: (untilMs) => objectiveCosts(contract, supply, now, untilMs, site.time_zone, site.peakW) };
     } catch (error) {
-      this.logger.warn({ err: error }, 'least-cost plan failed; planned for the most energy');
+      this.logger.warn({ err: error, location_id: locationId }, 'site energy figures unavailable; planned for the most energy');
+      return undefined;
+    }
+  }
+
+  private byObjectiveOrMostEnergy(input: SitePlanInput, objective: ObjectivePlanner): Allocation[] {
+    try {
+      const { costs, delayCostPerKwhH } = objective.costs(Math.max(...input.needs.map((n) => n.departureMs), input.nowMs));
+      return planSiteAtLeastCost({ ...input, costs }, objective.highs, delayCostPerKwhH === undefined ? {} : { delayCostPerKwhH });
+    } catch (error) {
+      this.logger.warn({ err: error }, 'objective plan failed; planned for the most energy');
       return planSite(input);
     }
   }

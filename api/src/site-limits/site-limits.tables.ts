@@ -28,7 +28,7 @@ export interface EvsePowerSharesTable {
 export interface SiteEnergyContractsTable {
   tenant_id: string;
   location_id: string;
-  objective: 'most_energy' | 'least_cost';
+  objective: 'most_energy' | 'least_cost' | 'least_carbon' | 'solar_first';
   currency: string;
   base_price_per_kwh: ColumnType<number, number, number>;
   windows: ColumnType<EnergyPriceWindowRow[], string, string>;

@@ -1,0 +1,82 @@
+import { Body, Controller, Get, Path, Post, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import type { Request as ExpressRequest } from 'express';
+import { tenantOf } from '../auth/principal.js';
+import { principalOf } from '../auth/request.js';
+import type { ProblemDocument } from '../http/problem.js';
+import type { Services } from '../server/services.js';
+import type { ResourceId } from '../shared/validation.js';
+import type {
+  GridIntensityProfileAccepted,
+  GridIntensityProfileInput,
+  GridZone,
+  Month,
+  SiteEnergyAssets,
+  SiteEnergyAssetsInput,
+  SiteEnergyReadingsAccepted,
+  SiteEnergyReadingsInput,
+  SustainabilityReport,
+} from './sustainability.model.js';
+
+/** What this controller uses of the platform's services. */
+type SustainabilityPorts = Pick<Services, 'sustainability'>;
+
+@Route('v1')
+@Tags('Sustainability')
+export class SustainabilityController extends Controller {
+  constructor(private readonly services: SustainabilityPorts) {
+    super();
+  }
+
+  /** A site's PV array, battery and renewable supply contract. */
+  @Get('locations/{location_id}/energy-assets')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(404, 'No such location')
+  async energyAssets(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<SiteEnergyAssets> {
+    return this.services.sustainability.assets(tenantOf(principalOf(req)), location_id);
+  }
+
+  /**
+   * Declares what a site has on site and buys. The PV array is modelled (clear sky) where no
+   * readings are pushed; the renewable contract sets the market-based CO₂ figures.
+   */
+  @Put('locations/{location_id}/energy-assets')
+  @Security('bearer', ['network:write'])
+  @Response<ProblemDocument>(422, 'Invalid assets')
+  async setEnergyAssets(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Body() body: SiteEnergyAssetsInput): Promise<SiteEnergyAssets> {
+    return this.services.sustainability.setAssets(tenantOf(principalOf(req)), location_id, body);
+  }
+
+  /**
+   * The site's energy manager pushes what it measures (PV, site load, battery), at any interval
+   * and in any order; a batch is stored whole or refused whole, naming the readings at fault.
+   */
+  @Post('locations/{location_id}/energy-readings')
+  @Security('bearer', ['network:operate'])
+  @Response<ProblemDocument>(422, 'Invalid readings')
+  async energyReadings(
+    @Request() req: ExpressRequest,
+    @Path() location_id: ResourceId,
+    @Body() body: SiteEnergyReadingsInput,
+  ): Promise<SiteEnergyReadingsAccepted> {
+    return this.services.sustainability.recordReadings(tenantOf(principalOf(req)), location_id, body.readings);
+  }
+
+  /** Uploads the network's own hourly carbon intensity for a zone (CSV); it replaces the yearly average for those hours. */
+  @Put('grid-intensity/{zone}')
+  @Security('bearer', ['network:write'])
+  @Response<ProblemDocument>(422, 'Invalid profile')
+  async gridIntensity(@Request() req: ExpressRequest, @Path() zone: GridZone, @Body() body: GridIntensityProfileInput): Promise<GridIntensityProfileAccepted> {
+    return this.services.sustainability.uploadIntensityProfile(tenantOf(principalOf(req)), zone, body);
+  }
+
+  /**
+   * Energy, renewable share, on-site PV self-consumption, CO₂ emitted and avoided, per site and
+   * month (up to 24) and for the whole network, with the method and data sources.
+   */
+  @Get('sustainability/report')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(422, 'Invalid months')
+  async report(@Request() req: ExpressRequest, @Query() from: Month, @Query() to: Month, @Query() location_id?: ResourceId): Promise<SustainabilityReport> {
+    return this.services.sustainability.report(tenantOf(principalOf(req)), { from, to, locationId: location_id });
+  }
+}

@@ -1,0 +1,219 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { siteBody } from '../test/fixtures.js';
+import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
+import { yearlyAverage } from './grid-intensity.js';
+
+const AC = { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 };
+const HOUR = 3_600_000;
+const PV = { kwp: 10, tilt_deg: 30, azimuth_deg: 180 };
+/** 10:00 UTC thirty days ago: a past day inside the readings' 400-day window. */
+const DAY = new Date(Math.floor((Date.now() - 30 * 86_400_000) / 86_400_000) * 86_400_000 + 10 * HOUR);
+const month = (at: Date) => at.toISOString().slice(0, 7);
+
+describe.each(backends())('sustainability on %s', (backend: Backend) => {
+  let t: TestApp;
+  let net: SignedUpNetwork;
+  let other: SignedUpNetwork;
+  let site: string;
+  let chargePointId: string;
+  let connector = 0;
+
+  beforeAll(async () => {
+    t = await startTestApp(backend);
+    net = await signUpNetwork(t.http);
+    other = await signUpNetwork(t.http, 'Other network');
+    site = (
+      await t.http
+        .post('/v1/locations')
+        .set(bearer(net.accessToken))
+        .send(siteBody('Solar car park', [{ connectors: [AC] }]))
+        .expect(201)
+    ).body.id;
+    chargePointId = (
+      await t.http
+        .post('/v1/charge-points')
+        .set(bearer(net.accessToken))
+        .send({ identity: unique('SUN'), location_id: site, password: 'a-long-charge-point-secret' })
+        .expect(201)
+    ).body.id;
+    for (const id of [1, 2, 3])
+      await t.http
+        .post(`/v1/locations/${site}/evses`)
+        .set(bearer(net.accessToken))
+        .send({ charge_point_id: chargePointId, ocpp_connector_id: id, connectors: [AC] })
+        .expect(201);
+  });
+  afterAll(() => t.close());
+
+  /** A completed session: `wh` delivered by each hour's end from `start`. */
+  const charge = async (start: Date, whByHour: number[]) => {
+    connector += 1;
+    const { session, transactionId } = await t.services.charging.startSession(net.networkId, chargePointId, {
+      connectorId: connector,
+      idTag: unique('SUN').slice(-20),
+      meterStartWh: 0,
+      at: start,
+    });
+    await t.services.charging.addMeterValues(
+      net.networkId,
+      chargePointId,
+      transactionId,
+      whByHour.slice(0, -1).map((wh, h) => ({ at: new Date(start.getTime() + (h + 1) * HOUR), energyWh: wh })),
+    );
+    await t.services.charging.stopSession(net.networkId, chargePointId, {
+      transactionId,
+      meterStopWh: whByHour.at(-1) as number,
+      at: new Date(start.getTime() + whByHour.length * HOUR),
+    });
+    await t.services.jobs.drain(new Date(), net.networkId);
+    return session.id as string;
+  };
+  const carbonOf = async (sessionId: string) => (await t.http.get(`/v1/sessions/${sessionId}`).set(bearer(net.accessToken)).expect(200)).body.carbon;
+
+  it('declares a site’s PV, battery and renewable contract; refuses absurd values naming the field', async () => {
+    const empty = await t.http.get(`/v1/locations/${site}/energy-assets`).set(bearer(net.accessToken)).expect(200);
+    expect(empty.body).toMatchObject({ pv: null, battery: null, renewable_contract: null });
+    for (const [body, field] of [
+      [{ pv: { ...PV, kwp: -5 } }, 'body.pv.kwp'],
+      [{ pv: { ...PV, kwp: 1e9 } }, 'body.pv.kwp'],
+      [{ pv: { ...PV, tilt_deg: 120 } }, 'body.pv.tilt_deg'],
+      [{ battery: { kwh: 0, kw: 5 } }, 'body.battery.kwh'],
+      [{ renewable_contract: { share: 1.5, name: 'GoO' } }, 'body.renewable_contract.share'],
+    ] as const) {
+      const res = await t.http.put(`/v1/locations/${site}/energy-assets`).set(bearer(net.accessToken)).send(body).expect(422);
+      expect(res.headers['content-type']).toMatch(/application\/problem\+json/);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+    const set = await t.http
+      .put(`/v1/locations/${site}/energy-assets`)
+      .set(bearer(net.accessToken))
+      .send({ pv: PV, battery: { kwh: 20, kw: 10 }, renewable_contract: { share: 0.5, name: 'Guarantees of origin, wind' } })
+      .expect(200);
+    expect(set.body).toMatchObject({ pv: PV, battery: { kwh: 20, kw: 10 }, renewable_contract: { share: 0.5 } });
+    // Another network sees no such site.
+    await t.http.get(`/v1/locations/${site}/energy-assets`).set(bearer(other.accessToken)).expect(404);
+    await t.http.put(`/v1/locations/${site}/energy-assets`).set(bearer(other.accessToken)).send({ pv: PV }).expect(404);
+  });
+
+  it('refuses a batch of readings whole when one is from the future, negative or beyond the array', async () => {
+    const future = new Date(Date.now() + 2 * HOUR).toISOString();
+    const bad = [
+      [{ at: DAY.toISOString(), pv_w: 1_000 }, { at: future, pv_w: 1_000 }, 'readings[1].at'],
+      [{ at: DAY.toISOString(), pv_w: 1_000 }, { at: DAY.toISOString(), pv_w: -3 }, 'body.readings[1].pv_w'],
+      [{ at: DAY.toISOString(), pv_w: 1_000 }, { at: DAY.toISOString(), pv_w: 50_000 }, 'readings[1].pv_w'],
+      [{ at: DAY.toISOString(), pv_w: 1_000 }, { at: DAY.toISOString() }, 'readings[1]'],
+    ] as const;
+    for (const [good, wrong, field] of bad) {
+      const res = await t.http
+        .post(`/v1/locations/${site}/energy-readings`)
+        .set(bearer(net.accessToken))
+        .send({ readings: [good, wrong] })
+        .expect(422);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field.startsWith('body.') ? field : `body.${field}`);
+    }
+    // Nothing of the refused batches was stored.
+    const stored = await t.services.scopes.tenant(net.networkId, (tx) =>
+      tx.selectFrom('site_energy_readings').select('at').where('tenant_id', '=', net.networkId).where('location_id', '=', site).execute(),
+    );
+    expect(stored).toHaveLength(0);
+  });
+
+  it('splits a session’s energy by source from pushed readings, and accounts it again when late readings arrive', async () => {
+    // Out of order, at any interval: PV covers half the site load in the first hour, all of it in the second.
+    const readings = [
+      { at: new Date(DAY.getTime() + HOUR).toISOString(), pv_w: 7_000, site_load_w: 7_000 },
+      { at: DAY.toISOString(), pv_w: 3_500, site_load_w: 7_000, battery_w: 0, battery_soc_percent: 40 },
+    ];
+    const pushed = await t.http.post(`/v1/locations/${site}/energy-readings`).set(bearer(net.accessToken)).send({ readings }).expect(200);
+    expect(pushed.body).toEqual({ accepted: 2, sessions_reaccounted: 0 });
+    const sessionId = await charge(DAY, [7_000, 14_000]);
+    const carbon = await carbonOf(sessionId);
+    const lu = yearlyAverage('LU');
+    expect(carbon.energy_wh.total).toBeCloseTo(14_000, 0);
+    expect(carbon.energy_wh.on_site_pv).toBeCloseTo(10_500, 0);
+    expect(carbon.energy_wh.grid).toBeCloseTo(3_500, 0);
+    expect(carbon.co2_g.location_based).toBeCloseTo(3.5 * lu.g_per_kwh, 0);
+    expect(carbon.co2_g.market_based).toBeCloseTo(3.5 * lu.g_per_kwh * 0.5, 0);
+    expect(carbon.avoided_co2_g).toBeGreaterThan(0);
+    expect(carbon.method).toMatchObject({ on_site: 'measured', intensity_sources: [lu.source] });
+    // The energy manager resends the first hour: the PV was cloudier. The session is accounted again.
+    const late = await t.http
+      .post(`/v1/locations/${site}/energy-readings`)
+      .set(bearer(net.accessToken))
+      .send({ readings: [{ at: DAY.toISOString(), pv_w: 0, site_load_w: 7_000 }] })
+      .expect(200);
+    expect(late.body).toEqual({ accepted: 1, sessions_reaccounted: 1 });
+    await t.services.jobs.drain(new Date(), net.networkId);
+    const again = await carbonOf(sessionId);
+    expect(again.energy_wh.on_site_pv).toBeCloseTo(7_000, 0);
+    expect(again.co2_g.location_based).toBeCloseTo(7 * lu.g_per_kwh, 0);
+    // The driver-side list carries it too; another network cannot read it.
+    const list = await t.http.get('/v1/sessions?status=COMPLETED').set(bearer(net.accessToken)).expect(200);
+    expect(list.body.data.find((s: { id: string }) => s.id === sessionId).carbon.energy_wh.on_site_pv).toBeCloseTo(7_000, 0);
+    await t.http.get(`/v1/sessions/${sessionId}`).set(bearer(other.accessToken)).expect(404);
+  });
+
+  it('models the PV where nothing is pushed: nothing at night', async () => {
+    const night = new Date(DAY.getTime() + 12 * HOUR); // 22:00 UTC
+    const carbon = await carbonOf(await charge(night, [5_000]));
+    expect(carbon.energy_wh.on_site_pv).toBe(0);
+    expect(carbon.method.on_site).toBe('modelled');
+  });
+
+  it('uses the network’s own hourly intensity where it uploaded one, and refuses a bad CSV naming the line', async () => {
+    const hour = new Date(DAY.getTime() + 3 * 24 * HOUR);
+    const bad = await t.http
+      .put('/v1/grid-intensity/LU')
+      .set(bearer(net.accessToken))
+      .send({ csv: `starts_at,g_per_kwh\n${hour.toISOString()},120\n${hour.toISOString()},lots\n`, source: 'Our supplier' })
+      .expect(422);
+    expect(bad.body.errors[0].field).toBe('body.csv[line 3].g_per_kwh');
+    await t.http.put('/v1/grid-intensity/ZZ').set(bearer(net.accessToken)).send({ csv: 'a,b\n', source: 'x' }).expect(422);
+    const rows = [0, 1].map((h) => `${new Date(hour.getTime() + h * HOUR).toISOString()},${h === 0 ? 100 : 400}`).join('\n');
+    const ok = await t.http
+      .put('/v1/grid-intensity/LU')
+      .set(bearer(net.accessToken))
+      .send({ csv: `starts_at,g_per_kwh\n${rows}\n`, source: 'Our supplier' })
+      .expect(200);
+    expect(ok.body).toMatchObject({ zone: 'LU', hours: 2 });
+    // Overnight (no PV): 5 kWh in the clean hour, 5 in the dirty one.
+    const night = new Date(hour.getTime());
+    night.setUTCHours(0);
+    const nightRows = [0, 1].map((h) => `${new Date(night.getTime() + h * HOUR).toISOString()},${h === 0 ? 100 : 400}`).join('\n');
+    await t.http
+      .put('/v1/grid-intensity/LU')
+      .set(bearer(net.accessToken))
+      .send({ csv: `starts_at,g_per_kwh\n${nightRows}\n`, source: 'Our supplier' })
+      .expect(200);
+    const carbon = await carbonOf(await charge(night, [5_000, 10_000]));
+    expect(carbon.co2_g.location_based).toBeCloseTo(5 * 100 + 5 * 400, 0);
+    expect(carbon.method.intensity_sources).toEqual(['Our supplier']);
+  });
+
+  it('reports per site and month with the method; refuses bad months', async () => {
+    const m = month(DAY);
+    const report = await t.http.get(`/v1/sustainability/report?from=${m}&to=${m}`).set(bearer(net.accessToken)).expect(200);
+    const siteMonth = report.body.months.find((x: { location_id: string | null }) => x.location_id === site);
+    const networkMonth = report.body.months.find((x: { location_id: string | null }) => x.location_id === null);
+    expect(siteMonth.sessions).toBeGreaterThanOrEqual(2);
+    expect(siteMonth.on_site_pv_kwh).toBeCloseTo(7, 1);
+    expect(siteMonth.pv_produced_kwh).toBeGreaterThan(siteMonth.on_site_pv_kwh);
+    expect(siteMonth.pv_self_consumption).toBeGreaterThan(0);
+    expect(siteMonth.pv_self_consumption).toBeLessThanOrEqual(1);
+    expect(siteMonth.co2_kg.market_based).toBeLessThan(siteMonth.co2_kg.location_based);
+    expect(networkMonth.energy_kwh).toBeCloseTo(siteMonth.energy_kwh, 3);
+    expect(report.body.method.accounting).toMatch(/GHG Protocol/);
+    expect(report.body.method.pv_model.clear_sky).toMatch(/Haurwitz/);
+    // The other network has nothing there.
+    const theirs = await t.http.get(`/v1/sustainability/report?from=${m}&to=${m}`).set(bearer(other.accessToken)).expect(200);
+    expect(theirs.body.months).toEqual([]);
+    for (const [query, field] of [
+      ['from=2026-13&to=2026-12', 'query.from'],
+      ['from=2026-05&to=2026-01', 'query.to'],
+      ['from=2020-01&to=2026-01', 'query.to'],
+    ]) {
+      const res = await t.http.get(`/v1/sustainability/report?${query}`).set(bearer(net.accessToken)).expect(422);
+      expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
+    }
+  });
+});
