@@ -305,6 +305,74 @@ describe('a least-cost site', { timeout: 60_000 }, () => {
   });
 });
 
+describe('a least-carbon site', { timeout: 60_000 }, () => {
+  it("holds the flexible car for the grid's clean hours (the network's own hourly intensity), and accounts each session's CO₂ when it ends", async () => {
+    const site = await createSite(http, staff, 'Green depot');
+    const network = (await http.get('/v1/network').set(auth(staff)).expect(200)).body.id as string;
+    const driverToken = await fleetDriver('green');
+    const sims: SimulatedChargePoint[] = [];
+    const ids: string[] = [];
+    for (let n = 0; n < 2; n++) {
+      const { chargePointId, sim } = await depotCharger(site, `GREEN-${process.pid}-${n}`, driverToken, `GREEN-${n}`);
+      ids.push(chargePointId);
+      sims.push(sim);
+    }
+    const connector = (i: number) => sims[i]?.connectors[0] as SimulatedChargePoint['connectors'][number];
+    // Dirty this hour and the next two, clean for the rest of the day.
+    const hour0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const rows = Array.from({ length: 12 }, (_, h) => `${new Date(hour0 + h * 3_600_000).toISOString()},${h < 3 ? 500 : 40}`);
+    await http
+      .put('/v1/grid-intensity/LU')
+      .set(auth(staff))
+      .send({ csv: `starts_at,g_per_kwh\n${rows.join('\n')}\n`, source: 'Depot test grid' })
+      .expect(200);
+    await http
+      .put(`/v1/locations/${site}/energy-contract`)
+      .set(auth(staff))
+      .send({ objective: 'least_carbon', currency: 'EUR', base_price_per_kwh: 0.2, value_per_kwh: 0.4 })
+      .expect(200);
+    await http.post(`/v1/locations/${site}/power-limits`).set(auth(staff)).send({ max_power_w: 44_000 }).expect(201);
+    for (let i = 0; i < 2; i++) await sims[i]?.arrive(connector(i));
+    const live = (await http.get('/v1/me/sessions').set(auth(driverToken)).expect(200)).body.data.filter((s: { status: string }) => s.status === 'ACTIVE') as {
+      id: string;
+      charge_point_id: string;
+    }[];
+    const [leaving, patient] = ids.map((id) => live.find((s) => s.charge_point_id === id)) as [{ id: string }, { id: string }];
+    await http
+      .patch(`/v1/me/sessions/${leaving.id}`)
+      .set(auth(driverToken))
+      .send({ departure_at: new Date(Date.now() + 30 * 60_000).toISOString(), energy_wanted_wh: 10_000 })
+      .expect(200);
+    await http
+      .patch(`/v1/me/sessions/${patient.id}`)
+      .set(auth(driverToken))
+      .send({ departure_at: new Date(Date.now() + 9 * 3_600_000).toISOString(), energy_wanted_wh: 10_000, flexible: true })
+      .expect(200);
+    await platform.services.siteLimits.apply(network, site);
+    await until(() => sims[1]?.powerW(connector(1)) === 0 && sims[0]?.powerW(connector(0)) === 22_000, 10_000).catch((error) => {
+      throw new Error(`${error.message}: drawing ${sims.map((sim, i) => sim.powerW(connector(i))).join(' ')}`);
+    });
+    const later = (await http.get(`/v1/me/sessions/${patient.id}/plan`).set(auth(driverToken)).expect(200)).body;
+    expect(later.planned_wh).toBeGreaterThanOrEqual(9_990);
+
+    // The car that charged now leaves: its session is accounted at this hour's intensity.
+    await sims[0]?.charge(connector(0), 600);
+    await sims[0]?.stopTransaction(connector(0), 'EVDisconnected');
+    let carbon: { method: { intensity_sources: string[] }; energy_wh: { total: number; grid: number }; co2_g: { location_based: number } } | null = null;
+    await until(async () => {
+      carbon = (await http.get(`/v1/sessions/${leaving.id}`).set(auth(staff)).expect(200)).body.carbon;
+      return carbon !== null;
+    }, 10_000);
+    if (!carbon) throw new Error('no carbon account');
+    const account = carbon as NonNullable<typeof carbon>;
+    expect(account.method.intensity_sources).toEqual(['Depot test grid']);
+    expect(account.energy_wh.total).toBeGreaterThan(0);
+    expect(account.energy_wh.grid).toBe(account.energy_wh.total);
+    expect(account.co2_g.location_based).toBeCloseTo((account.energy_wh.total / 1000) * 500, 0);
+    for (const sim of sims) await sim.stop();
+  });
+});
+
 describe('energy wanted, unsaid', { timeout: 60_000 }, () => {
   it("is planned from the charger's state of charge and the car's battery the driver named", async () => {
     const site = await createSite(http, staff, 'Battery-aware depot');
