@@ -12,7 +12,7 @@ import { sendReceipt } from './receipt-response.js';
 import type { TopUp, Wallet } from './wallet.service.js';
 
 /** What this controller uses of the platform's services. */
-type PaymentsPorts = Pick<Services, 'charging' | 'payments'>;
+type PaymentsPorts = Pick<Services, 'charging' | 'payments' | 'sustainability'>;
 
 export interface PayingWith {
   /** `sandbox` in demo and test mode (test cards only), `stripe` otherwise. */
@@ -124,6 +124,7 @@ export class PaymentsController extends Controller {
     const session = await visibleSession(this.services, req, session_id);
     if (session.status !== 'COMPLETED' || !session.cost_breakdown)
       throw problems.conflict('A receipt exists once the session has ended and was priced.', 'receipt-not-ready');
-    await sendReceipt(req, await this.services.payments.receiptData(session), lang);
+    const carbon = await this.services.sustainability.sessionCarbon(session.network_id, session.id);
+    await sendReceipt(req, await this.services.payments.receiptData({ ...session, carbon }), lang);
   }
 }

@@ -103,6 +103,10 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     expect(html.text).toMatch(/Total<\/td><td class="n">€4\.50/);
     expect(html.text).toContain('€0.65 (17 % included)'); // 450 × 17/117 = 65.38
     expect(html.text).toContain('Payment: paid');
+    // Accounted when the session ended: its renewable share, CO₂ and CO₂ avoided, in words.
+    expect(html.text).toMatch(
+      /<p data-carbon>Energy \d+% renewable · [\d.]+\skg CO₂ emitted \(grid average\) · [\d.]+\skg CO₂ avoided against a petrol car\.<\/p>/,
+    );
     /** The receipt as PDF bytes (supertest does not buffer binary bodies by itself). */
     const receiptPdf = (query = '') =>
       t.http
@@ -128,6 +132,7 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     expect(german.text).toMatch(/Gesamt<\/td><td class="n">4,50\s€/);
     expect(german.text).toMatch(/0,65\s€ \(17 % enthalten\)/);
     expect(german.text).toContain('Zahlung: bezahlt');
+    expect(german.text).toMatch(/zu \d+\s% erneuerbar · [\d,]+\skg CO₂ ausgestoßen/);
     expect(german.headers.vary).toMatch(/Accept-Language/);
     const french = await t.http.get(`/v1/sessions/${session.id}/receipt?lang=fr`).set(bearer(driver.accessToken)).set('Accept-Language', 'de').expect(200);
     expect(french.text).toContain('Reçu de recharge');

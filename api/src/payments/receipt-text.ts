@@ -21,6 +21,8 @@ export interface ReceiptText {
   vatNumber: string;
   /** `{rounding}` is the tariff's rounding rule. */
   note: string;
+  /** `{renewable}` the renewable share, `{co2}` the CO₂ emitted (location-based), `{avoided}` the CO₂ avoided against a petrol car. */
+  carbon: string;
   lines: Record<CostLine['type'], string>;
   status: Record<SessionPaymentStatus, string>;
 }
@@ -40,6 +42,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: 'Session',
     vatNumber: 'VAT',
     note: 'Prices include VAT. Rounding: {rounding}.',
+    carbon: 'Energy {renewable} renewable · {co2} CO₂ emitted (grid average) · {avoided} CO₂ avoided against a petrol car.',
     lines: {
       ENERGY: 'Energy',
       TIME: 'Charging time',
@@ -75,6 +78,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: 'Ladevorgang',
     vatNumber: 'USt-IdNr.',
     note: 'Preise inklusive MwSt. Rundung: {rounding}.',
+    carbon: 'Energie zu {renewable} erneuerbar · {co2} CO₂ ausgestoßen (Netzdurchschnitt) · {avoided} CO₂ vermieden gegenüber einem Benziner.',
     lines: {
       ENERGY: 'Energie',
       TIME: 'Ladezeit',
@@ -110,6 +114,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: 'Session',
     vatNumber: 'N° TVA',
     note: 'Prix TTC. Arrondi : {rounding}.',
+    carbon: 'Énergie renouvelable à {renewable} · {co2} de CO₂ émis (moyenne du réseau) · {avoided} de CO₂ évités par rapport à une voiture essence.',
     lines: {
       ENERGY: 'Énergie',
       TIME: 'Durée de recharge',
@@ -145,6 +150,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: 'Sesión',
     vatNumber: 'NIF-IVA',
     note: 'Precios con IVA incluido. Redondeo: {rounding}.',
+    carbon: 'Energía {renewable} renovable · {co2} de CO₂ emitido (media de la red) · {avoided} de CO₂ evitado frente a un coche de gasolina.',
     lines: {
       ENERGY: 'Energía',
       TIME: 'Tiempo de carga',
@@ -180,6 +186,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: 'Laadsessie',
     vatNumber: 'Btw-nr.',
     note: 'Prijzen inclusief btw. Afronding: {rounding}.',
+    carbon: 'Energie voor {renewable} hernieuwbaar · {co2} CO₂ uitgestoten (netgemiddelde) · {avoided} CO₂ vermeden ten opzichte van een benzineauto.',
     lines: {
       ENERGY: 'Energie',
       TIME: 'Laadtijd',
@@ -215,6 +222,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: 'Sessione',
     vatNumber: 'P. IVA',
     note: 'Prezzi IVA inclusa. Arrotondamento: {rounding}.',
+    carbon: "Energia rinnovabile al {renewable} · {co2} di CO₂ emessa (media della rete) · {avoided} di CO₂ evitata rispetto a un'auto a benzina.",
     lines: {
       ENERGY: 'Energia',
       TIME: 'Tempo di ricarica',
@@ -250,6 +258,7 @@ export const RECEIPT_TEXT: Record<ReceiptLocale, ReceiptText> = {
     session: '充电会话',
     vatNumber: '增值税号',
     note: '价格含增值税。舍入：{rounding}。',
+    carbon: '可再生能源占比 {renewable} · 排放 CO₂ {co2}（电网平均） · 与汽油车相比减少 CO₂ {avoided}。',
     lines: {
       ENERGY: '电量',
       TIME: '充电时长',

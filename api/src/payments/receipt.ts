@@ -48,7 +48,19 @@ export function receiptLines(data: ReceiptData, locale: ReceiptLocale = 'en') {
     stopped: data.session.stopped_at ? when.format(new Date(data.session.stopped_at)) : '',
     energy: `${new Intl.NumberFormat(tag, { maximumFractionDigits: 2 }).format(data.session.energy_wh / 1000)} kWh`,
     rounding: cost.rounding,
+    carbon: carbonLine(data.session, text.carbon, tag),
   };
+}
+
+/** The session's carbon in one sentence, once it has been accounted. */
+function carbonLine(session: ChargingSession, template: string, tag: string): string | null {
+  const c = session.carbon;
+  if (!c) return null;
+  const kg = (g: number) => new Intl.NumberFormat(tag, { style: 'unit', unit: 'kilogram', maximumFractionDigits: 1 }).format(g / 1000);
+  return template
+    .replace('{renewable}', new Intl.NumberFormat(tag, { style: 'percent', maximumFractionDigits: 0 }).format(c.renewable_share.location_based))
+    .replace('{co2}', kg(c.co2_g.location_based))
+    .replace('{avoided}', kg(Math.max(0, c.avoided_co2_g)));
 }
 
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
@@ -73,6 +85,7 @@ ${r.lines.map((l) => `<tr><td>${esc(l.label)}</td><td class="n">${esc(l.quantity
 <tr><td colspan="3">${esc(t.net)}</td><td class="n">${esc(r.net)}</td></tr>
 </tbody></table>
 <p>${esc(t.payment)}: ${esc(r.payment)}</p>
+${r.carbon ? `<p data-carbon>${esc(r.carbon)}</p>` : ''}
 <p class="muted">${esc(t.note.replace('{rounding}', r.rounding))}</p>
 </body></html>`;
 }
@@ -113,6 +126,8 @@ export function receiptPdf(data: ReceiptData, requested: ReceiptLocale = 'en'): 
   row([t.ofWhichVat, '', '', r.vat]);
   row([t.net, '', '', r.net]);
   doc.moveDown().font('Helvetica').text(`${t.payment}: ${r.payment}`, 50);
+  // The built-in PDF fonts are WinAnsi: no subscript two.
+  if (r.carbon) doc.moveDown(0.4).text(r.carbon.replaceAll('₂', '2'), 50);
   doc.fontSize(9).fillColor('#486581').text(t.note.replace('{rounding}', r.rounding));
   doc.end();
   return done;

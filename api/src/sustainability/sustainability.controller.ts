@@ -1,11 +1,12 @@
 import { Body, Controller, Get, Path, Post, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { tenantOf } from '../auth/principal.js';
+import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
 import type {
+  DriverCarbonYear,
   GridIntensityProfileAccepted,
   GridIntensityProfileInput,
   GridZone,
@@ -67,6 +68,18 @@ export class SustainabilityController extends Controller {
   @Response<ProblemDocument>(422, 'Invalid profile')
   async gridIntensity(@Request() req: ExpressRequest, @Path() zone: GridZone, @Body() body: GridIntensityProfileInput): Promise<GridIntensityProfileAccepted> {
     return this.services.sustainability.uploadIntensityProfile(tenantOf(principalOf(req)), zone, body);
+  }
+
+  /**
+   * Your year of charging at every network: energy, share renewable, CO₂ emitted and avoided
+   * against a petrol car, and what that is like (trees, flights), with the sources.
+   * @param year Default: this year.
+   */
+  @Get('me/sustainability')
+  @Security('bearer', ['driver'])
+  @Response<ProblemDocument>(422, 'Invalid year')
+  async myYear(@Request() req: ExpressRequest, @Query() year?: number): Promise<DriverCarbonYear> {
+    return this.services.sustainability.driverYear(userOf(principalOf(req)), year ?? new Date().getUTCFullYear());
   }
 
   /**

@@ -149,3 +149,17 @@ export type Month = string;
  * @example "DE"
  */
 export type GridZone = string;
+
+/** A driver's year of charging at every network, in plain terms. */
+export interface DriverCarbonYear {
+  year: number;
+  sessions: number;
+  energy_kwh: number;
+  /** Share renewable, 0–1 (market-based: what the networks bought counts). */
+  renewable_share: number;
+  co2_kg: number;
+  avoided_co2_kg: number;
+  distance_km: number;
+  /** What the avoided CO₂ is like, with where each figure comes from. */
+  equivalents: { trees_for_a_year: number; flight_km: number; sources: { trees: string; flight: string } };
+}

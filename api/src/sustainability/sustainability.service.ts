@@ -9,6 +9,7 @@ import { accountSession, type CarbonAccount, EV_KWH_PER_100_KM, type MeterPoint,
 import { coverPeriods, type IntensityPeriod, type IntensityProvider, knowsZone, yearlyAverage } from './grid-intensity.js';
 import { clearSkyPvW, PV_MODEL, type PvArray } from './solar-model.js';
 import type {
+  DriverCarbonYear,
   GridIntensityProfileAccepted,
   GridIntensityProfileInput,
   SessionCarbon,
@@ -29,6 +30,9 @@ const MAX_READING_AGE_MS = 400 * 86_400_000;
 const PV_OVER_PEAK = 1.3;
 const MAX_PROFILE_HOURS = 20_000;
 const HOUR_MS = 3_600_000;
+/** Plain-language equivalents of CO₂ avoided. */
+const TREE_KG_PER_YEAR = 22;
+const FLIGHT_KG_PER_KM = 0.15;
 
 /** What the planner needs of a site's energy over its horizon. */
 export interface CleanSupply {
@@ -280,8 +284,8 @@ export class SustainabilityService {
     const gathered = await this.scopes.tenant(tenantId, async (tx) => {
       const session = await tx
         .selectFrom('charging_sessions as s')
-        .innerJoin('evses as e', (j) => j.onRef('e.tenant_id', '=', 's.tenant_id').onRef('e.id', '=', 's.evse_uid'))
-        .select(['s.id', 's.driver_id', 's.started_at', 's.stopped_at', 's.meter_start_wh', 's.meter_stop_wh', 's.meter_last_wh', 'e.location_id'])
+        .innerJoin('charge_points as cp', (j) => j.onRef('cp.tenant_id', '=', 's.tenant_id').onRef('cp.id', '=', 's.charge_point_id'))
+        .select(['s.id', 's.driver_id', 's.started_at', 's.stopped_at', 's.meter_start_wh', 's.meter_stop_wh', 's.meter_last_wh', 'cp.location_id'])
         .where('s.tenant_id', '=', tenantId)
         .where('s.id', '=', sessionId)
         .where('s.status', '=', 'COMPLETED')
@@ -293,10 +297,10 @@ export class SustainabilityService {
       // Every session at the site overlapping this one, with its meter: the load on-site PV is shared over.
       const overlapping = await tx
         .selectFrom('charging_sessions as s')
-        .innerJoin('evses as e', (j) => j.onRef('e.tenant_id', '=', 's.tenant_id').onRef('e.id', '=', 's.evse_uid'))
+        .innerJoin('charge_points as cp', (j) => j.onRef('cp.tenant_id', '=', 's.tenant_id').onRef('cp.id', '=', 's.charge_point_id'))
         .select(['s.id', 's.started_at', 's.stopped_at', 's.meter_start_wh', 's.meter_stop_wh', 's.meter_last_wh'])
         .where('s.tenant_id', '=', tenantId)
-        .where('e.location_id', '=', session.location_id)
+        .where('cp.location_id', '=', session.location_id)
         .where('s.started_at', '<', to)
         .where((eb) => eb.or([eb('s.stopped_at', 'is', null), eb('s.stopped_at', '>', from)]))
         .limit(500)
@@ -405,6 +409,46 @@ export class SustainabilityService {
         .execute(),
     );
     return new Map(rows.map((r) => [r.session_id, rowToCarbon(r, r.country)]));
+  }
+
+  /** A driver's calendar year (UTC) over every network: their sessions' accounts summed. */
+  async driverYear(driverId: string, year: number): Promise<DriverCarbonYear> {
+    if (!Number.isInteger(year) || year < 2000 || year > 2100) throw fail.invalid([{ field: 'year', message: 'must be a year from 2000 to 2100' }]);
+    const row = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('session_carbon_accounts')
+        .select((eb) => [
+          eb.fn.countAll<number>().as('sessions'),
+          eb.fn.coalesce(eb.fn.sum<number>('total_wh'), eb.lit(0)).as('total_wh'),
+          eb.fn.coalesce(eb.fn.sum<number>('renewable_market_wh'), eb.lit(0)).as('renewable_wh'),
+          eb.fn.coalesce(eb.fn.sum<number>('co2_location_g'), eb.lit(0)).as('co2_g'),
+          eb.fn.coalesce(eb.fn.sum<number>('avoided_co2_g'), eb.lit(0)).as('avoided_g'),
+          eb.fn.coalesce(eb.fn.sum<number>('distance_km'), eb.lit(0)).as('distance_km'),
+        ])
+        .where('driver_id', '=', driverId)
+        .where('stopped_at', '>=', new Date(Date.UTC(year, 0, 1)))
+        .where('stopped_at', '<', new Date(Date.UTC(year + 1, 0, 1)))
+        .executeTakeFirstOrThrow(),
+    );
+    const total = Number(row.total_wh);
+    const avoidedKg = Math.max(0, Number(row.avoided_g)) / 1000;
+    return {
+      year,
+      sessions: Number(row.sessions),
+      energy_kwh: Math.round(total) / 1000,
+      renewable_share: total > 0 ? Math.round((Number(row.renewable_wh) / total) * 10_000) / 10_000 : 0,
+      co2_kg: Math.round(Number(row.co2_g)) / 1000,
+      avoided_co2_kg: Math.round(Number(row.avoided_g)) / 1000,
+      distance_km: Math.round(Number(row.distance_km)),
+      equivalents: {
+        trees_for_a_year: Math.round((avoidedKg / TREE_KG_PER_YEAR) * 10) / 10,
+        flight_km: Math.round(avoidedKg / FLIGHT_KG_PER_KM),
+        sources: {
+          trees: `a mature tree takes up about ${TREE_KG_PER_YEAR} kg of CO₂ a year (European Environment Agency)`,
+          flight: `a short-haul flight emits about ${FLIGHT_KG_PER_KM * 1000} g CO₂e per passenger-km (UK DESNZ conversion factors 2024)`,
+        },
+      },
+    };
   }
 
   /**

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBody } from '../test/fixtures.js';
-import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
+import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 import { yearlyAverage } from './grid-intensity.js';
 
 const AC = { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 32 };
@@ -46,11 +46,11 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
   afterAll(() => t.close());
 
   /** A completed session: `wh` delivered by each hour's end from `start`. */
-  const charge = async (start: Date, whByHour: number[]) => {
+  const charge = async (start: Date, whByHour: number[], idTag = unique('SUN').slice(-20)) => {
     connector += 1;
     const { session, transactionId } = await t.services.charging.startSession(net.networkId, chargePointId, {
       connectorId: connector,
-      idTag: unique('SUN').slice(-20),
+      idTag,
       meterStartWh: 0,
       at: start,
     });
@@ -188,6 +188,35 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     const carbon = await carbonOf(await charge(night, [5_000, 10_000]));
     expect(carbon.co2_g.location_based).toBeCloseTo(5 * 100 + 5 * 400, 0);
     expect(carbon.method.intensity_sources).toEqual(['Our supplier']);
+  });
+
+  it('gives a driver their year: energy, CO₂ avoided and what it is like, with sources', async () => {
+    const driver = await registerDriver(t.http);
+    const tag = unique('YR').slice(-20);
+    await t.http.post('/v1/me/id-tags').set(bearer(driver.accessToken)).send({ id_tag: tag }).expect(201);
+    const year = DAY.getUTCFullYear();
+    const empty = await t.http.get(`/v1/me/sustainability?year=${year}`).set(bearer(driver.accessToken)).expect(200);
+    expect(empty.body).toMatchObject({ year, sessions: 0, energy_kwh: 0, avoided_co2_kg: 0 });
+    const night = new Date(DAY.getTime() + 14 * HOUR);
+    const sessionId = await charge(night, [6_000, 12_000], tag);
+    const account = await carbonOf(sessionId);
+    const mine = await t.http.get(`/v1/me/sustainability?year=${year}`).set(bearer(driver.accessToken)).expect(200);
+    expect(mine.body).toMatchObject({ year, sessions: 1, energy_kwh: 12 });
+    expect(mine.body.avoided_co2_kg).toBeCloseTo(account.avoided_co2_g / 1000, 2);
+    expect(mine.body.equivalents.trees_for_a_year).toBeCloseTo(mine.body.avoided_co2_kg / 22, 1);
+    expect(mine.body.equivalents.sources.trees).toMatch(/European Environment Agency/);
+    // Nobody else's sessions, and only that year.
+    expect(
+      (
+        await t.http
+          .get(`/v1/me/sustainability?year=${year - 1}`)
+          .set(bearer(driver.accessToken))
+          .expect(200)
+      ).body.sessions,
+    ).toBe(0);
+    const bad = await t.http.get('/v1/me/sustainability?year=1900').set(bearer(driver.accessToken)).expect(422);
+    expect(bad.body.errors[0].field).toBe('query.year');
+    await t.http.get(`/v1/me/sustainability?year=${year}`).set(bearer(net.accessToken)).expect(403);
   });
 
   it('reports per site and month with the method; refuses bad months', async () => {
