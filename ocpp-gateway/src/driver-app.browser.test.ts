@@ -148,7 +148,8 @@ describe.each([
     const weekday = !['Sat', 'Sun'].includes(clock.find((p) => p.type === 'weekday')?.value ?? '');
     if (weekday && localHour >= 7 && localHour < 20) {
       await page.locator('voltshare-app [data-advice]').waitFor();
-      expect(await page.locator('voltshare-app [data-advice]').textContent()).toMatch(/21:00/);
+      // 21:00 as the language writes it (Arabic: 9:00 م).
+      expect(await page.locator('voltshare-app [data-advice]').textContent()).toMatch(language === 'ar' ? /9:00/ : /21:00/);
     } else if (!weekday || localHour >= 21 || localHour < 6) {
       await page.waitForTimeout(500);
       expect(await page.locator('voltshare-app [data-advice]').count()).toBe(0);
@@ -213,6 +214,20 @@ describe.each([
         { timeout: 20_000 },
       )
       .toBe('paid');
+    // The session's carbon and the year so far, in the driver's language.
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          return page.locator('voltshare-history [data-carbon]').count();
+        },
+        { timeout: 20_000 },
+      )
+      .toBeGreaterThan(0);
+    expect(await page.locator('voltshare-history [data-carbon]').first().textContent()).toMatch(
+      language === 'de' ? /\d\s%\serneuerbar · .*CO₂ vermieden/ : /متجددة/,
+    );
+    expect(await page.locator('voltshare-history [data-year]').textContent()).toMatch(language === 'de' ? /CO₂ vermieden.*Bäume/s : /تجنّب.*شجرة/s);
     await audit(page, `${prefix}history`, ['color-contrast', 'button-name']);
     await shot(page, `${prefix}8-history`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('voltshare-history [data-action=receipt-pdf]').first().click()]);

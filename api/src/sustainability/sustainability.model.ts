@@ -161,5 +161,10 @@ export interface DriverCarbonYear {
   avoided_co2_kg: number;
   distance_km: number;
   /** What the avoided CO₂ is like, with where each figure comes from. */
-  equivalents: { trees_for_a_year: number; flight_km: number; sources: { trees: string; flight: string } };
+  equivalents: {
+    trees_for_a_year: number;
+    flight_km: number;
+    /** The figures behind them and who publishes them (names, not sentences, so every language can cite them). */
+    sources: { tree_kg_per_year: number; tree_source: string; flight_g_per_km: number; flight_source: string };
+  };
 }

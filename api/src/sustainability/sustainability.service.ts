@@ -444,8 +444,10 @@ export class SustainabilityService {
         trees_for_a_year: Math.round((avoidedKg / TREE_KG_PER_YEAR) * 10) / 10,
         flight_km: Math.round(avoidedKg / FLIGHT_KG_PER_KM),
         sources: {
-          trees: `a mature tree takes up about ${TREE_KG_PER_YEAR} kg of CO₂ a year (European Environment Agency)`,
-          flight: `a short-haul flight emits about ${FLIGHT_KG_PER_KM * 1000} g CO₂e per passenger-km (UK DESNZ conversion factors 2024)`,
+          tree_kg_per_year: TREE_KG_PER_YEAR,
+          tree_source: 'European Environment Agency',
+          flight_g_per_km: FLIGHT_KG_PER_KM * 1000,
+          flight_source: 'UK DESNZ 2024, short-haul',
         },
       },
     };

@@ -54,4 +54,10 @@ export const historyStyles = css`
       .session { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; }
       .receipts { grid-column: 1 / -1; display: flex; gap: 8px; margin-top: 6px; }
       .bar { height: 10px; background: var(--_brand); border-radius: 5px; min-width: 2px; }
+      .carbon { grid-column: 1 / -1; }
+      .year .big { font-size: 1.6em; font-weight: 700; margin: 4px 0; }
+      .share { height: 12px; background: var(--_line, #d9e2ec); border-radius: 6px; overflow: hidden; }
+      .share-fill { height: 100%; background: var(--_available); }
+      .equivalents { margin: 8px 0; padding-inline-start: 20px; }
+      .small { font-size: 0.8em; }
     `;

@@ -216,7 +216,16 @@ export class VoltshareApp extends VoltshareElement {
   private async loadAdvice(l: Location): Promise<void> {
     const energyWh = Math.round(((this.session?.me?.driver?.preferences.battery_kwh ?? 40) / 2) * 1000);
     const { data } = await this.session!.client.GET('/v1/recommendations', {
-      params: { query: { lat: l.coordinates.latitude, lng: l.coordinates.longitude, energy_kwh: energyWh / 1000, radius_m: 100 } },
+      // The whole day ahead (the forecast's reach), so a morning visit still hears of the evening's off-peak.
+      params: {
+        query: {
+          lat: l.coordinates.latitude,
+          lng: l.coordinates.longitude,
+          energy_kwh: energyWh / 1000,
+          radius_m: 100,
+          to: new Date(Date.now() + 24 * 3_600_000 - 60_000).toISOString(),
+        },
+      },
     }).catch(() => ({ data: undefined }));
     const here = data?.options.find((o) => o.location_id === l.id && o.saves > 0);
     if (here && this.route.screen === 'station' && this.route.id === l.id) this.advice = { option: here, energyWh };

@@ -3,13 +3,14 @@ import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatDateTime, formatDuration, formatEnergy, formatMoney } from '../shared/format.js';
+import { formatDateTime, formatDistance, formatDuration, formatEnergy, formatMass, formatMoney, formatShare } from '../shared/format.js';
 import { theme } from '../shared/styles.js';
 import { appStyles, historyStyles } from './app.styles.js';
 
 type Session = components['schemas']['ChargingSession'];
 type Reservation = components['schemas']['Reservation'];
 type Payment = components['schemas']['Payment'];
+type CarbonYear = components['schemas']['DriverCarbonYear'];
 type PaymentStatus = Payment['payment_status'];
 interface Money {
   amount: number;
@@ -59,6 +60,7 @@ export class VoltshareHistory extends VoltshareElement {
     payments: { state: true },
     error: { state: true },
     downloading: { state: true },
+    year: { state: true },
   };
 
   declare sessions: Session[] | undefined;
@@ -69,6 +71,8 @@ export class VoltshareHistory extends VoltshareElement {
   declare payments: Map<string, Payment>;
   declare error: string | undefined;
   declare downloading: string | undefined;
+  /** This year's charging in carbon terms, over every network. */
+  declare year: CarbonYear | undefined;
 
   static override styles = [theme, appStyles, historyStyles];
 
@@ -88,6 +92,7 @@ export class VoltshareHistory extends VoltshareElement {
     try {
       this.sessions = unwrap(await this.api.GET('/v1/me/sessions', { params: { query: { limit: 100 } } })).data;
       this.reservations = unwrap(await this.api.GET('/v1/me/reservations', { params: { query: { limit: 50 } } })).data;
+      this.year = (await this.api.GET('/v1/me/sustainability', {})).data;
       this.error = undefined;
       const uids = [...new Set([...this.sessions.map((s) => s.evse_uid), ...this.reservations.map((r) => r.evse_uid)])].filter((u): u is string => Boolean(u));
       const names = new Map(this.names);
@@ -183,6 +188,13 @@ export class VoltshareHistory extends VoltshareElement {
       <span class="muted">${formatDateTime(s.started_at as unknown as string, this.language)} · ${formatDuration(ended - new Date(s.started_at).getTime(), this.language)}</span>
       <span class="muted">${formatEnergy(s.energy_wh, this.language)}</span>
       ${
+        s.carbon
+          ? html`<span class="muted carbon" data-carbon>${msg(
+              str`${formatShare(s.carbon.renewable_share.location_based, this.language)} renewable · ${formatMass(Math.max(0, s.carbon.avoided_co2_g), this.language)} CO₂ avoided`,
+            )}</span>`
+          : nothing
+      }
+      ${
         payment
           ? html`<span class=${FAILED.includes(payment.payment_status) ? 'error' : 'muted'} data-payment=${payment.payment_status}>
               ${PAYMENT_STATUS()[payment.payment_status]}${
@@ -209,6 +221,29 @@ export class VoltshareHistory extends VoltshareElement {
     </li>`;
   }
 
+  /** The year in plain terms: what the driver's charging saved, and what that is like. */
+  private renderYear(y: CarbonYear): unknown {
+    if (y.sessions === 0) return nothing;
+    const avoidedG = Math.max(0, y.avoided_co2_kg * 1000);
+    const share = Math.min(1, Math.max(0, y.renewable_share));
+    return html`<section class="card year" data-year aria-labelledby="year-title">
+      <h2 id="year-title">${msg(str`Your ${y.year} so far`)}</h2>
+      <p class="big">${msg(str`${formatMass(avoidedG, this.language)} CO₂ avoided`)}</p>
+      <p>${msg(str`${formatEnergy(y.energy_kwh * 1000, this.language)} over ${formatDistance(y.distance_km * 1000, this.language)}, against a petrol car`)}</p>
+      <div class="share" role="img" aria-label=${msg(str`${formatShare(share, this.language)} renewable`)}>
+        <div class="share-fill" style="width:${Math.round(share * 100)}%"></div>
+      </div>
+      <p class="muted">${msg(str`${formatShare(share, this.language)} renewable`)}</p>
+      <ul class="equivalents">
+        <li data-trees>${msg(str`As much as ${new Intl.NumberFormat(this.language, { maximumFractionDigits: 1 }).format(y.equivalents.trees_for_a_year)} trees take up in a year`)}</li>
+        <li data-flight>${msg(str`Or flying ${formatDistance(y.equivalents.flight_km * 1000, this.language)}`)}</li>
+      </ul>
+      <p class="muted small">${msg(
+        str`Sources: a tree takes up about ${formatMass(y.equivalents.sources.tree_kg_per_year * 1000, this.language)} of CO₂ a year (${y.equivalents.sources.tree_source}); a flight emits about ${formatMass(y.equivalents.sources.flight_g_per_km, this.language)} per passenger-km (${y.equivalents.sources.flight_source}).`,
+      )}</p>
+    </section>`;
+  }
+
   private renderMonths(months: Month[]): unknown {
     const most = Math.max(1, ...months.map((m) => m.energyWh));
     return months.map(
@@ -232,6 +267,7 @@ export class VoltshareHistory extends VoltshareElement {
     return html`<section aria-labelledby="history-title">
       <h1 id="history-title">${msg('History')}</h1>
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
+      ${this.year ? this.renderYear(this.year) : nothing}
       ${
         !this.sessions
           ? html`<p class="muted" role="status">${msg('Loading…')}</p>`

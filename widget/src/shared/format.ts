@@ -41,3 +41,15 @@ export function formatDuration(ms: number, locale: string): string {
   const unit = (value: number, u: 'hour' | 'minute') => new Intl.NumberFormat(locale, { style: 'unit', unit: u, unitDisplay: 'short' }).format(value);
   return minutes >= 60 ? `${unit(Math.floor(minutes / 60), 'hour')} ${unit(minutes % 60, 'minute')}` : unit(minutes, 'minute');
 }
+
+/** A mass of CO₂ and the like: grams below a kilogram, kilograms, then tonnes. */
+export function formatMass(grams: number, locale: string): string {
+  if (Math.abs(grams) < 1000) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'gram', maximumFractionDigits: 0 }).format(grams);
+  if (Math.abs(grams) < 1e6) return new Intl.NumberFormat(locale, { style: 'unit', unit: 'kilogram', maximumFractionDigits: 1 }).format(grams / 1000);
+  return `${new Intl.NumberFormat(locale, { maximumFractionDigits: 2 }).format(grams / 1e6)}\u00a0t`;
+}
+
+/** A share (0–1) as a whole percentage. */
+export function formatShare(share: number, locale: string): string {
+  return new Intl.NumberFormat(locale, { style: 'percent', maximumFractionDigits: 0 }).format(share);
+}
