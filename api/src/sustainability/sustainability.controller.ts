@@ -1,10 +1,11 @@
-import { Body, Controller, Get, Path, Post, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Path, Post, Produces, Put, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId } from '../shared/validation.js';
+import { reportCsv, reportPdf } from './report-formats.js';
 import type {
   DriverCarbonYear,
   GridIntensityProfileAccepted,
@@ -19,7 +20,7 @@ import type {
 } from './sustainability.model.js';
 
 /** What this controller uses of the platform's services. */
-type SustainabilityPorts = Pick<Services, 'sustainability'>;
+type SustainabilityPorts = Pick<Services, 'sustainability' | 'networks'>;
 
 @Route('v1')
 @Tags('Sustainability')
@@ -91,5 +92,27 @@ export class SustainabilityController extends Controller {
   @Response<ProblemDocument>(422, 'Invalid months')
   async report(@Request() req: ExpressRequest, @Query() from: Month, @Query() to: Month, @Query() location_id?: ResourceId): Promise<SustainabilityReport> {
     return this.services.sustainability.report(tenantOf(principalOf(req)), { from, to, locationId: location_id });
+  }
+
+  /** The same report as a file: CSV (one row per site and month, and the network's months) or a PDF with charts and the method. */
+  @Get('sustainability/report/export')
+  @Security('bearer', ['network:read'])
+  @Produces('text/csv')
+  @Produces('application/pdf')
+  @Response<ProblemDocument>(422, 'Invalid months')
+  async exportReport(
+    @Request() req: ExpressRequest,
+    @Query() format: 'csv' | 'pdf',
+    @Query() from: Month,
+    @Query() to: Month,
+    @Query() location_id?: ResourceId,
+  ): Promise<void> {
+    const tenantId = tenantOf(principalOf(req));
+    const report = await this.services.sustainability.report(tenantId, { from, to, locationId: location_id });
+    const res = req.res as NonNullable<ExpressRequest['res']>;
+    const file = `sustainability-${from}-${to}.${format}`;
+    res.setHeader('Content-Disposition', `attachment; filename="${file}"`);
+    if (format === 'csv') res.type('text/csv; charset=utf-8').send(reportCsv(report));
+    else res.type('application/pdf').send(await reportPdf(report, (await this.services.networks.get(tenantId)).name));
   }
 }

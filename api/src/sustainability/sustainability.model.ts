@@ -112,6 +112,8 @@ export interface SustainabilityMonth {
   /** `YYYY-MM`, in the site's local time (UTC for the network total). */
   month: string;
   location_id: string | null;
+  /** The site's name; null for the network's total. */
+  location_name: string | null;
   sessions: number;
   energy_kwh: number;
   on_site_pv_kwh: number;

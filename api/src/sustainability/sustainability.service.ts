@@ -462,7 +462,7 @@ export class SustainabilityService {
     const rows = await this.scopes.tenant(tenantId, async (tx) => {
       const locations = await tx
         .selectFrom('locations')
-        .select(['id', 'time_zone', 'latitude', 'longitude', 'country'])
+        .select(['id', 'name', 'time_zone', 'latitude', 'longitude', 'country'])
         .where('tenant_id', '=', tenantId)
         .$if(range.locationId !== undefined, (q) => q.where('id', '=', range.locationId as string))
         .execute();
@@ -515,7 +515,7 @@ export class SustainabilityService {
               now,
             )
           : null;
-        result.push(toMonth(month, l.id, sum, producedWh));
+        result.push(toMonth(month, { id: l.id, name: l.name }, sum, producedWh));
       }
     }
     result.sort((a, b) => a.month.localeCompare(b.month) || (a.location_id ?? '').localeCompare(b.location_id ?? ''));
@@ -623,12 +623,13 @@ function addTo(sums: Map<string, Sum>, key: string, a: SessionCarbonAccountRow):
 type SessionCarbonAccountRow = Selectable<SessionCarbonAccountsTable>;
 type AssetsRow = Selectable<SiteEnergyAssetsTable>;
 
-function toMonth(month: string, locationId: string | null, s: Sum, producedWh: number | null): SustainabilityMonth {
+function toMonth(month: string, location: { id: string; name: string } | null, s: Sum, producedWh: number | null): SustainabilityMonth {
   const kwh = (wh: number) => Math.round(wh) / 1000;
   const ratio = (x: number) => (s.total > 0 ? Math.round((x / s.total) * 10_000) / 10_000 : 0);
   return {
     month,
-    location_id: locationId,
+    location_id: location?.id ?? null,
+    location_name: location?.name ?? null,
     sessions: s.sessions,
     energy_kwh: kwh(s.total),
     on_site_pv_kwh: kwh(s.pv),

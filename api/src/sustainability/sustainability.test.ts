@@ -1,3 +1,5 @@
+import { parse } from 'csv-parse/sync';
+import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
@@ -233,6 +235,32 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     expect(networkMonth.energy_kwh).toBeCloseTo(siteMonth.energy_kwh, 3);
     expect(report.body.method.accounting).toMatch(/GHG Protocol/);
     expect(report.body.method.pv_model.clear_sky).toMatch(/Haurwitz/);
+    // As CSV: the same figures, a row per site and month and the network's.
+    const csv = await t.http.get(`/v1/sustainability/report/export?format=csv&from=${m}&to=${m}`).set(bearer(net.accessToken)).expect(200);
+    expect(csv.headers['content-type']).toMatch(/text\/csv/);
+    const rows = parse(csv.text, { columns: true }) as Record<string, string>[];
+    expect(rows).toHaveLength(report.body.months.length);
+    const siteRow = rows.find((r) => r.location_id === site) as Record<string, string>;
+    expect(siteRow).toMatchObject({ month: m, location_name: 'Solar car park', sessions: String(siteMonth.sessions) });
+    expect(Number(siteRow.co2_kg_location_based)).toBeCloseTo(siteMonth.co2_kg.location_based, 6);
+    // As a PDF: rendered, with the chart's legend, the site and the method in its text.
+    const pdf = await t.http
+      .get(`/v1/sustainability/report/export?format=pdf&from=${m}&to=${m}`)
+      .set(bearer(net.accessToken))
+      .buffer(true)
+      .parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      })
+      .expect(200);
+    expect(pdf.headers['content-type']).toBe('application/pdf');
+    const { text } = await extractText(await getDocumentProxy(new Uint8Array(pdf.body as Buffer)), { mergePages: true });
+    expect(text).toContain('Sustainability report');
+    expect(text).toContain('Solar car park');
+    expect(text).toContain('on-site PV');
+    expect(text).toMatch(/GHG Protocol/);
+    await t.http.get(`/v1/sustainability/report/export?format=xls&from=${m}&to=${m}`).set(bearer(net.accessToken)).expect(422);
     // The other network has nothing there.
     const theirs = await t.http.get(`/v1/sustainability/report?from=${m}&to=${m}`).set(bearer(other.accessToken)).expect(200);
     expect(theirs.body.months).toEqual([]);
