@@ -117,4 +117,64 @@ describe('the operator console', { timeout: 120_000 }, () => {
     await audit(page, 'operator console', ['color-contrast']);
     await page.close();
   });
+
+  it("charts the network's energy by source and renewable share by month, and downloads the report", async () => {
+    const owner = await signIn(base, DEMO.owner);
+    const detail = (await (await fetch(`${base}/v1/locations/${hub}`, { headers: { authorization: `Bearer ${owner}` } })).json()) as {
+      network_id: string;
+      evses: { charge_point_id: string; ocpp_connector_id: number }[];
+    };
+    // The hub has 30 kWp on its roof; a car charged there at midday yesterday, half of it from the PV.
+    await fetch(`${base}/v1/locations/${hub}/energy-assets`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      body: JSON.stringify({ pv: { kwp: 30, tilt_deg: 25, azimuth_deg: 180 }, renewable_contract: { share: 0.4, name: 'Wind PPA' } }),
+    });
+    const noon = new Date(Math.floor(Date.now() / 86_400_000) * 86_400_000 - 12 * 3_600_000);
+    const pushed = await fetch(`${base}/v1/locations/${hub}/energy-readings`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+      body: JSON.stringify({ readings: [0, 1].map((h) => ({ at: new Date(noon.getTime() + h * 3_600_000).toISOString(), pv_w: 5_000, site_load_w: 10_000 })) }),
+    });
+    expect(pushed.status).toBe(200);
+    const evse = detail.evses[1] as { charge_point_id: string; ocpp_connector_id: number };
+    const { transactionId } = await platform.services.charging.startSession(detail.network_id, evse.charge_point_id, {
+      connectorId: evse.ocpp_connector_id,
+      idTag: DEMO.idTag,
+      meterStartWh: 0,
+      at: noon,
+    });
+    await platform.services.charging.stopSession(detail.network_id, evse.charge_point_id, {
+      transactionId,
+      meterStopWh: 20_000,
+      at: new Date(noon.getTime() + 2 * 3_600_000),
+    });
+    await platform.services.jobs.drain(new Date(), detail.network_id);
+
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true, acceptDownloads: true });
+    await page.goto(`${base}/operator/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const chart = page.locator('#green-chart');
+    await chart.locator('rect').first().waitFor();
+    // This month's bar: PV and grid, and the renewable share's dot.
+    expect(await chart.locator('rect[fill="#f0b429"]').count()).toBeGreaterThan(0);
+    expect(await chart.locator('circle').count()).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('#green-summary').textContent()).toMatch(/kWh delivered, .* CO₂ emitted \(grid average\), .* CO₂ avoided/);
+    const sites = await page.locator('#green-sites tr').allTextContents();
+    expect(sites.some((r) => r.startsWith(DEMO.hubName))).toBe(true);
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#green-csv').click()]);
+    expect(csv.suggestedFilename()).toMatch(/^sustainability-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
+    const { readFileSync } = await import('node:fs');
+    expect(readFileSync(await csv.path(), 'utf8').split('\n')[0]).toMatch(/^month,location_id,location_name,sessions,energy_kwh,on_site_pv_kwh/);
+    const [pdf] = await Promise.all([page.waitForEvent('download'), page.locator('#green-pdf').click()]);
+    expect(
+      readFileSync(await pdf.path())
+        .subarray(0, 5)
+        .toString(),
+    ).toBe('%PDF-');
+    await page.locator('#green-title').scrollIntoViewIfNeeded();
+    await page.locator('section[aria-labelledby="green-title"]').screenshot({ path: path.join(SHOTS, 'sustainability.png') });
+    await audit(page, 'operator console sustainability', ['color-contrast']);
+    await page.close();
+  });
 });

@@ -98,6 +98,13 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <div class="legend"><span><i style="background:#b3261e"></i>cap</span><span><i style="background:#9fd8d3"></i>planned (what the chargers were told)</span><span><i style="background:#102a43"></i>measured draw</span></div>
     <table><thead><tr><th>Charger</th><th>Share</th><th>Draws</th><th>Planned</th><th>Why</th></tr></thead><tbody id="shares"></tbody></table>
   </section>
+  <section class="card" aria-labelledby="green-title"><h2 id="green-title">Sustainability — the last 12 months</h2>
+    <p id="green-summary" class="muted" role="status"></p>
+    <svg id="green-chart" viewBox="0 0 1000 240" role="img" aria-labelledby="green-title green-summary"></svg>
+    <div class="legend"><span><i style="background:#f0b429"></i>on-site PV</span><span><i style="background:#9fd8d3"></i>battery</span><span><i style="background:#14919b"></i>grid</span><span><i style="background:#1b7a34"></i>renewable share (market-based)</span></div>
+    <div class="inline"><button type="button" id="green-csv">Download CSV</button><button type="button" id="green-pdf">Download PDF</button></div>
+    <table><caption class="muted" id="green-month"></caption><thead><tr><th>Site</th><th>Energy</th><th>Renewable</th><th>CO₂ emitted</th><th>CO₂ avoided</th><th>PV used by charging</th></tr></thead><tbody id="green-sites"></tbody></table>
+  </section>
 </main>
 <script src="/socket.io/socket.io.min.js"></script>
 <script src="/operator/app.js"></script>
@@ -192,6 +199,59 @@ const script = `(() => {
     $('shares').innerHTML = view.shares.map((e) => '<tr><td>' + esc(e.charger_identity) + (e.evse_id ? ' · ' + esc(e.evse_id) : '') + '</td><td>' + kw(e.share_w) + '</td><td>' + kw(e.measured_w) + '</td><td>' + (e.planned_wh == null ? '–' : (e.planned_wh / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kWh' + (e.planned_by ? ' by ' + new Date(e.planned_by).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }) : '')) + '</td><td>' + esc(REASONS[e.reason] || e.reason) + '</td></tr>').join('') || '<tr><td colspan="5" class="muted">No EVSEs at this site.</td></tr>';
   }
 
+  const month = (d) => d.toISOString().slice(0, 7);
+  const greenRange = () => { const now = new Date(); return { from: month(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 11, 1))), to: month(now) }; };
+  const kg = (x) => x.toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kg';
+  const pct = (x) => x == null ? '–' : x.toLocaleString(undefined, { style: 'percent', maximumFractionDigits: 0 });
+
+  function drawGreen(report) {
+    const svg = $('green-chart'); const left = 60, bottom = 200, height = 180, width = 880;
+    const { from } = greenRange(); const keys = [];
+    for (let i = 0; i < 12; i++) { const d = new Date(from + '-01T00:00:00Z'); d.setUTCMonth(d.getUTCMonth() + i); keys.push(month(d)); }
+    const network = new Map(report.months.filter((m) => m.location_id === null).map((m) => [m.month, m]));
+    const most = Math.max(1, ...[...network.values()].map((m) => m.energy_kwh)); const step = width / 12;
+    let out = '<line x1="' + left + '" y1="' + bottom + '" x2="' + (left + width) + '" y2="' + bottom + '" stroke="#bcccdc"/>';
+    out += '<text x="' + (left - 6) + '" y="' + (bottom - height + 4) + '" text-anchor="end">' + most.toLocaleString(undefined, { maximumFractionDigits: 0 }) + ' kWh</text><text x="' + (left - 6) + '" y="' + bottom + '" text-anchor="end">0</text>';
+    out += '<text x="' + (left + width + 6) + '" y="' + (bottom - height + 4) + '">100%</text>';
+    let line = '';
+    keys.forEach((k, i) => {
+      const m = network.get(k); const x = left + i * step + step * 0.15; const w = step * 0.7; let y = bottom;
+      if (m) {
+        for (const [v, c, label] of [[m.on_site_pv_kwh, '#f0b429', 'PV'], [m.battery_kwh, '#9fd8d3', 'battery'], [m.grid_kwh, '#14919b', 'grid']]) {
+          const h = (v / most) * height; if (h > 0) out += '<rect x="' + x.toFixed(1) + '" y="' + (y - h).toFixed(1) + '" width="' + w.toFixed(1) + '" height="' + h.toFixed(1) + '" fill="' + c + '"><title>' + k + ' ' + label + ': ' + v.toLocaleString() + ' kWh</title></rect>';
+          y -= h;
+        }
+        const ry = bottom - m.renewable_share.market_based * height;
+        line += (line ? ' L' : 'M') + (x + w / 2).toFixed(1) + ' ' + ry.toFixed(1);
+        out += '<circle cx="' + (x + w / 2).toFixed(1) + '" cy="' + ry.toFixed(1) + '" r="3.5" fill="#1b7a34"><title>' + k + ': ' + pct(m.renewable_share.market_based) + ' renewable</title></circle>';
+      }
+      out += '<text x="' + (x + w / 2).toFixed(1) + '" y="' + (bottom + 16) + '" text-anchor="middle">' + new Date(k + '-15T00:00:00Z').toLocaleDateString(undefined, { month: 'short' }) + '</text>';
+    });
+    if (line) out += '<path d="' + line + '" fill="none" stroke="#1b7a34" stroke-width="2"/>';
+    if (!network.size) out += '<text x="' + (left + width / 2) + '" y="' + (bottom - height / 2) + '" text-anchor="middle">No completed sessions accounted in the last 12 months.</text>';
+    svg.innerHTML = out;
+    const total = [...network.values()].reduce((t, m) => ({ kwh: t.kwh + m.energy_kwh, co2: t.co2 + m.co2_kg.location_based, avoided: t.avoided + m.avoided_co2_kg }), { kwh: 0, co2: 0, avoided: 0 });
+    $('green-summary').textContent = total.kwh.toLocaleString(undefined, { maximumFractionDigits: 0 }) + ' kWh delivered, ' + kg(total.co2) + ' CO₂ emitted (grid average), ' + kg(total.avoided) + ' CO₂ avoided against petrol cars. Grid intensity: ' + (report.method.intensity_sources.join('; ') || '–') + '.';
+    const latest = [...keys].reverse().find((k) => network.has(k));
+    const last = report.months.filter((m) => m.location_id !== null && m.month === latest);
+    $('green-month').textContent = latest ? 'Per site, ' + new Date(latest + '-15T00:00:00Z').toLocaleDateString(undefined, { month: 'long', year: 'numeric' }) : '';
+    $('green-sites').innerHTML = last.map((m) => '<tr><td>' + esc(m.location_name) + '</td><td>' + m.energy_kwh.toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kWh</td><td>' + pct(m.renewable_share.location_based) + ' / ' + pct(m.renewable_share.market_based) + ' (market)</td><td>' + kg(m.co2_kg.location_based) + '</td><td>' + kg(m.avoided_co2_kg) + '</td><td>' + pct(m.pv_self_consumption) + '</td></tr>').join('') || '<tr><td colspan="6" class="muted">No sessions this month yet.</td></tr>';
+  }
+
+  async function refreshGreen() {
+    const { from, to } = greenRange();
+    drawGreen(await api('/v1/sustainability/report?from=' + from + '&to=' + to));
+  }
+
+  async function download(format) {
+    const { from, to } = greenRange();
+    const res = await fetch('/v1/sustainability/report/export?format=' + format + '&from=' + from + '&to=' + to, { headers: { authorization: 'Bearer ' + token } });
+    if (!res.ok) { $('green-summary').textContent = 'The report could not be downloaded.'; return; }
+    const url = URL.createObjectURL(await res.blob()); const a = document.createElement('a');
+    a.href = url; a.download = 'sustainability-' + from + '-' + to + '.' + format; document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
   function drawHourly(o) {
     const svg = $('hourly'); const left = 34, bottom = 176, height = 160, width = 560;
     const kwh = o.hourly.map((h) => h.energy_wh / 1000); const starts = o.hourly.map((h) => h.sessions_started);
@@ -227,7 +287,7 @@ const script = `(() => {
     const options = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
     $('limit-site').innerHTML = options; $('power-site').innerHTML = options;
     if (capped) $('power-site').value = capped.location_id;
-    await Promise.all([refresh(), refreshLimits(), refreshPower()]);
+    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen()]);
     let pending;
     const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refresh().catch(() => {}); refreshPower().catch(() => {}); }, 800); };
     socket = io({ auth: { token }, transports: ['websocket'] });
@@ -245,6 +305,8 @@ const script = `(() => {
     start().catch((err) => { $('signin-error').textContent = err.message; });
   });
   $('signout').addEventListener('click', signOut);
+  $('green-csv').addEventListener('click', () => download('csv'));
+  $('green-pdf').addEventListener('click', () => download('pdf'));
   $('power-site').addEventListener('change', () => refreshPower().catch((err) => { $('power-summary').textContent = err.message; }));
   $('limit-form').addEventListener('submit', async (e) => {
     e.preventDefault(); $('limit-result').textContent = '';
