@@ -394,3 +394,51 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
     await context.close();
   });
 });
+
+describe('green stations in the driver app', { timeout: 120_000 }, () => {
+  it('badges the stations whose energy is mostly renewable and filters to them', async () => {
+    const owner = await signIn(base, DEMO.owner);
+    const create = async (name: string, energyMix: unknown, longitude: number) => {
+      const res = await fetch(`${base}/v1/locations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${owner}` },
+        body: JSON.stringify({
+          name,
+          address: '5 Rue du Test',
+          city: 'Luxembourg',
+          country: 'LU',
+          coordinates: { latitude: -22.3456, longitude },
+          time_zone: 'Europe/Luxembourg',
+          ...(energyMix ? { energy_mix: energyMix } : {}),
+          evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }] }],
+        }),
+      });
+      expect(res.status).toBe(201);
+    };
+    await create('Sunny Corner', { renewable_share: 93 }, 30.1);
+    await create('Grey Corner', null, 30.101);
+    const context = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      bypassCSP: true,
+      locale: 'en-GB',
+      geolocation: { latitude: -22.3456, longitude: 30.1005 },
+      permissions: ['geolocation'],
+    });
+    const page = await context.newPage();
+    await page.goto(`${base}/app/?demo#/find`);
+    await page.locator('voltshare-find button', { hasText: 'Near me' }).click();
+    const names = () => page.locator('voltshare-find .name').allTextContents();
+    await expect.poll(names, { timeout: 10_000 }).toEqual(expect.arrayContaining(['Sunny Corner', 'Grey Corner']));
+    expect(await page.locator('voltshare-find [data-green]').allTextContents()).toEqual(['Green energy']);
+    await page
+      .locator('voltshare-find summary')
+      .first()
+      .click()
+      .catch(() => {});
+    await page.locator('voltshare-find [data-filter=green]').check();
+    await expect.poll(names, { timeout: 10_000 }).toEqual(['Sunny Corner']);
+    await audit(page, 'green-filter', ['color-contrast']);
+    await shot(page, 'green-filter');
+    await context.close();
+  });
+});

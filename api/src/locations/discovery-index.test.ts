@@ -65,6 +65,12 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       .set(bearer(other.accessToken))
       .send({ ...siteBody('Staff Only'), publish: false })
       .expect(201);
+    // Mostly renewable: badged green.
+    await t.http
+      .post('/v1/locations')
+      .set(bearer(other.accessToken))
+      .send({ ...siteBody('Solar Roof'), coordinates: { latitude: 49.6, longitude: 6.12 }, energy_mix: { renewable_share: 92 } })
+      .expect(201);
     index = new DiscoveryIndex(t.services.scopes, t.services.logger);
     await index.loadAll(now);
     sql = new DiscoveryService(t.services.scopes);
@@ -88,6 +94,7 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, capability: ['RESERVABLE'] },
       { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, max_price_per_kwh: 40 },
       { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, max_price_per_kwh: 30 },
+      { lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, green: true },
       { bbox: [6.0, 49.5, 6.3, 49.7], network_id: other.networkId },
       { network_id: lux.networkId, connector_standard: ['IEC_62196_T2', 'CHADEMO'] },
     ];
@@ -105,6 +112,8 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       // The fast path's body is the very bytes Express would send for the same page (so the ETags agree too).
       expect(index.searchBody(q, { limit: 5 }, now).toString(), JSON.stringify(q)).toBe(JSON.stringify(index.search(q, { limit: 5 }, now)));
     }
+    const green = await both({ lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, green: true, network_id: other.networkId });
+    expect(green.fromIndex.map((l) => l.name)).toEqual(['Solar Roof']);
     const all = await both({ lat: GARE.lat, lng: GARE.lng, radius_m: 50_000, network_id: lux.networkId });
     expect(all.fromIndex.length).toBeGreaterThan(50);
     const priced = await both({ network_id: other.networkId });

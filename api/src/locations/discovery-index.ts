@@ -341,6 +341,7 @@ export class DiscoveryIndex {
     for (const f of found) {
       const open = f.entry.alwaysOpen || isOpenAt(f.entry.detail.opening_hours, f.entry.detail.time_zone, now);
       if (q.open_now && !open) continue;
+      if (q.green && !f.entry.detail.green) continue;
       shown.push({ entry: f.entry, distance: f.distance, open });
       if (shown.length > page.limit) break;
     }

@@ -20,6 +20,8 @@ export interface DiscoveryQuery {
   capability?: Capability[];
   /** Minor units per kWh, VAT included. */
   max_price_per_kwh?: number;
+  /** Only stations badged green (mostly renewable energy). */
+  green?: boolean;
 }
 
 const MAX_RADIUS_M = 200_000;

@@ -5,7 +5,7 @@ import { encodeCursor, type Page, type PageRequest } from '../shared/pagination.
 import type { DiscoveryIndex } from './discovery-index.js';
 import { type DiscoveryQuery, validateQuery } from './discovery-query.js';
 import type { LocationDetail, LocationSummary } from './locations.model.js';
-import { type LocationKey, loadLocations, summarise } from './read-model.js';
+import { GREEN_RENEWABLE_SHARE_PCT, type LocationKey, loadLocations, summarise } from './read-model.js';
 
 export class DiscoveryService {
   constructor(
@@ -105,6 +105,7 @@ export class DiscoveryService {
       // Also enforced by row-level security; said here so the query means what it reads.
       .where((eb) => eb.or([eb('l.publish', '=', true), eb('l.tenant_id', '=', callerTenantId ?? '')]));
     if (q.network_id) query = query.where('l.tenant_id', '=', q.network_id);
+    if (q.green) query = query.where('l.renewable_share', '>=', GREEN_RENEWABLE_SHARE_PCT as never);
 
     const conditions: Expression<SqlBool>[] = [];
     if (q.connector_standard?.length) conditions.push(sql<SqlBool>`c.standard = any(${q.connector_standard})`);

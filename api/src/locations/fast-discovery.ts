@@ -13,7 +13,7 @@ import type { Capability, ConnectorStandard } from './locations.model.js';
 type Query = DiscoveryQuery & { limit?: number; cursor?: string };
 
 const NUMBERS = ['lat', 'lng', 'radius_m', 'min_power_kw', 'max_price_per_kwh', 'limit'] as const;
-const BOOLEANS = ['available_now', 'open_now'] as const;
+const BOOLEANS = ['available_now', 'open_now', 'green'] as const;
 // The same enums tsoa validates with, from the generated OpenAPI document.
 const STANDARDS = new Set<string>(openapi.components.schemas.ConnectorStandard.enum);
 const CAPABILITIES = new Set<string>(openapi.components.schemas.Capability.enum);

@@ -40,6 +40,7 @@ export class LocationsController extends Controller {
    * @param available_now Only locations with a free compatible EVSE right now.
    * @param open_now Only locations open now, in their own time zone.
    * @param max_price_per_kwh Minor units per kWh, VAT included.
+   * @param green Only stations badged green: at least 80 % renewable energy over the last 90 days of charging (market-based), or as their network declares.
    */
   @Get('locations')
   @Security('bearer', ['public:read'])
@@ -58,6 +59,7 @@ export class LocationsController extends Controller {
     @Query() network_id?: ResourceId,
     @Query() capability?: Capability[],
     @Query() max_price_per_kwh?: number,
+    @Query() green?: boolean,
     @Query() limit?: number,
     @Query() cursor?: Cursor,
   ): Promise<Page<LocationSummary>> {
@@ -76,6 +78,7 @@ export class LocationsController extends Controller {
         network_id,
         capability,
         max_price_per_kwh,
+        green,
       },
       pageRequest(limit, cursor),
     );

@@ -295,6 +295,8 @@ export interface LocationSummary {
   /** The cheapest per-kWh price at this location, shown before start. */
   price: PriceSummary | null;
   open_now: boolean;
+  /** Mostly renewable energy: at least 80 % over the last 90 days of charging (market-based: what the network buys counts), or as the network declares. */
+  green: boolean;
   version: number;
   updated_at: Date;
 }

@@ -137,6 +137,7 @@ function locationDetail(l: Selectable<LocationsTable>, evseViews: EvseView[], no
     publish: l.publish,
     status: l.status,
     energy_mix: { renewable_share: num(l.renewable_share), co2_g_per_kwh: num(l.co2_g_per_kwh) },
+    green: isGreen(num(l.renewable_share)),
     attribution: l.attribution ?? null,
     distance_m: distance,
     availability: locationAvailability(evseViews.map((e) => e.status as EvseStatus)),
@@ -196,6 +197,13 @@ export function withEvseStatus(detail: LocationDetail, change: EvseStatusChange)
     availability: locationAvailability(evses.map((e) => e.status as EvseStatus)),
     version: Math.max(detail.version, change.version),
   };
+}
+
+/** The share of renewable energy (%) from which a station is badged green and found by `green=true`. */
+export const GREEN_RENEWABLE_SHARE_PCT = 80;
+
+export function isGreen(renewableSharePct: number | null): boolean {
+  return renewableSharePct !== null && renewableSharePct >= GREEN_RENEWABLE_SHARE_PCT;
 }
 
 /** The list form: everything but the EVSE array. */

@@ -129,7 +129,12 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const drivers = new DriversService(scopes);
   const forecasting = new ForecastingService(scopes, discovery);
-  const sustainability = new SustainabilityService(scopes, logger, config.gbCarbonIntensityUrl ? [new GbCarbonIntensityApi(config.gbCarbonIntensityUrl)] : []);
+  const sustainability = new SustainabilityService(
+    scopes,
+    logger,
+    locations,
+    config.gbCarbonIntensityUrl ? [new GbCarbonIntensityApi(config.gbCarbonIntensityUrl)] : [],
+  );
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers, sustainability);
   const chargePoints = new ChargePointsService(scopes);
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability);

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
+import type { LocationsService } from '../locations/locations.service.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { toLocalIso } from '../shared/local-time.js';
 import { accountSession, type CarbonAccount, EV_KWH_PER_100_KM, type MeterPoint, petrolCar, READING_VALID_MS, type SiteReading } from './carbon-accounting.js';
@@ -30,6 +31,8 @@ const MAX_READING_AGE_MS = 400 * 86_400_000;
 const PV_OVER_PEAK = 1.3;
 const MAX_PROFILE_HOURS = 20_000;
 const HOUR_MS = 3_600_000;
+/** The window a site's energy mix (shown to drivers) is measured over. */
+const MIX_WINDOW_MS = 90 * 86_400_000;
 /** Plain-language equivalents of CO₂ avoided. */
 const TREE_KG_PER_YEAR = 22;
 const FLIGHT_KG_PER_KM = 0.15;
@@ -59,6 +62,7 @@ export class SustainabilityService {
   constructor(
     private readonly scopes: Scopes,
     private readonly logger: Logger,
+    private readonly locations: Pick<LocationsService, 'update'>,
     private readonly liveIntensity: IntensityProvider[] = [],
   ) {}
 
@@ -388,7 +392,40 @@ export class SustainabilityService {
         .onConflict((oc) => oc.columns(['tenant_id', 'session_id']).doUpdateSet({ ...row }))
         .execute(),
     );
+    await this.refreshSiteMix(tenantId, session.location_id, now);
     return toSessionCarbon(account, method, sources, site.country, now);
+  }
+
+  /**
+   * The site's energy mix as drivers see it (discovery's green badge and filter, open data):
+   * the market-based renewable share and CO₂ per kWh over its last 90 days of charging.
+   */
+  private async refreshSiteMix(tenantId: string, locationId: string, now: Date): Promise<void> {
+    const { mix, shown } = await this.scopes.tenant(tenantId, async (tx) => ({
+      mix: await tx
+        .selectFrom('session_carbon_accounts')
+        .select((eb) => [
+          eb.fn.sum<number>('total_wh').as('total_wh'),
+          eb.fn.sum<number>('renewable_market_wh').as('renewable_wh'),
+          eb.fn.sum<number>('co2_market_g').as('co2_g'),
+        ])
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', locationId)
+        .where('stopped_at', '>', new Date(now.getTime() - MIX_WINDOW_MS))
+        .executeTakeFirst(),
+      shown: await tx
+        .selectFrom('locations')
+        .select(['renewable_share', 'co2_g_per_kwh', 'status'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', locationId)
+        .executeTakeFirst(),
+    }));
+    const totalWh = Number(mix?.total_wh ?? 0);
+    if (!shown || shown.status !== 'ACTIVE' || totalWh <= 0) return;
+    const share = Math.round((Number(mix?.renewable_wh ?? 0) / totalWh) * 100);
+    const gPerKwh = Math.round(Number(mix?.co2_g ?? 0) / (totalWh / 1000));
+    if (shown.renewable_share !== null && Math.abs(Number(shown.renewable_share) - share) < 1 && Number(shown.co2_g_per_kwh) === gPerKwh) return;
+    await this.locations.update(tenantId, locationId, { energy_mix: { renewable_share: share, co2_g_per_kwh: gPerKwh } });
   }
 
   /** The stored account of one session, or null while it is being worked out (or the session is live). */

@@ -138,6 +138,29 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     expect(carbon.co2_g.market_based).toBeCloseTo(3.5 * lu.g_per_kwh * 0.5, 0);
     expect(carbon.avoided_co2_g).toBeGreaterThan(0);
     expect(carbon.method).toMatchObject({ on_site: 'measured', intensity_sources: [lu.source] });
+    // The site's mix as drivers see it: mostly renewable, so badged green and found by the filter.
+    const expectedPct = Math.round(carbon.renewable_share.market_based * 100);
+    const shown = await t.http.get(`/v1/locations/${site}`).set(bearer(net.accessToken)).expect(200);
+    expect(shown.body.energy_mix.renewable_share).toBeCloseTo(expectedPct, 0);
+    expect(expectedPct).toBeGreaterThanOrEqual(80);
+    expect(shown.body.green).toBe(true);
+    const near = (green: boolean) =>
+      t.http
+        .get(`/v1/locations?lat=49.61&lng=6.13&radius_m=2000${green ? '&green=true' : ''}&network_id=${net.networkId}`)
+        .set(bearer(net.accessToken))
+        .expect(200);
+    const greyId = (
+      await t.http
+        .post('/v1/locations')
+        .set(bearer(net.accessToken))
+        .send(siteBody('Grey car park', [{ connectors: [AC] }]))
+        .expect(201)
+    ).body.id;
+    expect((await near(false)).body.data.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining([site, greyId]));
+    const greens = (await near(true)).body.data as { id: string; green: boolean }[];
+    expect(greens.map((l) => l.id)).toContain(site);
+    expect(greens.map((l) => l.id)).not.toContain(greyId);
+    expect(greens.every((l) => l.green)).toBe(true);
     // The energy manager resends the first hour: the PV was cloudier. The session is accounted again.
     const late = await t.http
       .post(`/v1/locations/${site}/energy-readings`)

@@ -21,6 +21,7 @@ interface Filters {
   available_now: boolean;
   open_now: boolean;
   reservable: boolean;
+  green: boolean;
   max_price_per_kwh: number | undefined;
 }
 
@@ -86,7 +87,7 @@ export class VoltshareFind extends VoltshareElement {
     this.units = 'metric';
     this.query = '';
     this.places = [];
-    this.filters = { connector: '', min_power_kw: 0, available_now: false, open_now: false, reservable: false, max_price_per_kwh: undefined };
+    this.filters = { connector: '', min_power_kw: 0, available_now: false, open_now: false, reservable: false, green: false, max_price_per_kwh: undefined };
     this.sort = 'distance';
     this.showMap = false;
     this.loading = false;
@@ -153,6 +154,7 @@ export class VoltshareFind extends VoltshareElement {
     if (f.available_now) query.available_now = true;
     if (f.open_now) query.open_now = true;
     if (f.reservable) query.capability = ['RESERVABLE'];
+    if (f.green) query.green = true;
     if (f.max_price_per_kwh) query.max_price_per_kwh = f.max_price_per_kwh;
     this.loading = true;
     try {
@@ -211,6 +213,7 @@ export class VoltshareFind extends VoltshareElement {
           ${l.price?.energy_per_kwh != null ? html` · ${formatMoney(l.price.energy_per_kwh, l.price.currency, this.language)} / kWh` : nothing}
         </span>
         <span class="muted">${l.open_now ? msg('Open now') : msg('Closed now')}</span>
+        ${l.green ? html`<span class="badge green" data-green title=${msg('At least 80 % renewable energy over the last 90 days')}>${msg('Green energy')}</span>` : nothing}
       </a>
     </li>`;
   }
@@ -227,7 +230,7 @@ export class VoltshareFind extends VoltshareElement {
             type="search"
             autocomplete="off"
             .value=${this.query}
-            aria-controls="places"
+            aria-controls=${this.places.length ? 'places' : nothing}
             aria-describedby="place-hint"
             @input=${(e: Event) => this.suggest((e.target as HTMLInputElement).value)}
           />
@@ -283,6 +286,7 @@ export class VoltshareFind extends VoltshareElement {
         <label><input type="checkbox" .checked=${f.available_now} @change=${(e: Event) => this.setFilter('available_now', (e.target as HTMLInputElement).checked)} />${msg('Available now')}</label>
         <label><input type="checkbox" .checked=${f.open_now} @change=${(e: Event) => this.setFilter('open_now', (e.target as HTMLInputElement).checked)} />${msg('Open now')}</label>
         <label><input type="checkbox" .checked=${f.reservable} @change=${(e: Event) => this.setFilter('reservable', (e.target as HTMLInputElement).checked)} />${msg('Can be reserved')}</label>
+        <label><input type="checkbox" data-filter="green" .checked=${f.green} @change=${(e: Event) => this.setFilter('green', (e.target as HTMLInputElement).checked)} />${msg('Green energy only')}</label>
         <label
           >${msg('Sort by')}
           <select @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as Sort)}>

@@ -26,6 +26,7 @@ export const theme = css`
   button:focus-visible, input:focus-visible, select:focus-visible, li:focus-visible { outline: 3px solid var(--_brand); outline-offset: 2px; }
   .badge { display: inline-block; font-size: 12px; font-weight: 600; padding: 2px 8px; border-radius: 999px; color: #fff; white-space: nowrap; }
   .available { background: var(--_available); }
+  .green { background: var(--_available); justify-self: start; }
   .busy { background: var(--_busy); }
   .fault { background: var(--_fault); }
   .unknown { background: var(--_unknown); }
