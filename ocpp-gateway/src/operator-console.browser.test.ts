@@ -162,6 +162,10 @@ describe('the operator console', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('#green-summary').textContent()).toMatch(/kWh delivered, .* CO₂ emitted \(grid average\), .* CO₂ avoided/);
     const sites = await page.locator('#green-sites tr').allTextContents();
     expect(sites.some((r) => r.startsWith(DEMO.hubName))).toBe(true);
+    // Sites without PV: what a carport would make, the assumptions said.
+    await expect.poll(() => page.locator('#solar tr').first().textContent()).toMatch(/kWp.*kWh.*kg/);
+    expect(await page.locator('#solar').textContent()).not.toContain(DEMO.hubName);
+    expect(await page.locator('#solar-assumptions').textContent()).toMatch(/carport bay/);
     const [csv] = await Promise.all([page.waitForEvent('download'), page.locator('#green-csv').click()]);
     expect(csv.suggestedFilename()).toMatch(/^sustainability-\d{4}-\d{2}-\d{4}-\d{2}\.csv$/);
     const { readFileSync } = await import('node:fs');

@@ -16,7 +16,7 @@ export const PERMISSIONS = [
   'network:own',
   /** Utilities: push grid signals (site power limits) for the sites they are the grid operator of. */
   'grid:signal',
-  /** Cities and utilities: demand forecasts aggregated over an area (never per driver or station). */
+  /** Cities and utilities: figures aggregated over an area — demand forecasts, sustainability reports (never per driver or station). */
   'forecast:area',
 ] as const;
 export type Permission = (typeof PERMISSIONS)[number];

@@ -113,7 +113,7 @@ describe.each(backends())('public discovery index on %s', (backend: Backend) => 
       expect(index.searchBody(q, { limit: 5 }, now).toString(), JSON.stringify(q)).toBe(JSON.stringify(index.search(q, { limit: 5 }, now)));
     }
     const green = await both({ lat: GARE.lat, lng: GARE.lng, radius_m: 20_000, green: true, network_id: other.networkId });
-    expect(green.fromIndex.map((l) => l.name)).toEqual(['Solar Roof']);
+    expect(green.fromIndex.map((l) => (l as { name: string }).name)).toEqual(['Solar Roof']);
     const all = await both({ lat: GARE.lat, lng: GARE.lng, radius_m: 50_000, network_id: lux.networkId });
     expect(all.fromIndex.length).toBeGreaterThan(50);
     const priced = await both({ network_id: other.networkId });

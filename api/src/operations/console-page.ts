@@ -104,6 +104,9 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <div class="legend"><span><i style="background:#f0b429"></i>on-site PV</span><span><i style="background:#9fd8d3"></i>battery</span><span><i style="background:#14919b"></i>grid</span><span><i style="background:#1b7a34"></i>renewable share (market-based)</span></div>
     <div class="inline"><button type="button" id="green-csv">Download CSV</button><button type="button" id="green-pdf">Download PDF</button></div>
     <table><caption class="muted" id="green-month"></caption><thead><tr><th>Site</th><th>Energy</th><th>Renewable</th><th>CO₂ emitted</th><th>CO₂ avoided</th><th>PV used by charging</th></tr></thead><tbody id="green-sites"></tbody></table>
+    <h3 id="solar-title">Solar potential — sites without PV</h3>
+    <table aria-labelledby="solar-title"><thead><tr><th>Site</th><th>Carport</th><th>Yield a year</th><th>CO₂ saved a year</th><th>Of its charging</th></tr></thead><tbody id="solar"></tbody></table>
+    <p class="muted" id="solar-assumptions"></p>
   </section>
 </main>
 <script src="/socket.io/socket.io.min.js"></script>
@@ -240,7 +243,12 @@ const script = `(() => {
 
   async function refreshGreen() {
     const { from, to } = greenRange();
-    drawGreen(await api('/v1/sustainability/report?from=' + from + '&to=' + to));
+    const [report, solar] = await Promise.all([api('/v1/sustainability/report?from=' + from + '&to=' + to), api('/v1/sustainability/solar-potential')]);
+    drawGreen(report);
+    // The ten with the most to save; the rest summed below.
+    $('solar').innerHTML = solar.slice(0, 10).map((p) => '<tr><td>' + esc(p.location_name) + '</td><td>' + p.kwp.toLocaleString() + ' kWp</td><td>' + p.yield_kwh_per_year.toLocaleString() + ' kWh</td><td>' + kg(p.co2_avoided_kg_per_year) + '</td><td>' + pct(p.share_of_charging) + '</td></tr>').join('') || '<tr><td colspan="5" class="muted">Every site has PV.</td></tr>';
+    const rest = solar.slice(10);
+    $('solar-assumptions').textContent = (rest.length ? rest.length + ' more sites could make ' + rest.reduce((n, p) => n + p.yield_kwh_per_year, 0).toLocaleString() + ' kWh a year. ' : '') + (solar[0] ? 'Assumed: ' + solar[0].assumptions.array.replace(/ \\(\\d+ EVSEs\\)/, '') + '; ' + solar[0].assumptions.weather + '; ' + solar[0].assumptions.load + '.' : '');
   }
 
   async function download(format) {

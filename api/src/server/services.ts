@@ -133,6 +133,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     scopes,
     logger,
     locations,
+    discovery,
     config.gbCarbonIntensityUrl ? [new GbCarbonIntensityApi(config.gbCarbonIntensityUrl)] : [],
   );
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers, sustainability);

@@ -3,10 +3,12 @@ import type { Request as ExpressRequest } from 'express';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { ProblemDocument } from '../http/problem.js';
+import { parseBbox } from '../locations/discovery-query.js';
 import type { Services } from '../server/services.js';
-import type { ResourceId } from '../shared/validation.js';
+import type { ResourceId, ShortText } from '../shared/validation.js';
 import { reportCsv, reportPdf } from './report-formats.js';
 import type {
+  AreaSustainability,
   DriverCarbonYear,
   GridIntensityProfileAccepted,
   GridIntensityProfileInput,
@@ -16,6 +18,7 @@ import type {
   SiteEnergyAssetsInput,
   SiteEnergyReadingsAccepted,
   SiteEnergyReadingsInput,
+  SolarPotential,
   SustainabilityReport,
 } from './sustainability.model.js';
 
@@ -69,6 +72,29 @@ export class SustainabilityController extends Controller {
   @Response<ProblemDocument>(422, 'Invalid profile')
   async gridIntensity(@Request() req: ExpressRequest, @Path() zone: GridZone, @Body() body: GridIntensityProfileInput): Promise<GridIntensityProfileAccepted> {
     return this.services.sustainability.uploadIntensityProfile(tenantOf(principalOf(req)), zone, body);
+  }
+
+  /**
+   * Sites without PV, most CO₂ to save first: what a solar carport over their bays would make in
+   * a typical year, save, and cover of their own charging, with the assumptions.
+   */
+  @Get('sustainability/solar-potential')
+  @Security('bearer', ['network:read'])
+  async solarPotentials(@Request() req: ExpressRequest): Promise<SolarPotential[]> {
+    return this.services.sustainability.solarPotentials(tenantOf(principalOf(req)));
+  }
+
+  /**
+   * Cities and utilities: the public stations in an area (at most 100) by month — energy,
+   * renewable share, CO₂ emitted and avoided — and the solar potential of those without PV.
+   * Aggregates only: nothing per station, session or driver.
+   * @param bbox `min_lng,min_lat,max_lng,max_lat` in degrees.
+   */
+  @Get('sustainability/area')
+  @Security('bearer', ['forecast:area'])
+  @Response<ProblemDocument>(422, 'A bad or too large box, or bad months')
+  async area(@Query() bbox: ShortText, @Query() from: Month, @Query() to: Month): Promise<AreaSustainability> {
+    return this.services.sustainability.areaReport(parseBbox(bbox) as [number, number, number, number], { from, to });
   }
 
   /**

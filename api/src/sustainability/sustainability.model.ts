@@ -170,3 +170,42 @@ export interface DriverCarbonYear {
     sources: { tree_kg_per_year: number; tree_source: string; flight_g_per_km: number; flight_source: string };
   };
 }
+
+/** What a PV carport over a site's charging bays would make and save, for sites without PV. */
+export interface SolarPotential {
+  location_id: string;
+  location_name: string;
+  /** The array assumed: one carport bay per EVSE. */
+  kwp: number;
+  tilt_deg: number;
+  azimuth_deg: number;
+  yield_kwh_per_year: number;
+  /** CO₂ the yield avoids at the zone's average grid intensity. */
+  co2_avoided_kg_per_year: number;
+  /** Share of the site's charging (its last 90 days, hour by hour) the array would have covered directly. */
+  share_of_charging: number | null;
+  charging_kwh_last_90_days: number;
+  assumptions: Record<string, string | number>;
+}
+
+/** Public stations in an area, by month: what cities and utilities may see (aggregates only). */
+export interface AreaSustainability {
+  /** `[min_lng, min_lat, max_lng, max_lat]`. */
+  bbox: number[];
+  stations: number;
+  months: AreaSustainabilityMonth[];
+  /** Stations in the area without PV, and what carports over their bays would make. */
+  solar_potential: { stations: number; kwp: number; yield_kwh_per_year: number; co2_avoided_kg_per_year: number };
+  method: { accounting: string; intensity_sources: string[]; solar_potential: string };
+}
+
+export interface AreaSustainabilityMonth {
+  /** `YYYY-MM`, UTC. */
+  month: string;
+  sessions: number;
+  energy_kwh: number;
+  on_site_pv_kwh: number;
+  renewable_share: { location_based: number; market_based: number };
+  co2_kg: { location_based: number; market_based: number };
+  avoided_co2_kg: number;
+}

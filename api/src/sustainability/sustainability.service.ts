@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Logger } from 'pino';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
+import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationsService } from '../locations/locations.service.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { toLocalIso } from '../shared/local-time.js';
@@ -10,6 +11,7 @@ import { accountSession, type CarbonAccount, EV_KWH_PER_100_KM, type MeterPoint,
 import { coverPeriods, type IntensityPeriod, type IntensityProvider, knowsZone, yearlyAverage } from './grid-intensity.js';
 import { clearSkyPvW, PV_MODEL, type PvArray } from './solar-model.js';
 import type {
+  AreaSustainability,
   DriverCarbonYear,
   GridIntensityProfileAccepted,
   GridIntensityProfileInput,
@@ -18,6 +20,7 @@ import type {
   SiteEnergyAssetsInput,
   SiteEnergyReadingInput,
   SiteEnergyReadingsAccepted,
+  SolarPotential,
   SustainabilityMonth,
   SustainabilityReport,
 } from './sustainability.model.js';
@@ -31,6 +34,18 @@ const MAX_READING_AGE_MS = 400 * 86_400_000;
 const PV_OVER_PEAK = 1.3;
 const MAX_PROFILE_HOURS = 20_000;
 const HOUR_MS = 3_600_000;
+const ACCOUNTING_METHOD =
+  'Per 5-minute interval of each session: on-site PV, then the battery, cover the site load in proportion; the grid the rest. Location-based CO₂ uses the grid zone’s intensity at the time; market-based removes the renewable supply contract’s share (GHG Protocol Scope 2). On-site PV and battery count zero (life-cycle emissions excluded).';
+const MAX_AREA_STATIONS = 100;
+/** A solar carport over one charging bay (2.5 m × 5 m at about 200 Wp/m²). */
+const BAY_KWP = 2.5;
+const CARPORT_TILT_DEG = 10;
+/**
+ * Real yield over the clear-sky yield: clouds and haze. About 0.55 in central and north-western
+ * Europe (PVGIS typical-year yields of ~950–1,100 kWh/kWp against ~1,750–2,000 clear-sky).
+ */
+const SKY_FACTOR = 0.55;
+
 /** The window a site's energy mix (shown to drivers) is measured over. */
 const MIX_WINDOW_MS = 90 * 86_400_000;
 /** Plain-language equivalents of CO₂ avoided. */
@@ -63,6 +78,7 @@ export class SustainabilityService {
     private readonly scopes: Scopes,
     private readonly logger: Logger,
     private readonly locations: Pick<LocationsService, 'update'>,
+    private readonly discovery: Pick<DiscoveryService, 'search'>,
     private readonly liveIntensity: IntensityProvider[] = [],
   ) {}
 
@@ -575,10 +591,151 @@ export class SustainabilityService {
       months: result,
       method: {
         intensity_sources: [...sources].sort(),
-        accounting:
-          'Per 5-minute interval of each session: on-site PV, then the battery, cover the site load in proportion; the grid the rest. Location-based CO₂ uses the grid zone’s intensity at the time; market-based removes the renewable supply contract’s share (GHG Protocol Scope 2). On-site PV and battery count zero (life-cycle emissions excluded).',
+        accounting: ACCOUNTING_METHOD,
         petrol_car: `${petrolCar('default').source}; US sites: ${petrolCar('US').source}; electric car ${EV_KWH_PER_100_KM} kWh/100 km`,
         pv_model: { ...PV_MODEL },
+      },
+    };
+  }
+
+  /**
+   * What a PV carport over the bays of a site would make in a typical year and save, and how much
+   * of the site's own charging (its last 90 days, hour by hour) it would have covered directly.
+   */
+  async solarPotential(tenantId: string, locationId: string, now = new Date()): Promise<SolarPotential> {
+    const { location, evses, sessions } = await this.scopes.tenant(tenantId, async (tx) => {
+      const location = await tx
+        .selectFrom('locations')
+        .select(['id', 'name', 'latitude', 'longitude', 'country'])
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', locationId)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst();
+      if (!location) throw fail.notFound('location', locationId);
+      const evses = await tx
+        .selectFrom('evses')
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', '=', locationId)
+        .where('status', '<>', 'REMOVED')
+        .executeTakeFirstOrThrow();
+      const sessions = await tx
+        .selectFrom('charging_sessions as s')
+        .innerJoin('charge_points as cp', (j) => j.onRef('cp.tenant_id', '=', 's.tenant_id').onRef('cp.id', '=', 's.charge_point_id'))
+        .select(['s.started_at', 's.stopped_at', 's.meter_start_wh', 's.meter_stop_wh', 's.meter_last_wh'])
+        .where('s.tenant_id', '=', tenantId)
+        .where('cp.location_id', '=', locationId)
+        .where('s.status', '=', 'COMPLETED')
+        .where('s.stopped_at', '>', new Date(now.getTime() - 90 * 86_400_000))
+        .limit(50_000)
+        .execute();
+      return { location, evses, sessions };
+    });
+    return potentialOf(
+      { id: location.id, name: location.name, latitude: Number(location.latitude), longitude: Number(location.longitude), country: location.country },
+      Number(evses.n),
+      sessions.map((x) => ({
+        from: x.started_at.getTime(),
+        to: (x.stopped_at as Date).getTime(),
+        wh: Math.max(0, Number(x.meter_stop_wh ?? x.meter_last_wh) - Number(x.meter_start_wh)),
+      })),
+      now,
+    );
+  }
+
+  /** Every site of the network without declared PV, with its solar potential (at most 100 sites). */
+  async solarPotentials(tenantId: string, now = new Date()): Promise<SolarPotential[]> {
+    const sites = await this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('locations as l')
+        .leftJoin('site_energy_assets as a', (j) => j.onRef('a.tenant_id', '=', 'l.tenant_id').onRef('a.location_id', '=', 'l.id'))
+        .select('l.id')
+        .where('l.tenant_id', '=', tenantId)
+        .where('l.status', '=', 'ACTIVE')
+        .where('a.pv_kwp', 'is', null)
+        .orderBy('l.id')
+        .limit(100)
+        .execute(),
+    );
+    const out: SolarPotential[] = [];
+    for (const site of sites) out.push(await this.solarPotential(tenantId, site.id, now));
+    return out.sort((a, b) => b.co2_avoided_kg_per_year - a.co2_avoided_kg_per_year);
+  }
+
+  /**
+   * Cities and utilities: the public stations in a box (at most 100), by month (UTC): energy,
+   * renewable share, CO₂ emitted and avoided, and the solar potential of those without PV.
+   * Aggregates only: nothing per station, session or driver.
+   */
+  async areaReport(bbox: [number, number, number, number], range: { from: string; to: string }, now = new Date()): Promise<AreaSustainability> {
+    const months = monthRange(range.from, range.to);
+    const found = await this.discovery.search(undefined, { bbox }, { limit: MAX_AREA_STATIONS + 1 }, now);
+    if (found.data.length > MAX_AREA_STATIONS) throw fail.invalid([{ field: 'bbox', message: `holds more than ${MAX_AREA_STATIONS} stations; narrow it` }]);
+    const byNetwork = new Map<string, string[]>();
+    for (const station of found.data) byNetwork.set(station.network_id, [...(byNetwork.get(station.network_id) ?? []), station.id]);
+    const sums = new Map<string, Sum>();
+    const sources = new Set<string>();
+    const potential = { stations: 0, kwp: 0, yield_kwh_per_year: 0, co2_avoided_kg_per_year: 0 };
+    const start = new Date(Date.UTC(months.first.y, months.first.m - 1, 1));
+    const end = new Date(Date.UTC(months.last.y, months.last.m, 1));
+    for (const [tenantId, ids] of byNetwork) {
+      const { accounts, withPv } = await this.scopes.tenant(tenantId, async (tx) => ({
+        accounts: await tx
+          .selectFrom('session_carbon_accounts')
+          .selectAll()
+          .where('tenant_id', '=', tenantId)
+          .where('location_id', 'in', ids)
+          .where('stopped_at', '>=', start)
+          .where('stopped_at', '<', end)
+          .execute(),
+        withPv: await tx
+          .selectFrom('site_energy_assets')
+          .select('location_id')
+          .where('tenant_id', '=', tenantId)
+          .where('location_id', 'in', ids)
+          .where('pv_kwp', 'is not', null)
+          .execute(),
+      }));
+      for (const a of accounts) {
+        addTo(sums, a.stopped_at.toISOString().slice(0, 7), a);
+        for (const source of a.sources) sources.add(source);
+      }
+      const hasPv = new Set(withPv.map((r) => r.location_id));
+      for (const id of ids.filter((i) => !hasPv.has(i))) {
+        const p = await this.solarPotential(tenantId, id, now);
+        potential.stations += 1;
+        potential.kwp += p.kwp;
+        potential.yield_kwh_per_year += p.yield_kwh_per_year;
+        potential.co2_avoided_kg_per_year += p.co2_avoided_kg_per_year;
+      }
+    }
+    return {
+      bbox,
+      stations: found.data.length,
+      months: [...months.keys].flatMap((month) => {
+        const sum = sums.get(month);
+        if (!sum) return [];
+        const {
+          location_id: _l,
+          location_name: _n,
+          battery_kwh: _b,
+          grid_kwh: _g,
+          pv_self_consumption: _s,
+          pv_produced_kwh: _p,
+          ...m
+        } = toMonth(month, null, sum, null);
+        return [m];
+      }),
+      solar_potential: {
+        stations: potential.stations,
+        kwp: Math.round(potential.kwp * 10) / 10,
+        yield_kwh_per_year: Math.round(potential.yield_kwh_per_year),
+        co2_avoided_kg_per_year: Math.round(potential.co2_avoided_kg_per_year),
+      },
+      method: {
+        accounting: ACCOUNTING_METHOD,
+        intensity_sources: [...sources].sort(),
+        solar_potential: `a carport bay of ${BAY_KWP} kWp per EVSE, tilted ${CARPORT_TILT_DEG}°, facing the equator; clear-sky yield × ${SKY_FACTOR} for clouds; every kWh made displaces the zone's average grid kWh`,
       },
     };
   }
@@ -619,6 +776,56 @@ export class SustainabilityService {
     }
     return { intensity, onSiteW };
   }
+}
+
+/** A carport over the site's bays: its typical year, and how much of the site's recent charging it would have covered hour by hour. */
+function potentialOf(
+  site: { id: string; name: string; latitude: number; longitude: number; country: string },
+  evses: number,
+  sessions: { from: number; to: number; wh: number }[],
+  now: Date,
+): SolarPotential {
+  const array: PvArray = { kwp: Math.max(BAY_KWP, evses * BAY_KWP), tiltDeg: CARPORT_TILT_DEG, azimuthDeg: site.latitude >= 0 ? 180 : 0 };
+  const pvWh = (from: number) => clearSkyPvW(array, new Date(from + HOUR_MS / 2), site.latitude, site.longitude) * SKY_FACTOR;
+  const yearStart = Date.UTC(now.getUTCFullYear() - 1, 0, 1);
+  let yieldWh = 0;
+  for (let t = yearStart; t < Date.UTC(now.getUTCFullYear(), 0, 1); t += HOUR_MS) yieldWh += pvWh(t);
+  // The site's charging by hour over its last 90 days, each session spread evenly over its stay.
+  const since = Math.floor((now.getTime() - 90 * 86_400_000) / HOUR_MS) * HOUR_MS;
+  const load = new Map<number, number>();
+  for (const s of sessions) {
+    const length = Math.max(1, s.to - s.from);
+    for (let h = Math.floor(s.from / HOUR_MS) * HOUR_MS; h < s.to; h += HOUR_MS) {
+      if (h < since) continue;
+      const overlap = Math.min(s.to, h + HOUR_MS) - Math.max(s.from, h);
+      if (overlap > 0) load.set(h, (load.get(h) ?? 0) + (s.wh * overlap) / length);
+    }
+  }
+  let loadWh = 0;
+  let covered = 0;
+  for (const [h, wh] of load) {
+    loadWh += wh;
+    covered += Math.min(wh, pvWh(h));
+  }
+  const intensity = yearlyAverage(site.country);
+  return {
+    location_id: site.id,
+    location_name: site.name,
+    kwp: array.kwp,
+    tilt_deg: array.tiltDeg,
+    azimuth_deg: array.azimuthDeg,
+    yield_kwh_per_year: Math.round(yieldWh / 1000),
+    co2_avoided_kg_per_year: Math.round((yieldWh / 1000) * intensity.g_per_kwh) / 1000,
+    share_of_charging: loadWh > 0 ? Math.round((covered / loadWh) * 1000) / 1000 : null,
+    charging_kwh_last_90_days: Math.round(loadWh) / 1000,
+    assumptions: {
+      array: `one carport bay of ${BAY_KWP} kWp per EVSE (${evses} EVSEs), tilted ${CARPORT_TILT_DEG}°, facing the equator`,
+      ...PV_MODEL,
+      weather: `clear-sky yield × ${SKY_FACTOR} (typical cloudiness of central Europe)`,
+      grid: intensity.source,
+      load: 'each of the last 90 days’ sessions spread evenly over its stay',
+    },
+  };
 }
 
 type Sum = {

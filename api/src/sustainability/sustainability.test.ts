@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnersService } from '../partners/partners.service.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 import { yearlyAverage } from './grid-intensity.js';
@@ -11,6 +12,9 @@ const PV = { kwp: 10, tilt_deg: 30, azimuth_deg: 180 };
 /** 10:00 UTC thirty days ago: a past day inside the readings' 400-day window. */
 const DAY = new Date(Math.floor((Date.now() - 30 * 86_400_000) / 86_400_000) * 86_400_000 + 10 * HOUR);
 const month = (at: Date) => at.toISOString().slice(0, 7);
+/** A spot of its own (the server database is shared with other suites), for area queries. */
+const SPOT = { latitude: Math.round((49.9 + (process.pid % 997) / 10_000) * 1e4) / 1e4, longitude: 6.4 };
+const BOX = `${SPOT.longitude - 0.001},${SPOT.latitude - 0.001},${SPOT.longitude + 0.001},${SPOT.latitude + 0.001}`;
 
 describe.each(backends())('sustainability on %s', (backend: Backend) => {
   let t: TestApp;
@@ -28,7 +32,7 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
       await t.http
         .post('/v1/locations')
         .set(bearer(net.accessToken))
-        .send(siteBody('Solar car park', [{ connectors: [AC] }]))
+        .send({ ...siteBody('Solar car park', [{ connectors: [AC] }]), coordinates: SPOT })
         .expect(201)
     ).body.id;
     chargePointId = (
@@ -146,17 +150,21 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     expect(shown.body.green).toBe(true);
     const near = (green: boolean) =>
       t.http
-        .get(`/v1/locations?lat=49.61&lng=6.13&radius_m=2000${green ? '&green=true' : ''}&network_id=${net.networkId}`)
+        .get(`/v1/locations?lat=${SPOT.latitude}&lng=${SPOT.longitude}&radius_m=2000${green ? '&green=true' : ''}&network_id=${net.networkId}`)
         .set(bearer(net.accessToken))
         .expect(200);
     const greyId = (
       await t.http
         .post('/v1/locations')
         .set(bearer(net.accessToken))
-        .send(siteBody('Grey car park', [{ connectors: [AC] }]))
+        .send({ ...siteBody('Grey car park', [{ connectors: [AC] }, { connectors: [AC] }]), coordinates: SPOT })
         .expect(201)
     ).body.id;
-    expect((await near(false)).body.data.map((l: { id: string }) => l.id)).toEqual(expect.arrayContaining([site, greyId]));
+    const all = await near(false);
+    expect(
+      all.body.data.map((l: { id: string }) => l.id),
+      JSON.stringify(all.body).slice(0, 200),
+    ).toEqual(expect.arrayContaining([site, greyId]));
     const greens = (await near(true)).body.data as { id: string; green: boolean }[];
     expect(greens.map((l) => l.id)).toContain(site);
     expect(greens.map((l) => l.id)).not.toContain(greyId);
@@ -242,6 +250,41 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     const bad = await t.http.get('/v1/me/sustainability?year=1900').set(bearer(driver.accessToken)).expect(422);
     expect(bad.body.errors[0].field).toBe('query.year');
     await t.http.get(`/v1/me/sustainability?year=${year}`).set(bearer(net.accessToken)).expect(403);
+  });
+
+  it('estimates what a solar carport would make at sites without PV, from their location and load', async () => {
+    const list = await t.http.get('/v1/sustainability/solar-potential').set(bearer(net.accessToken)).expect(200);
+    // The solar car park has its array; the grey one (two EVSEs) gets 5 kWp.
+    expect(list.body.map((p: { location_id: string }) => p.location_id)).not.toContain(site);
+    const grey = list.body.find((p: { location_name: string }) => p.location_name === 'Grey car park');
+    expect(grey).toMatchObject({ kwp: 5, tilt_deg: 10, azimuth_deg: 180, share_of_charging: null, charging_kwh_last_90_days: 0 });
+    // Luxembourg: about 1,000 kWh per kWp in a typical year.
+    expect(grey.yield_kwh_per_year).toBeGreaterThan(4_000);
+    expect(grey.yield_kwh_per_year).toBeLessThan(6_500);
+    expect(grey.co2_avoided_kg_per_year).toBeCloseTo((grey.yield_kwh_per_year * yearlyAverage('LU').g_per_kwh) / 1000, 0);
+    expect(grey.assumptions.weather).toMatch(/clear-sky yield × 0.55/);
+    // The solar car park's own load, hour by hour, shows how much a carport would have covered.
+    const own = await t.services.sustainability.solarPotential(net.networkId, site);
+    expect(own.charging_kwh_last_90_days).toBeGreaterThan(20);
+    expect(own.share_of_charging).toBeGreaterThan(0);
+    expect(own.share_of_charging).toBeLessThan(1);
+  });
+
+  it('gives cities the public stations in their area by month, aggregates only, and nobody else', async () => {
+    const city = await new PartnersService(t.services.scopes).create('City', 'city');
+    const automaker = await new PartnersService(t.services.scopes).create('Carmaker', 'automaker');
+    const m = month(DAY);
+    const area = await t.http.get(`/v1/sustainability/area?bbox=${BOX}&from=${m}&to=${m}`).set(bearer(city.secret_key)).expect(200);
+    expect(area.body.stations).toBe(2);
+    const own = await t.http.get(`/v1/sustainability/report?from=${m}&to=${m}&location_id=${site}`).set(bearer(net.accessToken)).expect(200);
+    const siteMonth = own.body.months.find((x: { location_id: string | null }) => x.location_id === site);
+    expect(area.body.months[0]).toMatchObject({ month: m, sessions: siteMonth.sessions, energy_kwh: siteMonth.energy_kwh });
+    expect(area.body.solar_potential).toMatchObject({ stations: 1, kwp: 5 });
+    expect(JSON.stringify(area.body)).not.toContain(site);
+    await t.http.get(`/v1/sustainability/area?bbox=${BOX}&from=${m}&to=${m}`).set(bearer(automaker.secret_key)).expect(403);
+    await t.http.get(`/v1/sustainability/area?bbox=${BOX}&from=${m}&to=${m}`).set(bearer(net.accessToken)).expect(403);
+    const bad = await t.http.get(`/v1/sustainability/area?bbox=nowhere&from=${m}&to=${m}`).set(bearer(city.secret_key)).expect(422);
+    expect(bad.body.errors[0].field).toBe('query.bbox');
   });
 
   it('reports per site and month with the method; refuses bad months', async () => {
