@@ -1,3 +1,5 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DEMO } from '@voltshare/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness, texts } from '../../test/harness.js';
@@ -38,6 +40,11 @@ describe('<voltshare-session> in headless Chromium against the real API', () => 
     });
     await expect.poll(() => texts(page, 'voltshare-session', 'h2')).toEqual(['Charging finished']);
     expect(await figure('energy').textContent()).toBe('8\u00a0kWh');
+    // Accounted a moment later: its renewable share and the CO₂ it avoided against a petrol car.
+    await expect.poll(() => figure('co2-avoided').count(), { timeout: 20_000 }).toBe(1);
+    expect(await figure('co2-avoided').textContent()).toMatch(/^\d+(\.\d)?\s(g|kg)$/);
+    expect(await figure('renewable').textContent()).toMatch(/^\d+%$/);
+    await page.locator('voltshare-session').screenshot({ path: join(tmpdir(), 'voltshare-session-finished.png') });
     await page.close();
   });
 });

@@ -2,7 +2,7 @@ import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatEnergy, formatMoney, formatPower } from '../shared/format.js';
+import { formatEnergy, formatMass, formatMoney, formatPower, formatShare } from '../shared/format.js';
 import { sessionStyles } from './voltshare-session.styles.js';
 
 type Session = components['schemas']['ChargingSession'];
@@ -21,7 +21,8 @@ interface Cost {
 
 /**
  * `<voltshare-session session-id="…" token="…">`: a driver's charging session as it happens —
- * energy, power, battery level, time and cost so far — pushed live over realtime.
+ * energy, power, battery level, time and cost so far — pushed live over realtime; once it has
+ * ended, its renewable share and the CO₂ it avoided (when the platform has accounted it).
  *
  * @csspart session - The whole element.
  * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
@@ -96,12 +97,17 @@ export class VoltshareSession extends VoltshareElement {
     );
   }
 
-  private async read(id: string): Promise<void> {
+  private async read(id: string, attempt = 0): Promise<void> {
     const { data, response } = await this.connection.client.GET('/v1/sessions/{session_id}', { params: { path: { session_id: id } } });
     if (response.ok && data) {
       // A read answered after a newer live update is older than what is shown: keep the newer.
       if (!this.session || this.session.id !== data.id || data.version >= this.session.version) this.session = data;
       this.error = undefined;
+      // The carbon account follows the end by a few seconds: asked again for half a minute.
+      if (data.status === 'COMPLETED' && !data.carbon && attempt < 15) {
+        const again = setTimeout(() => void this.read(id, attempt + 1), 2_000);
+        this.stop.push(() => clearTimeout(again));
+      }
     } else this.error = msg('This session could not be loaded.');
   }
 
@@ -121,6 +127,12 @@ export class VoltshareSession extends VoltshareElement {
         <div><dt>${msg('Power')}</dt><dd data-figure="power">${s.power_w != null && s.status === 'ACTIVE' ? formatPower(s.power_w, this.language) : '–'}</dd></div>
         <div><dt>${msg('Time')}</dt><dd>${duration}</dd></div>
         ${cost ? html`<div><dt>${s.status === 'ACTIVE' ? msg('Cost so far') : msg('Cost')}</dt><dd data-figure="cost">${formatMoney(cost.amount, cost.currency, this.language)}</dd></div>` : nothing}
+        ${
+          s.carbon
+            ? html`<div><dt>${msg('Renewable')}</dt><dd data-figure="renewable">${formatShare(s.carbon.renewable_share.location_based, this.language)}</dd></div>
+              <div><dt>${msg('CO₂ avoided')}</dt><dd data-figure="co2-avoided">${formatMass(Math.max(0, s.carbon.avoided_co2_g), this.language)}</dd></div>`
+            : nothing
+        }
       </dl>
       ${s.soc_percent != null ? html`<label>${msg(str`Battery ${s.soc_percent}%`)}<progress max="100" .value=${s.soc_percent}></progress></label>` : nothing}
     </section>`;
