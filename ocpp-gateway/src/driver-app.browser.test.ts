@@ -377,6 +377,10 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
       )
     ).json()) as { id: string; evses: { uid: string }[] };
     expect((await fetch(`${base}/v1/evses/${site.evses[0]?.uid}`, json('PATCH', { tariff_id: tariff.id }))).status).toBe(200);
+    // The network's own grid intensity: cleanest three to six hours ahead.
+    const hour0 = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const rows = Array.from({ length: 26 }, (_, h) => `${new Date(hour0 + h * 3_600_000).toISOString()},${h >= 3 && h < 6 ? 40 : 320}`).join('\n');
+    expect((await fetch(`${base}/v1/grid-intensity/LU`, json('PUT', { csv: `starts_at,g_per_kwh\n${rows}\n`, source: 'Test grid' }))).status).toBe(200);
 
     const context = await browser.newContext({ viewport: { width: 390, height: 844 }, bypassCSP: true, locale: 'en-GB' });
     const page = await context.newPage();
@@ -389,6 +393,10 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
     expect(Number(cost)).toBeCloseTo(Number(kwh) * 0.3, 2);
     expect(Number(saves)).toBeGreaterThan(0);
     expect(Number(saves)).toBeLessThanOrEqual(Number(kwh) * 0.3 + 0.01);
+    // And when the grid is cleanest, from the network's intensity: the strip marks those hours.
+    expect(await page.locator('voltshare-app [data-greenest]').textContent()).toMatch(/^Cleanest from [^,]+, [^,]+, [^,]+: 40\sg CO₂ per kWh\.$/);
+    // No history at this new station: the card says only that (no busy-hours strip).
+    expect(await page.locator('voltshare-app [data-outlook]').getAttribute('data-outlook')).toBe('carbon');
     await audit(page, 'advice');
     await shot(page, 'advice');
     await context.close();

@@ -36,6 +36,9 @@ export interface ChargingOption {
   expected_free_evses: number;
   /** How much the forecast is worth: `none` (no history), `low` or `high`. */
   confidence: 'high' | 'low' | 'none';
+  /** What the energy would emit then, g CO₂ (the grid less the site's PV), and whether that hour is among the station's cleanest. */
+  co2_g: number;
+  greenest: boolean;
 }
 
 export interface ChargingAdvice {
@@ -116,6 +119,8 @@ export class ChargingAdviceFlow {
           expected_busy_evses: hour.expected_busy_evses,
           expected_free_evses: hour.expected_free_evses,
           confidence: outlook.confidence,
+          co2_g: Math.round((request.energyWh / 1000) * hour.co2_g_per_kwh),
+          greenest: hour.greenest,
         };
       });
   }

@@ -6,6 +6,13 @@ export interface HourOutlook {
   expected_free_evses: number;
   /** Among the three quietest hours of the next 24. */
   best: boolean;
+  /**
+   * What a kWh charged here in this hour emits, g CO₂: the grid's intensity less what the site's
+   * PV would give one 11 kW car.
+   */
+  co2_g_per_kwh: number;
+  /** Among the three cleanest hours of the next 24 (none marked when every hour is within 5 %). */
+  greenest: boolean;
 }
 
 /** A station's next 24 hours as forecast from its own sessions. */

@@ -2,9 +2,12 @@ import type { Scopes } from '../db/tenancy.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import { fail } from '../shared/errors.js';
 import { zoneOffsetMs } from '../shared/local-time.js';
-import type { AreaForecast, StationOutlook } from './forecasting.model.js';
+import type { SustainabilityService } from '../sustainability/sustainability.service.js';
+import type { AreaForecast, HourOutlook, StationOutlook } from './forecasting.model.js';
 import { ensemble, type HourlyForecaster } from './models.js';
 
+/** The car the hourly CO₂ is worked out for. */
+const ONE_CAR_W = 11_000;
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const HISTORY_DAYS = 56;
@@ -26,6 +29,7 @@ export class ForecastingService {
     private readonly scopes: Scopes,
     private readonly discovery: DiscoveryService,
     private readonly model: HourlyForecaster = ensemble,
+    private readonly carbon?: Pick<SustainabilityService, 'cleanSupply'>,
   ) {}
 
   /**
@@ -104,8 +108,11 @@ export class ForecastingService {
         expected_busy_evses: Math.round(expected * 10) / 10,
         expected_free_evses: Math.round((evses - expected) * 10) / 10,
         best: false,
+        co2_g_per_kwh: 0,
+        greenest: false,
       };
     });
+    await this.markGreenest(location.network_id, location.id, hours);
     if (sessions.length) {
       const ranked = [...hours].sort((a, b) => b.expected_free_evses - a.expected_free_evses || a.starts_at.getTime() - b.starts_at.getTime());
       for (const hour of ranked.slice(0, BEST_HOURS)) hour.best = true;
@@ -121,5 +128,29 @@ export class ForecastingService {
     };
     this.cache.set(key, { at: now.getTime(), outlook });
     return outlook;
+  }
+
+  /** Each hour's CO₂ per kWh (grid less the site's PV for one car) and the three cleanest hours. */
+  private async markGreenest(tenantId: string, locationId: string, hours: HourOutlook[]): Promise<void> {
+    const first = hours[0];
+    if (!this.carbon || !first) return;
+    const from = first.starts_at;
+    const supply = await this.carbon.cleanSupply(tenantId, locationId, from, from.getTime() + hours.length * HOUR);
+    const at = <T extends { fromMs: number }>(steps: T[], t: number): T | undefined => steps.filter((s) => s.fromMs <= t).at(-1) ?? steps[0];
+    for (const hour of hours) {
+      let grams = 0;
+      for (let q = 0; q < 4; q++) {
+        const t = hour.starts_at.getTime() + (q + 0.5) * (HOUR / 4);
+        const grid = at(supply.intensity, t)?.gPerKwh ?? 0;
+        const pv = at(supply.onSiteW, t)?.w ?? 0;
+        grams += (grid * Math.max(0, 1 - pv / ONE_CAR_W)) / 4;
+      }
+      hour.co2_g_per_kwh = Math.round(grams);
+    }
+    const values = hours.map((h) => h.co2_g_per_kwh);
+    const highest = Math.max(...values);
+    if (highest - Math.min(...values) < 0.05 * highest) return;
+    const ranked = [...hours].sort((a, b) => a.co2_g_per_kwh - b.co2_g_per_kwh || a.starts_at.getTime() - b.starts_at.getTime());
+    for (const hour of ranked.slice(0, BEST_HOURS)) hour.greenest = true;
   }
 }

@@ -19,6 +19,7 @@ import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
+import { ensemble } from '../forecasting/models.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
@@ -128,7 +129,6 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const reservations = new ReservationsService(scopes, locations, discovery, commands, bus, logger, reservationFees, idTags);
   const queue = new QueueService(scopes, reservations, locations, discovery, bus, logger);
   const drivers = new DriversService(scopes);
-  const forecasting = new ForecastingService(scopes, discovery);
   const sustainability = new SustainabilityService(
     scopes,
     logger,
@@ -136,6 +136,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discovery,
     config.gbCarbonIntensityUrl ? [new GbCarbonIntensityApi(config.gbCarbonIntensityUrl)] : [],
   );
+  const forecasting = new ForecastingService(scopes, discovery, ensemble, sustainability);
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers, sustainability);
   const chargePoints = new ChargePointsService(scopes);
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability);

@@ -287,6 +287,35 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     expect(bad.body.errors[0].field).toBe('query.bbox');
   });
 
+  it('guides drivers to the cleanest hours: the outlook carries each hour’s CO₂ and marks the three cleanest', async () => {
+    const depot = (
+      await t.http
+        .post('/v1/locations')
+        .set(bearer(net.accessToken))
+        .send({ ...siteBody('Night depot', [{ connectors: [AC] }]), coordinates: { latitude: SPOT.latitude + 0.01, longitude: SPOT.longitude } })
+        .expect(201)
+    ).body.id;
+    const hour0 = Math.floor(Date.now() / HOUR) * HOUR;
+    // Flat at the yearly average: no hour is marked.
+    const flat = await t.services.forecasting.outlook(net.networkId, depot);
+    expect(flat.hours.every((h) => h.co2_g_per_kwh === Math.round(yearlyAverage('LU').g_per_kwh))).toBe(true);
+    expect(flat.hours.some((h) => h.greenest)).toBe(false);
+    // The network's own intensity: clean from five to eight hours ahead.
+    const rows = Array.from({ length: 26 }, (_, h) => `${new Date(hour0 + h * HOUR).toISOString()},${h >= 5 && h < 8 ? 30 : 300}`).join('\n');
+    await t.http
+      .put('/v1/grid-intensity/LU')
+      .set(bearer(net.accessToken))
+      .send({ csv: `starts_at,g_per_kwh\n${rows}\n`, source: 'Our supplier' })
+      .expect(200);
+    const later = new Date(Date.now() + 11 * 60_000); // past the outlook's 10-minute cache
+    const outlook = await t.services.forecasting.outlook(net.networkId, depot, later);
+    const marked = outlook.hours.filter((h) => h.greenest).map((h) => (h.starts_at.getTime() - hour0) / HOUR);
+    expect(marked).toEqual([5, 6, 7]);
+    const at = (h: number) => outlook.hours.find((x) => x.starts_at.getTime() === hour0 + h * HOUR);
+    expect(at(5)?.co2_g_per_kwh).toBe(30);
+    expect(at(2)?.co2_g_per_kwh).toBe(300);
+  });
+
   it('reports per site and month with the method; refuses bad months', async () => {
     const m = month(DAY);
     const report = await t.http.get(`/v1/sustainability/report?from=${m}&to=${m}`).set(bearer(net.accessToken)).expect(200);

@@ -4,7 +4,7 @@ import { unwrap, VoltshareError } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { apiBaseOf, connect } from '../shared/connection.js';
 import { VoltshareElement } from '../shared/element.js';
-import { formatClock, formatEnergy, formatMoney } from '../shared/format.js';
+import { formatClock, formatEnergy, formatMass, formatMoney } from '../shared/format.js';
 import { getLocale, LANGUAGES, resolveLocale, useLocale } from '../shared/localization.js';
 import { standardLabel, statusLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
@@ -208,7 +208,9 @@ export class VoltshareApp extends VoltshareElement {
     const { data } = await this.session!.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } });
     if (data && this.route.screen === 'station' && this.route.id === id) this.location = data;
     const outlook = await this.session!.client.GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: id } } }).catch(() => undefined);
-    if (outlook?.data && outlook.data.confidence !== 'none' && this.route.screen === 'station' && this.route.id === id) this.outlook = outlook.data;
+    // Without history the busy hours say nothing, but the cleanest hours still help.
+    const useful = outlook?.data && (outlook.data.confidence !== 'none' || outlook.data.hours.some((h) => h.greenest));
+    if (useful && outlook?.data && this.route.screen === 'station' && this.route.id === id) this.outlook = outlook.data;
     if (data) await this.loadAdvice(data);
   }
 
@@ -434,13 +436,23 @@ export class VoltshareApp extends VoltshareElement {
   private renderOutlook(outlook: Outlook): unknown {
     const clock = (at: string) => formatClock(at, this.language, outlook.time_zone);
     const best = outlook.hours.filter((h) => h.best).map((h) => clock(h.starts_at as unknown as string));
+    const greenest = outlook.hours.filter((h) => h.greenest);
+    const cleanest = greenest.length
+      ? html`<p data-greenest>${msg(str`Cleanest from ${greenest.map((h) => clock(h.starts_at as unknown as string)).join(', ')}: ${formatMass(Math.min(...greenest.map((h) => h.co2_g_per_kwh)), this.language)} CO₂ per kWh.`)}</p>`
+      : nothing;
+    if (outlook.confidence === 'none')
+      return html`<section class="card" aria-labelledby="outlook-title" data-outlook="carbon">
+        <h2 id="outlook-title">${msg('The next 24 hours')}</h2>
+        ${cleanest}
+      </section>`;
     return html`<section class="card" aria-labelledby="outlook-title" data-outlook>
       <h2 id="outlook-title">${msg('The next 24 hours')}</h2>
       <p>${msg(str`Quietest from ${best.join(', ')}.`)}${outlook.confidence === 'low' ? html` <span class="muted">${msg('Little history yet: a rough guide.')}</span>` : nothing}</p>
+      ${cleanest}
       <div class="strip" aria-hidden="true">
         ${outlook.hours.map(
           (h) =>
-            html`<span class="bar ${h.best ? 'best' : ''}" style="height:${Math.round(8 + (40 * h.expected_free_evses) / Math.max(1, outlook.evses))}px" title=${clock(h.starts_at as unknown as string)}></span>`,
+            html`<span class="bar ${h.best ? 'best' : ''} ${h.greenest ? 'greenest' : ''}" style="height:${Math.round(8 + (40 * h.expected_free_evses) / Math.max(1, outlook.evses))}px" title=${clock(h.starts_at as unknown as string)}></span>`,
         )}
       </div>
       <div class="row spread muted" aria-hidden="true"><span>${clock(outlook.hours[0]?.starts_at as unknown as string)}</span><span>${msg('Taller: more chargers free')}</span></div>
