@@ -2,7 +2,7 @@ import { Body, Controller, Get, Path, Post, Produces, Put, Query, Request, Respo
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
-import type { ProblemDocument } from '../http/problem.js';
+import { type ProblemDocument, problems } from '../http/problem.js';
 import { parseBbox } from '../locations/discovery-query.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId, ShortText } from '../shared/validation.js';
@@ -10,6 +10,7 @@ import { reportCsv, reportPdf } from './report-formats.js';
 import type {
   AreaSustainability,
   DriverCarbonYear,
+  GridEnergyReadingsInput,
   GridIntensityProfileAccepted,
   GridIntensityProfileInput,
   GridZone,
@@ -64,6 +65,17 @@ export class SustainabilityController extends Controller {
     @Body() body: SiteEnergyReadingsInput,
   ): Promise<SiteEnergyReadingsAccepted> {
     return this.services.sustainability.recordReadings(tenantOf(principalOf(req)), location_id, body.readings);
+  }
+
+  /** Utilities: a site's PV, load and battery readings, for sites whose network named you grid operator. */
+  @Post('grid/energy-readings')
+  @Security('bearer', ['grid:signal'])
+  @Response<ProblemDocument>(404, 'Not a site you are grid operator of')
+  @Response<ProblemDocument>(422, 'Invalid readings')
+  async gridEnergyReadings(@Request() req: ExpressRequest, @Body() body: GridEnergyReadingsInput): Promise<SiteEnergyReadingsAccepted> {
+    const { partnerId } = principalOf(req);
+    if (!partnerId) throw problems.forbidden('Readings here come from a utility partner key.');
+    return this.services.sustainability.recordReadingsAsGridOperator(partnerId, body.location_id, body.readings);
   }
 
   /** Uploads the network's own hourly carbon intensity for a zone (CSV); it replaces the yearly average for those hours. */

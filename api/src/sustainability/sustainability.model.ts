@@ -58,6 +58,12 @@ export interface SiteEnergyReadingsInput {
   readings: SiteEnergyReadingInput[];
 }
 
+/** A utility's readings for one site it is grid operator of. */
+export interface GridEnergyReadingsInput extends SiteEnergyReadingsInput {
+  /** @maxLength 64 */
+  location_id: string;
+}
+
 export interface SiteEnergyReadingsAccepted {
   /** Readings stored (one per instant: a reading sent again replaces the last). */
   accepted: number;

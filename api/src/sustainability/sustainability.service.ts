@@ -204,6 +204,22 @@ export class SustainabilityService {
     });
   }
 
+  /** A utility's readings for a site it is grid operator of (the network named it so). */
+  async recordReadingsAsGridOperator(partnerId: string, locationId: string, readings: SiteEnergyReadingInput[], now = new Date()): Promise<SiteEnergyReadingsAccepted> {
+    // The one cross-tenant read here: which network's site is this, and is the caller its grid operator?
+    const site = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('locations')
+        .select('tenant_id')
+        .where('id', '=', locationId)
+        .where('grid_operator_id', '=', partnerId)
+        .where('status', '=', 'ACTIVE')
+        .executeTakeFirst(),
+    );
+    if (!site) throw fail.notFound('site you are grid operator of', locationId);
+    return this.recordReadings(site.tenant_id, locationId, readings, now);
+  }
+
   /** A network's own hourly intensity for a zone (a country code), replacing what it sent before for those hours. */
   async uploadIntensityProfile(tenantId: string, zone: string, input: GridIntensityProfileInput): Promise<GridIntensityProfileAccepted> {
     const code = zone.toUpperCase();

@@ -186,6 +186,24 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     await t.http.get(`/v1/sessions/${sessionId}`).set(bearer(other.accessToken)).expect(404);
   });
 
+  it('takes readings from the site’s utility when the network names it grid operator, from no other', async () => {
+    const utility = await new PartnersService(t.services.scopes).create('Grid Co', 'utility');
+    const stranger = await new PartnersService(t.services.scopes).create('Other Grid', 'utility');
+    const body = { location_id: site, readings: [{ at: new Date(DAY.getTime() - 5 * HOUR).toISOString(), pv_w: 2_000, site_load_w: 4_000 }] };
+    await t.http.post('/v1/grid/energy-readings').set(bearer(utility.secret_key)).send(body).expect(404);
+    await t.http.put(`/v1/locations/${site}/grid-operator`).set(bearer(net.accessToken)).send({ partner_id: utility.id }).expect(204);
+    const ok = await t.http.post('/v1/grid/energy-readings').set(bearer(utility.secret_key)).send(body).expect(200);
+    expect(ok.body.accepted).toBe(1);
+    await t.http.post('/v1/grid/energy-readings').set(bearer(stranger.secret_key)).send(body).expect(404);
+    await t.http.post('/v1/grid/energy-readings').set(bearer(net.accessToken)).send(body).expect(403);
+    const bad = await t.http
+      .post('/v1/grid/energy-readings')
+      .set(bearer(utility.secret_key))
+      .send({ ...body, readings: [{ at: new Date(Date.now() + 3 * HOUR).toISOString(), pv_w: 1 }] })
+      .expect(422);
+    expect(bad.body.errors[0].field).toBe('body.readings[0].at');
+  });
+
   it('models the PV where nothing is pushed: nothing at night', async () => {
     const night = new Date(DAY.getTime() + 12 * HOUR); // 22:00 UTC
     const carbon = await carbonOf(await charge(night, [5_000]));
