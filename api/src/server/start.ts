@@ -86,6 +86,8 @@ export async function startPlatform(
     logger.info({ network_id: seeded.networkId, created: seeded.created }, seeded.created ? 'demo network seeded' : 'demo network present');
     stopActivity = startDemoActivity(services, seeded.networkId);
   }
+  // Sessions that ended before carbon accounting existed (or whose job was lost) are accounted in the background.
+  if (config.jobs) await services.sustainability.scheduleBackfill();
   services.started = true;
   return {
     server,

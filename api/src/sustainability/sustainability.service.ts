@@ -27,6 +27,8 @@ import type {
 import type { SessionCarbonAccountsTable, SiteEnergyAssetsTable } from './sustainability.tables.js';
 
 const ACCOUNT_JOB = 'sustainability.account-session';
+const BACKFILL_JOB = 'sustainability.backfill';
+const BACKFILL_BATCH = 200;
 /** A reading may be stamped a little ahead of our clock (the meter's own clock drifts). */
 const CLOCK_SKEW_MS = 5 * 60_000;
 const MAX_READING_AGE_MS = 400 * 86_400_000;
@@ -86,6 +88,43 @@ export class SustainabilityService {
     jobs.register(ACCOUNT_JOB, async (payload: { session_id: string }, { tenantId }) => {
       if (tenantId) await this.accountSession(tenantId, payload.session_id);
     });
+    jobs.register(BACKFILL_JOB, async () => {
+      const left = await this.accountMissing(BACKFILL_BATCH);
+      if (left) await this.scheduleBackfill();
+    });
+  }
+
+  /** Accounts completed sessions that have no account (from before the module, or a lost job): at startup, then batch after batch. */
+  scheduleBackfill(): Promise<void> {
+    return this.scopes.system((tx) => scheduleJob(tx, { kind: BACKFILL_JOB, key: BACKFILL_JOB }));
+  }
+
+  /** Accounts up to `limit` completed sessions without an account (of one network, or all); says whether more are left. */
+  async accountMissing(limit: number, tenantId?: string): Promise<boolean> {
+    const missing = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('charging_sessions as s')
+        .leftJoin('session_carbon_accounts as a', (j) => j.onRef('a.tenant_id', '=', 's.tenant_id').onRef('a.session_id', '=', 's.id'))
+        .select(['s.tenant_id', 's.id'])
+        .where('s.status', '=', 'COMPLETED')
+        .where('a.session_id', 'is', null)
+        .$if(tenantId !== undefined, (q) => q.where('s.tenant_id', '=', tenantId as string))
+        .orderBy('s.stopped_at', 'desc')
+        .limit(limit + 1)
+        .execute(),
+    );
+    let accounted = 0;
+    for (const m of missing.slice(0, limit)) {
+      // One that cannot be accounted must not stop the others.
+      if (
+        await this.accountSession(m.tenant_id, m.id).catch((error: Error) =>
+          this.logger.warn({ session_id: m.id, error: error.message }, 'session not accounted'),
+        )
+      )
+        accounted += 1;
+    }
+    // Only while it gets somewhere: sessions that keep failing are not retried in a loop.
+    return missing.length > limit && accounted > 0;
   }
 
   /** In the session's transaction: the session is accounted once it has committed (and again if the job is retried). */
@@ -205,7 +244,12 @@ export class SustainabilityService {
   }
 
   /** A utility's readings for a site it is grid operator of (the network named it so). */
-  async recordReadingsAsGridOperator(partnerId: string, locationId: string, readings: SiteEnergyReadingInput[], now = new Date()): Promise<SiteEnergyReadingsAccepted> {
+  async recordReadingsAsGridOperator(
+    partnerId: string,
+    locationId: string,
+    readings: SiteEnergyReadingInput[],
+    now = new Date(),
+  ): Promise<SiteEnergyReadingsAccepted> {
     // The one cross-tenant read here: which network's site is this, and is the caller its grid operator?
     const site = await this.scopes.system((tx) =>
       tx

@@ -204,6 +204,16 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
     expect(bad.body.errors[0].field).toBe('body.readings[0].at');
   });
 
+  it('accounts completed sessions that have no account (from before accounting, or a lost job)', async () => {
+    const sessionId = await charge(new Date(DAY.getTime() + 16 * HOUR), [3_000]);
+    expect(await carbonOf(sessionId)).not.toBeNull();
+    await t.services.scopes.system((tx) => tx.deleteFrom('session_carbon_accounts').where('session_id', '=', sessionId).execute());
+    expect(await carbonOf(sessionId)).toBeNull();
+    // In batches; every missing one is reached.
+    while (await t.services.sustainability.accountMissing(1, net.networkId));
+    expect((await carbonOf(sessionId)).energy_wh.total).toBeCloseTo(3_000, 0);
+  });
+
   it('models the PV where nothing is pushed: nothing at night', async () => {
     const night = new Date(DAY.getTime() + 12 * HOUR); // 22:00 UTC
     const carbon = await carbonOf(await charge(night, [5_000]));
