@@ -8,6 +8,7 @@ import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
 import * as m0025 from '../sustainability/migrations/0025_sustainability.js';
+import * as m0027 from '../tariffs/migrations/0027_dynamic_tariffs.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -55,6 +56,7 @@ const migrations: Record<string, Migration> = {
   '0024_flexible_sessions': m0024,
   '0025_sustainability': m0025,
   '0026_clean_objectives': m0026,
+  '0027_dynamic_tariffs': m0027,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -36,7 +36,7 @@ import type {
   SiteEnergyAssetsTable,
   SiteEnergyReadingsTable,
 } from '../sustainability/sustainability.tables.js';
-import type { TariffsTable } from '../tariffs/tariffs.tables.js';
+import type { TariffDynamicRulesTable, TariffsTable } from '../tariffs/tariffs.tables.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.tables.js';
 
 export type * from '../api-keys/api-keys.tables.js';
@@ -93,6 +93,7 @@ export interface Database {
   evse_faults: EvseFaultsTable;
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;
+  tariff_dynamic_rules: TariffDynamicRulesTable;
   locations: LocationsTable;
   charge_points: ChargePointsTable;
   evses: EvsesTable;

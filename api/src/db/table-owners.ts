@@ -19,6 +19,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   evses: 'locations',
   connectors: 'locations',
   tariffs: 'tariffs',
+  tariff_dynamic_rules: 'tariffs',
   charge_points: 'charge-points',
   id_tags: 'charging',
   charging_sessions: 'charging',

@@ -63,10 +63,14 @@ export class ForecastingService {
     };
   }
 
-  /** The next 24 hours at a station the caller may see: expected busy and free EVSEs, the best hours marked. */
-  async outlook(callerTenantId: string | undefined, locationId: string, now = new Date()): Promise<StationOutlook> {
+  /**
+   * The next 24 hours (or `horizonHours`, up to 48) at a station the caller may see: expected busy
+   * and free EVSEs, the best hours marked.
+   */
+  async outlook(callerTenantId: string | undefined, locationId: string, now = new Date(), horizonHours = 24): Promise<StationOutlook> {
+    if (!Number.isInteger(horizonHours) || horizonHours < 1 || horizonHours > 48) throw new Error('an outlook covers 1 to 48 hours');
     const location = await this.discovery.detail(callerTenantId, locationId, now);
-    const key = `${location.network_id}/${location.id}`;
+    const key = `${location.network_id}/${location.id}/${horizonHours}`;
     const cached = this.cache.get(key);
     if (cached && now.getTime() - cached.at < FRESH_MS) return cached.outlook;
     const evses = location.evses.filter((e) => e.status !== 'REMOVED').length;
@@ -99,7 +103,9 @@ export class ForecastingService {
       }
     }
     const days = Number.isFinite(firstSeen) ? Math.max(0, (nowLocal - firstSeen) / DAY) : 0;
-    const forecast = sessions.length ? this.model.forecast({ values, firstDayOfWeek: new Date(start).getUTCDay() }, 24) : new Array<number>(24).fill(0);
+    const forecast = sessions.length
+      ? this.model.forecast({ values, firstDayOfWeek: new Date(start).getUTCDay() }, horizonHours)
+      : new Array<number>(horizonHours).fill(0);
     const hourStart = new Date(Math.floor(now.getTime() / HOUR) * HOUR);
     const hours = forecast.map((busy, h) => {
       const expected = Math.min(evses, Math.max(0, busy));

@@ -17,6 +17,7 @@ import { DriversService } from '../drivers/drivers.service.js';
 import { ChargingAdviceFlow } from '../flows/charging-advice.flow.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
+import { DynamicPricingFlow } from '../flows/dynamic-pricing.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
 import { ensemble } from '../forecasting/models.js';
@@ -87,7 +88,7 @@ export interface Services {
   payments: PaymentsService;
   adHoc: AdHocService;
   /** Steps that span modules and are started from outside (the others are handed to the service they run in). */
-  flows: { providerWebhook: ProviderWebhookFlow; driverCharging: DriverChargingFlow; chargingAdvice: ChargingAdviceFlow };
+  flows: { providerWebhook: ProviderWebhookFlow; driverCharging: DriverChargingFlow; chargingAdvice: ChargingAdviceFlow; dynamicPricing: DynamicPricingFlow };
   evses: EvseDirectory;
   queue: QueueService;
   webhooks: WebhooksService;
@@ -154,6 +155,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   reservationFees.registerJobs(jobs);
   siteLimits.registerJobs(jobs);
   sustainability.registerJobs(jobs);
+  const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, logger);
+  dynamicPricing.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {
     config,
@@ -189,6 +192,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     flows: {
       providerWebhook: new ProviderWebhookFlow(payments, reservationFees),
       chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs),
+      dynamicPricing,
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
     },
     evses,

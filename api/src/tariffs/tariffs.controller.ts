@@ -1,15 +1,15 @@
-import { Body, Controller, Get, Path, Post, Query, Request, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Path, Post, Put, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
-import { problems } from '../http/problem.js';
+import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
-import type { PricePreview, Tariff, TariffInput } from './tariffs.model.js';
+import type { DynamicDay, DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput } from './tariffs.model.js';
 
 /** What this controller uses of the platform's services. */
-type TariffsPorts = Pick<Services, 'tariffs'>;
+type TariffsPorts = Pick<Services, 'tariffs' | 'flows'>;
 
 @Route('v1')
 @Tags('Tariffs')
@@ -32,6 +32,42 @@ export class TariffsController extends Controller {
   @Security('bearer', ['network:read'])
   async list(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<Tariff>> {
     return this.services.tariffs.list(tenantOf(principalOf(req)), pageRequest(limit, cursor));
+  }
+
+  /**
+   * Dynamic off-peak pricing for a tariff: a discount in hours its sites are forecast quiet, a
+   * surcharge at forecast peaks, within bounds. Each evening the next day's prices are published as
+   * OCPI elements restricted to that date (so the price shown before a session is what is charged,
+   * and nothing announced changes); `held` stops further publishing.
+   */
+  @Put('tariffs/{tariff_id}/dynamic-pricing')
+  @Security('bearer', ['network:write'])
+  @Response<ProblemDocument>(422, 'Invalid rules')
+  async setDynamicPricing(@Request() req: ExpressRequest, @Path() tariff_id: ResourceId, @Body() body: DynamicPricingInput): Promise<DynamicPricing> {
+    return this.services.tariffs.setDynamicPricing(tenantOf(principalOf(req)), tariff_id, body);
+  }
+
+  @Get('tariffs/{tariff_id}/dynamic-pricing')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(404, 'No dynamic pricing for this tariff')
+  async dynamicPricing(@Request() req: ExpressRequest, @Path() tariff_id: ResourceId): Promise<DynamicPricing> {
+    return this.services.tariffs.dynamicPricing(tenantOf(principalOf(req)), tariff_id);
+  }
+
+  /** Tomorrow's prices as the rules and the forecast make them, hour by hour, before they are published. */
+  @Get('tariffs/{tariff_id}/dynamic-pricing/preview')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(404, 'No dynamic pricing for this tariff')
+  async previewDynamicDay(@Request() req: ExpressRequest, @Path() tariff_id: ResourceId): Promise<DynamicDay> {
+    return this.services.flows.dynamicPricing.preview(tenantOf(principalOf(req)), tariff_id);
+  }
+
+  /** Publishes tomorrow's prices now, as previewed (otherwise the evening run does). */
+  @Post('tariffs/{tariff_id}/dynamic-pricing/publish')
+  @Security('bearer', ['network:operate'])
+  @Response<ProblemDocument>(409, 'Held')
+  async publishDynamicDay(@Request() req: ExpressRequest, @Path() tariff_id: ResourceId): Promise<DynamicDay> {
+    return this.services.flows.dynamicPricing.publish(tenantOf(principalOf(req)), tariff_id);
   }
 
   @Get('tariffs/{tariff_id}')

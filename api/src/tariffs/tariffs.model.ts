@@ -93,3 +93,57 @@ export interface PricePreview {
   /** The whole tariff, for the prices at other times (time of use, kWh tiers, idle fees). */
   elements: TariffElement[];
 }
+
+/** A network's off-peak rules for a tariff: prices follow its sites' demand forecast, published a day ahead. */
+export interface DynamicPricingInput {
+  /** Off the energy price in hours its sites are forecast quiet. @minimum 0 @maximum 50 */
+  quiet_discount_percent: number;
+  /** On the energy price in hours forecast at peak. @minimum 0 @maximum 50 */
+  peak_surcharge_percent: number;
+  /** An hour is quiet when at least this share of the EVSEs is forecast free (default 0.6). @minimum 0 @maximum 1 */
+  quiet_free_share?: number;
+  /** An hour is at peak when at least this share is forecast busy (default 0.8). @minimum 0 @maximum 1 */
+  peak_busy_share?: number;
+  /** The energy price never goes below this (minor units per kWh, VAT included). @isInt @minimum 0 @maximum 10000000 */
+  min_energy_price?: number;
+  /** …nor above this. @isInt @minimum 0 @maximum 10000000 */
+  max_energy_price?: number;
+  /** Held: nothing more is published (what is already published stays, as announced). */
+  held?: boolean;
+}
+
+export interface DynamicPricing extends Required<Omit<DynamicPricingInput, 'min_energy_price' | 'max_energy_price'>> {
+  tariff_id: string;
+  min_energy_price: number | null;
+  max_energy_price: number | null;
+  /** Local dates with a published day version, soonest first. */
+  published_days: string[];
+  updated_at: Date;
+}
+
+/** One hour of a day version: what the forecast says and the energy price it sets. */
+export interface DynamicHour {
+  /** Local `HH:00`. */
+  hour: string;
+  starts_at: Date;
+  expected_busy_share: number;
+  kind: 'quiet' | 'peak' | 'normal';
+  /** The base energy price then, and the day version's (minor units per kWh, VAT included). */
+  base_price: number | null;
+  price: number | null;
+}
+
+/** A day version as it would be (preview) or was published. */
+export interface DynamicDay {
+  tariff_id: string;
+  /** Local date, `YYYY-MM-DD`. */
+  day: string;
+  time_zone: string;
+  /** `high`/`low` as the sites' forecasts; `none`: no history, so no change. */
+  confidence: 'high' | 'low' | 'none';
+  hours: DynamicHour[];
+  /** The OCPI elements that carry it, put before the tariff's own. */
+  elements: TariffElement[];
+  published: boolean;
+  held: boolean;
+}

@@ -1,11 +1,13 @@
 import type { Scopes, Tx } from '../db/tenancy.js';
+import { scheduleJob } from '../jobs/job-runner.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { isCalendarDate } from '../shared/local-time.js';
+import { isCalendarDate, toLocalIso, zonedTime } from '../shared/local-time.js';
 import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
+import { type DynamicRules, nextDay } from './dynamic-pricing.js';
 import { componentsAt } from './pricing.js';
 import type { TariffElement, TariffTerms } from './tariff-elements.js';
-import type { PricePreview, Tariff, TariffInput } from './tariffs.model.js';
+import type { DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput } from './tariffs.model.js';
 
 type Row = {
   id: string;
@@ -99,6 +101,48 @@ function headline(elements: TariffElement[]): { energy: number | null; time: num
   return { energy: highest('ENERGY'), time: highest('TIME'), flat: highest('FLAT') };
 }
 
+/** The job that publishes a tariff's next day version (handled by the dynamic pricing flow). */
+export const DYNAMIC_DAY_JOB = 'tariffs.dynamic-day';
+/** Day versions are published at this local hour the day before. */
+const PUBLISH_HOUR = 18;
+
+/** The next local 18:00 after `now`. */
+function publishTime(now: Date, timeZone: string): Date {
+  const today = toLocalIso(now, timeZone).slice(0, 10);
+  const at = (day: string) => {
+    const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+    return zonedTime(y, m, d, PUBLISH_HOUR, 0, timeZone);
+  };
+  const tonight = at(today);
+  return tonight > now ? tonight : at(nextDay(today));
+}
+
+function toDynamicPricing(r: {
+  tariff_id: string;
+  quiet_discount_percent: number;
+  peak_surcharge_percent: number;
+  quiet_free_share: number;
+  peak_busy_share: number;
+  min_energy_price: number | null;
+  max_energy_price: number | null;
+  held: boolean;
+  published_days: Record<string, TariffElement[]>;
+  updated_at: Date;
+}): DynamicPricing {
+  return {
+    tariff_id: r.tariff_id,
+    quiet_discount_percent: Number(r.quiet_discount_percent),
+    peak_surcharge_percent: Number(r.peak_surcharge_percent),
+    quiet_free_share: Number(r.quiet_free_share),
+    peak_busy_share: Number(r.peak_busy_share),
+    min_energy_price: r.min_energy_price,
+    max_energy_price: r.max_energy_price,
+    held: r.held,
+    published_days: Object.keys(r.published_days).sort(),
+    updated_at: r.updated_at,
+  };
+}
+
 /**
  * Tariffs a network defines (OCPI 2.2.1 elements) and assigns to connectors, the terms a
  * session is priced with, and the price a driver sees before starting.
@@ -157,6 +201,179 @@ export class TariffsService {
         ),
       (r) => toTariff(r as Row),
     );
+  }
+
+  /**
+   * Sets a tariff's dynamic off-peak rules. Its elements as they are now become its base; from
+   * then on a day version is published each evening for the next day (unless held), put before
+   * the base. Nothing already published changes.
+   */
+  async setDynamicPricing(tenantId: string, tariffId: string, input: DynamicPricingInput, now = new Date()): Promise<DynamicPricing> {
+    if (input.min_energy_price !== undefined && input.max_energy_price !== undefined && input.min_energy_price > input.max_energy_price)
+      throw fail.invalid([{ field: 'min_energy_price', message: 'is above max_energy_price' }]);
+    const row = await this.scopes.tenant(tenantId, async (tx) => {
+      const tariff = await tx.selectFrom('tariffs').select('elements').where('tenant_id', '=', tenantId).where('id', '=', tariffId).executeTakeFirst();
+      if (!tariff) throw fail.notFound('tariff', tariffId);
+      const existing = await tx
+        .selectFrom('tariff_dynamic_rules')
+        .select('base_elements')
+        .where('tenant_id', '=', tenantId)
+        .where('tariff_id', '=', tariffId)
+        .executeTakeFirst();
+      const values = {
+        quiet_discount_percent: input.quiet_discount_percent,
+        peak_surcharge_percent: input.peak_surcharge_percent,
+        quiet_free_share: input.quiet_free_share ?? 0.6,
+        peak_busy_share: input.peak_busy_share ?? 0.8,
+        min_energy_price: input.min_energy_price ?? null,
+        max_energy_price: input.max_energy_price ?? null,
+        held: input.held ?? false,
+        updated_at: now,
+      };
+      const saved = await tx
+        .insertInto('tariff_dynamic_rules')
+        .values({
+          tenant_id: tenantId,
+          tariff_id: tariffId,
+          ...values,
+          // The base is what the network set, never a day version.
+          base_elements: JSON.stringify(existing?.base_elements ?? tariff.elements),
+        })
+        .onConflict((oc) => oc.columns(['tenant_id', 'tariff_id']).doUpdateSet(values))
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      const zone = await this.tariffTimeZone(tx, tenantId, tariffId);
+      await scheduleJob(tx, {
+        kind: DYNAMIC_DAY_JOB,
+        key: `${DYNAMIC_DAY_JOB}:${tenantId}:${tariffId}`,
+        tenantId,
+        runAt: publishTime(now, zone ?? 'UTC'),
+        payload: { tariff_id: tariffId },
+      });
+      return saved;
+    });
+    return toDynamicPricing(row);
+  }
+
+  async dynamicPricing(tenantId: string, tariffId: string): Promise<DynamicPricing> {
+    const row = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('tariff_dynamic_rules').selectAll().where('tenant_id', '=', tenantId).where('tariff_id', '=', tariffId).executeTakeFirst(),
+    );
+    if (!row) throw fail.notFound('dynamic pricing for tariff', tariffId);
+    return toDynamicPricing(row);
+  }
+
+  /** What a day version is built from: the rules, the base terms (in the tariff's time zone) and the sites that use the tariff. */
+  async dynamicBasis(tenantId: string, tariffId: string): Promise<{ rules: DynamicRules & { held: boolean }; base: TariffTerms; sites: string[] } | undefined> {
+    return this.scopes.tenant(tenantId, async (tx) => {
+      const row = await tx
+        .selectFrom('tariff_dynamic_rules as r')
+        .innerJoin('tariffs as t', (j) => j.onRef('t.tenant_id', '=', 'r.tenant_id').onRef('t.id', '=', 'r.tariff_id'))
+        .select(['r.quiet_discount_percent', 'r.peak_surcharge_percent', 'r.quiet_free_share', 'r.peak_busy_share', 'r.min_energy_price', 'r.max_energy_price'])
+        .select(['r.held', 'r.base_elements', 't.currency', 't.vat_percent', 't.min_price', 't.max_price', 't.display_text'])
+        .where('r.tenant_id', '=', tenantId)
+        .where('r.tariff_id', '=', tariffId)
+        .executeTakeFirst();
+      if (!row) return undefined;
+      const sites = await tx
+        .selectFrom('connectors')
+        .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 'connectors.tenant_id').onRef('evses.id', '=', 'connectors.evse_id'))
+        .select('evses.location_id')
+        .distinct()
+        .where('connectors.tenant_id', '=', tenantId)
+        .where('connectors.tariff_id', '=', tariffId)
+        .where('evses.status', '<>', 'REMOVED')
+        .execute();
+      return {
+        rules: {
+          quiet_discount_percent: Number(row.quiet_discount_percent),
+          peak_surcharge_percent: Number(row.peak_surcharge_percent),
+          quiet_free_share: Number(row.quiet_free_share),
+          peak_busy_share: Number(row.peak_busy_share),
+          min_energy_price: row.min_energy_price,
+          max_energy_price: row.max_energy_price,
+          held: row.held,
+        },
+        base: {
+          tariff_id: tariffId,
+          currency: row.currency,
+          vat_percent: Number(row.vat_percent),
+          elements: row.base_elements,
+          min_price: nullableNumber(row.min_price as number | null),
+          max_price: nullableNumber(row.max_price as number | null),
+          time_zone: (await this.tariffTimeZone(tx, tenantId, tariffId)) ?? 'UTC',
+          display_text: row.display_text,
+        },
+        sites: sites.map((x) => x.location_id),
+      };
+    });
+  }
+
+  /**
+   * Publishes a day version: its elements (restricted to that date) go before the base; versions
+   * of days past are dropped. Only a day after today can be published, so no price a driver was
+   * shown changes. Schedules the next evening's run.
+   */
+  async publishDay(tenantId: string, tariffId: string, day: string, elements: TariffElement[], now = new Date()): Promise<void> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      const rules = await tx
+        .selectFrom('tariff_dynamic_rules')
+        .select(['base_elements', 'published_days', 'held'])
+        .where('tenant_id', '=', tenantId)
+        .where('tariff_id', '=', tariffId)
+        .forUpdate()
+        .executeTakeFirst();
+      if (!rules) throw fail.notFound('dynamic pricing for tariff', tariffId);
+      const zone = (await this.tariffTimeZone(tx, tenantId, tariffId)) ?? 'UTC';
+      const today = toLocalIso(now, zone).slice(0, 10);
+      if (day <= today) throw fail.conflict('Only days after today can be published: the prices drivers see today stay as announced.', 'day-not-ahead');
+      if (rules.held) throw fail.conflict('Dynamic pricing is held for this tariff.', 'dynamic-pricing-held');
+      const days = Object.fromEntries(Object.entries(rules.published_days).filter(([d]) => d >= today && d !== day));
+      days[day] = elements;
+      const dated = Object.keys(days)
+        .sort()
+        .flatMap((d) => days[d] as TariffElement[]);
+      await tx
+        .updateTable('tariff_dynamic_rules')
+        .set({ published_days: JSON.stringify(days), updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('tariff_id', '=', tariffId)
+        .execute();
+      await tx
+        .updateTable('tariffs')
+        .set({ elements: JSON.stringify([...dated, ...rules.base_elements]), updated_at: now })
+        .where('tenant_id', '=', tenantId)
+        .where('id', '=', tariffId)
+        .execute();
+    });
+  }
+
+  /** The next evening's publishing run (after a run, held or not). */
+  async scheduleNextDynamicDay(tenantId: string, tariffId: string, now: Date): Promise<void> {
+    await this.scopes.tenant(tenantId, async (tx) => {
+      const zone = (await this.tariffTimeZone(tx, tenantId, tariffId)) ?? 'UTC';
+      await scheduleJob(tx, {
+        kind: DYNAMIC_DAY_JOB,
+        key: `${DYNAMIC_DAY_JOB}:${tenantId}:${tariffId}`,
+        tenantId,
+        runAt: publishTime(new Date(now.getTime() + 60_000), zone),
+        payload: { tariff_id: tariffId },
+      });
+    });
+  }
+
+  /** The time zone of the first site using the tariff (a tariff's day is its sites' day). */
+  private async tariffTimeZone(tx: Tx, tenantId: string, tariffId: string): Promise<string | undefined> {
+    const row = await tx
+      .selectFrom('connectors')
+      .innerJoin('evses', (j) => j.onRef('evses.tenant_id', '=', 'connectors.tenant_id').onRef('evses.id', '=', 'connectors.evse_id'))
+      .innerJoin('locations', (j) => j.onRef('locations.tenant_id', '=', 'evses.tenant_id').onRef('locations.id', '=', 'evses.location_id'))
+      .select('locations.time_zone')
+      .where('connectors.tenant_id', '=', tenantId)
+      .where('connectors.tariff_id', '=', tariffId)
+      .orderBy('locations.id')
+      .executeTakeFirst();
+    return row?.time_zone;
   }
 
   /** The terms of the tariff on an EVSE's connectors (the first one that has a tariff), in its location's time zone. */
