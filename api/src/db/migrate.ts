@@ -4,6 +4,7 @@ import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
 import * as m0024 from '../charging/migrations/0024_flexible_sessions.js';
 import * as m0020 from '../drivers/migrations/0020_driver_profiles.js';
+import * as m0028 from '../forecasting/migrations/0028_site_forecasts.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
@@ -57,6 +58,7 @@ const migrations: Record<string, Migration> = {
   '0025_sustainability': m0025,
   '0026_clean_objectives': m0026,
   '0027_dynamic_tariffs': m0027,
+  '0028_site_forecasts': m0028,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -7,6 +7,7 @@ import type { RefreshTokensTable, UsersTable } from '../auth/auth.tables.js';
 import type { ChargePointsTable } from '../charge-points/charge-points.tables.js';
 import type { ChargingSessionsTable, EvseFaultsTable, IdTagsTable, MeterSamplesTable, OcppMessagesTable } from '../charging/charging.tables.js';
 import type { DriversTable } from '../drivers/drivers.tables.js';
+import type { SiteForecastsTable } from '../forecasting/forecasting.tables.js';
 import type { IdempotencyKeysTable } from '../http/http.tables.js';
 import type { JobsTable } from '../jobs/jobs.tables.js';
 import type { ConnectorsTable, EvsesTable, LocationsTable } from '../locations/locations.tables.js';
@@ -94,6 +95,7 @@ export interface Database {
   ocpp_messages: OcppMessagesTable;
   tariffs: TariffsTable;
   tariff_dynamic_rules: TariffDynamicRulesTable;
+  site_forecasts: SiteForecastsTable;
   locations: LocationsTable;
   charge_points: ChargePointsTable;
   evses: EvsesTable;

@@ -20,6 +20,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   connectors: 'locations',
   tariffs: 'tariffs',
   tariff_dynamic_rules: 'tariffs',
+  site_forecasts: 'forecasting',
   charge_points: 'charge-points',
   id_tags: 'charging',
   charging_sessions: 'charging',

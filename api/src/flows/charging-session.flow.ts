@@ -1,5 +1,6 @@
 import type { SessionRow, SessionSteps } from '../charging/session-steps.js';
 import type { Tx } from '../db/tenancy.js';
+import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import type { PaymentsService } from '../payments/payments.service.js';
 import type { QueueService } from '../queue/queue.service.js';
 import type { Emit } from '../realtime/after-commit.js';
@@ -13,7 +14,7 @@ import type { SustainabilityService } from '../sustainability/sustainability.ser
  * - **starting** on an EVSE fulfils the driver's own reservation (and closes the queue offer it
  *   came from) or is refused while someone else's holds it; then payment is held for the session;
  * - **ending** gives the rest of a fulfilled slot back, then captures the payment and has the
- *   session's energy accounted for its carbon;
+ *   session's energy accounted for its carbon, and its site's forecast trained again;
  * - after either, the site's **power limit** is shared anew;
  * - a charger that **reconnects** is sent its reservations, then its site's power limit.
  *
@@ -26,6 +27,7 @@ export class ChargingSessionFlow implements SessionSteps {
     private readonly payments: PaymentsService,
     private readonly siteLimits: SiteLimitsService,
     private readonly sustainability: SustainabilityService,
+    private readonly forecasting: ForecastingService,
   ) {}
 
   /** In the session's transaction. */
@@ -55,6 +57,7 @@ export class ChargingSessionFlow implements SessionSteps {
   async ended(tx: Tx, session: SessionRow): Promise<void> {
     await this.payments.sessionStopped(tx, session);
     await this.sustainability.sessionEnded(tx, session);
+    await this.forecasting.sessionEnded(tx, session);
   }
 
   changed(tenantId: string, chargePointId: string): void {

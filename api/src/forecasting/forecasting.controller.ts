@@ -1,12 +1,13 @@
 import { Controller, Get, Path, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
+import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { ChargingAdvice } from '../flows/charging-advice.flow.js';
 import type { ProblemDocument } from '../http/problem.js';
 import { parseBbox } from '../locations/discovery-query.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId, ShortText } from '../shared/validation.js';
-import type { AreaForecast, StationOutlook } from './forecasting.model.js';
+import type { AreaForecast, SiteForecast, StationOutlook } from './forecasting.model.js';
 
 /** What this controller uses of the platform's services. */
 type ForecastingPorts = Pick<Services, 'forecasting' | 'flows'>;
@@ -16,6 +17,19 @@ type ForecastingPorts = Pick<Services, 'forecasting' | 'flows'>;
 export class ForecastingController extends Controller {
   constructor(private readonly services: ForecastingPorts) {
     super();
+  }
+
+  /**
+   * Your site's trained forecast for the next seven days, hour by hour: expected arrivals, EVSEs
+   * busy (never below the bookings, the queue on top), energy and the chance no EVSE is free.
+   * Trained nightly and within the hour after sessions end; sites with under two weeks of history
+   * borrow per EVSE from your sites of the same power class (`confidence: borrowed`).
+   */
+  @Get('locations/{location_id}/forecast')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(404, 'No such location')
+  async siteForecast(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<SiteForecast> {
+    return this.services.forecasting.forecast(tenantOf(principalOf(req)), location_id);
   }
 
   /**

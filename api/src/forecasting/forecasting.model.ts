@@ -45,3 +45,26 @@ export interface AreaForecast {
   stations_with_history: number;
   hours: AreaHour[];
 }
+
+/** A site's trained forecast for the next seven days, for its network. */
+export interface SiteForecast {
+  location_id: string;
+  time_zone: string;
+  evses: number;
+  /** `borrowed`: under two weeks of its own history, so per EVSE from the network's similar sites. */
+  confidence: 'high' | 'low' | 'borrowed' | 'none';
+  model: string;
+  trained_at: Date | null;
+  hours: SiteForecastHour[];
+}
+
+export interface SiteForecastHour {
+  starts_at: Date;
+  expected_arrivals: number;
+  expected_busy_evses: number;
+  expected_energy_kwh: number;
+  /** The chance that no EVSE is free in the hour, 0–1. */
+  chance_none_free: number;
+  /** EVSEs held by bookings over the hour (the forecast never goes below them). */
+  booked_evses: number;
+}

@@ -140,7 +140,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const forecasting = new ForecastingService(scopes, discovery, ensemble, sustainability);
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers, sustainability);
   const chargePoints = new ChargePointsService(scopes);
-  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability);
+  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability, forecasting);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
   const evses = new EvseDirectory(scopes);
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, evses, commands, logger);
@@ -155,6 +155,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   reservationFees.registerJobs(jobs);
   siteLimits.registerJobs(jobs);
   sustainability.registerJobs(jobs);
+  forecasting.registerJobs(jobs);
   const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, logger);
   dynamicPricing.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);

@@ -87,7 +87,10 @@ export async function startPlatform(
     stopActivity = startDemoActivity(services, seeded.networkId);
   }
   // Sessions that ended before carbon accounting existed (or whose job was lost) are accounted in the background.
-  if (config.jobs) await services.sustainability.scheduleBackfill();
+  if (config.jobs) {
+    await services.sustainability.scheduleBackfill();
+    await services.forecasting.scheduleNightly();
+  }
   services.started = true;
   return {
     server,

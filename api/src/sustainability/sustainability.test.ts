@@ -320,7 +320,11 @@ describe.each(backends())('sustainability on %s', (backend: Backend) => {
       await t.http
         .post('/v1/locations')
         .set(bearer(net.accessToken))
-        .send({ ...siteBody('Night yard', [{ connectors: [AC] }]), coordinates: { latitude: SPOT.latitude + 0.01, longitude: SPOT.longitude }, city: 'Ettelbruck' })
+        .send({
+          ...siteBody('Night yard', [{ connectors: [AC] }]),
+          coordinates: { latitude: SPOT.latitude + 0.01, longitude: SPOT.longitude },
+          city: 'Ettelbruck',
+        })
         .expect(201)
     ).body.id;
     const hour0 = Math.floor(Date.now() / HOUR) * HOUR;
