@@ -84,11 +84,12 @@ function guide(sessions, start, forecasts, share) {
     const minute = (s.arrival - start) % HOUR;
     let best = hourOfDay;
     for (let h = Math.max(0, hourOfDay - WINDOW_H); h <= Math.min(23, hourOfDay + WINDOW_H); h++) {
-      const better = forecast[h] < forecast[best] - 1e-9 || (Math.abs(forecast[h] - forecast[best]) < 1e-9 && Math.abs(h - hourOfDay) < Math.abs(best - hourOfDay));
+      const better =
+        forecast[h] < forecast[best] - 1e-9 || (Math.abs(forecast[h] - forecast[best]) < 1e-9 && Math.abs(h - hourOfDay) < Math.abs(best - hourOfDay));
       if (better) best = h;
     }
     const shift = (best - hourOfDay) * HOUR;
-    return { arrival: s.arrival + shift, departure: s.departure + shift, kwh: s.kwh, shifted: shift !== 0 && minute >= 0 };
+    return { arrival: s.arrival + shift, departure: s.departure + shift, kwh: s.kwh, shifted: shift !== 0 };
   });
 }
 
