@@ -81,7 +81,6 @@ function guide(sessions, start, forecasts, share) {
     const forecast = forecasts.get(day);
     if (!forecast) return s;
     const hourOfDay = Math.floor((s.arrival - start - day * DAY) / HOUR);
-    const minute = (s.arrival - start) % HOUR;
     let best = hourOfDay;
     for (let h = Math.max(0, hourOfDay - WINDOW_H); h <= Math.min(23, hourOfDay + WINDOW_H); h++) {
       const better =
