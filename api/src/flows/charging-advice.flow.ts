@@ -1,3 +1,4 @@
+import type { HourOutlook, StationOutlook } from '../forecasting/forecasting.model.js';
 import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationSummary } from '../locations/locations.model.js';
@@ -39,6 +40,20 @@ export interface ChargingOption {
   /** What the energy would emit then, g CO₂ (the grid less the site's PV), and whether that hour is among the station's cleanest. */
   co2_g: number;
   greenest: boolean;
+  /** CO₂ saved against charging now at the nearest station, g (negative: more). */
+  saves_co2_g: number;
+}
+
+/** A station's outlook with each hour's published energy price. */
+export interface PricedOutlook extends Omit<StationOutlook, 'hours'> {
+  /** ISO 4217, null where the station publishes no price. */
+  currency: string | null;
+  hours: PricedOutlookHour[];
+}
+
+export interface PricedOutlookHour extends HourOutlook {
+  /** The energy price at the start of the hour (minor units per kWh, VAT included); null without a price. */
+  energy_price_per_kwh: number | null;
 }
 
 export interface ChargingAdvice {
@@ -72,7 +87,11 @@ export class ChargingAdviceFlow {
       if (!baseline && priced.length) baseline = priced[0] as ChargingOption;
     }
     const against = baseline?.price.amount;
-    const withSavings = options.map((o) => ({ ...o, saves: against === undefined ? 0 : against - o.price.amount }));
+    const withSavings = options.map((o) => ({
+      ...o,
+      saves: against === undefined ? 0 : against - o.price.amount,
+      saves_co2_g: baseline ? baseline.co2_g - o.co2_g : 0,
+    }));
     withSavings.sort(
       (a, b) => a.price.amount - b.price.amount || b.expected_free_evses - a.expected_free_evses || a.starts_at.getTime() - b.starts_at.getTime(),
     );
@@ -83,7 +102,31 @@ export class ChargingAdviceFlow {
       perStation.set(o.location_id, n + 1);
       return n < OPTIONS_PER_STATION;
     });
-    return { now: baseline ? { ...baseline, saves: 0 } : null, options: best.slice(0, MAX_STATIONS) };
+    return { now: baseline ? { ...baseline, saves: 0, saves_co2_g: 0 } : null, options: best.slice(0, MAX_STATIONS) };
+  }
+
+  /**
+   * A station's outlook with each hour's energy price from its published tariff (the same engine
+   * that prices sessions, dynamic day versions included): busy, free, CO₂ and price side by side.
+   */
+  async stationOutlook(callerTenantId: string | undefined, locationId: string, now = new Date()): Promise<PricedOutlook> {
+    const outlook = await this.forecasting.outlook(callerTenantId, locationId, now);
+    const detail = await this.discovery.detail(callerTenantId, locationId, now);
+    const evse = detail.evses.find((e) => e.status !== 'OUTOFORDER' && e.status !== 'INOPERATIVE') ?? detail.evses[0];
+    let currency: string | null = null;
+    const hours = await Promise.all(
+      outlook.hours.map(async (hour) => {
+        const preview = evse
+          ? await this.tariffs.preview(callerTenantId, evse.uid, new Date(Math.max(hour.starts_at.getTime(), now.getTime()))).catch((error: unknown) => {
+              if (error instanceof DomainError && error.kind === 'not-found') return undefined;
+              throw error;
+            })
+          : undefined;
+        if (preview) currency = preview.currency;
+        return { ...hour, energy_price_per_kwh: preview?.components.find((c) => c.type === 'ENERGY')?.price ?? null };
+      }),
+    );
+    return { ...outlook, currency, hours };
   }
 
   /** Every hour of the window at one station, priced; none where it has no published price. */
@@ -121,6 +164,7 @@ export class ChargingAdviceFlow {
           confidence: outlook.confidence,
           co2_g: Math.round((request.energyWh / 1000) * hour.co2_g_per_kwh),
           greenest: hour.greenest,
+          saves_co2_g: 0,
         };
       });
   }

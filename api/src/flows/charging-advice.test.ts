@@ -56,6 +56,18 @@ describe.each(backends())('charging advice on %s', (backend: Backend) => {
     expect(flat?.price.amount).toBe(700);
     expect(advice.options.map((o) => o.price.amount)).toEqual([...advice.options.map((o) => o.price.amount)].sort((a, b) => a - b));
     expect(advice.options.length).toBeLessThanOrEqual(5);
+    // CO₂ against now: the energy at each hour's intensity (flat here, the country's yearly average).
+    for (const o of advice.options) expect(o.saves_co2_g).toBe((advice.now?.co2_g ?? 0) - o.co2_g);
+    expect(advice.now?.co2_g).toBeGreaterThan(0);
+  });
+
+  it('prices each hour of a station’s outlook by its published tariff', async () => {
+    const nearest = (await t.services.discovery.search(undefined, { lat: PLACE.latitude, lng: PLACE.longitude, radius_m: 100 }, { limit: 1 })).data[0];
+    const outlook = await t.services.flows.chargingAdvice.stationOutlook(undefined, nearest?.id as string, NOW);
+    expect(outlook.currency).toBe('EUR');
+    expect(outlook.hours).toHaveLength(24);
+    const local = (at: Date) => Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).format(at));
+    for (const h of outlook.hours) expect(h.energy_price_per_kwh).toBe(local(h.starts_at) >= 7 && local(h.starts_at) < 22 ? 40 : 25);
   });
 
   it('answers through the API, and refuses a bad place, energy or window naming the field', async () => {

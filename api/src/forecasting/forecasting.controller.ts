@@ -2,12 +2,12 @@ import { Controller, Get, Path, Query, Request, Response, Route, Security, Tags 
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
-import type { ChargingAdvice } from '../flows/charging-advice.flow.js';
+import type { ChargingAdvice, PricedOutlook } from '../flows/charging-advice.flow.js';
 import type { ProblemDocument } from '../http/problem.js';
 import { parseBbox } from '../locations/discovery-query.js';
 import type { Services } from '../server/services.js';
 import type { ResourceId, ShortText } from '../shared/validation.js';
-import type { AreaForecast, SiteForecast, StationOutlook } from './forecasting.model.js';
+import type { AreaForecast, SiteForecast } from './forecasting.model.js';
 
 /** What this controller uses of the platform's services. */
 type ForecastingPorts = Pick<Services, 'forecasting' | 'flows'>;
@@ -34,13 +34,14 @@ export class ForecastingController extends Controller {
 
   /**
    * The next 24 hours at a station, hour by hour: how many EVSEs are expected busy and free, from
-   * the station's own sessions of the last eight weeks, with the three quietest hours marked.
+   * the station's own sessions of the last eight weeks, with the three quietest hours marked; each
+   * hour's CO₂ per kWh (the three cleanest marked) and energy price from the published tariff.
    */
   @Get('locations/{location_id}/outlook')
   @Security('bearer', ['public:read'])
   @Response<ProblemDocument>(404, 'Not found or not visible')
-  async outlook(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<StationOutlook> {
-    return this.services.forecasting.outlook(principalOf(req).tenantId, location_id);
+  async outlook(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<PricedOutlook> {
+    return this.services.flows.chargingAdvice.stationOutlook(principalOf(req).tenantId, location_id);
   }
 
   /**
