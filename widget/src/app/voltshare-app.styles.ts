@@ -16,10 +16,6 @@ export const shellStyles = css`
   .offer .row { margin-top: 8px; }
   .link { background: none; border: 0; color: var(--_brand); text-decoration: underline; padding: 0 4px; min-height: 0; }
   a.primary, a.secondary { display: inline-flex; align-items: center; text-decoration: none; }
-  .strip { display: flex; align-items: flex-end; gap: 2px; height: 52px; margin: 8px 0 4px; }
-  .strip .bar { flex: 1; background: #9fb3c8; border-radius: 2px 2px 0 0; }
-  .strip .bar.best { background: var(--_available); }
-  .strip .bar.greenest { box-shadow: inset 0 3px 0 #f0b429; }
   @media (min-width: 900px) {
     :host { grid-template-columns: 200px 1fr; grid-template-rows: auto auto auto 1fr; }
     header, .notice, .offer { grid-column: 1 / -1; }

@@ -13,7 +13,7 @@ import { AppSession } from './app-session.js';
 import { shellStyles } from './voltshare-app.styles.js';
 
 type Location = components['schemas']['LocationWithReviews'];
-type Outlook = components['schemas']['StationOutlook'];
+type Outlook = components['schemas']['PricedOutlook'];
 type ChargingOption = components['schemas']['ChargingOption'];
 type Preferences = components['schemas']['DriverPreferences'];
 interface QueueOffer {

@@ -27,6 +27,11 @@ export const theme = css`
   .badge { display: inline-block; font-size: 12px; font-weight: 600; padding: 2px 8px; border-radius: 999px; color: #fff; white-space: nowrap; }
   .available { background: var(--_available); }
   .green { background: var(--_available); justify-self: start; }
+  /* A 24-hour outlook: taller is freer; the quietest hours green, the cleanest topped in amber. */
+  .strip { display: flex; align-items: flex-end; gap: 2px; height: 52px; margin: 8px 0 4px; }
+  .strip .bar { flex: 1; background: #9fb3c8; border-radius: 2px 2px 0 0; }
+  .strip .bar.best { background: var(--_available); }
+  .strip .bar.greenest { box-shadow: inset 0 3px 0 #f0b429; }
   .busy { background: var(--_busy); }
   .fault { background: var(--_fault); }
   .unknown { background: var(--_unknown); }

@@ -2,7 +2,7 @@ import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatMoney, formatPower } from '../shared/format.js';
+import { formatClock, formatMass, formatMoney, formatPower } from '../shared/format.js';
 import { evseLook, standardLabel, statusLabel } from '../shared/status.js';
 import { stationStyles } from './voltshare-station.styles.js';
 
@@ -10,6 +10,7 @@ type LocationDetail = components['schemas']['LocationWithReviews'];
 type ReviewSummary = components['schemas']['ReviewSummary'];
 type Price = components['schemas']['PriceSummary'];
 type Preview = components['schemas']['PricePreview'];
+type Outlook = components['schemas']['PricedOutlook'];
 
 // OCPI weekday 1 is Monday; 2024-01-01 was a Monday.
 const weekdayName = (weekday: number, locale: string) =>
@@ -17,12 +18,13 @@ const weekdayName = (weekday: number, locale: string) =>
 
 /**
  * `<voltshare-station location-id="…">`: one station with its EVSEs and connectors, live status,
- * the price before start (every component, as AFIR asks), opening hours, energy mix and what
- * drivers say of it.
+ * the price before start (every component, as AFIR asks), the next 24 hours (when it is quiet,
+ * cheapest and cleanest), opening hours, energy mix and what drivers say of it.
  *
  * @csspart station - The whole element.
  * @csspart evses - The list of EVSEs with their status and connectors.
  * @csspart price - The price (and the price if charging started now).
+ * @csspart outlook - The next 24 hours: expected free chargers, the cheapest and the cleanest hours.
  * @csspart reviews - The rating and what drivers say.
  * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
  * @cssprop --voltshare-ink - Text.
@@ -41,6 +43,7 @@ export class VoltshareStation extends VoltshareElement {
     locationId: { type: String, attribute: 'location-id' },
     station: { state: true },
     preview: { state: true },
+    outlook: { state: true },
     error: { state: true },
     announcement: { state: true },
   };
@@ -49,6 +52,8 @@ export class VoltshareStation extends VoltshareElement {
   declare station: LocationDetail | undefined;
   /** The exact price if charging started now (AFIR), from the first priced EVSE. */
   declare preview: Preview | undefined;
+  /** The next 24 hours, forecast, priced and with their CO₂. */
+  declare outlook: Outlook | undefined;
   declare error: string | undefined;
   declare announcement: string;
   private unsubscribe: (() => void)[] = [];
@@ -100,6 +105,12 @@ export class VoltshareStation extends VoltshareElement {
       if (id === this.locationId) {
         this.station = data;
         this.error = undefined;
+      }
+      if (!this.outlook || this.outlook.location_id !== id) {
+        const outlook = await this.connection.client
+          .GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: id } } })
+          .catch(() => undefined);
+        if (outlook?.data && id === this.locationId) this.outlook = outlook.data;
       }
       const priced = data.evses.find((e) => e.connectors.some((c) => c.price));
       if (priced && this.preview?.evse_uid !== priced.uid) {
@@ -157,6 +168,39 @@ export class VoltshareStation extends VoltshareElement {
     </table>`;
   }
 
+  /** When it is quiet, cheapest and cleanest over the next 24 hours; nothing where the forecast knows nothing. */
+  private renderOutlook(o: Outlook): unknown {
+    const clock = (at: string) => formatClock(at, this.language, o.time_zone);
+    const when = (hours: Outlook['hours']) => hours.map((h) => clock(h.starts_at as unknown as string)).join(', ');
+    const quiet = o.confidence === 'none' ? [] : o.hours.filter((h) => h.best);
+    const greenest = o.hours.filter((h) => h.greenest);
+    const priced = o.hours.filter((h) => h.energy_price_per_kwh != null);
+    const now = priced[0]?.energy_price_per_kwh;
+    const lowest = Math.min(...priced.map((h) => h.energy_price_per_kwh as number));
+    const cheapest = now != null && o.currency && lowest < now ? priced.find((h) => h.energy_price_per_kwh === lowest) : undefined;
+    if (!quiet.length && !greenest.length && !cheapest) return nothing;
+    return html`<h3>${msg('The next 24 hours')}</h3>
+      <div part="outlook" data-outlook>
+        ${quiet.length ? html`<p>${msg(str`Quietest from ${when(quiet)}.`)}</p>` : nothing}
+        ${
+          cheapest
+            ? html`<p data-cheapest>${msg(str`Cheapest from ${clock(cheapest.starts_at as unknown as string)}: ${formatMoney(lowest, o.currency as string, this.language)} / kWh.`)}</p>`
+            : nothing
+        }
+        ${greenest.length ? html`<p data-greenest>${msg(str`Cleanest from ${when(greenest)}: ${formatMass(Math.min(...greenest.map((h) => h.co2_g_per_kwh)), this.language)} CO₂ per kWh.`)}</p>` : nothing}
+        ${
+          o.confidence === 'none'
+            ? nothing
+            : html`<div class="strip" aria-hidden="true">
+                ${o.hours.map(
+                  (h) =>
+                    html`<span class="bar ${h.best ? 'best' : ''} ${h.greenest ? 'greenest' : ''}" style="height:${Math.round(8 + (40 * h.expected_free_evses) / Math.max(1, o.evses))}px"></span>`,
+                )}
+              </div>`
+        }
+      </div>`;
+  }
+
   override render(): unknown {
     if (this.error) return html`<p class="error" role="alert">${this.error}</p>`;
     const s = this.station;
@@ -184,6 +228,7 @@ export class VoltshareStation extends VoltshareElement {
       </ul>
       <h3>${msg('Price before you start')}</h3>
       ${this.renderPrice(prices[0] ?? null)}
+      ${this.outlook ? this.renderOutlook(this.outlook) : nothing}
       <h3>${msg('Opening hours')}</h3>
       ${this.renderHours(s)}
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
