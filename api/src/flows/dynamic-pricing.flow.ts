@@ -3,6 +3,7 @@ import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import { fail } from '../shared/errors.js';
 import { toLocalIso } from '../shared/local-time.js';
+import type { SiteLimitsService } from '../site-limits/site-limits.service.js';
 import { dayVersion, nextDay } from '../tariffs/dynamic-pricing.js';
 import type { DynamicDay } from '../tariffs/tariffs.model.js';
 import { DYNAMIC_DAY_JOB, type TariffsService } from '../tariffs/tariffs.service.js';
@@ -11,7 +12,8 @@ const HOUR = 3_600_000;
 
 /**
  * Dynamic off-peak prices: a tariff's next day, hour by hour, from the demand forecast of the
- * sites that use it (forecasting) and the network's rules (tariffs), published the evening before
+ * sites that use it (forecasting), their utility's peak events (site-limits' grid signals) and the
+ * network's rules (tariffs), published the evening before
  * as OCPI elements restricted to that date — so what a driver is shown before starting is what
  * the pricing engine charges, and nothing announced changes afterwards.
  */
@@ -19,6 +21,7 @@ export class DynamicPricingFlow {
   constructor(
     private readonly tariffs: TariffsService,
     private readonly forecasting: ForecastingService,
+    private readonly siteLimits: Pick<SiteLimitsService, 'gridEvents'>,
     private readonly logger: Logger,
   ) {}
 
@@ -68,7 +71,9 @@ export class DynamicPricingFlow {
       }
       return busy / evses;
     };
-    const version = dayVersion(base, day, busyShareAt, rules);
+    const events = await this.siteLimits.gridEvents(tenantId, sites, now, new Date(now.getTime() + 48 * HOUR));
+    const gridEventAt = (from: Date, to: Date) => events.some((e) => e.starts_at < to && (e.ends_at === null || e.ends_at > from));
+    const version = dayVersion(base, day, busyShareAt, rules, gridEventAt);
     const published = (await this.tariffs.dynamicPricing(tenantId, tariffId)).published_days.includes(day);
     return {
       tariff_id: tariffId,
@@ -76,8 +81,8 @@ export class DynamicPricingFlow {
       time_zone: base.time_zone,
       confidence,
       hours: version.hours,
-      // Without any history the forecast says nothing: the price stays.
-      elements: confidence === 'none' ? [] : version.elements,
+      // Without any history (and no peak event) the forecast says nothing: the price stays.
+      elements: confidence === 'none' && !version.hours.some((h) => h.kind === 'grid_event') ? [] : version.elements,
       published,
       held: rules.held,
     };

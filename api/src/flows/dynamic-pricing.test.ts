@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnersService } from '../partners/partners.service.js';
 import { priceSession } from '../tariffs/pricing.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
@@ -121,6 +122,18 @@ describe.each(backends())('dynamic off-peak pricing on %s', (backend: Backend) =
     // And Wednesday, not yet published, is at the base price.
     const wednesday = await t.services.tariffs.preview(undefined, evse, new Date(tuesday(24).getTime() + 3 * HOUR));
     expect(wednesday.components.find((c) => c.type === 'ENERGY')?.price).toBe(40);
+  });
+
+  it('surcharges the hours of a peak event the site’s utility signalled, whatever the forecast', async () => {
+    const utility = await new PartnersService(t.services.scopes).create('Grid Co', 'utility');
+    await t.http.put(`/v1/locations/${site}/grid-operator`).set(bearer(net.accessToken)).send({ partner_id: utility.id }).expect(204);
+    // Tuesday 02:00–04:00 local, in the quiet night.
+    await t.services.siteLimits.setByGridOperator(utility.id, { location_id: site, max_power_w: 3_700, starts_at: tuesday(2), ends_at: tuesday(4) }, EVENING);
+    const preview = await t.services.flows.dynamicPricing.preview(net.networkId, tariff, EVENING);
+    const hour = (h: string) => preview.hours.find((x) => x.hour === h);
+    expect(hour('02:00')).toMatchObject({ kind: 'grid_event', price: 44 });
+    expect(hour('03:00')).toMatchObject({ kind: 'grid_event', price: 44 });
+    expect(hour('04:00')).toMatchObject({ kind: 'quiet', price: 32 });
   });
 
   it('runs every evening at 18:00 local, booking the next run each time', async () => {

@@ -156,7 +156,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   siteLimits.registerJobs(jobs);
   sustainability.registerJobs(jobs);
   forecasting.registerJobs(jobs);
-  const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, logger);
+  const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, siteLimits, logger);
   dynamicPricing.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {

@@ -270,6 +270,22 @@ export class SiteLimitsService {
   }
 
   /** Every limit of the network's sites in force or ahead, soonest first. */
+  /** A utility's peak events (grid-signalled limits) at these sites overlapping [from, to): what dynamic prices surcharge. */
+  async gridEvents(tenantId: string, locationIds: string[], from: Date, to: Date): Promise<{ location_id: string; starts_at: Date; ends_at: Date | null }[]> {
+    if (locationIds.length === 0) return [];
+    return this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('site_power_limits')
+        .select(['location_id', 'starts_at', 'ends_at'])
+        .where('tenant_id', '=', tenantId)
+        .where('location_id', 'in', locationIds)
+        .where('source', '=', 'grid')
+        .where('starts_at', '<', to)
+        .where(notEnded('ends_at', from))
+        .execute(),
+    );
+  }
+
   async listForNetwork(tenantId: string, now = new Date()): Promise<NetworkPowerLimit[]> {
     const rows = await this.scopes.tenant(tenantId, (tx) =>
       tx

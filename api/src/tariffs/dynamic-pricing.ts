@@ -26,12 +26,19 @@ export function nextDay(day: string): string {
 }
 
 /**
- * A day version of a tariff: each local hour of `day` is quiet, at peak or normal by its forecast;
- * quiet and peak hours get the base energy price less the discount or plus the surcharge (within
+ * A day version of a tariff: each local hour of `day` is quiet, at peak or normal by its forecast
+ * (or a peak event the utility signalled); quiet and peak hours get the base energy price less the
+ * discount or plus the surcharge (within
  * the bounds), as OCPI elements restricted to that date and those hours, merged where adjacent
  * hours share a price. Other dimensions (time, flat, parking) fall through to the base elements.
  */
-export function dayVersion(base: TariffTerms, day: string, busyShareAt: BusyShareAt, rules: DynamicRules): { hours: DynamicHour[]; elements: TariffElement[] } {
+export function dayVersion(
+  base: TariffTerms,
+  day: string,
+  busyShareAt: BusyShareAt,
+  rules: DynamicRules,
+  gridEventAt: (from: Date, to: Date) => boolean = () => false,
+): { hours: DynamicHour[]; elements: TariffElement[] } {
   const [y, m, d] = day.split('-').map(Number) as [number, number, number];
   const hours: DynamicHour[] = [];
   for (let h = 0; h < 24; h++) {
@@ -40,7 +47,16 @@ export function dayVersion(base: TariffTerms, day: string, busyShareAt: BusyShar
     if (hours.some((x) => x.starts_at.getTime() === startsAt.getTime())) continue;
     const energy = componentsAt(base, new Date(startsAt.getTime() + 60_000)).find((c) => c.type === 'ENERGY')?.component;
     const busy = busyShareAt(startsAt);
-    const kind = busy === null ? 'normal' : busy >= rules.peak_busy_share ? 'peak' : 1 - busy >= rules.quiet_free_share ? 'quiet' : 'normal';
+    // A utility's peak event is a peak whatever the forecast says.
+    const kind: DynamicHour['kind'] = gridEventAt(startsAt, new Date(startsAt.getTime() + 3_600_000))
+      ? 'grid_event'
+      : busy === null
+        ? 'normal'
+        : busy >= rules.peak_busy_share
+          ? 'peak'
+          : 1 - busy >= rules.quiet_free_share
+            ? 'quiet'
+            : 'normal';
     const basePrice = energy?.price ?? null;
     let price = basePrice;
     if (basePrice !== null && kind !== 'normal') {

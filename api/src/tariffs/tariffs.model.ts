@@ -127,7 +127,8 @@ export interface DynamicHour {
   hour: string;
   starts_at: Date;
   expected_busy_share: number;
-  kind: 'quiet' | 'peak' | 'normal';
+  /** `grid_event`: the site's utility signalled a peak (a grid power limit) in the hour: surcharged like a forecast peak. */
+  kind: 'quiet' | 'peak' | 'grid_event' | 'normal';
   /** The base energy price then, and the day version's (minor units per kWh, VAT included). */
   base_price: number | null;
   price: number | null;
