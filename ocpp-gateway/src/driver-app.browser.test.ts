@@ -372,7 +372,12 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
           country: 'LU',
           coordinates: { latitude: -12.3456, longitude: 45.6789 },
           time_zone: 'Europe/Luxembourg',
-          evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }] }],
+          evses: [
+            {
+              capabilities: ['RESERVABLE'],
+              connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }],
+            },
+          ],
         }),
       )
     ).json()) as { id: string; evses: { uid: string }[] };
@@ -386,13 +391,16 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
     const page = await context.newPage();
     await page.goto(`${base}/app/?demo#/station/${site.id}`);
     await page.locator('voltshare-app [data-advice]').waitFor();
-    const text = await page.locator('voltshare-app [data-advice]').textContent();
+    const text = await page.locator('voltshare-app [data-advice] p').first().textContent();
     // Half the demo driver's battery (40 kWh unless an earlier test named one) at 0.30 € a kWh; now it is up to
     // 0.60 € (the saving is less when charging now would run past the dear hours).
     const [, kwh, cost, saves] = /^Cheaper later: from \d{1,2}:00[^,]*,\s(\d+)\skWh costs\s€(\d+\.\d\d),\s€(\d+\.\d\d) less than now\.$/.exec(text ?? '') ?? [];
     expect(Number(cost)).toBeCloseTo(Number(kwh) * 0.3, 2);
     expect(Number(saves)).toBeGreaterThan(0);
     expect(Number(saves)).toBeLessThanOrEqual(Number(kwh) * 0.3 + 0.01);
+    // One tap books the cheaper hour.
+    await page.locator('voltshare-app [data-action=book-advice]').click();
+    await expect.poll(() => page.locator('voltshare-app [data-advice-booking]').textContent(), { timeout: 10_000 }).toMatch(/^Booked from .+ for an hour\./);
     // And when the grid is cleanest, from the network's intensity: the strip marks those hours.
     expect(await page.locator('voltshare-app [data-greenest]').textContent()).toMatch(/^Cleanest from [^,]+, [^,]+, [^,]+: 40\sg CO₂ per kWh\.$/);
     // No history at this new station: the card says only that (no busy-hours strip).

@@ -71,6 +71,7 @@ export class VoltshareApp extends VoltshareElement {
     location: { state: true },
     outlook: { state: true },
     advice: { state: true },
+    adviceBooking: { state: true },
     offer: { state: true },
     notice: { state: true },
     error: { state: true },
@@ -85,6 +86,8 @@ export class VoltshareApp extends VoltshareElement {
   declare outlook: Outlook | undefined;
   /** A cheaper time to charge here than now, if the station's tariff has one within 12 hours. */
   declare advice: { option: ChargingOption; energyWh: number } | undefined;
+  /** What booking the cheaper hour in one tap came to (a confirmation or why not). */
+  declare adviceBooking: { ok: boolean; text: string } | undefined;
   declare offer: QueueOffer | undefined;
   declare notice: string;
   declare error: string | undefined;
@@ -205,6 +208,7 @@ export class VoltshareApp extends VoltshareElement {
     this.location = undefined;
     this.outlook = undefined;
     this.advice = undefined;
+    this.adviceBooking = undefined;
     const { data } = await this.session!.client.GET('/v1/locations/{location_id}', { params: { path: { location_id: id } } });
     if (data && this.route.screen === 'station' && this.route.id === id) this.location = data;
     const outlook = await this.session!.client.GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: id } } }).catch(() => undefined);
@@ -404,7 +408,7 @@ export class VoltshareApp extends VoltshareElement {
     const route = this.route as { id: string };
     const directions = l ? `https://www.openstreetmap.org/directions?to=${l.coordinates.latitude}%2C${l.coordinates.longitude}` : undefined;
     return html`<p><a href="#/find">${msg('Back to the list')}</a></p>
-      <voltshare-station .apiBase=${this.apiBase} .token=${this.token} .publishableKey=${this.publishableKey} location-id=${route.id}></voltshare-station>
+      <voltshare-station .apiBase=${this.apiBase} .token=${this.token} .publishableKey=${this.publishableKey} location-id=${route.id} without-outlook></voltshare-station>
       ${
         l
           ? html`<div class="row" style="margin:12px 0">
@@ -429,7 +433,31 @@ export class VoltshareApp extends VoltshareElement {
     const at = formatClock(option.starts_at as unknown as string, this.language, l.time_zone);
     const price = formatMoney(option.price.amount, option.price.currency, this.language);
     const saving = formatMoney(option.saves, option.price.currency, this.language);
-    return html`<p class="card" data-advice>${msg(str`Cheaper later: from ${at}, ${formatEnergy(advice.energyWh, this.language)} costs ${price}, ${saving} less than now.`)}</p>`;
+    return html`<div class="card" data-advice>
+      <p>${msg(str`Cheaper later: from ${at}, ${formatEnergy(advice.energyWh, this.language)} costs ${price}, ${saving} less than now.`)}</p>
+      ${
+        this.adviceBooking
+          ? html`<p class=${this.adviceBooking.ok ? 'muted' : 'error'} role="status" data-advice-booking>${this.adviceBooking.text}</p>`
+          : this.signedIn
+            ? html`<button class="secondary" data-action="book-advice" @click=${() => this.bookAdvice(option, l, at)}>${msg(str`Book from ${at}`)}</button>`
+            : nothing
+      }
+    </div>`;
+  }
+
+  /** One tap: a charger held from the cheaper hour for an hour (the booking rules of the station apply). */
+  private async bookAdvice(option: ChargingOption, l: Location, at: string): Promise<void> {
+    const start = new Date(option.starts_at as unknown as string);
+    // Any reservable EVSE of the station with the driver's connector (or the station's first).
+    const standards = l.evses.filter((e) => e.capabilities?.includes('RESERVABLE')).flatMap((e) => e.connectors.map((c) => c.standard));
+    const preferred = this.session?.me?.driver?.preferences.default_connector;
+    const standard = standards.find((s) => s === preferred) ?? standards[0];
+    const { data, error } = await this.session!.client.POST('/v1/reservations', {
+      body: { location_id: l.id, connector_standard: standard, start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() } as never,
+    });
+    this.adviceBooking = data
+      ? { ok: true, text: msg(str`Booked from ${at} for an hour. It is under Bookings in your history.`) }
+      : { ok: false, text: this.describe(error, msg('That hour could not be booked.')) };
   }
 
   /** The next 24 hours as a strip of bars (free EVSEs expected), the quietest hours marked, and the same in words. */

@@ -41,6 +41,7 @@ const weekdayName = (weekday: number, locale: string) =>
 export class VoltshareStation extends VoltshareElement {
   static override properties: PropertyDeclarations = {
     locationId: { type: String, attribute: 'location-id' },
+    withoutOutlook: { type: Boolean, attribute: 'without-outlook' },
     station: { state: true },
     preview: { state: true },
     outlook: { state: true },
@@ -49,6 +50,8 @@ export class VoltshareStation extends VoltshareElement {
   };
 
   declare locationId: string | undefined;
+  /** Leaves out the next-24-hours section (for a page that shows its own outlook). */
+  declare withoutOutlook: boolean;
   declare station: LocationDetail | undefined;
   /** The exact price if charging started now (AFIR), from the first priced EVSE. */
   declare preview: Preview | undefined;
@@ -61,6 +64,7 @@ export class VoltshareStation extends VoltshareElement {
   constructor() {
     super();
     this.announcement = '';
+    this.withoutOutlook = false;
   }
 
   static override styles = stationStyles;
@@ -106,7 +110,7 @@ export class VoltshareStation extends VoltshareElement {
         this.station = data;
         this.error = undefined;
       }
-      if (!this.outlook || this.outlook.location_id !== id) {
+      if (!this.withoutOutlook && (!this.outlook || this.outlook.location_id !== id)) {
         const outlook = await this.connection.client
           .GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: id } } })
           .catch(() => undefined);
@@ -228,7 +232,7 @@ export class VoltshareStation extends VoltshareElement {
       </ul>
       <h3>${msg('Price before you start')}</h3>
       ${this.renderPrice(prices[0] ?? null)}
-      ${this.outlook ? this.renderOutlook(this.outlook) : nothing}
+      ${this.outlook && !this.withoutOutlook ? this.renderOutlook(this.outlook) : nothing}
       <h3>${msg('Opening hours')}</h3>
       ${this.renderHours(s)}
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
