@@ -28,6 +28,8 @@ export interface NotificationChoices {
   booking_reminders?: boolean;
   session_end?: boolean;
   fee_failures?: boolean;
+  /** Off by default (consent): a push an hour or two before a usual busy hour at the driver's usual station, when a quieter hour is near — at most one a day. */
+  off_peak_nudges?: boolean;
 }
 
 /** A driver's settings in the app; a field left out is kept as it was. */

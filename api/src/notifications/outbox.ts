@@ -13,6 +13,7 @@ const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
   'reservation.fee_failed': 'email',
   'queue.offer': 'push',
   'queue.offer_expired': 'push',
+  'guidance.nudge': 'push',
 };
 
 /**

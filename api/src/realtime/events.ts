@@ -52,6 +52,7 @@ export const DRIVER_EVENT_TYPES = [
   'queue.offer',
   'queue.offer_expired',
   'queue.left',
+  'guidance.nudge',
 ] as const;
 export type DriverEventType = (typeof DRIVER_EVENT_TYPES)[number];
 

@@ -18,6 +18,7 @@ import { ChargingAdviceFlow } from '../flows/charging-advice.flow.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
 import { DynamicPricingFlow } from '../flows/dynamic-pricing.flow.js';
+import { OffPeakNudgesFlow } from '../flows/off-peak-nudges.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
 import { ensemble } from '../forecasting/models.js';
@@ -88,7 +89,13 @@ export interface Services {
   payments: PaymentsService;
   adHoc: AdHocService;
   /** Steps that span modules and are started from outside (the others are handed to the service they run in). */
-  flows: { providerWebhook: ProviderWebhookFlow; driverCharging: DriverChargingFlow; chargingAdvice: ChargingAdviceFlow; dynamicPricing: DynamicPricingFlow };
+  flows: {
+    providerWebhook: ProviderWebhookFlow;
+    driverCharging: DriverChargingFlow;
+    chargingAdvice: ChargingAdviceFlow;
+    dynamicPricing: DynamicPricingFlow;
+    offPeakNudges: OffPeakNudgesFlow;
+  };
   evses: EvseDirectory;
   queue: QueueService;
   webhooks: WebhooksService;
@@ -158,6 +165,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   forecasting.registerJobs(jobs);
   const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, siteLimits, logger);
   dynamicPricing.registerJobs(jobs);
+  const offPeakNudges = new OffPeakNudgesFlow(scopes, forecasting, logger);
+  offPeakNudges.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   return {
     config,
@@ -194,6 +203,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
       providerWebhook: new ProviderWebhookFlow(payments, reservationFees),
       chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs),
       dynamicPricing,
+      offPeakNudges,
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
     },
     evses,

@@ -90,6 +90,7 @@ export async function startPlatform(
   if (config.jobs) {
     await services.sustainability.scheduleBackfill();
     await services.forecasting.scheduleNightly();
+    await services.flows.offPeakNudges.schedule();
   }
   services.started = true;
   return {

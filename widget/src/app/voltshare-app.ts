@@ -324,6 +324,7 @@ export class VoltshareApp extends VoltshareElement {
         booking_reminders: data.has('booking_reminders'),
         session_end: data.has('session_end'),
         fee_failures: data.has('fee_failures'),
+        off_peak_nudges: data.has('off_peak_nudges'),
       },
     };
     const locale = String(data.get('locale'));
@@ -568,6 +569,7 @@ export class VoltshareApp extends VoltshareElement {
           <label class="check"><input type="checkbox" name="booking_reminders" ?checked=${on('booking_reminders')} />${msg('Booking reminders')}</label>
           <label class="check"><input type="checkbox" name="session_end" ?checked=${on('session_end')} />${msg('The end of a charging session')}</label>
           <label class="check"><input type="checkbox" name="fee_failures" ?checked=${on('fee_failures')} />${msg('A payment that failed')}</label>
+          <label class="check"><input type="checkbox" name="off_peak_nudges" ?checked=${notifications.off_peak_nudges === true} />${msg('A quieter hour, before my usual station gets busy (at most once a day)')}</label>
         </fieldset>
         <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Save settings')}</button>
       </form>
