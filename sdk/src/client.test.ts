@@ -57,6 +57,32 @@ describe('SDK against the real API server', () => {
     expect(names).toEqual(single.data.map((l) => l.name));
   });
 
+  it('reads a station outlook and recommendations, and a driver’s year and green stations, typed', async () => {
+    const { tokens } = await newDriver();
+    const client = createClient({ baseUrl: platform.url, credential: tokens.access_token });
+    const [place] = unwrap(await client.GET('/v1/places', { params: { query: { q: 'Voltshare Demo Hub' } } }));
+    const outlook = unwrap(await client.GET('/v1/locations/{location_id}/outlook', { params: { path: { location_id: place?.location_id as string } } }));
+    expect(outlook.hours).toHaveLength(24);
+    const hour = outlook.hours[0];
+    // Typed as the API answers: free EVSEs, CO₂ and the published price side by side.
+    expect(typeof hour?.expected_free_evses).toBe('number');
+    expect(typeof hour?.co2_g_per_kwh).toBe('number');
+    expect(hour?.energy_price_per_kwh === null || typeof hour?.energy_price_per_kwh === 'number').toBe(true);
+    const advice = unwrap(await client.GET('/v1/recommendations', { params: { query: { lat: 49.6, lng: 6.13, energy_kwh: 20 } } }));
+    expect(advice.options.length).toBeGreaterThan(0);
+    expect(advice.options.every((o) => typeof o.saves === 'number' && typeof o.saves_co2_g === 'number')).toBe(true);
+    const year = unwrap(await client.GET('/v1/me/sustainability', {}));
+    expect(year).toMatchObject({ sessions: 0, energy_kwh: 0 });
+    const green = unwrap(await client.GET('/v1/locations', { params: { query: { lat: 49.6, lng: 6.13, radius_m: 50_000, green: true } } }));
+    expect(green.data.every((l) => l.green)).toBe(true);
+    // A bad query is a typed problem naming the field.
+    const error = await client
+      .GET('/v1/recommendations', { params: { query: { lat: 49.6, lng: 6.13, energy_kwh: 0 } } })
+      .then(unwrap)
+      .catch((e: unknown) => e);
+    expect((error as VoltshareError).problem.errors?.[0]?.field).toBe('query.energy_kwh');
+  });
+
   it('refreshes an expired access token once and stores the rotated pair', async () => {
     const { tokens } = await newDriver();
     const stored: string[] = [];
