@@ -408,6 +408,23 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
     await audit(page, 'advice');
     await shot(page, 'advice');
     await context.close();
+
+    // Across the stations near a place: where and when a charge is cheapest, from the list screen.
+    const near = await browser.newContext({
+      viewport: { width: 390, height: 844 },
+      bypassCSP: true,
+      locale: 'en-GB',
+      geolocation: { latitude: -12.3456, longitude: 45.679 },
+      permissions: ['geolocation'],
+    });
+    const list = await near.newPage();
+    await list.goto(`${base}/app/?demo#/find`);
+    await list.locator('voltshare-find button', { hasText: 'Near me' }).click();
+    await list.locator('voltshare-find [data-best-nearby]').waitFor({ timeout: 15_000 });
+    expect(await list.locator('voltshare-find [data-best-nearby] li').first().textContent()).toMatch(/Tariff Corner\s+from .+: €\d+\.\d\d, €\d+\.\d\d less than now/);
+    await audit(list, 'best-nearby', ['color-contrast']);
+    await shot(list, 'best-nearby');
+    await near.close();
   });
 });
 

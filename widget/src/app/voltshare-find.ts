@@ -3,12 +3,13 @@ import type { components, LocationSearch, LocationSummary } from '@voltshare/sdk
 import { unwrap } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatDistance, formatMoney, formatPower } from '../shared/format.js';
+import { formatClock, formatDistance, formatEnergy, formatMoney, formatPower } from '../shared/format.js';
 import { locationLook, standardLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
 import { appStyles, findStyles } from './app.styles.js';
 
 type Place = components['schemas']['Place'];
+type ChargingOption = components['schemas']['ChargingOption'];
 type Sort = 'distance' | 'price' | 'availability';
 interface Centre {
   name: string;
@@ -26,6 +27,8 @@ interface Filters {
 }
 
 const LAST_SEARCH = 'voltshare.app.last-search';
+/** The charge the nearby advice is priced for. */
+const ADVICE_KWH = 20;
 const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'DOMESTIC_F'];
 const POWERS = [0, 11, 22, 50, 150];
 
@@ -62,6 +65,7 @@ export class VoltshareFind extends VoltshareElement {
     loading: { state: true },
     error: { state: true },
     offline: { state: true },
+    advice: { state: true },
   };
 
   declare units: 'metric' | 'imperial';
@@ -71,6 +75,8 @@ export class VoltshareFind extends VoltshareElement {
   declare centre: Centre | undefined;
   declare results: LocationSummary[] | undefined;
   declare filters: Filters;
+  /** Across the stations near the centre: the cheapest times for a typical charge, with what each saves. */
+  declare advice: ChargingOption[];
   declare sort: Sort;
   declare showMap: boolean;
   declare loading: boolean;
@@ -87,6 +93,7 @@ export class VoltshareFind extends VoltshareElement {
     this.units = 'metric';
     this.query = '';
     this.places = [];
+    this.advice = [];
     this.filters = { connector: '', min_power_kw: 0, available_now: false, open_now: false, reservable: false, green: false, max_price_per_kwh: undefined };
     this.sort = 'distance';
     this.showMap = false;
@@ -163,6 +170,7 @@ export class VoltshareFind extends VoltshareElement {
       this.error = undefined;
       this.offline = false;
       localStorage.setItem(LAST_SEARCH, JSON.stringify({ centre, results: page.data }));
+      void this.recommend(centre);
     } catch (error) {
       // No network: the last results stay, marked as such.
       this.offline = !navigator.onLine || !(error instanceof Error && 'problem' in error);
@@ -191,6 +199,54 @@ export class VoltshareFind extends VoltshareElement {
     if (this.sort === 'price') sorted.sort((a, b) => price(a) - price(b));
     if (this.sort === 'availability') sorted.sort((a, b) => b.availability.available - a.availability.available);
     return sorted;
+  }
+
+  /** Where and when 20 kWh is cheapest nearby over the next day (only options that save against now). */
+  private async recommend(centre: { latitude: number; longitude: number }): Promise<void> {
+    const { data } = await this.connection.client
+      .GET('/v1/recommendations', {
+        params: {
+          query: {
+            lat: centre.latitude,
+            lng: centre.longitude,
+            energy_kwh: ADVICE_KWH,
+            radius_m: 10_000,
+            to: new Date(Date.now() + 24 * 3_600_000 - 60_000).toISOString(),
+          },
+        },
+      })
+      .catch(() => ({ data: undefined }));
+    if (this.centre?.latitude === centre.latitude && this.centre?.longitude === centre.longitude) {
+      // One line per station (its cheapest time), at most three stations.
+      const seen = new Set<string>();
+      this.advice = (data?.options ?? []).filter((o) => o.saves > 0 && !seen.has(o.location_id) && seen.add(o.location_id)).slice(0, 3);
+    }
+  }
+
+  private renderAdvice(): unknown {
+    if (!this.advice?.length) return nothing;
+    return html`<section class="card" aria-labelledby="advice-title" data-best-nearby>
+      <h2 id="advice-title">${msg(str`Cheapest nearby for ${formatEnergy(ADVICE_KWH * 1000, this.language)}`)}</h2>
+      <ul class="list">
+        ${this.advice.map(
+          (o) => html`<li>
+            <a
+              href="#/station/${o.location_id}"
+              @click=${(e: Event) => {
+                e.preventDefault();
+                this.open(o.location_id);
+              }}
+              >${o.name}</a
+            >
+            <span class="muted">
+              ${msg(
+                str`from ${formatClock(o.starts_at as unknown as string, this.language, this.results?.find((l) => l.id === o.location_id)?.time_zone)}: ${formatMoney(o.price.amount, o.price.currency, this.language)}, ${formatMoney(o.saves, o.price.currency, this.language)} less than now`,
+              )}
+            </span>
+          </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   private renderResult(l: LocationSummary): unknown {
@@ -324,6 +380,7 @@ export class VoltshareFind extends VoltshareElement {
           ></voltshare-map>`
           : nothing
       }
+      ${this.renderAdvice()}
       <ul class="results" aria-label=${msg('Stations')}>
         ${this.sorted(this.results ?? []).map((l) => this.renderResult(l))}
       </ul>
