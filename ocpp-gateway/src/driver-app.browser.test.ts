@@ -421,7 +421,9 @@ describe('charging advice in the driver app', { timeout: 120_000 }, () => {
     await list.goto(`${base}/app/?demo#/find`);
     await list.locator('voltshare-find button', { hasText: 'Near me' }).click();
     await list.locator('voltshare-find [data-best-nearby]').waitFor({ timeout: 15_000 });
-    expect(await list.locator('voltshare-find [data-best-nearby] li').first().textContent()).toMatch(/Tariff Corner\s+from .+: €\d+\.\d\d, €\d+\.\d\d less than now/);
+    expect(await list.locator('voltshare-find [data-best-nearby] li').first().textContent()).toMatch(
+      /Tariff Corner\s+from .+: €\d+\.\d\d, €\d+\.\d\d less than now/,
+    );
     await audit(list, 'best-nearby', ['color-contrast']);
     await shot(list, 'best-nearby');
     await near.close();
