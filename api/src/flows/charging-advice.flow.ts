@@ -1,5 +1,6 @@
 import type { HourOutlook, StationOutlook } from '../forecasting/forecasting.model.js';
 import type { ForecastingService } from '../forecasting/forecasting.service.js';
+import { chanceNoneFree } from '../forecasting/site-training.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationSummary } from '../locations/locations.model.js';
 import { DomainError, type DomainFieldError, fail } from '../shared/errors.js';
@@ -42,6 +43,9 @@ export interface ChargingOption {
   greenest: boolean;
   /** CO₂ saved against charging now at the nearest station, g (negative: more). */
   saves_co2_g: number;
+  /** The chance of finding no EVSE free then (waiting), 0–1, from the forecast; and how much lower than now. */
+  chance_none_free: number;
+  saves_chance_none_free: number;
 }
 
 /** A station's outlook with each hour's published energy price. */
@@ -91,6 +95,7 @@ export class ChargingAdviceFlow {
       ...o,
       saves: against === undefined ? 0 : against - o.price.amount,
       saves_co2_g: baseline ? baseline.co2_g - o.co2_g : 0,
+      saves_chance_none_free: baseline ? Math.round((baseline.chance_none_free - o.chance_none_free) * 1000) / 1000 : 0,
     }));
     withSavings.sort(
       (a, b) => a.price.amount - b.price.amount || b.expected_free_evses - a.expected_free_evses || a.starts_at.getTime() - b.starts_at.getTime(),
@@ -102,7 +107,7 @@ export class ChargingAdviceFlow {
       perStation.set(o.location_id, n + 1);
       return n < OPTIONS_PER_STATION;
     });
-    return { now: baseline ? { ...baseline, saves: 0, saves_co2_g: 0 } : null, options: best.slice(0, MAX_STATIONS) };
+    return { now: baseline ? { ...baseline, saves: 0, saves_co2_g: 0, saves_chance_none_free: 0 } : null, options: best.slice(0, MAX_STATIONS) };
   }
 
   /**
@@ -165,6 +170,8 @@ export class ChargingAdviceFlow {
           co2_g: Math.round((request.energyWh / 1000) * hour.co2_g_per_kwh),
           greenest: hour.greenest,
           saves_co2_g: 0,
+          chance_none_free: Math.round(chanceNoneFree(hour.expected_busy_evses, outlook.evses) * 1000) / 1000,
+          saves_chance_none_free: 0,
         };
       });
   }

@@ -58,6 +58,12 @@ describe.each(backends())('charging advice on %s', (backend: Backend) => {
     expect(advice.options.length).toBeLessThanOrEqual(5);
     // CO₂ against now: the energy at each hour's intensity (flat here, the country's yearly average).
     for (const o of advice.options) expect(o.saves_co2_g).toBe((advice.now?.co2_g ?? 0) - o.co2_g);
+    // Waiting: the chance of finding no EVSE free, against now (no history here: nobody expected).
+    for (const o of advice.options) {
+      expect(o.chance_none_free).toBeGreaterThanOrEqual(0);
+      expect(o.chance_none_free).toBeLessThanOrEqual(1);
+      expect(o.saves_chance_none_free).toBeCloseTo((advice.now?.chance_none_free ?? 0) - o.chance_none_free, 3);
+    }
     expect(advice.now?.co2_g).toBeGreaterThan(0);
   });
 
