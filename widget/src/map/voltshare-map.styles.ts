@@ -26,6 +26,10 @@ export const mapStyles = [
     .marker.fault { fill: var(--_fault); }
     .marker.unknown { fill: var(--_unknown); }
     .marker.selected { stroke: var(--_ink); stroke-width: 3; }
+    .advice { border-top: 1px solid var(--_line); padding: 8px 10px; }
+    .advice h3 { font-size: 14px; margin: 0 0 6px; }
+    .advice ul { list-style: none; margin: 0; padding: 0; display: grid; gap: 4px; }
+    .advice button { background: none; border: 0; padding: 0; color: var(--_brand); font: inherit; font-weight: 600; text-decoration: underline; cursor: pointer; }
     .cluster { display: grid; place-items: center; border-radius: 50%; color: #fff; font-weight: 700; font-size: 13px; border: 2px solid #fff; box-shadow: 0 1px 4px rgba(0, 0, 0, .3); }
   `,
 ];

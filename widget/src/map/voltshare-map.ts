@@ -1,9 +1,9 @@
 import { msg, str } from '@lit/localize';
-import type { LocationSummary } from '@voltshare/sdk';
+import type { components, LocationSummary } from '@voltshare/sdk';
 import type * as Leaflet from 'leaflet';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatDistance, formatMoney, formatPower } from '../shared/format.js';
+import { formatClock, formatDistance, formatEnergy, formatMoney, formatPower } from '../shared/format.js';
 import { type Look, locationLook, standardLabel } from '../shared/status.js';
 import { clusterPoints } from './cluster.js';
 import { mapStyles } from './voltshare-map.styles.js';
@@ -14,6 +14,7 @@ export interface SelectDetail {
 }
 
 const POWER_STEPS_KW = [11, 22, 50, 150];
+type ChargingOption = components['schemas']['ChargingOption'];
 
 /** `voltshare-select`: the station a driver picked. */
 export type VoltshareSelectEvent = CustomEvent<SelectDetail>;
@@ -28,6 +29,7 @@ export type VoltshareSelectEvent = CustomEvent<SelectDetail>;
  * @csspart map - The map.
  * @csspart list - The list of stations beside the map.
  * @csspart notice - The line saying how many stations are shown, or why none are.
+ * @csspart advice - With `advice-kwh`: where and when that much energy is cheapest nearby over the next day.
  * @cssprop --voltshare-brand - Buttons, focus rings and the selected slot.
  * @cssprop --voltshare-ink - Text.
  * @cssprop --voltshare-muted - Secondary text.
@@ -52,6 +54,8 @@ export class VoltshareMap extends VoltshareElement {
     connector: { type: String },
     minPowerKw: { type: Number, attribute: 'min-power-kw' },
     availableNow: { type: Boolean, attribute: 'available-now' },
+    adviceKwh: { type: Number, attribute: 'advice-kwh' },
+    advice: { state: true },
     locations: { state: true },
     selected: { state: true },
     loading: { state: true },
@@ -69,6 +73,9 @@ export class VoltshareMap extends VoltshareElement {
   declare connector: string;
   declare minPowerKw: number;
   declare availableNow: boolean;
+  /** Energy to price the nearby advice for, kWh (1–200); without it, no advice is shown. */
+  declare adviceKwh: number | undefined;
+  declare advice: ChargingOption[];
   declare locations: Map<string, LocationSummary>;
   declare selected: string | undefined;
   declare loading: boolean;
@@ -90,6 +97,7 @@ export class VoltshareMap extends VoltshareElement {
     this.tileUrl = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png';
     this.tileAttribution = '© OpenStreetMap contributors';
     this.connector = '';
+    this.advice = [];
     this.minPowerKw = 0;
     this.availableNow = false;
     this.locations = new Map();
@@ -134,11 +142,49 @@ export class VoltshareMap extends VoltshareElement {
       for await (const location of this.connection.client.locations.list(query)) found.set(location.id, location);
       this.locations = found;
       this.follow();
+      if (this.adviceKwh) void this.loadAdvice(this.adviceKwh);
     } catch (error) {
       this.error = this.describe(error, msg('Stations could not be loaded.'));
     } finally {
       this.loading = false;
     }
+  }
+
+  /** Where and when the energy is cheapest around the point over the next day: one line per station, those that save against now. */
+  private async loadAdvice(kwh: number): Promise<void> {
+    const { data } = await this.connection.client
+      .GET('/v1/recommendations', {
+        params: {
+          query: {
+            lat: this.lat,
+            lng: this.lng,
+            energy_kwh: Math.min(200, Math.max(1, kwh)),
+            radius_m: Math.min(50_000, Math.max(100, Math.round(this.radiusKm * 1000))),
+            to: new Date(Date.now() + 24 * 3_600_000 - 60_000).toISOString(),
+          },
+        },
+      })
+      .catch(() => ({ data: undefined }));
+    const seen = new Set<string>();
+    this.advice = (data?.options ?? []).filter((o) => o.saves > 0 && !seen.has(o.location_id) && seen.add(o.location_id)).slice(0, 3);
+  }
+
+  private renderAdvice(): unknown {
+    if (!this.adviceKwh || !this.advice.length) return nothing;
+    return html`<section class="advice" part="advice" aria-labelledby="advice-title">
+      <h3 id="advice-title">${msg(str`Cheapest nearby for ${formatEnergy(this.adviceKwh * 1000, this.language)}`)}</h3>
+      <ul>
+        ${this.advice.map((o) => {
+          const station = this.locations.get(o.location_id);
+          return html`<li>
+            <button data-id=${o.location_id} @click=${() => station && this.select(station)}>${o.name}</button>
+            <span class="muted">
+              ${msg(str`from ${formatClock(o.starts_at as unknown as string, this.language, station?.time_zone)}: ${formatMoney(o.price.amount, o.price.currency, this.language)}, ${formatMoney(o.saves, o.price.currency, this.language)} less than now`)}
+            </span>
+          </li>`;
+        })}
+      </ul>
+    </section>`;
   }
 
   private follow(): void {
@@ -293,6 +339,7 @@ export class VoltshareMap extends VoltshareElement {
         ${this.loading ? msg('Loading stations…') : msg(str`${visible.length} of ${this.locations.size} stations shown`)}
         ${this.tilesFailed ? html` · <span class="tiles-offline">${msg('Map background unavailable (offline); stations are still shown.')}</span>` : nothing}
       </p>
+      ${this.renderAdvice()}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
       <p class="visually-hidden" aria-live="polite">${this.announcement}</p>
     </div>`;
