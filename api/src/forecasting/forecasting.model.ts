@@ -4,6 +4,8 @@ export interface HourOutlook {
   /** Cars expected plugged in over the hour (mean). */
   expected_busy_evses: number;
   expected_free_evses: number;
+  /** The chance of finding no EVSE free (a wait), 0–1. */
+  chance_none_free: number;
   /** Among the three quietest hours of the next 24. */
   best: boolean;
   /**

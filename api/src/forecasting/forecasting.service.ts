@@ -122,6 +122,7 @@ export class ForecastingService {
         starts_at: new Date(hourStart.getTime() + h * HOUR),
         expected_busy_evses: Math.round(expected * 10) / 10,
         expected_free_evses: Math.round((evses - expected) * 10) / 10,
+        chance_none_free: round(chanceNoneFree(expected, evses), 3),
         best: false,
         co2_g_per_kwh: 0,
         greenest: false,

@@ -70,6 +70,9 @@ describe.each(backends())('station outlook on %s', (backend: Backend) => {
     expect(at(12).expected_busy_evses).toBeGreaterThan(0.6);
     expect(at(20).expected_busy_evses).toBeLessThan(0.2);
     expect(at(12).expected_free_evses).toBeCloseTo(3 - at(12).expected_busy_evses, 5);
+    // The chance of a wait: higher in office hours than at night.
+    expect(at(12).chance_none_free).toBeGreaterThan(at(20).chance_none_free);
+    expect(at(20).chance_none_free).toBeGreaterThanOrEqual(0);
     const best = outlook.hours.filter((h) => h.best);
     expect(best).toHaveLength(3);
     for (const h of best) {
