@@ -115,3 +115,36 @@ export const texts = (page: Page, host: string, selector: string) =>
 
 /** A map of the Luxembourg demo stations, tiles served locally (none load: the markers and list must work without). */
 export const mapPage = `<voltshare-map publishable-key="${PK}" tile-url="${OFFLINE_TILES}" lat="49.61" lng="6.13" radius-km="80" locale="en"></voltshare-map>`;
+
+/**
+ * A station of the demo network alone at `coordinates`, whose energy costs 0.60 €/kWh from this
+ * local hour for two hours and 0.30 € otherwise: something is always cheaper later.
+ */
+export async function dearNowStation(h: Harness, name: string, coordinates: { latitude: number; longitude: number }): Promise<string> {
+  const owner = (await h.api<{ access_token: string }>('POST', '/v1/auth/login', undefined, { email: DEMO.owner.email, password: DEMO.owner.password })).body
+    .access_token;
+  const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).format(new Date()));
+  const pad = (n: number) => String(n % 24).padStart(2, '0');
+  const tariff = await h.api<{ id: string }>('POST', '/v1/tariffs', owner, {
+    currency: 'EUR',
+    vat_percent: 17,
+    elements: [
+      {
+        price_components: [{ type: 'ENERGY', price: 60 }],
+        restrictions: { start_time: `${pad(hour)}:00`, end_time: hour + 2 >= 24 ? '23:59' : `${pad(hour + 2)}:00` },
+      },
+      { price_components: [{ type: 'ENERGY', price: 30 }] },
+    ],
+  });
+  const site = await h.api<{ id: string; evses: { uid: string }[] }>('POST', '/v1/locations', owner, {
+    name,
+    address: '4 Rue du Test',
+    city: 'Luxembourg',
+    country: 'LU',
+    coordinates,
+    time_zone: 'Europe/Luxembourg',
+    evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }] }],
+  });
+  await h.api('PATCH', `/v1/evses/${site.body.evses[0]?.uid}`, owner, { tariff_id: tariff.body.id });
+  return site.body.id;
+}

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, mapPage, OFFLINE_TILES, PK, startHarness, texts } from '../../test/harness.js';
+import { dearNowStation, type Harness, mapPage, OFFLINE_TILES, PK, startHarness, texts } from '../../test/harness.js';
 
 describe('<voltshare-map> in headless Chromium against the real API', () => {
   let h: Harness;
@@ -99,32 +99,7 @@ describe('<voltshare-map> in headless Chromium against the real API', () => {
   });
 
   it('with advice-kwh, says where and when that much energy is cheapest nearby, and picks the station', async () => {
-    const { DEMO } = await import('@voltshare/api');
-    const owner = (await h.api<{ access_token: string }>('POST', '/v1/auth/login', undefined, { email: DEMO.owner.email, password: DEMO.owner.password })).body
-      .access_token;
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).format(new Date()));
-    const pad = (n: number) => String(n % 24).padStart(2, '0');
-    const tariff = await h.api<{ id: string }>('POST', '/v1/tariffs', owner, {
-      currency: 'EUR',
-      vat_percent: 17,
-      elements: [
-        {
-          price_components: [{ type: 'ENERGY', price: 60 }],
-          restrictions: { start_time: `${pad(hour)}:00`, end_time: hour + 2 >= 24 ? '23:59' : `${pad(hour + 2)}:00` },
-        },
-        { price_components: [{ type: 'ENERGY', price: 30 }] },
-      ],
-    });
-    const site = await h.api<{ id: string; evses: { uid: string }[] }>('POST', '/v1/locations', owner, {
-      name: 'Map Tariff Corner',
-      address: '6 Rue du Test',
-      city: 'Luxembourg',
-      country: 'LU',
-      coordinates: { latitude: -16.3456, longitude: 49.6789 },
-      time_zone: 'Europe/Luxembourg',
-      evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }] }],
-    });
-    await h.api('PATCH', `/v1/evses/${site.body.evses[0]?.uid}`, owner, { tariff_id: tariff.body.id });
+    const siteId = await dearNowStation(h, 'Map Tariff Corner', { latitude: -16.3456, longitude: 49.6789 });
     const page = await h.open(
       `<voltshare-map publishable-key="${PK}" tile-url="${OFFLINE_TILES}" lat="-16.3456" lng="49.679" radius-km="5" advice-kwh="20" locale="en"></voltshare-map>`,
     );

@@ -1,7 +1,7 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Harness, PK, startHarness, texts } from '../../test/harness.js';
+import { dearNowStation, type Harness, PK, startHarness, texts } from '../../test/harness.js';
 
 describe('<voltshare-station> in headless Chromium against the real API', () => {
   let h: Harness;
@@ -32,34 +32,8 @@ describe('<voltshare-station> in headless Chromium against the real API', () => 
   });
 
   it('says from when the next 24 hours are cheapest, from the station’s own tariff', async () => {
-    const { DEMO } = await import('@voltshare/api');
-    const login = await h.api<{ access_token: string }>('POST', '/v1/auth/login', undefined, { email: DEMO.owner.email, password: DEMO.owner.password });
-    const owner = login.body.access_token;
-    // Dear from this local hour for two hours, every day; cheap otherwise.
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { hour: '2-digit', hourCycle: 'h23', timeZone: 'Europe/Luxembourg' }).format(new Date()));
-    const pad = (n: number) => String(n % 24).padStart(2, '0');
-    const tariff = await h.api<{ id: string }>('POST', '/v1/tariffs', owner, {
-      currency: 'EUR',
-      vat_percent: 17,
-      elements: [
-        {
-          price_components: [{ type: 'ENERGY', price: 60 }],
-          restrictions: { start_time: `${pad(hour)}:00`, end_time: hour + 2 >= 24 ? '23:59' : `${pad(hour + 2)}:00` },
-        },
-        { price_components: [{ type: 'ENERGY', price: 30 }] },
-      ],
-    });
-    const site = await h.api<{ id: string; evses: { uid: string }[] }>('POST', '/v1/locations', owner, {
-      name: 'Widget Tariff Corner',
-      address: '4 Rue du Test',
-      city: 'Luxembourg',
-      country: 'LU',
-      coordinates: { latitude: -14.3456, longitude: 47.6789 },
-      time_zone: 'Europe/Luxembourg',
-      evses: [{ connectors: [{ standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 }] }],
-    });
-    await h.api('PATCH', `/v1/evses/${site.body.evses[0]?.uid}`, owner, { tariff_id: tariff.body.id });
-    const page = await h.open(`<voltshare-station publishable-key="${PK}" location-id="${site.body.id}" locale="en"></voltshare-station>`);
+    const siteId = await dearNowStation(h, 'Widget Tariff Corner', { latitude: -14.3456, longitude: 47.6789 });
+    const page = await h.open(`<voltshare-station publishable-key="${PK}" location-id="${siteId}" locale="en"></voltshare-station>`);
     await page.locator('voltshare-station [data-cheapest]').waitFor();
     expect(await page.locator('voltshare-station [data-cheapest]').textContent()).toMatch(/^Cheapest from .+: €0\.30 \/ kWh\.$/);
     // A new station has no history: no busy-hours strip, no quiet hours claimed.
