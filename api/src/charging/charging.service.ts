@@ -430,6 +430,24 @@ export class ChargingService {
     return toSession(row);
   }
 
+  /** Where a driver charges most (the last eight weeks, any network): up to three stations, most used first. */
+  async usualStations(driverId: string, now = new Date()): Promise<{ network_id: string; location_id: string; sessions: number }[]> {
+    const rows = await this.scopes.system((tx) =>
+      tx
+        .selectFrom('charging_sessions as s')
+        .innerJoin('charge_points as cp', (j) => j.onRef('cp.tenant_id', '=', 's.tenant_id').onRef('cp.id', '=', 's.charge_point_id'))
+        .select(['s.tenant_id', 'cp.location_id'])
+        .select((eb) => eb.fn.countAll<number>().as('n'))
+        .where('s.driver_id', '=', driverId)
+        .where('s.started_at', '>', new Date(now.getTime() - 56 * 86_400_000))
+        .groupBy(['s.tenant_id', 'cp.location_id'])
+        .orderBy('n', 'desc')
+        .limit(3)
+        .execute(),
+    );
+    return rows.map((r) => ({ network_id: r.tenant_id, location_id: r.location_id, sessions: Number(r.n) }));
+  }
+
   /** A driver's sessions at every network (drivers are platform-wide). */
   driverSessions(driverId: string, page: PageRequest): Promise<Page<ChargingSession>> {
     return newestFirst(

@@ -1,3 +1,4 @@
+import type { ChargingService } from '../charging/charging.service.js';
 import type { HourOutlook, StationOutlook } from '../forecasting/forecasting.model.js';
 import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import { chanceNoneFree } from '../forecasting/site-training.js';
@@ -76,15 +77,37 @@ export class ChargingAdviceFlow {
     private readonly discovery: DiscoveryService,
     private readonly forecasting: ForecastingService,
     private readonly tariffs: TariffsService,
+    private readonly charging: Pick<ChargingService, 'usualStations'>,
   ) {}
 
   async advise(callerTenantId: string | undefined, request: AdviceRequest, now = new Date()): Promise<ChargingAdvice> {
     checkRequest(request, now);
     request = { ...request, from: new Date(Math.max(request.from.getTime(), now.getTime())) };
     const nearby = await this.discovery.search(callerTenantId, { lat: request.lat, lng: request.lng, radius_m: request.radiusM }, { limit: MAX_STATIONS }, now);
+    return this.rank(callerTenantId, nearby.data, request, now);
+  }
+
+  /**
+   * The same for a driver's usual stations (where they charged most in the last eight weeks, at
+   * any network), measured against charging now at the one they use most.
+   */
+  async adviseForDriver(driverId: string, request: Omit<AdviceRequest, 'lat' | 'lng' | 'radiusM'>, now = new Date()): Promise<ChargingAdvice> {
+    checkRequest({ ...request, lat: 0, lng: 0, radiusM: 100 }, now);
+    const usual = await this.charging.usualStations(driverId, now);
+    const stations: LocationSummary[] = [];
+    for (const u of usual) {
+      // Public stations only: the advice is priced from what any driver is shown.
+      const station = await this.discovery.detail(undefined, u.location_id, now).catch(() => undefined);
+      if (station && station.status === 'ACTIVE') stations.push(station);
+    }
+    return this.rank(undefined, stations, { ...request, lat: 0, lng: 0, radiusM: 100, from: new Date(Math.max(request.from.getTime(), now.getTime())) }, now);
+  }
+
+  /** Each station's hours priced, measured against the first station's first hour, cheapest first. */
+  private async rank(callerTenantId: string | undefined, stations: LocationSummary[], request: AdviceRequest, now: Date): Promise<ChargingAdvice> {
     const options: ChargingOption[] = [];
     let baseline: ChargingOption | null = null;
-    for (const station of nearby.data) {
+    for (const station of stations) {
       const priced = await this.stationOptions(callerTenantId, station, request, now);
       options.push(...priced);
       // The nearest station with a price, at the first hour: "charging now".

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { siteBody } from '../test/fixtures.js';
-import { type Backend, backends, bearer, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
+import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp, unique } from '../test/harness.js';
 
 const AC = { standard: 'IEC_62196_T2', format: 'SOCKET', power_type: 'AC_3_PHASE', max_voltage: 400, max_amperage: 16 };
 // Far from every other test's sites, so the search near it finds only these two.
@@ -19,6 +19,7 @@ const NIGHT_TARIFF = {
 describe.each(backends())('charging advice on %s', (backend: Backend) => {
   let t: TestApp;
   let net: SignedUpNetwork;
+  const sites = new Map<string, string>();
 
   beforeAll(async () => {
     t = await startTestApp(backend);
@@ -34,6 +35,7 @@ describe.each(backends())('charging advice on %s', (backend: Backend) => {
         .set(bearer(net.accessToken))
         .send({ ...siteBody(name, [{ connectors: [AC] }]), coordinates: { latitude: PLACE.latitude + offset, longitude: PLACE.longitude } });
       expect(created.status).toBe(201);
+      sites.set(name, created.body.id);
       await t.http.patch(`/v1/evses/${created.body.evses[0].uid}`).set(bearer(net.accessToken)).send({ tariff_id: tariff }).expect(200);
     }
   });
@@ -65,6 +67,38 @@ describe.each(backends())('charging advice on %s', (backend: Backend) => {
       expect(o.saves_chance_none_free).toBeCloseTo((advice.now?.chance_none_free ?? 0) - o.chance_none_free, 3);
     }
     expect(advice.now?.co2_g).toBeGreaterThan(0);
+  });
+
+  it('advises a driver on their usual station, against charging now there', async () => {
+    const driver = await registerDriver(t.http);
+    const tag = unique('USUAL').slice(-20);
+    await t.http.post('/v1/me/id-tags').set(bearer(driver.accessToken)).send({ id_tag: tag }).expect(201);
+    const flatSite = sites.get('Round the corner, flat') as string;
+    const cp = await t.http
+      .post('/v1/charge-points')
+      .set(bearer(net.accessToken))
+      .send({ identity: unique('USUAL'), location_id: flatSite, password: 'a-long-charge-point-secret' })
+      .expect(201);
+    await t.http
+      .post(`/v1/locations/${flatSite}/evses`)
+      .set(bearer(net.accessToken))
+      .send({ charge_point_id: cp.body.id, ocpp_connector_id: 1, connectors: [AC] })
+      .expect(201);
+    for (let day = 1; day <= 3; day++) {
+      const at = new Date(Date.now() - day * 86_400_000);
+      const { transactionId } = await t.services.charging.startSession(net.networkId, cp.body.id, { connectorId: 1, idTag: tag, meterStartWh: 0, at });
+      await t.services.charging.stopSession(net.networkId, cp.body.id, { transactionId, meterStopWh: 10_000, at: new Date(at.getTime() + 3_600_000) });
+    }
+    const mine = await t.http.get('/v1/me/recommendations?energy_kwh=20').set(bearer(driver.accessToken)).expect(200);
+    // Only their usual (flat-priced) station: every hour costs the same, so nothing saves against now.
+    expect(mine.body.now).toMatchObject({ location_id: flatSite, price: { amount: 700 } });
+    expect(mine.body.options.every((o: { location_id: string; saves: number }) => o.location_id === flatSite && o.saves === 0)).toBe(true);
+    // A driver with no sessions gets nothing to compare; bad input is named; staff keys are refused.
+    const stranger = await registerDriver(t.http);
+    expect((await t.http.get('/v1/me/recommendations?energy_kwh=20').set(bearer(stranger.accessToken)).expect(200)).body).toEqual({ now: null, options: [] });
+    const bad = await t.http.get('/v1/me/recommendations?energy_kwh=0').set(bearer(driver.accessToken)).expect(422);
+    expect(bad.body.errors[0].field).toBe('query.energy_kwh');
+    await t.http.get('/v1/me/recommendations?energy_kwh=20').set(bearer(net.accessToken)).expect(403);
   });
 
   it('prices each hour of a station’s outlook by its published tariff', async () => {

@@ -1,6 +1,6 @@
 import { Controller, Get, Path, Query, Request, Response, Route, Security, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { tenantOf } from '../auth/principal.js';
+import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { ChargingAdvice, PricedOutlook } from '../flows/charging-advice.flow.js';
 import type { ProblemDocument } from '../http/problem.js';
@@ -42,6 +42,26 @@ export class ForecastingController extends Controller {
   @Response<ProblemDocument>(404, 'Not found or not visible')
   async outlook(@Request() req: ExpressRequest, @Path() location_id: ResourceId): Promise<PricedOutlook> {
     return this.services.flows.chargingAdvice.stationOutlook(principalOf(req).tenantId, location_id);
+  }
+
+  /**
+   * When to charge at your usual stations (where you charged most in the last eight weeks, at any
+   * network): each hour of the window priced for the energy asked for, against charging now at
+   * the one you use most, with the money, CO₂ and waiting each option saves.
+   * @param energy_kwh The energy wanted, 1 to 200 kWh.
+   * @param from Start of the window (default: now), within the next 24 hours.
+   * @param to End of the window (default: 12 hours after its start), at most 24 hours after it.
+   */
+  @Get('me/recommendations')
+  @Security('bearer', ['driver'])
+  @Response<ProblemDocument>(422, 'Invalid energy or window')
+  async myRecommendations(@Request() req: ExpressRequest, @Query() energy_kwh: number, @Query() from?: Date, @Query() to?: Date): Promise<ChargingAdvice> {
+    const start = from ?? new Date();
+    return this.services.flows.chargingAdvice.adviseForDriver(userOf(principalOf(req)), {
+      energyWh: Math.round(energy_kwh * 1000),
+      from: start,
+      to: to ?? new Date(start.getTime() + 12 * 3_600_000),
+    });
   }
 
   /**

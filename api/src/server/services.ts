@@ -201,7 +201,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     adHoc,
     flows: {
       providerWebhook: new ProviderWebhookFlow(payments, reservationFees),
-      chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs),
+      chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs, charging),
       dynamicPricing,
       offPeakNudges,
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
