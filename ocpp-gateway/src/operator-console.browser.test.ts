@@ -181,4 +181,35 @@ describe('the operator console', { timeout: 120_000 }, () => {
     await audit(page, 'operator console sustainability', ['color-contrast']);
     await page.close();
   });
+
+  it("previews tomorrow's dynamic prices per tariff and holds them", async () => {
+    const owner = await signIn(base, DEMO.owner);
+    const headers = { 'content-type': 'application/json', authorization: `Bearer ${owner}` };
+    const tariffs = (await (await fetch(`${base}/v1/tariffs?limit=100`, { headers })).json()) as { data: { id: string }[] };
+    const tariff = tariffs.data[0]?.id as string;
+    const set = await fetch(`${base}/v1/tariffs/${tariff}/dynamic-pricing`, {
+      method: 'PUT',
+      headers,
+      body: JSON.stringify({ quiet_discount_percent: 20, peak_surcharge_percent: 10 }),
+    });
+    expect(set.status).toBe(200);
+    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
+    await page.goto(`${base}/operator/`);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const block = page.locator(`#dynamic [data-tariff="${tariff}"]`);
+    await block.waitFor();
+    expect(await block.locator('h3').textContent()).toMatch(/^\S+ · \d{4}-\d{2}-\d{2}$/);
+    expect(await block.locator('tbody tr').count()).toBeGreaterThan(0);
+    await block.locator('button[data-hold]').click();
+    await expect.poll(() => page.locator(`#dynamic [data-tariff="${tariff}"] h3`).textContent()).toMatch(/ · held$/);
+    const rules = (await (await fetch(`${base}/v1/tariffs/${tariff}/dynamic-pricing`, { headers })).json()) as {
+      held: boolean;
+      quiet_discount_percent: number;
+    };
+    expect(rules).toMatchObject({ held: true, quiet_discount_percent: 20 });
+    await page.locator('#dynamic-title').scrollIntoViewIfNeeded();
+    await page.locator('section[aria-labelledby="dynamic-title"]').screenshot({ path: path.join(SHOTS, 'dynamic-prices.png') });
+    await audit(page, 'operator console dynamic prices', ['color-contrast']);
+    await page.close();
+  });
 });

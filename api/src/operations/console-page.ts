@@ -108,6 +108,10 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <table aria-labelledby="solar-title"><thead><tr><th>Site</th><th>Carport</th><th>Yield a year</th><th>CO₂ saved a year</th><th>Of its charging</th></tr></thead><tbody id="solar"></tbody></table>
     <p class="muted" id="solar-assumptions"></p>
   </section>
+  <section class="card" aria-labelledby="dynamic-title"><h2 id="dynamic-title">Dynamic prices — tomorrow</h2>
+    <p class="muted" id="dynamic-summary" role="status"></p>
+    <div id="dynamic"></div>
+  </section>
 </main>
 <script src="/socket.io/socket.io.min.js"></script>
 <script src="/operator/app.js"></script>
@@ -260,6 +264,30 @@ const script = `(() => {
     setTimeout(() => URL.revokeObjectURL(url), 60000);
   }
 
+  const KINDS = { quiet: 'quiet: discount', peak: 'forecast peak: surcharge', grid_event: 'utility peak event: surcharge', normal: 'base price' };
+  async function refreshDynamic() {
+    const tariffs = (await api('/v1/tariffs?limit=100')).data;
+    const withRules = [];
+    for (const t of tariffs) {
+      const res = await fetch('/v1/tariffs/' + encodeURIComponent(t.id) + '/dynamic-pricing', { headers: { authorization: 'Bearer ' + token } });
+      if (res.ok) withRules.push({ tariff: t, rules: await res.json() });
+    }
+    $('dynamic-summary').textContent = withRules.length ? withRules.length + ' tariff(s) with dynamic off-peak prices; tomorrow is published at 18:00 local unless held.' : 'No tariff has dynamic off-peak prices (PUT /v1/tariffs/{id}/dynamic-pricing).';
+    const blocks = [];
+    for (const { tariff, rules } of withRules) {
+      const day = await api('/v1/tariffs/' + encodeURIComponent(tariff.id) + '/dynamic-pricing/preview');
+      const money = (m) => m == null ? '–' : (m / 100).toLocaleString(undefined, { style: 'currency', currency: tariff.currency });
+      const changed = day.hours.filter((h) => h.kind !== 'normal');
+      blocks.push('<div class="dynamic" data-tariff="' + esc(tariff.id) + '"><h3>' + esc(tariff.id) + ' · ' + esc(day.day) + (day.published ? ' · published' : '') + (rules.held ? ' · held' : '') + '</h3>'
+        + '<p class="muted">−' + rules.quiet_discount_percent + ' % when quiet, +' + rules.peak_surcharge_percent + ' % at peaks; forecast confidence ' + esc(day.confidence) + '.</p>'
+        + '<table><thead><tr><th>Hour</th><th>Busy (forecast)</th><th>Why</th><th>Base</th><th>Tomorrow</th></tr></thead><tbody>'
+        + (changed.map((h) => '<tr><td>' + esc(h.hour) + '</td><td>' + Math.round(h.expected_busy_share * 100) + ' %</td><td>' + esc(KINDS[h.kind] || h.kind) + '</td><td>' + money(h.base_price) + '</td><td>' + money(h.price) + '</td></tr>').join('') || '<tr><td colspan="5" class="muted">Every hour at the base price.</td></tr>')
+        + '</tbody></table>'
+        + '<div class="inline"><button type="button" data-publish="' + esc(tariff.id) + '"' + (rules.held ? ' disabled' : '') + '>Publish now</button><button type="button" data-hold="' + esc(tariff.id) + '" data-held="' + (rules.held ? 'true' : 'false') + '">' + (rules.held ? 'Release' : 'Hold') + '</button></div></div>');
+    }
+    $('dynamic').innerHTML = blocks.join('');
+  }
+
   function drawHourly(o) {
     const svg = $('hourly'); const left = 34, bottom = 176, height = 160, width = 560;
     const kwh = o.hourly.map((h) => h.energy_wh / 1000); const starts = o.hourly.map((h) => h.sessions_started);
@@ -295,7 +323,7 @@ const script = `(() => {
     const options = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
     $('limit-site').innerHTML = options; $('power-site').innerHTML = options;
     if (capped) $('power-site').value = capped.location_id;
-    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen()]);
+    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic()]);
     let pending;
     const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refresh().catch(() => {}); refreshPower().catch(() => {}); }, 800); };
     socket = io({ auth: { token }, transports: ['websocket'] });
@@ -314,6 +342,19 @@ const script = `(() => {
   });
   $('signout').addEventListener('click', signOut);
   $('green-csv').addEventListener('click', () => download('csv'));
+  $('dynamic').addEventListener('click', async (e) => {
+    const publish = e.target.dataset && e.target.dataset.publish;
+    const hold = e.target.dataset && e.target.dataset.hold;
+    try {
+      if (publish) await send('POST', '/v1/tariffs/' + encodeURIComponent(publish) + '/dynamic-pricing/publish');
+      if (hold) {
+        const rules = await api('/v1/tariffs/' + encodeURIComponent(hold) + '/dynamic-pricing');
+        const { tariff_id, published_days, updated_at, ...input } = rules;
+        await send('PUT', '/v1/tariffs/' + encodeURIComponent(hold) + '/dynamic-pricing', { ...input, min_energy_price: input.min_energy_price ?? undefined, max_energy_price: input.max_energy_price ?? undefined, held: e.target.dataset.held !== 'true' });
+      }
+      if (publish || hold) await refreshDynamic();
+    } catch (err) { $('dynamic-summary').textContent = err.message; }
+  });
   $('green-pdf').addEventListener('click', () => download('pdf'));
   $('power-site').addEventListener('change', () => refreshPower().catch((err) => { $('power-summary').textContent = err.message; }));
   $('limit-form').addEventListener('submit', async (e) => {
