@@ -228,6 +228,8 @@ describe.each([
       language === 'de' ? /\d\s%\serneuerbar · .*CO₂ vermieden/ : /متجددة/,
     );
     expect(await page.locator('voltshare-history [data-year]').textContent()).toMatch(language === 'de' ? /CO₂ vermieden.*Bäume/s : /تجنّب.*شجرة/s);
+    // The month's count in the language's own plural: one session is singular.
+    expect(await page.locator('voltshare-history .card .row span').first().textContent()).toMatch(language === 'de' ? /^1 Ladevorgang · / : /^1 جلسة · /);
     await audit(page, `${prefix}history`, ['color-contrast', 'button-name']);
     await shot(page, `${prefix}8-history`);
     const [download] = await Promise.all([page.waitForEvent('download'), page.locator('voltshare-history [data-action=receipt-pdf]').first().click()]);

@@ -244,13 +244,18 @@ export class VoltshareHistory extends VoltshareElement {
     </section>`;
   }
 
+  /** "1 session", "3 sessions": the language's own plural rule picks the form. */
+  private sessionCount(n: number): string {
+    return new Intl.PluralRules(this.language).select(n) === 'one' ? msg(str`${n} session`) : msg(str`${n} sessions`);
+  }
+
   private renderMonths(months: Month[]): unknown {
     const most = Math.max(1, ...months.map((m) => m.energyWh));
     return months.map(
       (m) => html`<h2>${m.label}</h2>
         <div class="card">
           <div class="row spread">
-            <span>${msg(str`${m.sessions.length} sessions`)} · ${formatEnergy(m.energyWh, this.language)}</span>
+            <span>${this.sessionCount(m.sessions.length)} · ${formatEnergy(m.energyWh, this.language)}</span>
             <strong>${[...m.costs].map(([currency, amount]) => formatMoney(amount, currency, this.language)).join(' + ') || '–'}</strong>
           </div>
           <div class="bar" style="width:${Math.round((m.energyWh / most) * 100)}%" aria-hidden="true"></div>
