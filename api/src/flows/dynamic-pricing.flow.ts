@@ -54,7 +54,7 @@ export class DynamicPricingFlow {
   private async tomorrow(tenantId: string, tariffId: string, now: Date): Promise<DynamicDay> {
     const basis = await this.tariffs.dynamicBasis(tenantId, tariffId);
     if (!basis) throw fail.notFound('dynamic pricing for tariff', tariffId);
-    const { rules, base, sites } = basis;
+    const { rules, base, sites, publishedDays } = basis;
     const day = nextDay(toLocalIso(now, base.time_zone).slice(0, 10));
     // Two days of forecast reach the end of tomorrow from any hour today.
     const outlooks = await Promise.all(sites.map((site) => this.forecasting.outlook(tenantId, site, now, 48)));
@@ -74,7 +74,6 @@ export class DynamicPricingFlow {
     const events = await this.siteLimits.gridEvents(tenantId, sites, now, new Date(now.getTime() + 48 * HOUR));
     const gridEventAt = (from: Date, to: Date) => events.some((e) => e.starts_at < to && (e.ends_at === null || e.ends_at > from));
     const version = dayVersion(base, day, busyShareAt, rules, gridEventAt);
-    const published = (await this.tariffs.dynamicPricing(tenantId, tariffId)).published_days.includes(day);
     return {
       tariff_id: tariffId,
       day,
@@ -83,7 +82,7 @@ export class DynamicPricingFlow {
       hours: version.hours,
       // Without any history (and no peak event) the forecast says nothing: the price stays.
       elements: confidence === 'none' && !version.hours.some((h) => h.kind === 'grid_event') ? [] : version.elements,
-      published,
+      published: publishedDays.includes(day),
       held: rules.held,
     };
   }

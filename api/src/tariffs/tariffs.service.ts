@@ -263,14 +263,17 @@ export class TariffsService {
     return toDynamicPricing(row);
   }
 
-  /** What a day version is built from: the rules, the base terms (in the tariff's time zone) and the sites that use the tariff. */
-  async dynamicBasis(tenantId: string, tariffId: string): Promise<{ rules: DynamicRules & { held: boolean }; base: TariffTerms; sites: string[] } | undefined> {
+  /** What a day version is built from: the rules, the base terms (in the tariff's time zone) the sites that use the tariff and the days already published. */
+  async dynamicBasis(
+    tenantId: string,
+    tariffId: string,
+  ): Promise<{ rules: DynamicRules & { held: boolean }; base: TariffTerms; sites: string[]; publishedDays: string[] } | undefined> {
     return this.scopes.tenant(tenantId, async (tx) => {
       const row = await tx
         .selectFrom('tariff_dynamic_rules as r')
         .innerJoin('tariffs as t', (j) => j.onRef('t.tenant_id', '=', 'r.tenant_id').onRef('t.id', '=', 'r.tariff_id'))
         .select(['r.quiet_discount_percent', 'r.peak_surcharge_percent', 'r.quiet_free_share', 'r.peak_busy_share', 'r.min_energy_price', 'r.max_energy_price'])
-        .select(['r.held', 'r.base_elements', 't.currency', 't.vat_percent', 't.min_price', 't.max_price', 't.display_text'])
+        .select(['r.held', 'r.base_elements', 'r.published_days', 't.currency', 't.vat_percent', 't.min_price', 't.max_price', 't.display_text'])
         .where('r.tenant_id', '=', tenantId)
         .where('r.tariff_id', '=', tariffId)
         .executeTakeFirst();
@@ -305,6 +308,7 @@ export class TariffsService {
           display_text: row.display_text,
         },
         sites: sites.map((x) => x.location_id),
+        publishedDays: Object.keys(row.published_days).sort(),
       };
     });
   }
