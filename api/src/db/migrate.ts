@@ -8,6 +8,7 @@ import * as m0028 from '../forecasting/migrations/0028_site_forecasts.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
+import * as m0029 from '../support/migrations/0029_support.js';
 import * as m0025 from '../sustainability/migrations/0025_sustainability.js';
 import * as m0027 from '../tariffs/migrations/0027_dynamic_tariffs.js';
 import type { Db } from './database.js';
@@ -59,6 +60,7 @@ const migrations: Record<string, Migration> = {
   '0026_clean_objectives': m0026,
   '0027_dynamic_tariffs': m0027,
   '0028_site_forecasts': m0028,
+  '0029_support': m0029,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -31,6 +31,7 @@ import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewsTable } from '../reviews/reviews.tables.js';
 import type { EvsePowerSharesTable, SiteEnergyContractsTable, SitePowerLimitsTable, SitePowerSamplesTable } from '../site-limits/site-limits.tables.js';
+import type { SupportAttachmentsTable, SupportMessagesTable, SupportSlaPoliciesTable, SupportTicketsTable } from '../support/support.tables.js';
 import type {
   GridIntensityHoursTable,
   SessionCarbonAccountsTable,
@@ -56,6 +57,7 @@ export type * from '../queue/queue.tables.js';
 export type * from '../reservations/reservations.tables.js';
 export type * from '../reviews/reviews.tables.js';
 export type * from '../site-limits/site-limits.tables.js';
+export type * from '../support/support.tables.js';
 export type * from '../tariffs/tariffs.tables.js';
 export type * from '../webhooks/webhooks.tables.js';
 
@@ -82,6 +84,10 @@ export interface Database {
   wallet_top_ups: WalletTopUpsTable;
   ad_hoc_charges: AdHocChargesTable;
   reviews: ReviewsTable;
+  support_tickets: SupportTicketsTable;
+  support_messages: SupportMessagesTable;
+  support_attachments: SupportAttachmentsTable;
+  support_sla_policies: SupportSlaPoliciesTable;
   site_power_limits: SitePowerLimitsTable;
   evse_power_shares: EvsePowerSharesTable;
   site_energy_contracts: SiteEnergyContractsTable;

@@ -105,7 +105,10 @@ function toProblem(error: unknown, req: Request): Problem | undefined {
   const status = typeof error === 'object' && error !== null && 'status' in error ? Number(error.status) : 0;
   const type = typeof error === 'object' && error !== null && 'type' in error ? String(error.type) : '';
   if (type === 'entity.parse.failed') return problems.badRequest('The body is not valid JSON.');
-  if (type === 'entity.too.large') return new Problem(413, 'payload-too-large', 'Payload too large', 'The body exceeds 1 MB.');
+  if (type === 'entity.too.large') {
+    const limit = typeof error === 'object' && error !== null && 'limit' in error ? Number(error.limit) : 1024 * 1024;
+    return new Problem(413, 'payload-too-large', 'Payload too large', `The body exceeds ${Math.round(limit / 1024 / 1024)} MB.`);
+  }
   if (status >= 400 && status < 500) return new Problem(status, 'bad-request', 'Bad request', error instanceof Error ? error.message : undefined);
   if (isDatabaseUnavailable(error)) return problems.unavailable();
   return undefined;

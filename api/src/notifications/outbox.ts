@@ -14,6 +14,7 @@ const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
   'queue.offer': 'push',
   'queue.offer_expired': 'push',
   'guidance.nudge': 'push',
+  'support.reply': 'email',
 };
 
 /**

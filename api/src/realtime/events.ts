@@ -53,6 +53,7 @@ export const DRIVER_EVENT_TYPES = [
   'queue.offer_expired',
   'queue.left',
   'guidance.nudge',
+  'support.reply',
 ] as const;
 export type DriverEventType = (typeof DRIVER_EVENT_TYPES)[number];
 
@@ -72,7 +73,36 @@ export interface QueueUpdatedEvent {
   payload: { location_id: string; length: number; estimated_wait_minutes: number | null; updated_at: string };
 }
 
-export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent | SessionUpdatedEvent | DriverEvent | QueueUpdatedEvent;
+/**
+ * A support ticket's conversation and changes: for the staff of its network, and (unless the
+ * message is an internal note) for the driver who opened it and anyone following the ticket.
+ */
+export interface TicketEvent {
+  type: 'ticket.created' | 'ticket.updated' | 'ticket.message';
+  audience: { tenant_id: string; ticket_id: string; driver_id: string | null; staff_only: boolean };
+  payload: Record<string, unknown>;
+}
+
+/** A charger's or a site's incident opening, changing or resolving: for the network's staff. */
+export interface IncidentEvent {
+  type: 'incident.opened' | 'incident.updated' | 'incident.resolved';
+  audience: { tenant_id: string; incident_id: string };
+  payload: Record<string, unknown>;
+}
+
+/** Events networks and partners may receive by webhook besides the drivers' ones. */
+export const PLATFORM_EVENT_TYPES = [
+  'ticket.created',
+  'ticket.updated',
+  'ticket.message',
+  'ticket.sla_warning',
+  'ticket.escalated',
+  'incident.opened',
+  'incident.updated',
+  'incident.resolved',
+] as const;
+
+export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent | SessionUpdatedEvent | DriverEvent | QueueUpdatedEvent | TicketEvent | IncidentEvent;
 
 /**
  * Domain events after commit. Embedded mode delivers in process; the scaled mode's Redis bus

@@ -8,7 +8,7 @@ import { DomainError } from '../shared/errors.js';
 const isRefusal = (error: unknown): error is Error => error instanceof Problem || error instanceof DomainError;
 
 import type { Services } from '../server/services.js';
-import type { DomainEvent, DriverEvent, SessionUpdatedEvent } from './events.js';
+import type { DomainEvent, DriverEvent, IncidentEvent, SessionUpdatedEvent, TicketEvent } from './events.js';
 
 type Bbox = [number, number, number, number];
 
@@ -17,7 +17,7 @@ interface SocketData {
   bboxes: Bbox[];
 }
 
-export type Subscription = { location_id: string } | { bbox: Bbox } | { network: true };
+export type Subscription = { location_id: string } | { bbox: Bbox } | { network: true } | { ticket_id: string };
 export type Ack = (result: { ok: true; version?: number } | { ok: false; error: string }) => void;
 
 const MAX_BBOXES = 10;
@@ -26,10 +26,14 @@ const room = {
   ownLocation: (id: string, tenant: string) => `loc:${id}:tenant:${tenant}`,
   network: (tenant: string) => `net:${tenant}`,
   driver: (userId: string) => `drv:${userId}`,
+  ticket: (id: string) => `tkt:${id}`,
+  ticketStaff: (id: string) => `tkt:${id}:staff`,
 };
 
 /** Sessions, reservations and queue places: for their driver and the network's staff only. */
-const isPersonal = (e: DomainEvent): e is SessionUpdatedEvent | DriverEvent => 'driver_id' in e.audience;
+const isPersonal = (e: DomainEvent): e is SessionUpdatedEvent | DriverEvent => 'driver_id' in e.audience && !('ticket_id' in e.audience);
+const isTicket = (e: DomainEvent): e is TicketEvent => 'ticket_id' in e.audience;
+const isIncident = (e: DomainEvent): e is IncidentEvent => 'incident_id' in e.audience;
 
 const inside = (b: Bbox, lat: number, lng: number) => lng >= b[0] && lat >= b[1] && lng <= b[2] && lat <= b[3];
 
@@ -54,7 +58,7 @@ function validBbox(value: unknown): value is Bbox {
  * Every process receives every bus event and emits only to its own sockets (`io.local`).
  */
 /** What realtime uses of the platform. */
-export type RealtimePorts = Pick<Services, 'auth' | 'bus' | 'config' | 'discovery'>;
+export type RealtimePorts = Pick<Services, 'auth' | 'bus' | 'config' | 'discovery' | 'support'>;
 
 export function attachRealtime(httpServer: HttpServer, services: RealtimePorts): Server {
   const origins = services.config.corsOrigins;
@@ -95,6 +99,9 @@ export function attachRealtime(httpServer: HttpServer, services: RealtimePorts):
         data.bboxes = data.bboxes.filter((b) => JSON.stringify(b) !== JSON.stringify(subscription.bbox));
       } else if (subscription && 'network' in subscription && data.principal.tenantId) {
         socket.leave(room.network(data.principal.tenantId));
+      } else if (subscription && 'ticket_id' in subscription && typeof subscription.ticket_id === 'string') {
+        socket.leave(room.ticket(subscription.ticket_id));
+        socket.leave(room.ticketStaff(subscription.ticket_id));
       }
       if (typeof ack === 'function') ack({ ok: true });
     });
@@ -125,11 +132,37 @@ export function attachRealtime(httpServer: HttpServer, services: RealtimePorts):
       socket.join(room.network(principal.tenantId));
       return { ok: true };
     }
-    return { ok: false, error: 'subscribe to {location_id}, {bbox} or {network: true}' };
+    if (subscription && 'ticket_id' in subscription && typeof subscription.ticket_id === 'string') {
+      // The same rule as GET /v1/support/tickets/{id}: the driver who opened it, or staff of its network.
+      const { staff } = await services.support.mayFollow(
+        { userId: principal.userId, tenantId: principal.tenantId, isDriver: principal.isDriver, staff: principal.permissions.has('network:read') },
+        subscription.ticket_id,
+      );
+      socket.join(room.ticket(subscription.ticket_id));
+      if (staff) socket.join(room.ticketStaff(subscription.ticket_id));
+      return { ok: true };
+    }
+    return { ok: false, error: 'subscribe to {location_id}, {bbox}, {network: true} or {ticket_id}' };
   }
 
   const deliver = (event: DomainEvent) => {
     const local = io.local;
+    if (isTicket(event)) {
+      const { audience } = event;
+      // Staff follow their network's queue; the driver hears their own tickets without subscribing.
+      local.to(room.network(audience.tenant_id)).emit(event.type, event.payload);
+      if (audience.staff_only) {
+        local.to(room.ticketStaff(audience.ticket_id)).except(room.network(audience.tenant_id)).emit(event.type, event.payload);
+        return;
+      }
+      const rooms = [room.ticket(audience.ticket_id), ...(audience.driver_id ? [room.driver(audience.driver_id)] : [])];
+      local.to(rooms).except(room.network(audience.tenant_id)).emit(event.type, event.payload);
+      return;
+    }
+    if (isIncident(event)) {
+      local.to(room.network(event.audience.tenant_id)).emit(event.type, event.payload);
+      return;
+    }
     if (isPersonal(event)) {
       local.to(room.network(event.audience.tenant_id)).emit(event.type, event.payload);
       if (event.audience.driver_id) local.to(room.driver(event.audience.driver_id)).emit(event.type, event.payload);

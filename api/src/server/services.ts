@@ -45,6 +45,7 @@ import { ReportsService } from '../reports/reports.service.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { SiteLimitsService } from '../site-limits/site-limits.service.js';
+import { SupportService } from '../support/support.service.js';
 import { GbCarbonIntensityApi } from '../sustainability/grid-intensity.js';
 import { SustainabilityService } from '../sustainability/sustainability.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
@@ -70,6 +71,8 @@ export interface Services {
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
   reviews: ReviewsService;
+  /** Tickets, their conversation and SLAs: the 24/7 support desk of each network. */
+  support: SupportService;
   reservationFees: ReservationFeesService;
   reports: ReportsService;
   siteLimits: SiteLimitsService;
@@ -150,6 +153,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability, forecasting);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
   const evses = new EvseDirectory(scopes);
+  const support = new SupportService(scopes, evses, bus, logger.child({ component: 'support' }));
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, evses, commands, logger);
   const overview = new OverviewService(scopes);
   const webhooks = new WebhooksService(scopes);
@@ -163,6 +167,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   siteLimits.registerJobs(jobs);
   sustainability.registerJobs(jobs);
   forecasting.registerJobs(jobs);
+  support.registerJobs(jobs);
   const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, siteLimits, logger);
   dynamicPricing.registerJobs(jobs);
   const offPeakNudges = new OffPeakNudgesFlow(scopes, forecasting, logger);
@@ -184,6 +189,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     forecasting,
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
+    support,
     reservationFees,
     reports: new ReportsService(scopes),
     siteLimits,

@@ -1,14 +1,15 @@
 import { randomToken } from '../auth/secrets.js';
 import type { Scopes } from '../db/tenancy.js';
 import type { JobRunner } from '../jobs/job-runner.js';
-import { DRIVER_EVENT_TYPES } from '../realtime/events.js';
+import { DRIVER_EVENT_TYPES, PLATFORM_EVENT_TYPES } from '../realtime/events.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import { SIGNATURE_HEADER, signPayload } from './signature.js';
 import type { CreatedWebhookEndpoint, WebhookDelivery, WebhookEndpoint, WebhookEndpointRequest } from './webhooks.model.js';
 
-const EVENT_PREFIXES = [...new Set(DRIVER_EVENT_TYPES.map((t) => t.split('.')[0]))];
+const EVENT_TYPES: readonly string[] = [...DRIVER_EVENT_TYPES, ...PLATFORM_EVENT_TYPES];
+const EVENT_PREFIXES = [...new Set(EVENT_TYPES.map((t) => t.split('.')[0]))];
 
 function toEndpoint(r: { id: string; url: string; events: string[]; description: string | null; disabled_at: Date | null; created_at: Date }): WebhookEndpoint {
   return { id: r.id, url: r.url, events: r.events, description: r.description, disabled: r.disabled_at !== null, created_at: r.created_at };
@@ -23,9 +24,7 @@ export class WebhooksService {
 
   async create(tenantId: string, input: WebhookEndpointRequest): Promise<CreatedWebhookEndpoint> {
     const events = input.events ?? [];
-    const unknown = events.filter(
-      (e) => e !== '*' && !(DRIVER_EVENT_TYPES as readonly string[]).includes(e) && !(e.endsWith('.*') && EVENT_PREFIXES.includes(e.slice(0, -2))),
-    );
+    const unknown = events.filter((e) => e !== '*' && !EVENT_TYPES.includes(e) && !(e.endsWith('.*') && EVENT_PREFIXES.includes(e.slice(0, -2))));
     if (unknown.length) throw fail.invalid([{ field: 'events', message: `unknown event types: ${unknown.join(', ')}` }]);
     try {
       new URL(input.url);
