@@ -26,6 +26,8 @@ export interface Config {
   /** Run the job runner in this process (slot starts, no-shows, queue offers, webhooks). */
   jobs: boolean;
   jobPollMs: number;
+  /** How long a charger may be offline before it becomes an incident (a reboot should not). */
+  incidentOfflineAfterMs: number;
   /** Bearer token for /metrics; without one, /metrics answers only this machine. */
   metricsToken: string | undefined;
   /** Set with STRIPE_SECRET_KEY: payments go through Stripe; otherwise the labelled sandbox. */
@@ -159,6 +161,7 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     jobs: boolean(env, 'JOBS', true),
     jobPollMs: integer(env, 'JOB_POLL_MS', 1000, 50, 60_000),
+    incidentOfflineAfterMs: integer(env, 'INCIDENT_OFFLINE_AFTER_SECONDS', 300, 0, 86_400) * 1000,
     metricsToken: metricsToken(env),
     stripe: stripeSettings(env),
     gbCarbonIntensityUrl: url(env, 'GB_CARBON_INTENSITY_URL', ['http:', 'https:']),

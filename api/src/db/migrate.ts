@@ -5,12 +5,15 @@ import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
 import * as m0024 from '../charging/migrations/0024_flexible_sessions.js';
 import * as m0020 from '../drivers/migrations/0020_driver_profiles.js';
 import * as m0028 from '../forecasting/migrations/0028_site_forecasts.js';
+import * as m0031 from '../incidents/migrations/0031_incidents.js';
+import * as m0030 from '../locations/migrations/0030_availability_history.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
 import * as m0029 from '../support/migrations/0029_support.js';
 import * as m0025 from '../sustainability/migrations/0025_sustainability.js';
 import * as m0027 from '../tariffs/migrations/0027_dynamic_tariffs.js';
+import * as m0032 from '../uptime/migrations/0032_uptime_exclusions.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -61,6 +64,9 @@ const migrations: Record<string, Migration> = {
   '0027_dynamic_tariffs': m0027,
   '0028_site_forecasts': m0028,
   '0029_support': m0029,
+  '0030_availability_history': m0030,
+  '0031_incidents': m0031,
+  '0032_uptime_exclusions': m0032,
 };
 
 class StaticProvider implements MigrationProvider {

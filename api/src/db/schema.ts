@@ -9,8 +9,9 @@ import type { ChargingSessionsTable, EvseFaultsTable, IdTagsTable, MeterSamplesT
 import type { DriversTable } from '../drivers/drivers.tables.js';
 import type { SiteForecastsTable } from '../forecasting/forecasting.tables.js';
 import type { IdempotencyKeysTable } from '../http/http.tables.js';
+import type { IncidentsTable } from '../incidents/incidents.tables.js';
 import type { JobsTable } from '../jobs/jobs.tables.js';
-import type { ConnectorsTable, EvsesTable, LocationsTable } from '../locations/locations.tables.js';
+import type { ConnectorsTable, EvseAvailabilityChangesTable, EvsesTable, LocationsTable } from '../locations/locations.tables.js';
 import type { InvitationsTable, MembershipsTable, NetworksTable } from '../networks/networks.tables.js';
 import type { NotificationOutboxTable } from '../notifications/notifications.tables.js';
 import type { PartnersTable } from '../partners/partners.tables.js';
@@ -39,6 +40,7 @@ import type {
   SiteEnergyReadingsTable,
 } from '../sustainability/sustainability.tables.js';
 import type { TariffDynamicRulesTable, TariffsTable } from '../tariffs/tariffs.tables.js';
+import type { UptimeExclusionsTable } from '../uptime/uptime.tables.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.tables.js';
 
 export type * from '../api-keys/api-keys.tables.js';
@@ -47,6 +49,7 @@ export type * from '../charge-points/charge-points.tables.js';
 export type * from '../charging/charging.tables.js';
 export type * from '../drivers/drivers.tables.js';
 export type * from '../http/http.tables.js';
+export type * from '../incidents/incidents.tables.js';
 export type * from '../jobs/jobs.tables.js';
 export type * from '../locations/locations.tables.js';
 export type * from '../networks/networks.tables.js';
@@ -59,6 +62,7 @@ export type * from '../reviews/reviews.tables.js';
 export type * from '../site-limits/site-limits.tables.js';
 export type * from '../support/support.tables.js';
 export type * from '../tariffs/tariffs.tables.js';
+export type * from '../uptime/uptime.tables.js';
 export type * from '../webhooks/webhooks.tables.js';
 
 export interface Database {
@@ -84,6 +88,8 @@ export interface Database {
   wallet_top_ups: WalletTopUpsTable;
   ad_hoc_charges: AdHocChargesTable;
   reviews: ReviewsTable;
+  incidents: IncidentsTable;
+  uptime_exclusions: UptimeExclusionsTable;
   support_tickets: SupportTicketsTable;
   support_messages: SupportMessagesTable;
   support_attachments: SupportAttachmentsTable;
@@ -105,6 +111,7 @@ export interface Database {
   locations: LocationsTable;
   charge_points: ChargePointsTable;
   evses: EvsesTable;
+  evse_availability_changes: EvseAvailabilityChangesTable;
   connectors: ConnectorsTable;
   networks: NetworksTable;
   users: UsersTable;

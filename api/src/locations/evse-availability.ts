@@ -47,6 +47,9 @@ export async function recomputeAvailability(tx: Tx, tenantId: string, evseUids: 
     where e.tenant_id = ${tenantId} and e.id = v.id
     returning e.id, e.version, e.status_updated_at`.execute(tx);
   const byId = new Map(versions.rows.map((v) => [v.id, v]));
+  // The history uptime is computed from: one row per change, at the time it took effect here.
+  const history = sql.join(changes.map((c) => sql`(${tenantId}, ${c.row.id}, ${c.row.location_id}, ${c.availability}, now())`));
+  await sql`insert into evse_availability_changes (tenant_id, evse_uid, location_id, availability, at) values ${history}`.execute(tx);
   const audienceByLocation = await audiences(tx, tenantId, [...new Set(changes.map((c) => c.row.location_id))]);
   return changes.map(({ row, availability }) => {
     const version = byId.get(row.id);

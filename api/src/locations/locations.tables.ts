@@ -1,5 +1,5 @@
 import type { ColumnType } from 'kysely';
-import type { CreatedAt, UpdatedAt, Version } from '../db/column-types.js';
+import type { CreatedAt, Timestamp, UpdatedAt, Version } from '../db/column-types.js';
 
 // The tables the locations module owns (see `db/table-owners.ts`): row types whose JSON names are the public snake_case names.
 
@@ -86,4 +86,14 @@ export interface ConnectorsTable {
   tariff_id: string | null;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
+}
+
+/** One change of an EVSE's availability (what drivers see), appended by `recomputeAvailability`. */
+export interface EvseAvailabilityChangesTable {
+  tenant_id: string;
+  evse_uid: string;
+  location_id: string;
+  availability: EvseStatus;
+  at: Timestamp;
+  id: ColumnType<string, never, never>;
 }

@@ -86,6 +86,15 @@ export class NetworksService {
     }
   }
 
+  /** A network by its slug, for public pages (its status page); only networks that share publicly. */
+  async publicBySlug(slug: string): Promise<{ id: string; name: string; slug: string }> {
+    const row = await this.scopes.system((tx) =>
+      tx.selectFrom('networks').select(['id', 'name', 'slug']).where('slug', '=', slug).where('public_sharing', '=', true).executeTakeFirst(),
+    );
+    if (!row) throw fail.notFound('network', slug);
+    return row;
+  }
+
   async get(tenantId: string): Promise<Network> {
     const row = await this.scopes.tenant(tenantId, (tx) => tx.selectFrom('networks').selectAll().where('id', '=', tenantId).executeTakeFirst());
     if (!row) throw fail.notFound('network', tenantId);

@@ -11,6 +11,7 @@ const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
   'reservation.cancelled': 'email',
   'reservation.no_show': 'email',
   'reservation.fee_failed': 'email',
+  'reservation.evse_out_of_order': 'push',
   'queue.offer': 'push',
   'queue.offer_expired': 'push',
   'guidance.nudge': 'push',

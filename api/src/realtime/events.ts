@@ -47,6 +47,7 @@ export const DRIVER_EVENT_TYPES = [
   'reservation.no_show',
   'reservation.expired',
   'reservation.fee_failed',
+  'reservation.evse_out_of_order',
   'queue.joined',
   'queue.position',
   'queue.offer',

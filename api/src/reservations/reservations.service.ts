@@ -416,6 +416,95 @@ export class ReservationsService {
     }
   }
 
+  /** Bookings on these EVSEs that are held now or start within `horizonMs`: the ones a fault there affects. */
+  bookingsOn(tenantId: string, evseUids: string[], now: Date, horizonMs: number): Promise<ReservationRow[]> {
+    if (evseUids.length === 0) return Promise.resolve([]);
+    return this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('reservations')
+        .selectAll()
+        .where('tenant_id', '=', tenantId)
+        .where('evse_uid', 'in', evseUids)
+        .where('status', 'in', ['CONFIRMED', 'ACTIVE'])
+        .where('ends_at', '>', now)
+        .where('starts_at', '<', new Date(now.getTime() + horizonMs))
+        .orderBy('starts_at')
+        .execute(),
+    );
+  }
+
+  /**
+   * Moves a booking off an EVSE that is out of order to another one at the same site with a
+   * connector of the same standard that is free for the whole slot; undefined when there is none.
+   * The driver hears `reservation.updated` with the reason.
+   */
+  async moveOffEvse(tenantId: string, id: string, avoid: ReadonlySet<string>): Promise<Reservation | undefined> {
+    const current = await this.find({ tenantId }, id);
+    if (!['CONFIRMED', 'ACTIVE'].includes(current.status)) return undefined;
+    const standards = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('connectors').select('standard').where('tenant_id', '=', tenantId).where('evse_id', '=', current.evse_uid).execute(),
+    );
+    const wanted = current.connector_standard ? [current.connector_standard] : standards.map((c) => c.standard);
+    const candidates = (await this.candidates(tenantId, { location_id: current.location_id } as ReservationRequest)).filter(
+      (c) =>
+        c.evse_uid !== current.evse_uid &&
+        !avoid.has(c.evse_uid) &&
+        !OUT_OF_SERVICE.includes(c.availability) &&
+        c.availability !== 'UNKNOWN' &&
+        c.standards.some((s) => wanted.includes(s)),
+    );
+    for (const candidate of candidates) {
+      try {
+        return await this.write(tenantId, async (tx, emit) => {
+          const row = await this.lock(tx, tenantId, id);
+          if (!['CONFIRMED', 'ACTIVE'].includes(row.status)) return undefined;
+          const moved = await tx
+            .updateTable('reservations')
+            .set({ evse_uid: candidate.evse_uid, updated_at: new Date(), version: nextVersion() })
+            .where('tenant_id', '=', tenantId)
+            .where('id', '=', id)
+            .returningAll()
+            .executeTakeFirstOrThrow();
+          if (moved.status === 'ACTIVE') {
+            await this.syncCharger(tx, moved);
+            emit(...(await this.locations.recompute(tx, tenantId, row.evse_uid)), ...(await this.locations.recompute(tx, tenantId, moved.evse_uid)));
+          }
+          emit(await this.announceMove(tx, moved, row.evse_uid));
+          return toReservation(moved);
+        });
+      } catch (error) {
+        if (overlapOf(error) === 'evse') continue;
+        throw error;
+      }
+    }
+    return undefined;
+  }
+
+  private async announceMove(tx: Tx, row: ReservationRow, from: string) {
+    const event = await this.announce(tx, row, 'reservation.updated');
+    event.payload = { ...event.payload, reason: 'evse_out_of_order', moved_from_evse_uid: from };
+    return event;
+  }
+
+  /** Tells the driver their booked EVSE is out of order and nothing else at the site is free: other stations to try. */
+  async tellEvseOutOfOrder(tenantId: string, id: string, alternatives: { location_id: string; name: string; distance_m: number }[]): Promise<void> {
+    await this.write(tenantId, async (tx, emit) => {
+      const row = await this.lock(tx, tenantId, id);
+      if (!['CONFIRMED', 'ACTIVE'].includes(row.status)) return;
+      const r = toReservation(row);
+      emit(
+        await recordDriverEvent(tx, tenantId, 'reservation.evse_out_of_order', row.driver_id, {
+          reservation_id: r.id,
+          location_id: r.location_id,
+          evse_uid: r.evse_uid,
+          start: r.start.toISOString(),
+          end: r.end.toISOString(),
+          alternatives,
+        }),
+      );
+    });
+  }
+
   /** Cancels any time before the slot ends; cancelling again returns the cancelled reservation. */
   async cancel(caller: { driverId?: string; tenantId?: string }, id: string): Promise<Reservation> {
     const current = await this.find(caller, id);

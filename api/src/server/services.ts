@@ -18,11 +18,14 @@ import { ChargingAdviceFlow } from '../flows/charging-advice.flow.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
 import { DynamicPricingFlow } from '../flows/dynamic-pricing.flow.js';
+import { IncidentBookingsFlow } from '../flows/incident-bookings.flow.js';
+import { NetworkStatusFlow } from '../flows/network-status.flow.js';
 import { OffPeakNudgesFlow } from '../flows/off-peak-nudges.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
 import { ensemble } from '../forecasting/models.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
+import { IncidentsService } from '../incidents/incidents.service.js';
 import { JobRunner } from '../jobs/job-runner.js';
 import { DiscoveryService } from '../locations/discovery.service.js';
 import { DiscoveryIndex } from '../locations/discovery-index.js';
@@ -49,6 +52,7 @@ import { SupportService } from '../support/support.service.js';
 import { GbCarbonIntensityApi } from '../sustainability/grid-intensity.js';
 import { SustainabilityService } from '../sustainability/sustainability.service.js';
 import { TariffsService } from '../tariffs/tariffs.service.js';
+import { UptimeService } from '../uptime/uptime.service.js';
 import { WebhooksService } from '../webhooks/webhooks.service.js';
 import { Metrics } from './metrics.js';
 
@@ -73,6 +77,10 @@ export interface Services {
   reviews: ReviewsService;
   /** Tickets, their conversation and SLAs: the 24/7 support desk of each network. */
   support: SupportService;
+  /** Faults, outages and reports become incidents by themselves (and resolve when the charger recovers). */
+  incidents: IncidentsService;
+  /** Uptime (NEVI) and reliability (UK) reports, with recorded exclusions. */
+  uptime: UptimeService;
   reservationFees: ReservationFeesService;
   reports: ReportsService;
   siteLimits: SiteLimitsService;
@@ -98,6 +106,7 @@ export interface Services {
     chargingAdvice: ChargingAdviceFlow;
     dynamicPricing: DynamicPricingFlow;
     offPeakNudges: OffPeakNudgesFlow;
+    networkStatus: NetworkStatusFlow;
   };
   evses: EvseDirectory;
   queue: QueueService;
@@ -168,6 +177,12 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   sustainability.registerJobs(jobs);
   forecasting.registerJobs(jobs);
   support.registerJobs(jobs);
+  const incidents = new IncidentsService(scopes, bus, support, logger.child({ component: 'incidents' }), { offlineAfterMs: config.incidentOfflineAfterMs });
+  support.connectFaultReports(incidents);
+  incidents.registerJobs(jobs);
+  new IncidentBookingsFlow(incidents, reservations, discovery, logger).registerJobs(jobs);
+  const uptime = new UptimeService(scopes);
+  const networks = new NetworksService(scopes, bus, locations);
   const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, siteLimits, logger);
   dynamicPricing.registerJobs(jobs);
   const offPeakNudges = new OffPeakNudgesFlow(scopes, forecasting, logger);
@@ -180,7 +195,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     logger,
     signer,
     auth,
-    networks: new NetworksService(scopes, bus, locations),
+    networks,
+    incidents,
+    uptime,
     drivers,
     apiKeys: new ApiKeysService(scopes, () => auth.forgetKeys()),
     bus,
@@ -210,6 +227,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
       chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs, charging),
       dynamicPricing,
       offPeakNudges,
+      networkStatus: new NetworkStatusFlow(networks, incidents, uptime),
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
     },
     evses,

@@ -87,7 +87,10 @@ export async function startPlatform(
     stopActivity = startDemoActivity(services, seeded.networkId);
   }
   // Sessions that ended before carbon accounting existed (or whose job was lost) are accounted in the background.
+  // Chargers changing state ask for a prompt incident sweep; the minute tick covers anything missed.
+  const stopWatchingIncidents = services.incidents.watch();
   if (config.jobs) {
+    await services.incidents.startTicking();
     await services.sustainability.scheduleBackfill();
     await services.forecasting.scheduleNightly();
     await services.flows.offPeakNudges.schedule();
@@ -107,6 +110,7 @@ export async function startPlatform(
     async stop(graceMs = 10_000) {
       stopping = true;
       services.started = false;
+      stopWatchingIncidents();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       stopActivity();

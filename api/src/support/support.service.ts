@@ -28,6 +28,7 @@ import type {
   TicketWithMessages,
 } from './support.model.js';
 import type { MessageAuthor, SupportTicketsTable, TicketChannel, TicketPriority, TicketStatus } from './support.tables.js';
+import { systemText } from './system-messages.js';
 
 type TicketRow = Selectable<SupportTicketsTable>;
 
@@ -43,7 +44,7 @@ export interface FaultReports {
     tx: Tx,
     tenantId: string,
     report: { ticket_id: string; evse_uid: string; symptom: string; at: Date },
-  ): Promise<{ incident_id: string } | undefined>;
+  ): Promise<{ incident_id: string; known: boolean } | undefined>;
 }
 
 const SLA_JOB = 'support.sla';
@@ -331,7 +332,7 @@ export class SupportService {
       await this.insertMessage(tx, row, { ...first, internal: false, attachmentId: null }, now, emit);
       if (row.kind === 'fault' && row.evse_uid && this.faults) {
         const incident = await this.faults.faultReported(tx, tenantId, { ticket_id: id, evse_uid: row.evse_uid, symptom: row.symptom ?? 'other', at: now });
-        if (incident)
+        if (incident) {
           row = await tx
             .updateTable('support_tickets')
             .set({ incident_id: incident.incident_id })
@@ -339,6 +340,16 @@ export class SupportService {
             .where('id', '=', id)
             .returningAll()
             .executeTakeFirstOrThrow();
+          // A fault the network already knows about is answered at once.
+          if (incident.known)
+            await this.insertMessage(
+              tx,
+              row,
+              { author: 'system', authorUserId: null, body: systemText('incident.linked', row.language), internal: false, attachmentId: null },
+              now,
+              emit,
+            );
+        }
       }
       await scheduleJob(tx, { kind: SLA_JOB, key: `${SLA_JOB}:${id}:${due.warnAt.getTime()}`, tenantId, runAt: due.warnAt, payload: { ticket_id: id } });
       await this.announce(tx, row, 'ticket.created', emit, now);
@@ -605,6 +616,73 @@ export class SupportService {
     const row = await tx.selectFrom('support_tickets').selectAll().where('tenant_id', '=', tenantId).where('id', '=', ticketId).executeTakeFirst();
     if (!row) return;
     await this.insertMessage(tx, row, { author: 'system', authorUserId: null, body, internal, attachmentId: null }, now, emit);
+  }
+
+  /** Ties the open fault tickets on these EVSEs to a new incident, and tells their drivers it is known. */
+  async linkFaultTickets(tx: Tx, tenantId: string, evseUids: string[], incidentId: string, since: Date, exceptTicketId?: string): Promise<void> {
+    if (evseUids.length === 0) return;
+    const linked = await tx
+      .updateTable('support_tickets')
+      .set({ incident_id: incidentId })
+      .where('tenant_id', '=', tenantId)
+      .where('kind', '=', 'fault')
+      .where('status', 'in', ['open', 'waiting'])
+      .where('incident_id', 'is', null)
+      .where('evse_uid', 'in', evseUids)
+      .where('created_at', '>', since)
+      .$if(exceptTicketId !== undefined, (q) => q.where('id', '!=', exceptTicketId as string))
+      .returningAll()
+      .execute();
+    for (const row of linked)
+      await this.insertMessage(
+        tx,
+        row,
+        { author: 'system', authorUserId: null, body: systemText('incident.linked', row.language), internal: false, attachmentId: null },
+        new Date(),
+        () => {},
+      );
+  }
+
+  /** An incident merged into another (a site outage): its tickets follow. */
+  async moveToIncident(tx: Tx, tenantId: string, fromIncident: string, toIncident: string): Promise<void> {
+    await tx
+      .updateTable('support_tickets')
+      .set({ incident_id: toIncident })
+      .where('tenant_id', '=', tenantId)
+      .where('incident_id', '=', fromIncident)
+      .execute();
+  }
+
+  /** The incident behind these tickets is resolved: each says so, in its language, live to whoever follows it. */
+  async incidentResolved(tx: Tx, tenantId: string, incidentId: string, now: Date, emit: Emit): Promise<void> {
+    const tickets = await tx
+      .selectFrom('support_tickets')
+      .selectAll()
+      .where('tenant_id', '=', tenantId)
+      .where('incident_id', '=', incidentId)
+      .where('status', 'not in', ['closed'])
+      .execute();
+    for (const row of tickets)
+      await this.insertMessage(
+        tx,
+        row,
+        { author: 'system', authorUserId: null, body: systemText('incident.resolved', row.language), internal: false, attachmentId: null },
+        now,
+        emit,
+      );
+  }
+
+  /** How many tickets each of these incidents has. */
+  async ticketCounts(tx: Tx, tenantId: string, incidentIds: string[]): Promise<Map<string, number>> {
+    if (incidentIds.length === 0) return new Map();
+    const rows = await tx
+      .selectFrom('support_tickets')
+      .select(['incident_id', sql<string>`count(*)`.as('n')])
+      .where('tenant_id', '=', tenantId)
+      .where('incident_id', 'in', incidentIds)
+      .groupBy('incident_id')
+      .execute();
+    return new Map(rows.map((r) => [r.incident_id as string, Number(r.n)]));
   }
 
   /** Tickets tied to an incident, for the incidents module to tell them the news. */
