@@ -10,6 +10,12 @@ import type { Incident, IncidentDetail, NetworkStatus } from './incidents.model.
 
 type IncidentsPorts = Pick<Services, 'incidents' | 'flows'>;
 
+/**
+ * A network's slug, as in its status page's address.
+ * @maxLength 64
+ */
+type NetworkSlug = string;
+
 @Route('v1')
 @Tags('Incidents')
 export class IncidentsController extends Controller {
@@ -51,7 +57,7 @@ export class IncidentsController extends Controller {
   @Get('status/{network_slug}')
   @Response<ProblemDocument>(404, 'No such network, or it does not share publicly')
   @Response<ProblemDocument>(429, 'Too many requests')
-  async status(@Path() network_slug: string): Promise<NetworkStatus> {
+  async status(@Path() network_slug: NetworkSlug): Promise<NetworkStatus> {
     return this.services.flows.networkStatus.status(network_slug);
   }
 }

@@ -226,10 +226,11 @@ export class IncidentsService implements FaultReports {
     for (const [locationId, siteEvses] of bySite) {
       const troubled = siteEvses.filter((e) => perEvse.has(e.id));
       if (troubled.length === 0) continue;
-      // Every charger of the site offline at once is one outage (grid, network), not one incident per EVSE.
-      const siteDown = siteEvses.every((e) => perEvse.get(e.id)?.causes.has('offline'));
-      for (const e of troubled) {
-        const signal = perEvse.get(e.id) as { causes: Set<IncidentCause>; fault?: Wanted['fault'] };
+      // Every charger of the site disconnected at once is one outage (grid, network), not one incident per EVSE;
+      // it counts from the first charger past the threshold, so a storm opens one incident per site.
+      const siteDown = siteEvses.every((e) => !e.online) && troubled.some((e) => perEvse.get(e.id)?.causes.has('offline'));
+      for (const e of siteDown ? siteEvses : troubled) {
+        const signal = perEvse.get(e.id) ?? { causes: new Set<IncidentCause>(['offline']) };
         const evseUid = siteDown ? null : e.id;
         const key = `${locationId}/${scopeKey(evseUid)}`;
         const want = wanted.get(key) ?? { location_id: locationId, evse_uid: evseUid, causes: new Set(), affected: new Set(), chargePoints: new Set() };
@@ -504,11 +505,11 @@ export class IncidentsService implements FaultReports {
 
   // ---- scheduling ---------------------------------------------------------------------------
 
-  /** A sweep of the network soon (several asks within the same ten seconds are one sweep). */
-  private requestSweep(tenantId: string, at: Date): Promise<void> {
-    const bucket = Math.ceil(at.getTime() / 10_000) * 10_000;
+  /** A sweep of the network now, or at `at` (asks while one is pending are that one; later ones share ten-second slots). */
+  private requestSweep(tenantId: string, at?: Date): Promise<void> {
+    const slot = at ? Math.ceil(at.getTime() / 10_000) * 10_000 : undefined;
     return this.scopes.system((tx) =>
-      scheduleJob(tx, { kind: SWEEP_JOB, key: `${SWEEP_JOB}:${tenantId}:${bucket}`, tenantId, runAt: new Date(bucket), payload: {} }),
+      scheduleJob(tx, { kind: SWEEP_JOB, key: `${SWEEP_JOB}:${tenantId}:${slot ?? 'now'}`, tenantId, runAt: slot ? new Date(slot) : new Date(), payload: {} }),
     );
   }
 
@@ -520,7 +521,7 @@ export class IncidentsService implements FaultReports {
     return this.bus.subscribe((event) => {
       if (event.type !== 'evse.status') return;
       const tenantId = event.audience.tenant_id;
-      const when = event.payload.status === 'UNKNOWN' ? new Date(Date.now() + this.options.offlineAfterMs + 1_000) : new Date();
+      const when = event.payload.status === 'UNKNOWN' ? new Date(Date.now() + this.options.offlineAfterMs + 1_000) : undefined;
       this.requestSweep(tenantId, when).catch((error: unknown) =>
         this.logger.warn({ err: error, tenant_id: tenantId }, 'could not schedule an incident sweep'),
       );

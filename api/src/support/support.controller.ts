@@ -26,6 +26,12 @@ import type { TicketPriority, TicketStatus } from './support.tables.js';
 
 type SupportPorts = Pick<Services, 'support'>;
 
+/**
+ * The secret a fault report's receipt gave.
+ * @maxLength 100
+ */
+type FollowToken = string;
+
 /** Staff of the ticket's network read with staff rights; anyone else is the driver who opened it. */
 function readerOf(principal: Principal): { kind: 'staff'; tenantId: string } | { kind: 'driver'; userId: string } {
   if (principal.tenantId && principal.permissions.has('network:read')) return { kind: 'staff', tenantId: principal.tenantId };
@@ -69,9 +75,9 @@ export class SupportController extends Controller {
     @Query() status?: TicketStatus,
     @Query() priority?: TicketPriority,
     @Query() kind?: 'question' | 'fault' | 'billing' | 'booking',
-    @Query() assignee_id?: string,
-    @Query() evse_uid?: string,
-    @Query() incident_id?: string,
+    @Query() assignee_id?: ResourceId,
+    @Query() evse_uid?: ResourceId,
+    @Query() incident_id?: ResourceId,
     @Query() limit?: number,
     @Query() cursor?: Cursor,
   ): Promise<Page<Ticket>> {
@@ -175,14 +181,14 @@ export class SupportController extends Controller {
   /** An anonymous report and the network's answers, for whoever holds its follow token. */
   @Get('support/fault-reports/{ticket_id}')
   @Response<ProblemDocument>(404, 'Unknown report or wrong token')
-  async follow(@Path() ticket_id: ResourceId, @Query() token: string): Promise<TicketWithMessages> {
+  async follow(@Path() ticket_id: ResourceId, @Query() token: FollowToken): Promise<TicketWithMessages> {
     return this.services.support.read({ kind: 'reporter', token }, ticket_id);
   }
 
   /** The reporter writes again on their anonymous report. */
   @Post('support/fault-reports/{ticket_id}/messages')
   @SuccessResponse(201, 'Written')
-  async reporterReply(@Path() ticket_id: ResourceId, @Query() token: string, @Body() body: ReplyRequest): Promise<TicketMessage> {
+  async reporterReply(@Path() ticket_id: ResourceId, @Query() token: FollowToken, @Body() body: ReplyRequest): Promise<TicketMessage> {
     this.setStatus(201);
     return this.services.support.driverReply({ kind: 'reporter', token }, ticket_id, body);
   }

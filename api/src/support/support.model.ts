@@ -1,3 +1,4 @@
+import type { ResourceId } from '../shared/validation.js';
 import type { FaultSymptom, SlaState } from './sla.js';
 import type { MessageAuthor, TicketChannel, TicketKind, TicketPriority, TicketStatus } from './support.tables.js';
 
@@ -17,18 +18,22 @@ export interface TicketRequest {
    */
   message: string;
   /** The network asked, when nothing else names it (a question). */
-  network_id?: string;
-  location_id?: string;
-  /** The EVSE at fault: its printed id (`LU*VOL*E1`), the QR code's link, or its uid. Required for a fault. */
+  network_id?: ResourceId;
+  location_id?: ResourceId;
+  /**
+   * The EVSE at fault: its printed id (`LU*VOL*E1`), the QR code's link, or its uid. Required for a fault.
+   * @maxLength 300
+   */
   evse_ref?: string;
   /** A fault's symptom. Required for a fault. */
   symptom?: FaultSymptom;
   /** The session a billing dispute is about. */
-  session_id?: string;
+  session_id?: ResourceId;
   /** The booking a booking problem is about. */
-  reservation_id?: string;
+  reservation_id?: ResourceId;
   /**
    * The language to answer in (BCP 47), e.g. `de` or `fr-LU`; defaults to English.
+   * @maxLength 35
    * @pattern ^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$
    */
   language?: string;
@@ -38,7 +43,10 @@ export interface TicketRequest {
 
 /** A fault reported at the charger without an account (the QR code's form). */
 export interface FaultReportRequest {
-  /** The printed EVSE id or the QR code's link. */
+  /**
+   * The printed EVSE id or the QR code's link.
+   * @maxLength 300
+   */
   evse_ref: string;
   symptom: FaultSymptom;
   /**
@@ -48,10 +56,13 @@ export interface FaultReportRequest {
   message?: string;
   /**
    * Where to send the answer; without it the reporter follows the ticket by its link only.
-   * @format email
+   * @maxLength 254
    */
   email?: string;
-  /** @pattern ^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$ */
+  /**
+   * @maxLength 35
+   * @pattern ^[a-zA-Z]{2,3}(-[a-zA-Z0-9]{2,8})*$
+   */
   language?: string;
 }
 
@@ -118,7 +129,7 @@ export interface ReplyRequest {
   body: string;
   internal?: boolean;
   /** A photo uploaded to the ticket (`POST …/attachments`) to show with the message. */
-  attachment_id?: string;
+  attachment_id?: ResourceId;
   /** Staff: the status the ticket moves to with this reply (default `waiting` for a reply, unchanged for a note). */
   status?: TicketStatus;
 }
@@ -128,10 +139,16 @@ export interface TicketUpdate {
   status?: TicketStatus;
   priority?: TicketPriority;
   /** @maxItems 20 */
-  tags?: string[];
+  tags?: Tag[];
   /** A staff member of the network with support rights; null unassigns. */
-  assignee_id?: string | null;
+  assignee_id?: ResourceId | null;
 }
+
+/**
+ * A ticket's tag: letters, digits, - and _.
+ * @maxLength 40
+ */
+export type Tag = string;
 
 export interface RatingRequest {
   /**

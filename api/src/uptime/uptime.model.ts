@@ -1,16 +1,17 @@
+import type { ResourceId } from '../shared/validation.js';
 import type { ExclusionReason } from './uptime.tables.js';
 
 export interface ExclusionRequest {
-  location_id: string;
+  location_id: ResourceId;
   /** One EVSE; left out, the whole site. */
-  evse_uid?: string;
+  evse_uid?: ResourceId;
   starts_at: Date;
   ends_at: Date;
   reason: ExclusionReason;
   /** @maxLength 500 */
   note?: string;
   /** The incident the outage was (its times are not taken from it: say them). */
-  incident_id?: string;
+  incident_id?: ResourceId;
 }
 
 export interface Exclusion {
