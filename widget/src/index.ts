@@ -1,6 +1,7 @@
 import { VoltshareApp } from './app/voltshare-app.js';
 import { VoltshareCharge } from './app/voltshare-charge.js';
 import { VoltshareFind } from './app/voltshare-find.js';
+import { VoltshareHelp } from './app/voltshare-help.js';
 import { VoltshareHistory } from './app/voltshare-history.js';
 import { VoltshareWallet } from './app/voltshare-wallet.js';
 import { VoltshareBooking } from './booking/voltshare-booking.js';
@@ -12,7 +13,18 @@ export type { VoltshareCancelledEvent, VoltshareReservedEvent } from './booking/
 export type { SelectDetail, VoltshareSelectEvent } from './map/voltshare-map.js';
 export { formatClock, formatDateTime, formatDistance, formatDuration, formatEnergy, formatMoney, formatPower } from './shared/format.js';
 export { getLocale, LANGUAGES, locales, resolveLocale, setLocale } from './shared/localization.js';
-export { VoltshareApp, VoltshareBooking, VoltshareCharge, VoltshareFind, VoltshareHistory, VoltshareMap, VoltshareSession, VoltshareStation, VoltshareWallet };
+export {
+  VoltshareApp,
+  VoltshareBooking,
+  VoltshareCharge,
+  VoltshareFind,
+  VoltshareHelp,
+  VoltshareHistory,
+  VoltshareMap,
+  VoltshareSession,
+  VoltshareStation,
+  VoltshareWallet,
+};
 
 const elements: [string, CustomElementConstructor][] = [
   ['voltshare-map', VoltshareMap],
@@ -23,6 +35,7 @@ const elements: [string, CustomElementConstructor][] = [
   ['voltshare-charge', VoltshareCharge],
   ['voltshare-wallet', VoltshareWallet],
   ['voltshare-history', VoltshareHistory],
+  ['voltshare-help', VoltshareHelp],
   ['voltshare-app', VoltshareApp],
 ];
 // Defined once, even when a page loads the script twice.

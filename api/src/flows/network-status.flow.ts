@@ -18,7 +18,7 @@ export class NetworkStatusFlow {
 
   async status(slug: string, now = new Date()): Promise<NetworkStatus> {
     const network = await this.networks.publicBySlug(slug);
-    const open = (await this.incidents.openIncidents(network.id)).filter((i) => i.is_public);
+    const open = (await this.incidents.publicIncidents(network.id)).filter((i) => i.is_public);
     const report = await this.uptime.report(network.id, { from: new Date(now.getTime() - 30 * DAY), to: now });
     return {
       network: { name: network.name, slug: network.slug },

@@ -9,7 +9,7 @@ import { newId } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/pagination.js';
 import { newestFirst } from '../shared/pagination.js';
 import type { FaultReports, SupportService } from '../support/support.service.js';
-import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox.js';
+import { enqueueWebhookBatch } from '../webhooks/webhook-outbox.js';
 import { faultName } from './fault-codes.js';
 import type { Incident, IncidentDetail, LoggedMessage } from './incidents.model.js';
 import type { IncidentCause, IncidentsTable } from './incidents.tables.js';
@@ -82,13 +82,12 @@ export class IncidentsService implements FaultReports {
       const wanted = await this.signals(tx, tenantId, now);
       const open = await tx.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('status', '=', 'open').execute();
       const openByKey = new Map(open.map((i) => [`${i.location_id}/${i.scope_key}`, i]));
-      let opened = 0;
-      let resolved = 0;
+      const fresh: Wanted[] = [];
       for (const [key, want] of wanted) {
         const existing = openByKey.get(key);
         openByKey.delete(key);
         if (!existing) {
-          if (await this.openIncident(tx, tenantId, want, now, emit)) opened += 1;
+          fresh.push(want);
           continue;
         }
         const causes = [...want.causes].sort() as IncidentCause[];
@@ -113,25 +112,30 @@ export class IncidentsService implements FaultReports {
             .where('id', '=', existing.id)
             .returningAll()
             .executeTakeFirstOrThrow();
-          await this.announce(tx, updated, 'incident.updated', emit, now);
+          await this.announce(tx, [updated], 'incident.updated', emit, now);
         }
       }
+      const opened = (await this.openIncidents(tx, tenantId, fresh, now, emit)).length;
       // What is open and no longer signalled has recovered; EVSE incidents inside a site outage were merged into it.
+      const recovered: IncidentRow[] = [];
       for (const incident of openByKey.values()) {
         const site = wanted.get(`${incident.location_id}/site`);
-        if (site && incident.evse_uid && site.affected.has(incident.evse_uid)) {
-          const siteRow = await tx
-            .selectFrom('incidents')
-            .select('id')
-            .where('tenant_id', '=', tenantId)
-            .where('location_id', '=', incident.location_id)
-            .where('scope_key', '=', 'site')
-            .where('status', '=', 'open')
-            .executeTakeFirst();
-          await this.close(tx, incident, 'merged', now, emit, siteRow?.id);
-        } else await this.close(tx, incident, 'recovered', now, emit);
-        resolved += 1;
+        if (!site || !incident.evse_uid || !site.affected.has(incident.evse_uid)) {
+          recovered.push(incident);
+          continue;
+        }
+        const siteRow = await tx
+          .selectFrom('incidents')
+          .select('id')
+          .where('tenant_id', '=', tenantId)
+          .where('location_id', '=', incident.location_id)
+          .where('scope_key', '=', 'site')
+          .where('status', '=', 'open')
+          .executeTakeFirst();
+        await this.close(tx, [incident], 'merged', now, emit, siteRow?.id);
       }
+      await this.close(tx, recovered, 'recovered', now, emit);
+      const resolved = openByKey.size;
       if (opened || resolved) this.logger.info({ tenant_id: tenantId, opened, resolved }, 'incidents reconciled');
       return { opened, resolved };
     });
@@ -163,7 +167,8 @@ export class IncidentsService implements FaultReports {
       perEvse.set(evseUid, entry);
     };
     const faulted = evses.filter((e) => e.online && e.status === 'OUTOFORDER');
-    for (const e of evses) if (!e.online && (!e.last_seen_at || e.last_seen_at.getTime() <= offlineSince)) add(e.id, 'offline');
+    // A charger never seen yet is being commissioned, not offline.
+    for (const e of evses) if (!e.online && e.last_seen_at && e.last_seen_at.getTime() <= offlineSince) add(e.id, 'offline');
     for (const e of faulted) add(e.id, 'fault');
     if (faulted.length) {
       // The latest error code each faulted connector reported (connector 0 speaks for the whole charger).
@@ -228,7 +233,7 @@ export class IncidentsService implements FaultReports {
       if (troubled.length === 0) continue;
       // Every charger of the site disconnected at once is one outage (grid, network), not one incident per EVSE;
       // it counts from the first charger past the threshold, so a storm opens one incident per site.
-      const siteDown = siteEvses.every((e) => !e.online) && troubled.some((e) => perEvse.get(e.id)?.causes.has('offline'));
+      const siteDown = siteEvses.every((e) => !e.online && e.last_seen_at) && troubled.some((e) => perEvse.get(e.id)?.causes.has('offline'));
       for (const e of siteDown ? siteEvses : troubled) {
         const signal = perEvse.get(e.id) ?? { causes: new Set<IncidentCause>(['offline']) };
         const evseUid = siteDown ? null : e.id;
@@ -244,82 +249,117 @@ export class IncidentsService implements FaultReports {
     return wanted;
   }
 
-  /** Opens an incident (unless another sweep or a report just did), with the charger's recent messages. */
-  private async openIncident(tx: Tx, tenantId: string, want: Wanted, now: Date, emit: Emit, reportingTicket?: string): Promise<IncidentRow | undefined> {
-    const log = await tx
-      .selectFrom('ocpp_messages')
-      .select(['created_at', 'direction', 'frame'])
-      .where('tenant_id', '=', tenantId)
-      .where('charge_point_id', 'in', [...want.chargePoints, '-'])
-      .where('created_at', '>', new Date(now.getTime() - MESSAGE_LOG_WINDOW_MS))
-      .orderBy('id', 'desc')
-      .limit(MESSAGE_LOG_MAX)
-      .execute();
-    const messageLog: LoggedMessage[] = log.reverse().map((m) => ({ at: m.created_at, direction: m.direction, frame: m.frame }));
-    const row = await tx
+  /** Opens incidents (but none another sweep or a report just opened), each with its chargers' recent messages. */
+  private async openIncidents(tx: Tx, tenantId: string, wants: Wanted[], now: Date, emit: Emit, reportingTicket?: string): Promise<IncidentRow[]> {
+    if (wants.length === 0) return [];
+    const chargePoints = [...new Set(wants.flatMap((w) => [...w.chargePoints]))];
+    const recent = chargePoints.length
+      ? await sql<{ charge_point_id: string; created_at: Date; direction: 'in' | 'out'; frame: unknown }>`
+          select charge_point_id, created_at, direction, frame from (
+            select charge_point_id, created_at, direction, frame, id, row_number() over (partition by charge_point_id order by id desc) as n
+            from ocpp_messages
+            where tenant_id = ${tenantId} and charge_point_id = any(${chargePoints}::text[]) and created_at > ${new Date(now.getTime() - MESSAGE_LOG_WINDOW_MS)}
+          ) m where n <= ${MESSAGE_LOG_MAX} order by id`.execute(tx)
+      : { rows: [] };
+    const logOf = (want: Wanted): LoggedMessage[] =>
+      recent.rows
+        .filter((m) => want.chargePoints.has(m.charge_point_id))
+        .slice(-MESSAGE_LOG_MAX)
+        .map((m) => ({ at: m.created_at, direction: m.direction, frame: m.frame }));
+    const rows = await tx
       .insertInto('incidents')
-      .values({
-        tenant_id: tenantId,
-        id: newId('inc'),
-        location_id: want.location_id,
-        evse_uid: want.evse_uid,
-        scope_key: scopeKey(want.evse_uid),
-        causes: [...want.causes].sort() as IncidentCause[],
-        affected_evse_uids: [...want.affected].sort(),
-        charge_point_ids: [...want.chargePoints].sort(),
-        fault_code: want.fault?.code ?? null,
-        fault_info: want.fault?.info ?? null,
-        vendor_error_code: want.fault?.vendor ?? null,
-        opened_at: now,
-        last_signal_at: now,
-        message_log: JSON.stringify(messageLog),
-      })
+      .values(
+        wants.map((want) => ({
+          tenant_id: tenantId,
+          id: newId('inc'),
+          location_id: want.location_id,
+          evse_uid: want.evse_uid,
+          scope_key: scopeKey(want.evse_uid),
+          causes: [...want.causes].sort() as IncidentCause[],
+          affected_evse_uids: [...want.affected].sort(),
+          charge_point_ids: [...want.chargePoints].sort(),
+          fault_code: want.fault?.code ?? null,
+          fault_info: want.fault?.info ?? null,
+          vendor_error_code: want.fault?.vendor ?? null,
+          opened_at: now,
+          last_signal_at: now,
+          message_log: JSON.stringify(logOf(want)),
+        })),
+      )
       .onConflict((oc) => oc.columns(['tenant_id', 'location_id', 'scope_key']).where('status', '=', 'open').doNothing())
       .returningAll()
-      .executeTakeFirst();
-    if (!row) return undefined;
-    await this.support.linkFaultTickets(tx, tenantId, row.affected_evse_uids, row.id, new Date(now.getTime() - REPORT_WINDOW_MS), reportingTicket);
-    await scheduleJob(tx, { kind: AFFECTED_BOOKINGS_JOB, key: `${AFFECTED_BOOKINGS_JOB}:${row.id}`, tenantId, runAt: now, payload: { incident_id: row.id } });
-    await this.announce(tx, row, 'incident.opened', emit, now);
-    return row;
+      .execute();
+    if (rows.length === 0) return [];
+    await this.support.linkFaultTickets(
+      tx,
+      tenantId,
+      rows.map((r) => ({ incidentId: r.id, evseUids: r.affected_evse_uids })),
+      new Date(now.getTime() - REPORT_WINDOW_MS),
+      reportingTicket,
+    );
+    await scheduleJobs(
+      tx,
+      rows.map((r) => ({ kind: AFFECTED_BOOKINGS_JOB, key: `${AFFECTED_BOOKINGS_JOB}:${r.id}`, tenantId, runAt: now, payload: { incident_id: r.id } })),
+    );
+    await this.announce(tx, rows, 'incident.opened', emit, now);
+    return rows;
   }
 
-  private async close(tx: Tx, incident: IncidentRow, resolution: 'recovered' | 'staff' | 'merged', now: Date, emit: Emit, mergedInto?: string): Promise<void> {
-    const row = await tx
+  private async close(
+    tx: Tx,
+    incidents: IncidentRow[],
+    resolution: 'recovered' | 'staff' | 'merged',
+    now: Date,
+    emit: Emit,
+    mergedInto?: string,
+  ): Promise<void> {
+    if (incidents.length === 0) return;
+    const rows = await tx
       .updateTable('incidents')
       .set({ status: 'resolved', resolved_at: now, resolution, merged_into: mergedInto ?? null, updated_at: now })
-      .where('tenant_id', '=', incident.tenant_id)
-      .where('id', '=', incident.id)
+      .where('tenant_id', '=', incidents[0]?.tenant_id as string)
+      .where(
+        'id',
+        'in',
+        incidents.map((i) => i.id),
+      )
       .where('status', '=', 'open')
       .returningAll()
-      .executeTakeFirst();
-    if (!row) return;
-    if (mergedInto) await this.support.moveToIncident(tx, row.tenant_id, row.id, mergedInto);
-    else await this.support.incidentResolved(tx, row.tenant_id, row.id, now, emit);
-    await this.announce(tx, row, 'incident.resolved', emit, now);
+      .execute();
+    if (rows.length === 0) return;
+    const tenantId = rows[0]?.tenant_id as string;
+    if (mergedInto) for (const row of rows) await this.support.moveToIncident(tx, tenantId, row.id, mergedInto);
+    else
+      await this.support.incidentsResolved(
+        tx,
+        tenantId,
+        rows.map((r) => r.id),
+        now,
+        emit,
+      );
+    await this.announce(tx, rows, 'incident.resolved', emit, now);
   }
 
-  private async announce(tx: Tx, row: IncidentRow, type: IncidentEvent['type'], emit: Emit, now: Date): Promise<void> {
-    const data = {
-      incident_id: row.id,
-      location_id: row.location_id,
-      evse_uid: row.evse_uid,
-      scope: row.evse_uid ? 'evse' : 'site',
-      status: row.status,
-      causes: row.causes,
-      affected_evse_uids: row.affected_evse_uids,
-      fault_code: row.fault_code,
-      opened_at: row.opened_at.toISOString(),
-      resolved_at: row.resolved_at?.toISOString() ?? null,
-      resolution: row.resolution,
-    };
-    const id = `evt_${row.id.slice(4)}_${type.split('.')[1]}_${now.getTime()}`;
-    await enqueueWebhookDeliveries(tx, row.tenant_id, {
-      id,
-      type,
-      body: JSON.stringify({ id, type, created_at: now.toISOString(), network_id: row.tenant_id, data }),
+  private async announce(tx: Tx, rows: IncidentRow[], type: IncidentEvent['type'], emit: Emit, now: Date): Promise<void> {
+    const events = rows.map((row) => {
+      const data = {
+        incident_id: row.id,
+        location_id: row.location_id,
+        evse_uid: row.evse_uid,
+        scope: row.evse_uid ? 'evse' : 'site',
+        status: row.status,
+        causes: row.causes,
+        affected_evse_uids: row.affected_evse_uids,
+        fault_code: row.fault_code,
+        opened_at: row.opened_at.toISOString(),
+        resolved_at: row.resolved_at?.toISOString() ?? null,
+        resolution: row.resolution,
+      };
+      emit({ type, audience: { tenant_id: row.tenant_id, incident_id: row.id }, payload: data } satisfies IncidentEvent);
+      const id = newId('evt');
+      return { id, type, body: JSON.stringify({ id, type, created_at: now.toISOString(), network_id: row.tenant_id, data }) };
     });
-    emit({ type, audience: { tenant_id: row.tenant_id, incident_id: row.id }, payload: data } satisfies IncidentEvent);
+    await enqueueWebhookBatch(tx, rows[0]?.tenant_id as string, events);
   }
 
   /** A driver's (or reporter's) fault ticket, in its own transaction: joins the EVSE's open incident or opens one. */
@@ -349,16 +389,18 @@ export class IncidentsService implements FaultReports {
           .execute();
       return { incident_id: covering.id, known: true };
     }
-    const opened = await this.openIncident(
+    const [opened] = await this.openIncidents(
       tx,
       tenantId,
-      {
-        location_id: evse.location_id,
-        evse_uid: report.evse_uid,
-        causes: new Set(['driver_report']),
-        affected: new Set([report.evse_uid]),
-        chargePoints: new Set(evse.charge_point_id ? [evse.charge_point_id] : []),
-      },
+      [
+        {
+          location_id: evse.location_id,
+          evse_uid: report.evse_uid,
+          causes: new Set(['driver_report']),
+          affected: new Set([report.evse_uid]),
+          chargePoints: new Set(evse.charge_point_id ? [evse.charge_point_id] : []),
+        },
+      ],
       report.at,
       // Inside the ticket's transaction: the incident's realtime event waits for the next sweep.
       () => {},
@@ -385,7 +427,7 @@ export class IncidentsService implements FaultReports {
       const row = await tx.selectFrom('incidents').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();
       if (!row) throw fail.notFound('incident', id);
       if (row.status !== 'open') throw fail.conflict('This incident is already resolved.', 'incident-resolved');
-      await this.close(tx, row, 'staff', now, emit);
+      await this.close(tx, [row], 'staff', now, emit);
     });
     return this.get(tenantId, id);
   }
@@ -471,7 +513,7 @@ export class IncidentsService implements FaultReports {
   }
 
   /** Open incidents of a network, for its public status page (no tickets, no drivers, no log). */
-  openIncidents(tenantId: string) {
+  publicIncidents(tenantId: string) {
     return this.scopes.tenant(tenantId, (tx) =>
       tx
         .selectFrom('incidents')

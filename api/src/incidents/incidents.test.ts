@@ -171,6 +171,18 @@ describe.each(backends())('incidents on %s', (backend: Backend) => {
     expect((await incidents(`&location_id=${s.id}&status=open`)).length).toBe(0);
   });
 
+  it('a charger registered but never connected is being commissioned, not an incident', async () => {
+    const loc = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Commissioning Court', [])).expect(201);
+    const cp = await t.http
+      .post('/v1/charge-points')
+      .set(bearer(net.accessToken))
+      .send({ identity: unique('NEW'), location_id: loc.body.id, password: 'a-long-charge-point-secret' })
+      .expect(201);
+    await t.http.post(`/v1/locations/${loc.body.id}/evses`).set(bearer(net.accessToken)).send({ charge_point_id: cp.body.id, ocpp_connector_id: 1, connectors: [AC] }).expect(201);
+    await sweep(60 * MINUTE);
+    expect(await incidents(`&location_id=${loc.body.id}`)).toEqual([]);
+  });
+
   it('three failed starts in a row open an incident; a session that delivers closes it', async () => {
     const s = await site('Stubborn Stop', [1]);
     const [cp] = s.chargers as [{ id: string; evses: string[] }];

@@ -618,12 +618,19 @@ export class SupportService {
     await this.insertMessage(tx, row, { author: 'system', authorUserId: null, body, internal, attachmentId: null }, now, emit);
   }
 
-  /** Ties the open fault tickets on these EVSEs to a new incident, and tells their drivers it is known. */
-  async linkFaultTickets(tx: Tx, tenantId: string, evseUids: string[], incidentId: string, since: Date, exceptTicketId?: string): Promise<void> {
+  /** Ties the open fault tickets on these incidents' EVSEs to them, and tells their drivers the fault is known. */
+  async linkFaultTickets(
+    tx: Tx,
+    tenantId: string,
+    incidents: { incidentId: string; evseUids: string[] }[],
+    since: Date,
+    exceptTicketId?: string,
+  ): Promise<void> {
+    const evseUids = incidents.flatMap((i) => i.evseUids);
     if (evseUids.length === 0) return;
-    const linked = await tx
-      .updateTable('support_tickets')
-      .set({ incident_id: incidentId })
+    const waiting = await tx
+      .selectFrom('support_tickets')
+      .selectAll()
       .where('tenant_id', '=', tenantId)
       .where('kind', '=', 'fault')
       .where('status', 'in', ['open', 'waiting'])
@@ -631,9 +638,11 @@ export class SupportService {
       .where('evse_uid', 'in', evseUids)
       .where('created_at', '>', since)
       .$if(exceptTicketId !== undefined, (q) => q.where('id', '!=', exceptTicketId as string))
-      .returningAll()
       .execute();
-    for (const row of linked)
+    for (const ticket of waiting) {
+      const incident = incidents.find((i) => i.evseUids.includes(ticket.evse_uid as string));
+      if (!incident) continue;
+      const row = await this.setFields(tx, ticket, { incident_id: incident.incidentId }, new Date());
       await this.insertMessage(
         tx,
         row,
@@ -641,6 +650,7 @@ export class SupportService {
         new Date(),
         () => {},
       );
+    }
   }
 
   /** An incident merged into another (a site outage): its tickets follow. */
@@ -653,14 +663,15 @@ export class SupportService {
       .execute();
   }
 
-  /** The incident behind these tickets is resolved: each says so, in its language, live to whoever follows it. */
-  async incidentResolved(tx: Tx, tenantId: string, incidentId: string, now: Date, emit: Emit): Promise<void> {
+  /** The incidents behind these tickets are resolved: each ticket says so, in its language, live to whoever follows it. */
+  async incidentsResolved(tx: Tx, tenantId: string, incidentIds: string[], now: Date, emit: Emit): Promise<void> {
+    if (incidentIds.length === 0) return;
     const tickets = await tx
       .selectFrom('support_tickets')
       .selectAll()
       .where('tenant_id', '=', tenantId)
-      .where('incident_id', '=', incidentId)
-      .where('status', 'not in', ['closed'])
+      .where('incident_id', 'in', incidentIds)
+      .where('status', '!=', 'closed')
       .execute();
     for (const row of tickets)
       await this.insertMessage(

@@ -1,5 +1,5 @@
 import type { Tx } from '../db/tenancy.js';
-import { scheduleJob } from '../jobs/job-runner.js';
+import { scheduleJobs } from '../jobs/job-runner.js';
 import { newId } from '../shared/ids.js';
 
 export const matchesFilter = (filters: string[], type: string) =>
@@ -9,20 +9,28 @@ export const matchesFilter = (filters: string[], type: string) =>
  * Queues an event for every endpoint of the network that listens for it, in the caller's
  * transaction (the outbox), with a job each to deliver it.
  */
-export async function enqueueWebhookDeliveries(tx: Tx, tenantId: string, event: { id: string; type: string; body: string }): Promise<void> {
+export function enqueueWebhookDeliveries(tx: Tx, tenantId: string, event: { id: string; type: string; body: string }): Promise<void> {
+  return enqueueWebhookBatch(tx, tenantId, [event]);
+}
+
+/** Many events at once (an outage opening an incident per site): the endpoints read once, the deliveries written together. */
+export async function enqueueWebhookBatch(tx: Tx, tenantId: string, events: { id: string; type: string; body: string }[]): Promise<void> {
+  if (events.length === 0) return;
   const endpoints = await tx
     .selectFrom('webhook_endpoints')
     .select(['id', 'events'])
     .where('tenant_id', '=', tenantId)
     .where('disabled_at', 'is', null)
     .execute();
-  for (const endpoint of endpoints) {
-    if (!matchesFilter(endpoint.events, event.type)) continue;
-    const id = newId('whd');
-    await tx
-      .insertInto('webhook_deliveries')
-      .values({ tenant_id: tenantId, id, endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, payload: event.body })
-      .execute();
-    await scheduleJob(tx, { kind: 'webhook.deliver', key: `webhook.deliver:${id}`, tenantId, payload: { delivery_id: id }, maxAttempts: 8 });
-  }
+  const deliveries = endpoints.flatMap((endpoint) =>
+    events
+      .filter((event) => matchesFilter(endpoint.events, event.type))
+      .map((event) => ({ tenant_id: tenantId, id: newId('whd'), endpoint_id: endpoint.id, event_id: event.id, event_type: event.type, payload: event.body })),
+  );
+  if (deliveries.length === 0) return;
+  await tx.insertInto('webhook_deliveries').values(deliveries).execute();
+  await scheduleJobs(
+    tx,
+    deliveries.map((d) => ({ kind: 'webhook.deliver', key: `webhook.deliver:${d.id}`, tenantId, payload: { delivery_id: d.id }, maxAttempts: 8 })),
+  );
 }

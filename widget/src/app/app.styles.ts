@@ -61,3 +61,22 @@ export const historyStyles = css`
       .equivalents { margin: 8px 0; padding-inline-start: 20px; }
       .small { font-size: 0.8em; }
     `;
+
+/** `<voltshare-help>`'s own layout: the list of conversations and a chat thread. */
+export const helpStyles = css`
+      textarea { font: inherit; width: 100%; padding: 8px 10px; border: 1px solid #829ab1; border-radius: 8px; background: var(--_surface); color: inherit; }
+      .ticket { display: grid; grid-template-columns: 1fr auto; gap: 2px 10px; color: inherit; text-decoration: none; }
+      .ticket .subject { font-weight: 600; }
+      .ticket .muted { grid-column: 1 / -1; }
+      .status { font-size: 13px; font-weight: 600; }
+      .status-waiting { color: var(--_brand); }
+      .status-resolved, .status-closed { color: var(--_muted); }
+      .thread { list-style: none; margin: 0 0 12px; padding: 0; display: grid; gap: 8px; }
+      .message { max-width: 85%; padding: 8px 12px; border-radius: 12px; background: var(--_surface); border: 1px solid var(--_line); }
+      .message p { margin: 2px 0 0; white-space: pre-wrap; }
+      .message .who { font-size: 12px; color: var(--_muted); }
+      .mine { justify-self: end; background: #e6f2f1; }
+      .theirs { justify-self: start; }
+      .composer { display: grid; gap: 6px; }
+      .star { font-size: 26px; min-width: 44px; min-height: 44px; background: none; border: 0; color: #8a5a00; cursor: pointer; }
+    `;

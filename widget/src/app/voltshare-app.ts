@@ -29,17 +29,21 @@ type Route =
   | { screen: 'charge'; evse?: string }
   | { screen: 'wallet' }
   | { screen: 'history' }
+  | { screen: 'help'; ticket?: string; report?: string }
   | { screen: 'account' }
   | { screen: 'signin' }
   | { screen: 'signup' };
 
-const SIGNED_IN_ONLY = new Set(['charge', 'wallet', 'history', 'account']);
+const SIGNED_IN_ONLY = new Set(['charge', 'wallet', 'history', 'account', 'help']);
 const RIGHT_TO_LEFT = new Set(['ar']);
 const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'IEC_62196_T1', 'IEC_62196_T1_COMBO', 'DOMESTIC_F'];
 
 export function parseRoute(hash: string): Route {
-  const [screen = '', id] = hash.replace(/^#\/?/, '').split('/');
+  const [screen = '', id, more] = hash.replace(/^#\/?/, '').split('/');
   switch (screen) {
+    case 'help':
+      if (id === 'report') return { screen, report: more ? decodeURIComponent(more) : undefined };
+      return { screen, ticket: id ? decodeURIComponent(id) : undefined };
     case 'station':
       return id ? { screen, id: decodeURIComponent(id) } : { screen: 'find' };
     case 'charge':
@@ -415,6 +419,7 @@ export class VoltshareApp extends VoltshareElement {
           ? html`<div class="row" style="margin:12px 0">
             <a class="secondary" href=${directions} target="_blank" rel="noopener">${msg('Directions')}</a>
             <button class="secondary" @click=${() => this.share(l)}>${msg('Share')}</button>
+            <a class="secondary" href="#/help/report/${encodeURIComponent(l.evses[0]?.evse_id ?? l.evses[0]?.uid ?? '')}">${msg('Report a problem')}</a>
           </div>`
           : nothing
       }
@@ -595,6 +600,14 @@ export class VoltshareApp extends VoltshareElement {
         return html`<voltshare-wallet .apiBase=${this.apiBase} .token=${this.token}></voltshare-wallet>`;
       case 'history':
         return html`<voltshare-history .apiBase=${this.apiBase} .token=${this.token}></voltshare-history>`;
+      case 'help':
+        return html`<voltshare-help
+          .apiBase=${this.apiBase}
+          .token=${this.token}
+          .ticketId=${r.ticket}
+          .evseRef=${r.report}
+          @voltshare-open-ticket=${(e: CustomEvent<{ ticket_id: string }>) => this.go(`#/help/${e.detail.ticket_id}`)}
+        ></voltshare-help>`;
       case 'account':
         return this.renderAccount();
       default:
@@ -614,7 +627,7 @@ export class VoltshareApp extends VoltshareElement {
     const item = (screen: string, label: string, icon: string) =>
       html`<a href="#/${screen}" aria-current=${current === screen ? 'page' : 'false'}><span aria-hidden="true">${icon}</span>${label}</a>`;
     return html`<nav aria-label=${msg('Main')}>
-      ${item('find', msg('Find'), '⌕')} ${item('charge', msg('Charge'), '⚡')} ${item('history', msg('History'), '☰')}
+      ${item('find', msg('Find'), '⌕')} ${item('charge', msg('Charge'), '⚡')} ${item('history', msg('History'), '☰')} ${item('help', msg('Help'), '?')}
       ${this.signedIn ? item('account', msg('Account'), '☺') : item('signin', msg('Sign in'), '☺')}
     </nav>`;
   }
