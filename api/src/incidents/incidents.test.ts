@@ -178,7 +178,11 @@ describe.each(backends())('incidents on %s', (backend: Backend) => {
       .set(bearer(net.accessToken))
       .send({ identity: unique('NEW'), location_id: loc.body.id, password: 'a-long-charge-point-secret' })
       .expect(201);
-    await t.http.post(`/v1/locations/${loc.body.id}/evses`).set(bearer(net.accessToken)).send({ charge_point_id: cp.body.id, ocpp_connector_id: 1, connectors: [AC] }).expect(201);
+    await t.http
+      .post(`/v1/locations/${loc.body.id}/evses`)
+      .set(bearer(net.accessToken))
+      .send({ charge_point_id: cp.body.id, ocpp_connector_id: 1, connectors: [AC] })
+      .expect(201);
     await sweep(60 * MINUTE);
     expect(await incidents(`&location_id=${loc.body.id}`)).toEqual([]);
   });

@@ -54,6 +54,16 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
   .muted { color: var(--muted); font-size: 13px; }
   .error { color: #b3261e; font-weight: 600; }
   svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
+  #tickets tr, #incidents tr { cursor: default; }
+  #tickets button.linkish { background: none; border: 0; padding: 0; color: var(--brand); text-decoration: underline; font: inherit; cursor: pointer; }
+  .sla-breached { color: #b3261e; font-weight: 700; } .sla-at_risk { color: #8a5a00; font-weight: 700; } .sla-on_track, .sla-met { color: #1b7a34; }
+  .ticket-view { border-top: 1px solid var(--line); margin-top: 12px; padding-top: 12px; }
+  .thread { list-style: none; padding: 0; display: grid; gap: 8px; max-width: 760px; }
+  .thread li { padding: 8px 12px; border-radius: 10px; border: 1px solid var(--line); background: #fff; }
+  .thread li.staff { background: #e6f2f1; } .thread li.note { background: #fff8e1; border-style: dashed; } .thread li.system { background: #f2f5f8; }
+  .thread .who { font-size: 12px; color: var(--muted); display: block; }
+  textarea { font: inherit; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; min-width: 320px; }
+  .grow { flex: 1; } .check { display: flex !important; align-items: center; gap: 6px; }
 </style>
 </head>
 <body>
@@ -82,6 +92,41 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <section class="card"><h2>Faults</h2><table><thead><tr><th>EVSE</th><th>Location</th><th>Status</th><th>Since</th></tr></thead><tbody id="faults"></tbody></table></section>
     <section class="card"><h2>Chargers offline</h2><table><thead><tr><th>Identity</th><th>Last seen</th></tr></thead><tbody id="offline"></tbody></table></section>
   </div>
+  <section class="card" aria-labelledby="support-title"><h2 id="support-title">Support queue</h2>
+    <div class="inline">
+      <label>Status <select id="support-status"><option value="open">open</option><option value="waiting">waiting for the driver</option><option value="resolved">resolved</option><option value="">all</option></select></label>
+      <span id="support-summary" class="muted" role="status"></span>
+    </div>
+    <table><thead><tr><th>#</th><th>Subject</th><th>Kind</th><th>Priority</th><th>EVSE</th><th>SLA</th><th>Opened</th></tr></thead><tbody id="tickets"></tbody></table>
+    <div id="ticket" class="ticket-view" hidden>
+      <h3 id="ticket-title"></h3>
+      <p id="ticket-meta" class="muted"></p>
+      <ol id="ticket-thread" class="thread" aria-live="polite" aria-label="Conversation"></ol>
+      <form id="reply-form" class="inline">
+        <label class="grow">Reply <textarea id="reply-body" rows="2" required></textarea></label>
+        <label class="check"><input type="checkbox" id="reply-internal"> internal note</label>
+        <button class="primary" type="submit">Send</button>
+      </form>
+      <div class="inline">
+        <label>Status <select id="ticket-status"><option>open</option><option>waiting</option><option>resolved</option><option>closed</option></select></label>
+        <label>Priority <select id="ticket-priority"><option>low</option><option>normal</option><option>high</option><option>urgent</option></select></label>
+        <button type="button" id="ticket-save">Save</button>
+        <button type="button" id="ticket-close-view">Back to the queue</button>
+      </div>
+      <p id="ticket-result" class="muted" role="status"></p>
+    </div>
+  </section>
+  <section class="card" aria-labelledby="incidents-title"><h2 id="incidents-title">Incidents</h2>
+    <p id="incidents-summary" class="muted" role="status"></p>
+    <table><thead><tr><th>Where</th><th>EVSEs</th><th>Why</th><th>Fault</th><th>Since</th><th>Tickets</th><th></th></tr></thead><tbody id="incidents"></tbody></table>
+  </section>
+  <section class="card" aria-labelledby="uptime-title"><h2 id="uptime-title">Uptime — <span id="uptime-month"></span></h2>
+    <p id="uptime-summary" class="muted" role="status"></p>
+    <svg id="uptime-chart" viewBox="0 0 1000 240" role="img" aria-labelledby="uptime-title uptime-summary"></svg>
+    <div class="legend"><span><i style="background:#3ebd93"></i>97 % or more</span><span><i style="background:#d64545"></i>under 97 % (NEVI)</span></div>
+    <div class="inline"><label>Month <input id="uptime-pick" type="month"></label><button type="button" id="uptime-csv">Download CSV</button><button type="button" id="uptime-pdf">Download PDF</button></div>
+    <table><caption class="muted">Ports under 97 %</caption><thead><tr><th>EVSE</th><th>Site</th><th>Uptime</th><th>Outage</th><th>Excluded</th></tr></thead><tbody id="uptime-ports"></tbody></table>
+  </section>
   <section class="card" aria-labelledby="limits-title"><h2 id="limits-title">Site power limits</h2>
     <form id="limit-form" class="inline">
       <label>Site <select id="limit-site" required></select></label>
@@ -288,6 +333,71 @@ const script = `(() => {
     $('dynamic').innerHTML = blocks.join('');
   }
 
+  const FAULT_KINDS = { question: 'question', fault: 'fault at a charger', billing: 'billing', booking: 'booking' };
+  const SLA = { on_track: 'on track', at_risk: 'at risk', breached: 'breached', met: 'met' };
+  const CAUSES = { fault: 'charger fault', offline: 'offline', failed_starts: 'failed starts', power_limit_ignored: 'ignores its power limit', driver_report: 'reported by drivers' };
+  let openTicket;
+
+  async function refreshTickets() {
+    const status = $('support-status').value;
+    const page = await api('/v1/support/tickets?limit=50' + (status ? '&status=' + status : ''));
+    const due = page.data.filter((t) => t.sla === 'breached' || t.sla === 'at_risk').length;
+    $('support-summary').textContent = page.data.length + ' ticket(s)' + (due ? ', ' + due + ' breached or at risk' : '') + '.';
+    $('tickets').innerHTML = page.data.map((t) => '<tr><td>' + t.number + '</td><td><button type="button" class="linkish" data-ticket="' + esc(t.id) + '">' + esc(t.subject) + '</button></td><td>' + esc(FAULT_KINDS[t.kind] || t.kind) + '</td><td>' + esc(t.priority) + '</td><td>' + esc(t.evse_id || '–') + '</td><td class="sla-' + esc(t.sla) + '">' + esc(SLA[t.sla] || t.sla) + '</td><td>' + when(t.created_at) + '</td></tr>').join('') || '<tr><td colspan="7" class="muted">No tickets here.</td></tr>';
+  }
+
+  function drawTicket(t) {
+    openTicket = t;
+    $('ticket').hidden = false;
+    $('ticket-title').textContent = '#' + t.number + ' · ' + t.subject;
+    $('ticket-meta').textContent = (FAULT_KINDS[t.kind] || t.kind) + (t.evse_id ? ' at ' + t.evse_id : '') + (t.symptom ? ' (' + t.symptom.replace('_', ' ') + ')' : '') + ' · answer in ' + t.language + ' · first response due ' + when(t.first_response_due_at) + ' · SLA ' + (SLA[t.sla] || t.sla) + (t.incident_id ? ' · incident ' + t.incident_id : '');
+    $('ticket-status').value = t.status; $('ticket-priority').value = t.priority;
+    $('ticket-thread').innerHTML = t.messages.map((m) => '<li class="' + (m.internal ? 'note' : m.author) + '"><span class="who">' + esc(m.author === 'staff' ? (m.author_name || 'staff') : m.author) + (m.internal ? ' · internal note' : '') + ' · ' + when(m.created_at) + '</span>' + esc(m.body) + '</li>').join('');
+  }
+  async function showTicket(id) { drawTicket(await api('/v1/support/tickets/' + encodeURIComponent(id))); }
+
+  async function refreshIncidents() {
+    const page = await api('/v1/incidents?status=open&limit=50');
+    const sites = page.data.filter((i) => i.scope === 'site').length;
+    $('incidents-summary').textContent = page.data.length ? page.data.length + ' open' + (sites ? ', ' + sites + ' of them whole sites' : '') + '. They resolve by themselves when the charger recovers.' : 'No open incident.';
+    $('incidents').innerHTML = page.data.map((i) => '<tr><td>' + esc(i.location_name) + (i.scope === 'site' ? ' (whole site)' : '') + '</td><td>' + esc(i.affected_evses.map((e) => e.evse_id || e.evse_uid).join(', ')) + '</td><td>' + esc(i.causes.map((c) => CAUSES[c] || c).join(', ')) + '</td><td>' + esc(i.fault ? i.fault.name + ' (' + i.fault.code + (i.fault.vendor_error_code ? ', ' + i.fault.vendor_error_code : '') + ')' : '–') + '</td><td>' + when(i.opened_at) + '</td><td>' + i.tickets + '</td><td><button type="button" data-resolve="' + esc(i.id) + '">Resolve</button></td></tr>').join('') || '<tr><td colspan="7" class="muted">Every charger works.</td></tr>';
+  }
+
+  const lastMonth = () => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 7); };
+  function drawUptime(r) {
+    const svg = $('uptime-chart'); const left = 190, width = 740, rowH = 18;
+    const sites = r.sites.filter((s) => s.uptime_percent != null).sort((a, b) => a.uptime_percent - b.uptime_percent).slice(0, 12);
+    const x = (p) => left + ((Math.max(90, Math.min(100, p)) - 90) / 10) * width;
+    let out = '';
+    sites.forEach((s, i) => {
+      const y = 10 + i * rowH;
+      out += '<text x="' + (left - 8) + '" y="' + (y + 11) + '" text-anchor="end">' + esc(s.location_name.slice(0, 28)) + '</text>';
+      out += '<rect x="' + left + '" y="' + y + '" width="' + (x(s.uptime_percent) - left).toFixed(1) + '" height="' + (rowH - 5) + '" fill="' + (s.uptime_percent < 97 ? '#d64545' : '#3ebd93') + '"><title>' + esc(s.location_name) + ': ' + s.uptime_percent + ' %</title></rect>';
+      out += '<text x="' + (x(s.uptime_percent) + 4).toFixed(1) + '" y="' + (y + 11) + '">' + s.uptime_percent.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' %</text>';
+    });
+    const bottom = 10 + Math.max(1, sites.length) * rowH;
+    for (const p of [90, 95, 97, 100]) out += '<line x1="' + x(p) + '" y1="4" x2="' + x(p) + '" y2="' + bottom + '" stroke="' + (p === 97 ? '#102a43' : '#eef2f6') + '"' + (p === 97 ? ' stroke-dasharray="4 3"' : '') + '/><text x="' + x(p) + '" y="' + (bottom + 14) + '" text-anchor="middle">' + p + ' %</text>';
+    if (!sites.length) out += '<text x="' + (left + width / 2) + '" y="40" text-anchor="middle">No port history for this month.</text>';
+    svg.setAttribute('viewBox', '0 0 1000 ' + (bottom + 24));
+    svg.innerHTML = out;
+    const n = r.network;
+    $('uptime-summary').textContent = n.uptime_percent == null ? 'No port was in service this month.' : 'Network uptime ' + n.uptime_percent.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' % over ' + n.ports_measured + ' of ' + n.ports + ' ports with history (NEVI); ' + n.ports_below_target + ' under 97 %' + (n.share_below_target != null ? ' (' + pct(n.share_below_target) + ')' : '') + '; ' + n.excluded_minutes.toLocaleString() + ' outage minutes excluded. Rapid chargers meeting 99 % (UK): ' + r.rapid_charge_points.filter((c) => c.meets_target).length + ' of ' + r.rapid_charge_points.length + '. The 12 lowest sites are drawn.';
+    $('uptime-ports').innerHTML = r.ports.filter((p) => p.below_target).slice(0, 20).map((p) => '<tr><td>' + esc(p.evse_id || p.evse_uid) + '</td><td>' + esc(p.location_name) + '</td><td>' + p.uptime_percent.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' %</td><td>' + p.outage_minutes.toLocaleString() + ' min</td><td>' + p.excluded_minutes.toLocaleString() + ' min</td></tr>').join('') || '<tr><td colspan="5" class="muted">Every port met 97 %.</td></tr>';
+  }
+  async function refreshUptime() {
+    const m = $('uptime-pick').value || lastMonth();
+    $('uptime-month').textContent = new Date(m + '-15T00:00:00Z').toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
+    drawUptime(await api('/v1/uptime/report?month=' + m));
+  }
+  async function downloadUptime(format) {
+    const m = $('uptime-pick').value || lastMonth();
+    const res = await fetch('/v1/uptime/report/export?format=' + format + '&month=' + m, { headers: { authorization: 'Bearer ' + token } });
+    if (!res.ok) { $('uptime-summary').textContent = 'The report could not be downloaded.'; return; }
+    const url = URL.createObjectURL(await res.blob()); const a = document.createElement('a');
+    a.href = url; a.download = 'uptime-' + m + '.' + format; document.body.append(a); a.click(); a.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+
   function drawHourly(o) {
     const svg = $('hourly'); const left = 34, bottom = 176, height = 160, width = 560;
     const kwh = o.hourly.map((h) => h.energy_wh / 1000); const starts = o.hourly.map((h) => h.sessions_started);
@@ -307,7 +417,8 @@ const script = `(() => {
     const o = await api('/v1/network/overview');
     $('k-available').textContent = (o.evses.by_status.AVAILABLE || 0) + ' / ' + o.evses.total;
     $('k-online').textContent = o.charge_points.online + ' / ' + o.charge_points.total;
-    $('k-sessions').textContent = o.sessions.active;
+    // One count of "charging now" everywhere: the EVSEs whose chargers say they charge (the status bar's CHARGING).
+    $('k-sessions').textContent = o.evses.by_status.CHARGING || 0;
     $('k-energy').textContent = (o.sessions.energy_last_24h_wh / 1000).toFixed(1);
     $('k-reservations').textContent = o.reservations.active + ' / ' + o.reservations.upcoming_24h;
     drawStatuses(o); drawHourly(o);
@@ -323,13 +434,20 @@ const script = `(() => {
     const options = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
     $('limit-site').innerHTML = options; $('power-site').innerHTML = options;
     if (capped) $('power-site').value = capped.location_id;
-    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic()]);
+    $('uptime-pick').value = lastMonth();
+    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic(), refreshTickets(), refreshIncidents(), refreshUptime()]);
     let pending;
     const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refresh().catch(() => {}); refreshPower().catch(() => {}); }, 800); };
+    // The queue and the open ticket follow live: new tickets, replies, incidents opening and closing.
+    let ticketsPending;
+    const ticketsSoon = () => { clearTimeout(ticketsPending); ticketsPending = setTimeout(() => { refreshTickets().catch(() => {}); refreshIncidents().catch(() => {}); }, 300); };
     socket = io({ auth: { token }, transports: ['websocket'] });
-    socket.on('connect', () => { $('live').textContent = '● live'; socket.emit('subscribe', { network: true }, () => {}); soon(); });
+    // On every (re)connect: read again what may have changed while the socket was away (or the page was loading).
+    socket.on('connect', () => { $('live').textContent = '● live'; socket.emit('subscribe', { network: true }, () => {}); soon(); ticketsSoon(); });
     socket.on('disconnect', () => { $('live').textContent = 'reconnecting…'; });
     for (const e of ['evse.status', 'session.updated', 'location.updated']) socket.on(e, soon);
+    for (const e of ['ticket.created', 'ticket.updated', 'incident.opened', 'incident.updated', 'incident.resolved']) socket.on(e, ticketsSoon);
+    socket.on('ticket.message', (e) => { ticketsSoon(); if (openTicket && e.ticket_id === openTicket.id && !openTicket.messages.some((m) => m.id === e.message.id)) drawTicket({ ...openTicket, messages: [...openTicket.messages, e.message] }); });
   }
 
   form.addEventListener('submit', async (e) => {
@@ -341,6 +459,32 @@ const script = `(() => {
     start().catch((err) => { $('signin-error').textContent = err.message; });
   });
   $('signout').addEventListener('click', signOut);
+  $('support-status').addEventListener('change', () => refreshTickets().catch((err) => { $('support-summary').textContent = err.message; }));
+  $('tickets').addEventListener('click', (e) => { const id = e.target.dataset && e.target.dataset.ticket; if (id) showTicket(id).catch((err) => { $('support-summary').textContent = err.message; }); });
+  $('ticket-close-view').addEventListener('click', () => { $('ticket').hidden = true; openTicket = undefined; });
+  $('reply-form').addEventListener('submit', async (e) => {
+    e.preventDefault(); if (!openTicket) return;
+    try {
+      await send('POST', '/v1/support/tickets/' + encodeURIComponent(openTicket.id) + '/messages', { body: $('reply-body').value, internal: $('reply-internal').checked });
+      $('reply-body').value = ''; $('reply-internal').checked = false; $('ticket-result').textContent = 'Sent.';
+      await showTicket(openTicket.id);
+    } catch (err) { $('ticket-result').textContent = err.message; }
+  });
+  $('ticket-save').addEventListener('click', async () => {
+    if (!openTicket) return;
+    try {
+      await send('PATCH', '/v1/support/tickets/' + encodeURIComponent(openTicket.id), { status: $('ticket-status').value, priority: $('ticket-priority').value });
+      $('ticket-result').textContent = 'Saved.'; await showTicket(openTicket.id); await refreshTickets();
+    } catch (err) { $('ticket-result').textContent = err.message; }
+  });
+  $('incidents').addEventListener('click', async (e) => {
+    const id = e.target.dataset && e.target.dataset.resolve; if (!id) return;
+    try { await send('POST', '/v1/incidents/' + encodeURIComponent(id) + '/resolve'); await refreshIncidents(); }
+    catch (err) { $('incidents-summary').textContent = err.message; }
+  });
+  $('uptime-pick').addEventListener('change', () => refreshUptime().catch((err) => { $('uptime-summary').textContent = err.message; }));
+  $('uptime-csv').addEventListener('click', () => downloadUptime('csv'));
+  $('uptime-pdf').addEventListener('click', () => downloadUptime('pdf'));
   $('green-csv').addEventListener('click', () => download('csv'));
   $('dynamic').addEventListener('click', async (e) => {
     const publish = e.target.dataset && e.target.dataset.publish;

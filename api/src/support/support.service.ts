@@ -481,26 +481,36 @@ export class SupportService {
   }
 
   /** The driver's tickets at every network, newest first. */
-  driverTickets(driverId: string, page: PageRequest, now = new Date()): Promise<Page<Ticket>> {
+  async driverTickets(driverId: string, page: PageRequest, now = new Date()): Promise<Page<Ticket>> {
     return newestFirst(
       page,
       (before, limit) =>
-        this.scopes.system((tx) =>
-          tx
+        this.scopes.system(async (tx) => {
+          const rows = await tx
             .selectFrom('support_tickets')
             .selectAll()
             .where('driver_id', '=', driverId)
             .$if(before !== undefined, (q) => q.where('id', '<', before as string))
             .orderBy('id', 'desc')
             .limit(limit)
-            .execute(),
-        ),
-      (row) => this.toTicket(row, null, now),
+            .execute();
+          return this.withPrintedIds(tx, rows, now);
+        }),
+      (ticket) => ticket,
     );
   }
 
+  /** Tickets as people read them: the EVSE by the id printed on it, not by its uid. */
+  private async withPrintedIds(tx: Tx, rows: TicketRow[], now: Date): Promise<Ticket[]> {
+    const uids = [...new Set(rows.map((r) => r.evse_uid).filter((u): u is string => u !== null))];
+    const printed = new Map(
+      uids.length ? (await tx.selectFrom('evses').select(['id', 'evse_id']).where('id', 'in', uids).execute()).map((e) => [e.id, e.evse_id]) : [],
+    );
+    return rows.map((row) => this.toTicket(row, row.evse_uid ? (printed.get(row.evse_uid) ?? null) : null, now));
+  }
+
   /** The network's queue: filtered, newest first. */
-  networkTickets(
+  async networkTickets(
     tenantId: string,
     filter: { status?: TicketStatus; priority?: TicketPriority; kind?: string; assignee_id?: string; evse_uid?: string; incident_id?: string },
     page: PageRequest,
@@ -509,8 +519,8 @@ export class SupportService {
     return newestFirst(
       page,
       (before, limit) =>
-        this.scopes.tenant(tenantId, (tx) =>
-          tx
+        this.scopes.tenant(tenantId, async (tx) => {
+          const rows = await tx
             .selectFrom('support_tickets')
             .selectAll()
             .where('tenant_id', '=', tenantId)
@@ -523,9 +533,10 @@ export class SupportService {
             .$if(before !== undefined, (q) => q.where('id', '<', before as string))
             .orderBy('id', 'desc')
             .limit(limit)
-            .execute(),
-        ),
-      (row) => this.toTicket(row, null, now),
+            .execute();
+          return this.withPrintedIds(tx, rows, now);
+        }),
+      (ticket) => ticket,
     );
   }
 

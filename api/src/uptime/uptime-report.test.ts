@@ -79,7 +79,14 @@ describe.each(backends())('uptime reports on %s', (backend: Backend) => {
     expect(port(slow).uptime_percent).toBeCloseTo(((OCTOBER_MINUTES - 1440) / OCTOBER_MINUTES) * 100, 3);
     expect(port(rapid)).toMatchObject({ outage_minutes: 0, uptime_percent: 100, below_target: false });
     expect(report.sites[0].uptime_percent).toBeCloseTo(((2 * OCTOBER_MINUTES - 1440) / (2 * OCTOBER_MINUTES)) * 100, 3);
-    expect(report.network).toMatchObject({ ports: 2, ports_below_target: 1, share_below_target: 0.5, outage_minutes: 2160, excluded_minutes: 720 });
+    expect(report.network).toMatchObject({
+      ports: 2,
+      ports_measured: 2,
+      ports_below_target: 1,
+      share_below_target: 0.5,
+      outage_minutes: 2160,
+      excluded_minutes: 720,
+    });
     // The charger has a 150 kW connector: rapid under the UK rules, and up while either connector was.
     expect(report.rapid_charge_points).toEqual([expect.objectContaining({ reliability_percent: 100, meets_target: true })]);
     expect(report.method).toMatch(/680\.116/);

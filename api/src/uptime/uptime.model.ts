@@ -63,6 +63,8 @@ export interface UptimeReport {
   to: Date;
   network: {
     ports: number;
+    /** Ports in service at some time in the period (the others have no history to measure yet). */
+    ports_measured: number;
     uptime_percent: number | null;
     ports_below_target: number;
     /** The share of measured ports under 97 %, 0–1. */

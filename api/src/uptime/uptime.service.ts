@@ -194,6 +194,7 @@ export class UptimeService {
         to: period.to,
         network: {
           ports: ports.length,
+          ports_measured: measured.length,
           uptime_percent: weighted(portRows),
           ports_below_target: below,
           share_below_target: measured.length ? Math.round((below / measured.length) * 1000) / 1000 : null,

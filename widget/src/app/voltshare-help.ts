@@ -76,6 +76,7 @@ export class VoltshareHelp extends VoltshareElement {
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
     if (changed.has('evseRef') && this.evseRef) this.kind = 'fault';
+    if (changed.has('token') && this.isConnected) this.listen();
     if ((changed.has('token') || changed.has('ticketId')) && this.token) void this.load();
   }
 
@@ -93,11 +94,20 @@ export class VoltshareHelp extends VoltshareElement {
   private listen(): void {
     this.stopListening?.();
     if (!this.token) return;
-    this.stopListening = this.connection.realtime().on('ticket.message', (event: { ticket_id: string; message: TicketMessage }) => {
-      if (this.ticket?.id !== event.ticket_id || this.ticket.messages.some((m) => m.id === event.message.id)) return;
-      this.ticket = { ...this.ticket, messages: [...this.ticket.messages, event.message] };
-      void this.markRead();
-    });
+    const realtime = this.connection.realtime();
+    const stops = [
+      realtime.on('ticket.message', (event: { ticket_id: string; message: TicketMessage }) => {
+        if (this.ticket?.id !== event.ticket_id || this.ticket.messages.some((m) => m.id === event.message.id)) return;
+        this.ticket = { ...this.ticket, messages: [...this.ticket.messages, event.message] };
+        void this.markRead();
+      }),
+      realtime.on('ticket.updated', (event: { ticket_id: string; status: Ticket['status'] }) => {
+        if (this.ticket?.id === event.ticket_id) this.ticket = { ...this.ticket, status: event.status };
+      }),
+    ];
+    this.stopListening = () => {
+      for (const stop of stops) stop();
+    };
   }
 
   private async load(): Promise<void> {
