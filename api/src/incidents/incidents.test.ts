@@ -257,6 +257,24 @@ describe.each(backends())('incidents on %s', (backend: Backend) => {
     expect(incident.causes).toEqual(['fault']);
   });
 
+  it('the queue passes over an EVSE a driver reported, even while its charger says it is free', async () => {
+    const s = await site('Reported Row', [1]);
+    const [cp] = s.chargers as [{ id: string; evses: string[] }];
+    const evseId = (await t.http.get(`/v1/locations/${s.id}`).set(bearer(net.accessToken)).expect(200)).body.evses[0].evse_id;
+    const reporter = await registerDriver(t.http);
+    const waiting = await registerDriver(t.http);
+    // Free, so nobody may queue yet.
+    expect((await t.http.post(`/v1/locations/${s.id}/queue`).set(bearer(waiting.accessToken)).send({ connector_standard: AC.standard }).expect(409)).body.type).toMatch(/evse-available$/);
+    await t.http
+      .post('/v1/support/tickets')
+      .set(bearer(reporter.accessToken))
+      .send({ kind: 'fault', subject: 'Broken', message: 'Does not start.', evse_ref: evseId, symptom: 'wont_start' })
+      .expect(201);
+    expect((await incidents(`&location_id=${s.id}&status=open`))[0]).toMatchObject({ causes: ['driver_report'], evse_uid: cp.evses[0] });
+    // Now the only EVSE is under an incident: drivers may queue for the next one instead of being sent to it.
+    await t.http.post(`/v1/locations/${s.id}/queue`).set(bearer(waiting.accessToken)).send({ connector_standard: AC.standard }).expect(201);
+  });
+
   it('staff resolve by hand; an unknown incident is a 404 and a resolved one a 409', async () => {
     const s = await site('Manual Mews', [1]);
     const [cp] = s.chargers as [{ id: string; evses: string[] }];
