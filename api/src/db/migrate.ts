@@ -11,6 +11,7 @@ import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
 import * as m0029 from '../support/migrations/0029_support.js';
+import * as m0033 from '../support/migrations/0033_support_desk.js';
 import * as m0025 from '../sustainability/migrations/0025_sustainability.js';
 import * as m0027 from '../tariffs/migrations/0027_dynamic_tariffs.js';
 import * as m0032 from '../uptime/migrations/0032_uptime_exclusions.js';
@@ -67,6 +68,7 @@ const migrations: Record<string, Migration> = {
   '0030_availability_history': m0030,
   '0031_incidents': m0031,
   '0032_uptime_exclusions': m0032,
+  '0033_support_desk': m0033,
 };
 
 class StaticProvider implements MigrationProvider {

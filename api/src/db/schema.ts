@@ -32,7 +32,15 @@ import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewsTable } from '../reviews/reviews.tables.js';
 import type { EvsePowerSharesTable, SiteEnergyContractsTable, SitePowerLimitsTable, SitePowerSamplesTable } from '../site-limits/site-limits.tables.js';
-import type { SupportAttachmentsTable, SupportMessagesTable, SupportSlaPoliciesTable, SupportTicketsTable } from '../support/support.tables.js';
+import type {
+  SupportArticlesTable,
+  SupportAttachmentsTable,
+  SupportCannedRepliesTable,
+  SupportMessagesTable,
+  SupportOnCallShiftsTable,
+  SupportSlaPoliciesTable,
+  SupportTicketsTable,
+} from '../support/support.tables.js';
 import type {
   GridIntensityHoursTable,
   SessionCarbonAccountsTable,
@@ -94,6 +102,9 @@ export interface Database {
   support_messages: SupportMessagesTable;
   support_attachments: SupportAttachmentsTable;
   support_sla_policies: SupportSlaPoliciesTable;
+  support_on_call_shifts: SupportOnCallShiftsTable;
+  support_canned_replies: SupportCannedRepliesTable;
+  support_articles: SupportArticlesTable;
   site_power_limits: SitePowerLimitsTable;
   evse_power_shares: EvsePowerSharesTable;
   site_energy_contracts: SiteEnergyContractsTable;

@@ -264,7 +264,9 @@ describe.each(backends())('incidents on %s', (backend: Backend) => {
     const reporter = await registerDriver(t.http);
     const waiting = await registerDriver(t.http);
     // Free, so nobody may queue yet.
-    expect((await t.http.post(`/v1/locations/${s.id}/queue`).set(bearer(waiting.accessToken)).send({ connector_standard: AC.standard }).expect(409)).body.type).toMatch(/evse-available$/);
+    expect(
+      (await t.http.post(`/v1/locations/${s.id}/queue`).set(bearer(waiting.accessToken)).send({ connector_standard: AC.standard }).expect(409)).body.type,
+    ).toMatch(/evse-available$/);
     await t.http
       .post('/v1/support/tickets')
       .set(bearer(reporter.accessToken))

@@ -353,7 +353,9 @@ export class QueueService {
       )
       .where('availability', '=', 'AVAILABLE')
       // An EVSE under an open incident (a driver's report, failed starts) may say it is free: it is not offered.
-      .where(sql<boolean>`not exists (select 1 from incidents i where i.tenant_id = evses.tenant_id and i.status = 'open' and evses.id = any(i.affected_evse_uids))`)
+      .where(
+        sql<boolean>`not exists (select 1 from incidents i where i.tenant_id = evses.tenant_id and i.status = 'open' and evses.id = any(i.affected_evse_uids))`,
+      )
       .where((eb) =>
         eb.not(
           eb.exists(

@@ -98,6 +98,7 @@ export const PLATFORM_EVENT_TYPES = [
   'ticket.message',
   'ticket.sla_warning',
   'ticket.escalated',
+  'ticket.on_call',
   'incident.opened',
   'incident.updated',
   'incident.resolved',

@@ -48,6 +48,7 @@ import { ReportsService } from '../reports/reports.service.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
 import { SiteLimitsService } from '../site-limits/site-limits.service.js';
+import { SupportDeskService } from '../support/desk.service.js';
 import { SupportService } from '../support/support.service.js';
 import { GbCarbonIntensityApi } from '../sustainability/grid-intensity.js';
 import { SustainabilityService } from '../sustainability/sustainability.service.js';
@@ -77,6 +78,8 @@ export interface Services {
   reviews: ReviewsService;
   /** Tickets, their conversation and SLAs: the 24/7 support desk of each network. */
   support: SupportService;
+  /** The desk's rota, canned replies and help articles. */
+  supportDesk: SupportDeskService;
   /** Faults, outages and reports become incidents by themselves (and resolve when the charger recovers). */
   incidents: IncidentsService;
   /** Uptime (NEVI) and reliability (UK) reports, with recorded exclusions. */
@@ -162,7 +165,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability, forecasting);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
   const evses = new EvseDirectory(scopes);
-  const support = new SupportService(scopes, evses, bus, logger.child({ component: 'support' }));
+  const supportDesk = new SupportDeskService(scopes);
+  const support = new SupportService(scopes, evses, bus, logger.child({ component: 'support' }), supportDesk);
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, evses, commands, logger);
   const overview = new OverviewService(scopes);
   const webhooks = new WebhooksService(scopes);
@@ -207,6 +211,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
     support,
+    supportDesk,
     reservationFees,
     reports: new ReportsService(scopes),
     siteLimits,

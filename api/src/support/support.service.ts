@@ -12,6 +12,7 @@ import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox.js';
+import type { SupportDeskService } from './desk.service.js';
 import { DEFAULT_SLA, dueTimes, FAULT_SYMPTOMS, type FaultSymptom, initialPriority, PRIORITIES, type SlaTarget, slaState } from './sla.js';
 import type {
   Attachment,
@@ -89,6 +90,7 @@ export class SupportService {
     private readonly evses: EvseDirectory,
     private readonly bus: EventBus,
     private readonly logger: Logger,
+    private readonly desk: SupportDeskService,
     private faults?: FaultReports,
   ) {}
 
@@ -353,6 +355,7 @@ export class SupportService {
       }
       await scheduleJob(tx, { kind: SLA_JOB, key: `${SLA_JOB}:${id}:${due.warnAt.getTime()}`, tenantId, runAt: due.warnAt, payload: { ticket_id: id } });
       await this.announce(tx, row, 'ticket.created', emit, now);
+      if (row.priority === 'urgent') await this.pageOnCall(tx, row, now);
       return row;
     });
   }
@@ -780,6 +783,22 @@ export class SupportService {
     } satisfies TicketEvent);
   }
 
+  /**
+   * An urgent ticket pages whoever is on call now (speaking the ticket's language where someone
+   * does): a `ticket.on_call` webhook the network routes to its pager, in the ticket's transaction.
+   */
+  private async pageOnCall(tx: Tx, row: TicketRow, now: Date): Promise<void> {
+    const onCall = await this.desk.onCall(tx, row.tenant_id, now, row.language);
+    const id = newId('evt');
+    const data = { ...summaryOf(row), language: row.language, on_call: onCall.map((s) => ({ user_id: s.user_id, name: s.name, languages: s.languages })) };
+    await enqueueWebhookDeliveries(tx, row.tenant_id, {
+      id,
+      type: 'ticket.on_call',
+      body: JSON.stringify({ id, type: 'ticket.on_call', created_at: now.toISOString(), network_id: row.tenant_id, data }),
+    });
+    if (onCall.length === 0) this.logger.warn({ ticket_id: row.id }, 'urgent ticket and nobody on call');
+  }
+
   private setFields(tx: Tx, row: TicketRow, set: Partial<Omit<TicketRow, 'tenant_id' | 'id' | 'number' | 'created_at'>>, now: Date): Promise<TicketRow> {
     return tx
       .updateTable('support_tickets')
@@ -979,6 +998,7 @@ export class SupportService {
           emit,
         );
         await this.announce(tx, current, 'ticket.escalated', emit, now);
+        if (current.priority === 'urgent') await this.pageOnCall(tx, current, now);
         this.logger.warn({ ticket_id: row.id }, 'ticket missed its SLA and was escalated');
       }
       const next = [

@@ -79,3 +79,36 @@ export interface SupportSlaPoliciesTable {
   resolution_minutes: number;
   updated_at: UpdatedAt;
 }
+
+export interface SupportOnCallShiftsTable {
+  tenant_id: string;
+  id: string;
+  user_id: string;
+  /** 0 = Sunday … 6 = Saturday, in `time_zone`. */
+  weekdays: ColumnType<number[], number[], number[]>;
+  starts_minute: number;
+  /** Up to 1440; a shift whose end is before its start runs past midnight. */
+  ends_minute: number;
+  time_zone: string;
+  languages: ColumnType<string[], string[], string[]>;
+  created_at: CreatedAt;
+}
+
+export interface SupportCannedRepliesTable {
+  tenant_id: string;
+  id: string;
+  language: string;
+  title: string;
+  body: string;
+  created_at: CreatedAt;
+}
+
+export interface SupportArticlesTable {
+  tenant_id: string;
+  id: string;
+  language: string;
+  topic: TicketKind;
+  title: string;
+  body: string;
+  updated_at: UpdatedAt;
+}
