@@ -57,6 +57,8 @@ describe('help in the driver app', { timeout: 120_000 }, () => {
     await expect.poll(() => page.locator('voltshare-help h1').textContent()).toBe('Aide');
     expect(await page.locator('voltshare-help #kind').inputValue()).toBe('fault');
     expect(await page.locator('voltshare-help #evse_ref').inputValue()).toBe(printedId);
+    // Before writing: the network's article on this, in French.
+    await page.locator('voltshare-help .articles summary', { hasText: 'La charge ne démarre pas' }).waitFor();
     await audit(page, 'help-form');
     await shot(page, '1-report-form');
 

@@ -352,6 +352,20 @@ export class ChargingService {
     return this.messageLog.page(tenantId, chargePointId, page);
   }
 
+  /** The session charging on an EVSE now, if any: its transaction as the charger knows it. */
+  activeSessionOn(tenantId: string, evseUid: string): Promise<{ id: string; transaction_id: number; charger_transaction_id: string | null } | undefined> {
+    return this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('charging_sessions')
+        .select(['id', 'transaction_id', 'charger_transaction_id'])
+        .where('tenant_id', '=', tenantId)
+        .where('evse_uid', '=', evseUid)
+        .where('status', '=', 'ACTIVE')
+        .orderBy('started_at', 'desc')
+        .executeTakeFirst(),
+    );
+  }
+
   async session(tenantId: string, id: string): Promise<ChargingSession> {
     const session = await this.scopes.tenant(tenantId, async (tx) => {
       const row = await tx.selectFrom('charging_sessions').selectAll().where('tenant_id', '=', tenantId).where('id', '=', id).executeTakeFirst();

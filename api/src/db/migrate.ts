@@ -1,4 +1,5 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
+import * as m0034 from '../audit/migrations/0034_audit_events.js';
 import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
 import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
@@ -69,6 +70,7 @@ const migrations: Record<string, Migration> = {
   '0031_incidents': m0031,
   '0032_uptime_exclusions': m0032,
   '0033_support_desk': m0033,
+  '0034_audit_events': m0034,
 };
 
 class StaticProvider implements MigrationProvider {

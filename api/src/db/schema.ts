@@ -2,7 +2,9 @@
  * The database as Kysely sees it: every table, each declared by the module that owns it
  * (`<module>/<module>.tables.ts`, owners in `db/table-owners.ts`). This file only lists them.
  */
+
 import type { ApiKeysTable } from '../api-keys/api-keys.tables.js';
+import type { AuditEventsTable } from '../audit/audit.tables.js';
 import type { RefreshTokensTable, UsersTable } from '../auth/auth.tables.js';
 import type { ChargePointsTable } from '../charge-points/charge-points.tables.js';
 import type { ChargingSessionsTable, EvseFaultsTable, IdTagsTable, MeterSamplesTable, OcppMessagesTable } from '../charging/charging.tables.js';
@@ -52,6 +54,7 @@ import type { UptimeExclusionsTable } from '../uptime/uptime.tables.js';
 import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.tables.js';
 
 export type * from '../api-keys/api-keys.tables.js';
+export type * from '../audit/audit.tables.js';
 export type * from '../auth/auth.tables.js';
 export type * from '../charge-points/charge-points.tables.js';
 export type * from '../charging/charging.tables.js';
@@ -97,6 +100,7 @@ export interface Database {
   ad_hoc_charges: AdHocChargesTable;
   reviews: ReviewsTable;
   incidents: IncidentsTable;
+  audit_events: AuditEventsTable;
   uptime_exclusions: UptimeExclusionsTable;
   support_tickets: SupportTicketsTable;
   support_messages: SupportMessagesTable;

@@ -42,6 +42,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   session_carbon_accounts: 'sustainability',
   reviews: 'reviews',
   incidents: 'incidents',
+  audit_events: 'audit',
   uptime_exclusions: 'uptime',
   support_tickets: 'support',
   support_messages: 'support',

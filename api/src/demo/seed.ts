@@ -33,6 +33,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     await seedChargePoints(services, networkId);
     await seedSimulatedChargePoints(services, networkId);
     await seedReviews(services, networkId, driverId);
+    await seedSupportDesk(services, networkId, ownerId);
   } else {
     await services.apiKeys.setAllowedOrigins(networkId, DEMO.publishableKey, origins);
   }
@@ -211,4 +212,43 @@ async function seedSimulatedChargePoints(services: Services, networkId: string):
     );
     await services.locations.refreshChargePoint(networkId, cp.id);
   }
+}
+
+/** The demo's desk: the owner on call around the clock (English, French, German) and a few help articles. */
+async function seedSupportDesk(services: Services, networkId: string, ownerId: string): Promise<void> {
+  await services.supportDesk.addShift(networkId, {
+    user_id: ownerId,
+    weekdays: [0, 1, 2, 3, 4, 5, 6],
+    starts: '00:00',
+    ends: '24:00',
+    time_zone: 'Europe/Luxembourg',
+    languages: ['en', 'fr', 'de'],
+  });
+  const articles: { language: string; topic: 'fault' | 'billing'; title: string; body: string }[] = [
+    {
+      language: 'en',
+      topic: 'fault',
+      title: 'Charging does not start',
+      body: 'Push the plug in until it clicks, unlock the car, and check the car is not set to charge later. Then start again from the app or with your card.',
+    },
+    {
+      language: 'fr',
+      topic: 'fault',
+      title: 'La charge ne démarre pas',
+      body: 'Enfoncez la prise jusqu’au déclic, déverrouillez la voiture et vérifiez qu’elle n’est pas programmée pour charger plus tard. Relancez ensuite depuis l’application ou avec votre badge.',
+    },
+    {
+      language: 'de',
+      topic: 'fault',
+      title: 'Der Ladevorgang startet nicht',
+      body: 'Stecker bis zum Klick einstecken, Auto entriegeln und prüfen, ob das Auto nicht auf späteres Laden eingestellt ist. Dann in der App oder mit der Karte neu starten.',
+    },
+    {
+      language: 'en',
+      topic: 'billing',
+      title: 'Why is an amount held on my card?',
+      body: 'When charging starts we hold an amount; at the end only the energy and time used are charged and the rest is released. Your receipt is in History.',
+    },
+  ];
+  for (const article of articles) await services.supportDesk.addArticle(networkId, article);
 }

@@ -2,6 +2,7 @@ import type { Request } from 'express';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
+import { AuditService } from '../audit/audit.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
@@ -22,6 +23,7 @@ import { IncidentBookingsFlow } from '../flows/incident-bookings.flow.js';
 import { NetworkStatusFlow } from '../flows/network-status.flow.js';
 import { OffPeakNudgesFlow } from '../flows/off-peak-nudges.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
+import { TicketActionsFlow } from '../flows/ticket-actions.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
 import { ensemble } from '../forecasting/models.js';
 import { type Limiter, limiter, RedisSharedCounts } from '../http/rate-limit.js';
@@ -84,6 +86,8 @@ export interface Services {
   incidents: IncidentsService;
   /** Uptime (NEVI) and reliability (UK) reports, with recorded exclusions. */
   uptime: UptimeService;
+  /** What staff did: the append-only audit trail. */
+  audit: AuditService;
   reservationFees: ReservationFeesService;
   reports: ReportsService;
   siteLimits: SiteLimitsService;
@@ -110,6 +114,7 @@ export interface Services {
     dynamicPricing: DynamicPricingFlow;
     offPeakNudges: OffPeakNudgesFlow;
     networkStatus: NetworkStatusFlow;
+    ticketActions: TicketActionsFlow;
   };
   evses: EvseDirectory;
   queue: QueueService;
@@ -186,6 +191,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   incidents.registerJobs(jobs);
   new IncidentBookingsFlow(incidents, reservations, discovery, logger).registerJobs(jobs);
   const uptime = new UptimeService(scopes);
+  const audit = new AuditService(scopes);
   const networks = new NetworksService(scopes, bus, locations);
   const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, siteLimits, logger);
   dynamicPricing.registerJobs(jobs);
@@ -202,6 +208,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     networks,
     incidents,
     uptime,
+    audit,
     drivers,
     apiKeys: new ApiKeysService(scopes, () => auth.forgetKeys()),
     bus,
@@ -233,6 +240,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
       dynamicPricing,
       offPeakNudges,
       networkStatus: new NetworkStatusFlow(networks, incidents, uptime),
+      ticketActions: new TicketActionsFlow(scopes, support, charging, idTags, payments, commands, audit),
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
     },
     evses,

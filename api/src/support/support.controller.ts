@@ -3,6 +3,7 @@ import type { Request as ExpressRequest } from 'express';
 import type { Principal } from '../auth/principal.js';
 import { tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
+import type { TicketAction } from '../flows/ticket-actions.flow.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
@@ -16,6 +17,8 @@ import type {
   ReplyRequest,
   SlaPolicies,
   Ticket,
+  TicketActionRequest,
+  TicketActionResult,
   TicketMessage,
   TicketRequest,
   TicketUpdate,
@@ -24,7 +27,7 @@ import type {
 import type { SupportCaller } from './support.service.js';
 import type { TicketPriority, TicketStatus } from './support.tables.js';
 
-type SupportPorts = Pick<Services, 'support'>;
+type SupportPorts = Pick<Services, 'support' | 'flows'>;
 
 /**
  * The secret a fault report's receipt gave.
@@ -132,6 +135,30 @@ export class SupportController extends Controller {
   @Response<ProblemDocument>(422, 'Invalid change')
   async update(@Request() req: ExpressRequest, @Path() ticket_id: ResourceId, @Body() body: TicketUpdate): Promise<Ticket> {
     return this.services.support.update(tenantOf(principalOf(req)), ticket_id, body);
+  }
+
+  /**
+   * Staff act from the ticket: remote start (with the ticket's driver's token) or stop, unlock,
+   * reset, set availability, or refund (part of) the ticket's session. Noted on the ticket and in the audit trail.
+   */
+  @Post('support/tickets/{ticket_id}/actions')
+  @Security('bearer', ['network:operate'])
+  @Response<ProblemDocument>(409, 'The charger is offline, or nothing is charging')
+  @Response<ProblemDocument>(422, 'The ticket names nothing to act on')
+  async act(@Request() req: ExpressRequest, @Path() ticket_id: ResourceId, @Body() body: TicketActionRequest): Promise<TicketActionResult> {
+    const principal = principalOf(req);
+    const request = this.toAction(body);
+    return this.services.flows.ticketActions.act(tenantOf(principal), userOf(principal), ticket_id, request);
+  }
+
+  private toAction(body: TicketActionRequest): TicketAction {
+    if (body.action === 'set_availability') {
+      if (body.operative === undefined) throw fail.invalid([{ field: 'operative', message: 'say whether the EVSE goes in or out of service' }]);
+      return { action: 'set_availability', operative: body.operative };
+    }
+    if (body.action === 'reset') return { action: 'reset', hard: body.hard };
+    if (body.action === 'refund') return { action: 'refund', amount: body.amount, reason: body.reason };
+    return { action: body.action };
   }
 
   /** The driver rates the help they got, once the ticket is resolved. */

@@ -186,3 +186,28 @@ export interface Attachment {
   content_type: string;
   size_bytes: number;
 }
+
+/** Staff act on the ticket's charger, session or money; each is noted on the ticket and in the audit trail. */
+export interface TicketActionRequest {
+  action: 'remote_start' | 'remote_stop' | 'unlock' | 'reset' | 'set_availability' | 'refund';
+  /** `reset`: a hard reset (power cycle) instead of a soft one. */
+  hard?: boolean;
+  /** `set_availability`: in service (true) or out of service (false). */
+  operative?: boolean;
+  /**
+   * `refund`: how much, in minor units; the whole payment when left out.
+   * @isInt
+   * @minimum 1
+   */
+  amount?: number;
+  /** @maxLength 500 */
+  reason?: string;
+}
+
+export interface TicketActionResult {
+  action: TicketActionRequest['action'];
+  outcome: 'done' | 'refused';
+  /** The charger's own word for its answer, or the refund. */
+  detail: string;
+  audit_event_id: string;
+}

@@ -617,6 +617,19 @@ export class SupportService {
     });
   }
 
+  /** An internal note in a staff member's name (what they did from the ticket). */
+  async staffNote(tenantId: string, userId: string | undefined, id: string, body: string, now = new Date()): Promise<void> {
+    const row = await this.find({ kind: 'staff', tenantId }, id);
+    await writeThenPublish(this.scopes, this.bus, tenantId, (tx, emit) =>
+      this.insertMessage(tx, row, { author: 'staff', authorUserId: userId ?? null, body, internal: true, attachmentId: null }, now, emit),
+    );
+  }
+
+  /** The driver who opened a ticket, if one did. */
+  async driverOf(tenantId: string, id: string): Promise<string | null> {
+    return (await this.find({ kind: 'staff', tenantId }, id)).driver_id;
+  }
+
   /** The driver has seen the conversation up to now (the app calls this when the ticket is on screen). */
   async markRead(driverId: string, id: string, now = new Date()): Promise<void> {
     const row = await this.find({ kind: 'driver', userId: driverId }, id);

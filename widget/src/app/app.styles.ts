@@ -78,5 +78,8 @@ export const helpStyles = css`
       .mine { justify-self: end; background: #e6f2f1; }
       .theirs { justify-self: start; }
       .composer { display: grid; gap: 6px; }
+      .articles { margin: 0 0 12px; padding: 4px 12px; border-inline-start: 4px solid var(--_brand); background: #f2f8f8; border-radius: 6px; }
+      .articles h3 { margin: 6px 0; font-size: 15px; }
+      .articles p { margin: 0 0 10px; white-space: pre-wrap; }
       .star { font-size: 26px; min-width: 44px; min-height: 44px; background: none; border: 0; color: #8a5a00; cursor: pointer; }
     `;

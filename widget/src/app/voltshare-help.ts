@@ -12,6 +12,7 @@ type TicketWithMessages = components['schemas']['TicketWithMessages'];
 type TicketMessage = components['schemas']['TicketMessage'];
 type TicketKind = components['schemas']['TicketRequest']['kind'];
 type Symptom = NonNullable<components['schemas']['TicketRequest']['symptom']>;
+type Article = components['schemas']['Article'];
 
 const KINDS = (): Record<TicketKind, string> => ({
   fault: msg('A charger does not work'),
@@ -50,6 +51,7 @@ export class VoltshareHelp extends VoltshareElement {
     tickets: { state: true },
     ticket: { state: true },
     kind: { state: true },
+    articles: { state: true },
     error: { state: true },
     busy: { state: true },
   };
@@ -61,9 +63,13 @@ export class VoltshareHelp extends VoltshareElement {
   declare tickets: Ticket[] | undefined;
   declare ticket: TicketWithMessages | undefined;
   declare kind: TicketKind;
+  /** The network's help articles on what the driver is about to write, shown first. */
+  declare articles: Article[];
   declare error: string | undefined;
   declare busy: boolean;
   private stopListening: (() => void) | undefined;
+  /** The network whose articles are shown: the reported charger's, else that of the driver's last session. */
+  private articleNetwork: string | undefined;
 
   static override styles = [theme, appStyles, helpStyles];
 
@@ -71,6 +77,8 @@ export class VoltshareHelp extends VoltshareElement {
     super();
     this.kind = 'question';
     this.busy = false;
+    this.articles = [];
+    this.articleNetwork = undefined;
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -78,6 +86,7 @@ export class VoltshareHelp extends VoltshareElement {
     if (changed.has('evseRef') && this.evseRef) this.kind = 'fault';
     if (changed.has('token') && this.isConnected) this.listen();
     if ((changed.has('token') || changed.has('ticketId')) && this.token) void this.load();
+    if ((changed.has('kind') || changed.has('token')) && this.token && !this.ticketId) void this.loadArticles();
   }
 
   override connectedCallback(): void {
@@ -122,6 +131,22 @@ export class VoltshareHelp extends VoltshareElement {
       this.error = undefined;
     } catch (error) {
       this.error = this.describe(error, msg('Support could not be reached. Try again in a moment.'));
+    }
+  }
+
+  private async loadArticles(): Promise<void> {
+    try {
+      if (!this.articleNetwork && this.evseRef) {
+        this.articleNetwork = (await this.api.GET('/v1/evses/{evse_ref}', { params: { path: { evse_ref: this.evseRef } } })).data?.network_id;
+      }
+      if (!this.articleNetwork) this.articleNetwork = (await this.api.GET('/v1/me/sessions', { params: { query: { limit: 1 } } })).data?.data[0]?.network_id;
+      if (!this.articleNetwork) return;
+      const { data } = await this.api.GET('/v1/support/articles', {
+        params: { query: { network_id: this.articleNetwork, language: this.language, topic: this.kind } },
+      });
+      this.articles = data ?? [];
+    } catch {
+      this.articles = [];
     }
   }
 
@@ -196,6 +221,14 @@ export class VoltshareHelp extends VoltshareElement {
     return html`<form class="card" @submit=${this.submit}>
       <h2>${msg('Write to support')}</h2>
       <p class="muted">${msg('Support answers around the clock, in your language.')}</p>
+      ${
+        this.articles.length
+          ? html`<section class="articles" aria-labelledby="articles-title">
+              <h3 id="articles-title">${msg('Maybe this helps')}</h3>
+              ${this.articles.slice(0, 4).map((a) => html`<details><summary>${a.title}</summary><p>${a.body}</p></details>`)}
+            </section>`
+          : nothing
+      }
       <div class="field">
         <label for="kind">${msg('What is it about?')}</label>
         <select id="kind" name="kind" @change=${(e: Event) => (this.kind = (e.target as HTMLSelectElement).value as TicketKind)}>
