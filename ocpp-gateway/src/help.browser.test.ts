@@ -104,4 +104,45 @@ describe('help in the driver app', { timeout: 120_000 }, () => {
     expect(errors).toEqual([]);
     await context.close();
   });
+
+  it("the charger's QR code: a fault reported without an account, in the browser's language, followed by its secret link", async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, locale: 'de-DE', isMobile: true, hasTouch: true, bypassCSP: true });
+    const page = await context.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    const owner = await signIn(base, DEMO.owner);
+    const [place] = (await api('GET', `/v1/places?q=${encodeURIComponent(DEMO.hubName)}`, owner)).body as { location_id: string }[];
+    const hub = (await api('GET', `/v1/locations/${place?.location_id}`, owner)).body as { evses: { uid: string; evse_id: string }[] };
+    const evse = hub.evses[2] as { uid: string; evse_id: string };
+    await page.goto(`${base}/pay/${evse.uid}`);
+    await page.getByRole('link', { name: 'Report it' }).click();
+    await page.locator('voltshare-help form.card').waitFor();
+    await expect.poll(() => page.locator('voltshare-help h1').textContent()).toBe('Problem melden');
+    expect(await page.locator('voltshare-help #evse_ref').inputValue()).toBe(evse.uid);
+    await audit(page, 'qr-report');
+    await shot(page, '5-qr-report');
+    await page.locator('voltshare-help #symptom').selectOption('screen');
+    await page.locator('voltshare-help #message').fill('Display ist schwarz.');
+    await page.locator('voltshare-help form.card button[type=submit]').click();
+    const follow = page.locator('voltshare-help a', { hasText: 'Deine Meldung verfolgen' });
+    await follow.waitFor();
+    const href = (await follow.getAttribute('href')) as string;
+    const ticketId = decodeURIComponent(href.split('/follow/')[1]?.split('~')[0] as string);
+    const queued = (await api('GET', `/v1/support/tickets/${ticketId}`, owner)).body as { channel: string; evse_id: string; language: string };
+    expect(queued).toMatchObject({ channel: 'qr', evse_id: evse.evse_id, language: 'de' });
+    await audit(page, 'qr-receipt', ['color-contrast']);
+    await shot(page, '6-qr-receipt');
+    await api('POST', `/v1/support/tickets/${ticketId}/messages`, owner, { body: 'Danke, wir tauschen das Display morgen.' });
+    await follow.click();
+    await page.locator('voltshare-help .message.theirs', { hasText: 'Display morgen' }).waitFor();
+    await page.locator('voltshare-help #body').fill('Super, danke.');
+    await page.locator('voltshare-help .composer button[type=submit]').click();
+    await page.locator('voltshare-help .message.mine', { hasText: 'Super' }).waitFor();
+    await audit(page, 'qr-follow');
+    await shot(page, '7-qr-follow');
+    // Without the token, nothing.
+    expect((await fetch(`${base}/v1/support/fault-reports/${ticketId}?token=tfr_guess`)).status).toBe(404);
+    expect(errors).toEqual([]);
+    await context.close();
+  });
 });

@@ -43,6 +43,7 @@ ${sandbox ? '<p class="sandbox">Sandbox payments: no real money moves. Pick a te
 <label>Email for the receipt (optional) <input id="email" type="email" autocomplete="email"></label>
 <button type="submit">Start charging</button></form>
 <p id="result" role="status" aria-live="polite"></p>
+<p class="note">Something wrong with this charger? <a href="/app/#/help/report/${encodeURIComponent(evse)}">Report it</a> — no account needed.</p>
 <script src="/pay/app.js"></script></body></html>`);
   });
   return router;

@@ -29,7 +29,7 @@ type Route =
   | { screen: 'charge'; evse?: string }
   | { screen: 'wallet' }
   | { screen: 'history' }
-  | { screen: 'help'; ticket?: string; report?: string }
+  | { screen: 'help'; ticket?: string; report?: string; follow?: { ticket: string; token: string } }
   | { screen: 'account' }
   | { screen: 'signin' }
   | { screen: 'signup' };
@@ -43,6 +43,11 @@ export function parseRoute(hash: string): Route {
   switch (screen) {
     case 'help':
       if (id === 'report') return { screen, report: more ? decodeURIComponent(more) : undefined };
+      // A fault reported without an account is followed by its secret link: #/help/follow/{ticket}/{token}.
+      if (id === 'follow' && more) {
+        const [ticket = '', token = ''] = more.split('~');
+        return { screen, follow: { ticket: decodeURIComponent(ticket), token: decodeURIComponent(token) } };
+      }
       return { screen, ticket: id ? decodeURIComponent(id) : undefined };
     case 'station':
       return id ? { screen, id: decodeURIComponent(id) } : { screen: 'find' };
@@ -136,7 +141,8 @@ export class VoltshareApp extends VoltshareElement {
       await session.signIn(credentials.driver.email, credentials.driver.password).catch(() => undefined);
     } else await session.load();
     const locale = session.me?.user?.locale;
-    if (locale && !this.locale) await this.applyLocale(locale);
+    // The account's language, else the browser's (someone who scanned a charger's QR code has no account).
+    if (!this.locale) await this.applyLocale(locale ?? 'auto');
     this.navigate(location.hash);
   }
 
@@ -187,7 +193,9 @@ export class VoltshareApp extends VoltshareElement {
 
   private navigate(hash: string): void {
     const route = parseRoute(hash);
-    if (SIGNED_IN_ONLY.has(route.screen) && !this.signedIn) {
+    // The charger's QR code: anyone may report a fault there, and follow it, without an account.
+    const anonymousHelp = route.screen === 'help' && Boolean(route.report || route.follow);
+    if (SIGNED_IN_ONLY.has(route.screen) && !this.signedIn && !anonymousHelp) {
       this.route = { screen: 'signin' };
       this.pendingHash = hash;
       return;
@@ -606,6 +614,8 @@ export class VoltshareApp extends VoltshareElement {
           .token=${this.token}
           .ticketId=${r.ticket}
           .evseRef=${r.report}
+          .follow=${r.follow}
+          .publishableKey=${this.publishableKey}
           @voltshare-open-ticket=${(e: CustomEvent<{ ticket_id: string }>) => this.go(`#/help/${e.detail.ticket_id}`)}
         ></voltshare-help>`;
       case 'account':

@@ -48,6 +48,8 @@ export class VoltshareHelp extends VoltshareElement {
   static override properties: PropertyDeclarations = {
     ticketId: { type: String, attribute: 'ticket-id' },
     evseRef: { type: String, attribute: 'evse-ref' },
+    follow: { attribute: false },
+    receipt: { state: true },
     tickets: { state: true },
     ticket: { state: true },
     kind: { state: true },
@@ -58,8 +60,12 @@ export class VoltshareHelp extends VoltshareElement {
 
   /** The conversation shown; without one, the list and the form. */
   declare ticketId: string | undefined;
-  /** A charger to report (the station screen's "Report a problem"): the form opens as a fault there. */
+  /** A charger to report (the station screen's "Report a problem", the charger's QR code): the form opens as a fault there. */
   declare evseRef: string | undefined;
+  /** An anonymous report to follow, by its secret link. */
+  declare follow: { ticket: string; token: string } | undefined;
+  /** What an anonymous reporter keeps: the report's number and its link. */
+  declare receipt: { ticket_id: string; number: number; follow_token: string } | undefined;
   declare tickets: Ticket[] | undefined;
   declare ticket: TicketWithMessages | undefined;
   declare kind: TicketKind;
@@ -86,6 +92,7 @@ export class VoltshareHelp extends VoltshareElement {
     if (changed.has('evseRef') && this.evseRef) this.kind = 'fault';
     if (changed.has('token') && this.isConnected) this.listen();
     if ((changed.has('token') || changed.has('ticketId')) && this.token) void this.load();
+    if (changed.has('follow') && this.follow) void this.loadFollowed();
     if ((changed.has('kind') || changed.has('token')) && this.token && !this.ticketId) void this.loadArticles();
   }
 
@@ -132,6 +139,71 @@ export class VoltshareHelp extends VoltshareElement {
     } catch (error) {
       this.error = this.describe(error, msg('Support could not be reached. Try again in a moment.'));
     }
+  }
+
+  private async loadFollowed(): Promise<void> {
+    const follow = this.follow as { ticket: string; token: string };
+    try {
+      this.ticket = unwrap(
+        await this.api.GET('/v1/support/fault-reports/{ticket_id}', { params: { path: { ticket_id: follow.ticket }, query: { token: follow.token } } }),
+      );
+      this.error = undefined;
+    } catch (error) {
+      this.error = this.describe(error, msg('This report could not be found. Check the link.'));
+    }
+  }
+
+  /** Without an account: the QR code's form, a fault at this charger only. */
+  private async submitAnonymous(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const form = new FormData(event.target as HTMLFormElement);
+    const text = (name: string) => String(form.get(name) ?? '').trim() || undefined;
+    this.busy = true;
+    try {
+      this.receipt = unwrap(
+        await this.api.POST('/v1/support/fault-reports', {
+          body: {
+            evse_ref: text('evse_ref') ?? '',
+            symptom: text('symptom') as Symptom,
+            message: text('message'),
+            email: text('email'),
+            language: this.language,
+          },
+        }),
+      );
+      this.error = undefined;
+    } catch (error) {
+      this.error = this.describe(error, msg('Your report could not be sent.'));
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private renderAnonymous(): unknown {
+    const symptoms = SYMPTOMS();
+    if (this.receipt) {
+      const link = `#/help/follow/${encodeURIComponent(this.receipt.ticket_id)}~${encodeURIComponent(this.receipt.follow_token)}`;
+      return html`<h1 id="screen-title">${msg('Thank you')}</h1>
+        <p role="status">${msg(str`Your report #${this.receipt.number} has reached the network. They answer around the clock.`)}</p>
+        <p>${msg('Keep this link to read their answer:')} <a href=${link}>${msg('Follow your report')}</a></p>`;
+    }
+    return html`<h1 id="screen-title">${msg('Report a problem')}</h1>
+      <form class="card" @submit=${this.submitAnonymous}>
+        <p class="muted">${msg('No account needed. Support answers around the clock, in your language.')}</p>
+        <div class="field">
+          <label for="evse_ref">${msg('Charger ID (printed on the charger)')}</label>
+          <input id="evse_ref" name="evse_ref" .value=${this.evseRef ?? ''} required autocomplete="off" />
+        </div>
+        <div class="field">
+          <label for="symptom">${msg('What happens?')}</label>
+          <select id="symptom" name="symptom" required>
+            ${(Object.keys(symptoms) as Symptom[]).map((s) => html`<option value=${s}>${symptoms[s]}</option>`)}
+          </select>
+        </div>
+        <div class="field"><label for="message">${msg('What happened?')}</label><textarea id="message" name="message" rows="3" maxlength="2000"></textarea></div>
+        <div class="field"><label for="email">${msg('Email for the answer (optional)')}</label><input id="email" name="email" type="email" autocomplete="email" /></div>
+        <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Send')}</button>
+      </form>`;
   }
 
   private async loadArticles(): Promise<void> {
@@ -202,6 +274,26 @@ export class VoltshareHelp extends VoltshareElement {
       this.error = this.describe(error, msg('Your message could not be sent.'));
     } finally {
       this.busy = false;
+    }
+  }
+
+  private async replyAnonymous(event: SubmitEvent): Promise<void> {
+    event.preventDefault();
+    const formEl = event.target as HTMLFormElement;
+    const body = String(new FormData(formEl).get('body') ?? '').trim();
+    const follow = this.follow;
+    if (!body || !follow || !this.ticket) return;
+    try {
+      const message = unwrap(
+        await this.api.POST('/v1/support/fault-reports/{ticket_id}/messages', {
+          params: { path: { ticket_id: follow.ticket }, query: { token: follow.token } },
+          body: { body },
+        }),
+      );
+      this.ticket = { ...this.ticket, messages: [...this.ticket.messages, message] };
+      formEl.reset();
+    } catch (error) {
+      this.error = this.describe(error, msg('Your message could not be sent.'));
     }
   }
 
@@ -297,11 +389,11 @@ export class VoltshareHelp extends VoltshareElement {
     return m.author_name ?? msg('Support');
   }
 
-  private renderTicket(t: TicketWithMessages): unknown {
+  private renderTicket(t: TicketWithMessages, anonymous = false): unknown {
     const status = STATUS();
     const closed = t.status === 'closed';
-    return html`<p><a href="#/help">${msg('All conversations')}</a></p>
-      <h1 id="screen-title">${t.subject}</h1>
+    return html`${anonymous ? nothing : html`<p><a href="#/help">${msg('All conversations')}</a></p>`}
+      <h1 id="screen-title">${t.channel === 'qr' && t.symptom ? (SYMPTOMS()[t.symptom as Symptom] ?? t.subject) : t.subject}</h1>
       <p class="muted">${msg(str`#${t.number} · ${status[t.status]}`)}${t.evse_id ? html` · ${t.evse_id}` : nothing}</p>
       <ol class="thread" aria-live="polite" aria-label=${msg('Messages')}>
         ${t.messages.map(
@@ -312,7 +404,7 @@ export class VoltshareHelp extends VoltshareElement {
         )}
       </ol>
       ${
-        t.status === 'resolved' || t.status === 'closed'
+        !anonymous && (t.status === 'resolved' || t.status === 'closed')
           ? html`<div class="card">
               <h2>${msg('How did we do?')}</h2>
               <div class="row" role="group" aria-label=${msg('Rate the help you got')}>
@@ -329,7 +421,7 @@ export class VoltshareHelp extends VoltshareElement {
       ${
         closed
           ? html`<p class="muted">${msg('This conversation is closed. Write to support again if you need more help.')}</p>`
-          : html`<form class="composer" @submit=${this.reply}>
+          : html`<form class="composer" @submit=${anonymous ? this.replyAnonymous : this.reply}>
               <label for="body">${msg('Your message')}</label>
               <textarea id="body" name="body" rows="3" maxlength="5000" required></textarea>
               <button class="primary" type="submit" ?disabled=${this.busy}>${msg('Send')}</button>
@@ -338,6 +430,9 @@ export class VoltshareHelp extends VoltshareElement {
   }
 
   override render(): unknown {
+    const error = this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing;
+    if (this.follow) return html`${this.ticket ? this.renderTicket(this.ticket, true) : html`<p class="muted">${msg('Loading…')}</p>`} ${error}`;
+    if (!this.token) return html`${this.renderAnonymous()} ${error}`;
     return html`${this.ticketId ? (this.ticket ? this.renderTicket(this.ticket) : html`<p class="muted">${msg('Loading…')}</p>`) : this.renderList()}
     ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`;
   }
