@@ -1,5 +1,5 @@
-import { sql } from 'kysely';
-import type { EvseStatus } from '../db/schema.js';
+import { type ExpressionBuilder, sql } from 'kysely';
+import type { Database, EvseStatus } from '../db/schema.js';
 import type { Scopes } from '../db/tenancy.js';
 import { fail } from '../shared/errors.js';
 
@@ -46,6 +46,10 @@ export interface EvseTarget {
 // Printed ids come with or without separators and in any case: `LU*VOL*E1`, `lu vol e1`, `LUVOLE1`.
 const compact = (ref: string) => ref.toUpperCase().replace(/[^A-Z0-9]/g, '');
 
+/** The one rule for naming an EVSE: its uid, or its printed id however it is typed. */
+const matchesReference = (eb: ExpressionBuilder<Database, 'evses'>, ref: string) =>
+  eb.or([eb('evses.id', '=', ref), eb(sql<string>`regexp_replace(upper(evses.evse_id), '[^A-Z0-9]', '', 'g')`, '=', compact(ref))]);
+
 /**
  * Looks public EVSEs and places up for drivers: by the id on the charger (typed or scanned) and by
  * place name. Geocoding uses only the stations' own addresses and cities (no external service).
@@ -76,13 +80,27 @@ export class EvseDirectory {
         .where('evses.is_public', '=', true)
         .where('locations.is_public', '=', true)
         .where('evses.status', '!=', 'REMOVED')
-        .where((eb) => eb.or([eb('evses.id', '=', ref), eb(sql<string>`regexp_replace(upper(evses.evse_id), '[^A-Z0-9]', '', 'g')`, '=', compact(ref))]));
+        .where((eb) => matchesReference(eb, ref));
       if (networkId) query = query.where('evses.tenant_id', '=', networkId);
       return query.limit(1).executeTakeFirst();
     });
     if (!row) throw fail.notFound('EVSE', ref);
     const { online, ...card } = row;
     return { ...card, remote_start: online === true };
+  }
+
+  /** An EVSE of the caller's own network by uid or printed id, published or not (staff). */
+  ownEvse(tenantId: string, reference: string): Promise<{ evse_uid: string; location_id: string; network_id: string } | undefined> {
+    const ref = reference.trim().replace(/^.*\/(?:pay|evses)\/([^/?#]+).*$/, '$1');
+    return this.scopes.tenant(tenantId, (tx) =>
+      tx
+        .selectFrom('evses')
+        .select(['evses.id as evse_uid', 'evses.location_id', 'evses.tenant_id as network_id'])
+        .where('evses.tenant_id', '=', tenantId)
+        .where('evses.status', '!=', 'REMOVED')
+        .where((eb) => matchesReference(eb, ref))
+        .executeTakeFirst(),
+    );
   }
 
   /** Places whose name starts with the words typed (cities first, then stations by name or street), at most `limit`. */

@@ -183,7 +183,7 @@ export class SupportService {
     }
     if (input.symptom && input.kind !== 'fault') errors.push({ field: 'symptom', message: 'only a fault has a symptom' });
     if (input.evse_ref) {
-      const evse = own ? await this.ownEvse(own, input.evse_ref) : await this.evses.find(undefined, input.evse_ref).catch(() => undefined);
+      const evse = own ? await this.evses.ownEvse(own, input.evse_ref) : await this.evses.find(undefined, input.evse_ref).catch(() => undefined);
       if (!evse) errors.push({ field: 'evse_ref', message: own ? 'no such EVSE in this network' : 'is not a public EVSE we know' });
       else {
         claim(evse.network_id, 'evse_ref');
@@ -229,19 +229,6 @@ export class SupportService {
     if (!tenantId && !errors.length) errors.push({ field: 'network_id', message: 'say which network (or station, session or booking) the ticket is for' });
     if (errors.length) throw fail.invalid(errors);
     return { tenantId: tenantId as string, locationId, evseUid };
-  }
-
-  private ownEvse(tenantId: string, ref: string) {
-    const compact = ref.toUpperCase().replace(/[^A-Z0-9]/g, '');
-    return this.scopes.tenant(tenantId, (tx) =>
-      tx
-        .selectFrom('evses')
-        .select(['id as evse_uid', 'location_id', 'tenant_id as network_id'])
-        .where('tenant_id', '=', tenantId)
-        .where('status', '!=', 'REMOVED')
-        .where((eb) => eb.or([eb('id', '=', ref), eb(sql<string>`regexp_replace(upper(evse_id), '[^A-Z0-9]', '', 'g')`, '=', compact)]))
-        .executeTakeFirst(),
-    );
   }
 
   private sessionOf(caller: SupportCaller, id: string) {
@@ -394,9 +381,9 @@ export class SupportService {
         .$if(!staff, (q) => q.where('support_messages.internal', '=', false))
         .orderBy('support_messages.id')
         .execute();
-      const evseId = await this.printedEvseId(tx, row);
+      const [ticket] = await this.withPrintedIds(tx, [row], now);
       return {
-        ...this.toTicket(row, evseId, now),
+        ...(ticket as Ticket),
         messages: messages.map(
           (m): TicketMessage => ({
             id: m.id,
@@ -411,12 +398,6 @@ export class SupportService {
         ),
       };
     });
-  }
-
-  private async printedEvseId(tx: Tx, row: TicketRow): Promise<string | null> {
-    if (!row.evse_uid) return null;
-    const evse = await tx.selectFrom('evses').select('evse_id').where('tenant_id', '=', row.tenant_id).where('id', '=', row.evse_uid).executeTakeFirst();
-    return evse?.evse_id ?? null;
   }
 
   private toTicket(row: TicketRow, evseId: string | null, now: Date): Ticket {
@@ -862,7 +843,7 @@ export class SupportService {
       if (change.assignee_id !== undefined) set.assignee_id = change.assignee_id;
       const updated = await this.setFields(tx, row, set, now);
       await this.announce(tx, updated, 'ticket.updated', emit, now);
-      return this.toTicket(updated, await this.printedEvseId(tx, updated), now);
+      return (await this.withPrintedIds(tx, [updated], now))[0] as Ticket;
     });
   }
 
@@ -872,7 +853,7 @@ export class SupportService {
     if (row.status !== 'resolved' && row.status !== 'closed') throw fail.conflict('A ticket is rated once it is resolved.', 'ticket-not-resolved');
     return this.scopes.tenant(row.tenant_id, async (tx) => {
       const updated = await this.setFields(tx, row, { rating: input.rating, rating_comment: input.comment?.trim() || null }, now);
-      return this.toTicket(updated, await this.printedEvseId(tx, updated), now);
+      return (await this.withPrintedIds(tx, [updated], now))[0] as Ticket;
     });
   }
 
