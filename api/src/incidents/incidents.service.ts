@@ -22,6 +22,7 @@ const TICK_JOB = 'incidents.tick';
 export const AFFECTED_BOOKINGS_JOB = 'incidents.affected-bookings';
 const MINUTE = 60_000;
 const TICK_MS = MINUTE;
+const PROMPT_SWEEP_DELAY_MS = 2_000;
 /** Starts that end within this time having delivered less than FAILED_START_WH count as failed. */
 const FAILED_START_MS = 3 * MINUTE;
 const FAILED_START_WH = 100;
@@ -547,12 +548,15 @@ export class IncidentsService implements FaultReports {
 
   // ---- scheduling ---------------------------------------------------------------------------
 
-  /** A sweep of the network now, or at `at` (asks while one is pending are that one; later ones share ten-second slots). */
+  /**
+   * A sweep of the network soon, or at `at` (asks while one is pending are that one; later ones
+   * share ten-second slots). "Soon" waits a moment so a burst of reports is one sweep and the
+   * message log (written in the background) holds the frames that led to the incident.
+   */
   private requestSweep(tenantId: string, at?: Date): Promise<void> {
     const slot = at ? Math.ceil(at.getTime() / 10_000) * 10_000 : undefined;
-    return this.scopes.system((tx) =>
-      scheduleJob(tx, { kind: SWEEP_JOB, key: `${SWEEP_JOB}:${tenantId}:${slot ?? 'now'}`, tenantId, runAt: slot ? new Date(slot) : new Date(), payload: {} }),
-    );
+    const runAt = slot ? new Date(slot) : new Date(Date.now() + PROMPT_SWEEP_DELAY_MS);
+    return this.scopes.system((tx) => scheduleJob(tx, { kind: SWEEP_JOB, key: `${SWEEP_JOB}:${tenantId}:${slot ?? 'soon'}`, tenantId, runAt, payload: {} }));
   }
 
   /**
