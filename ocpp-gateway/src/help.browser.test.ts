@@ -65,11 +65,16 @@ describe('help in the driver app', { timeout: 120_000 }, () => {
     await page.locator('voltshare-help #symptom').selectOption('wont_start');
     await page.locator('voltshare-help #subject').fill('La charge ne démarre pas');
     await page.locator('voltshare-help #message').fill('Le voyant reste rouge quand je branche.');
+    // A photo of the charger's screen goes with it.
+    const png = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==', 'base64');
+    await page.locator('voltshare-help #photo').setInputFiles({ name: 'screen.png', mimeType: 'image/png', buffer: png });
     await page.locator('voltshare-help form.card button[type=submit]').click();
     await page.locator('voltshare-help .thread .message').first().waitFor();
     expect(page.url()).toMatch(/#\/help\/tkt_/);
     const ticketId = decodeURIComponent(page.url().split('#/help/')[1] as string);
 
+    await page.locator('voltshare-help .message button.link').click();
+    await expect.poll(() => page.locator('voltshare-help img.photo').evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBe(1);
     // Support sees it in the queue with its EVSE, and answers; the answer appears without a reload.
     const queue = (await api('GET', '/v1/support/tickets?kind=fault', owner)).body.data as { id: string; evse_id: string; language: string }[];
     expect(queue.find((t) => t.id === ticketId)).toMatchObject({ evse_id: printedId, language: 'fr' });

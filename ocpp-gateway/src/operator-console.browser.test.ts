@@ -290,13 +290,20 @@ describe('the operator console', { timeout: 120_000 }, () => {
     const ticket = (await opened.json()) as { id: string; incident_id: string };
     expect(ticket.incident_id).toBeTruthy();
     await page.locator('#tickets button', { hasText: 'Red light on the charger' }).waitFor({ timeout: 5000 });
+    await fetch(`${base}/v1/support/canned-replies`, {
+      method: 'POST',
+      headers: headers(owner),
+      body: JSON.stringify({ language: 'fr', title: 'Technicien en route', body: 'Nous avons vu la panne : un technicien arrive.' }),
+    });
     await page.locator('#tickets button', { hasText: 'Red light on the charger' }).click();
     await expect.poll(() => page.locator('#ticket-meta').textContent()).toContain(broken.evse_id);
     await page.locator('#reply-internal').check();
     await page.locator('#reply-body').fill('Earth fault on the charger: technician booked.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('#ticket-thread li.note').waitFor();
-    await page.locator('#reply-body').fill('Nous avons vu la panne : un technicien arrive.');
+    // Start from the canned reply in the ticket's language.
+    await page.locator('#canned').selectOption({ label: 'Technicien en route' });
+    expect(await page.locator('#reply-body').inputValue()).toBe('Nous avons vu la panne : un technicien arrive.');
     await page.getByRole('button', { name: 'Send' }).click();
     await page.locator('#ticket-thread li.staff').waitFor();
     // The driver's answer arrives live in the open ticket.

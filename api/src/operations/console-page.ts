@@ -102,6 +102,7 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
       <h3 id="ticket-title"></h3>
       <p id="ticket-meta" class="muted"></p>
       <ol id="ticket-thread" class="thread" aria-live="polite" aria-label="Conversation"></ol>
+      <label id="canned-label" hidden>Canned reply <select id="canned"><option value="">— pick one to start from —</option></select></label>
       <form id="reply-form" class="inline">
         <label class="grow">Reply <textarea id="reply-body" rows="2" required></textarea></label>
         <label class="check"><input type="checkbox" id="reply-internal"> internal note</label>
@@ -354,7 +355,15 @@ const script = `(() => {
     $('ticket-status').value = t.status; $('ticket-priority').value = t.priority;
     $('ticket-thread').innerHTML = t.messages.map((m) => '<li class="' + (m.internal ? 'note' : m.author) + '"><span class="who">' + esc(m.author === 'staff' ? (m.author_name || 'staff') : m.author) + (m.internal ? ' · internal note' : '') + ' · ' + when(m.created_at) + '</span>' + esc(m.body) + '</li>').join('');
   }
-  async function showTicket(id) { drawTicket(await api('/v1/support/tickets/' + encodeURIComponent(id))); }
+  let canned = [];
+  async function showTicket(id) {
+    const t = await api('/v1/support/tickets/' + encodeURIComponent(id));
+    drawTicket(t);
+    // Replies staff start from, in the ticket's language.
+    canned = await api('/v1/support/canned-replies?language=' + encodeURIComponent(t.language));
+    $('canned').innerHTML = '<option value="">— pick one to start from —</option>' + canned.map((r, i) => '<option value="' + i + '">' + esc(r.title) + '</option>').join('');
+    $('canned-label').hidden = canned.length === 0;
+  }
 
   async function refreshIncidents() {
     const page = await api('/v1/incidents?status=open&limit=50');
@@ -461,6 +470,7 @@ const script = `(() => {
   $('signout').addEventListener('click', signOut);
   $('support-status').addEventListener('change', () => refreshTickets().catch((err) => { $('support-summary').textContent = err.message; }));
   $('tickets').addEventListener('click', (e) => { const id = e.target.dataset && e.target.dataset.ticket; if (id) showTicket(id).catch((err) => { $('support-summary').textContent = err.message; }); });
+  $('canned').addEventListener('change', (e) => { const r = canned[Number(e.target.value)]; if (e.target.value !== '' && r) { $('reply-body').value = r.body; $('reply-body').focus(); } });
   $('ticket-close-view').addEventListener('click', () => { $('ticket').hidden = true; openTicket = undefined; });
   $('reply-form').addEventListener('submit', async (e) => {
     e.preventDefault(); if (!openTicket) return;

@@ -78,6 +78,9 @@ export const helpStyles = css`
       .mine { justify-self: end; background: #e6f2f1; }
       .theirs { justify-self: start; }
       .composer { display: grid; gap: 6px; }
+      .link { background: none; border: 0; color: var(--_brand); text-decoration: underline; padding: 4px 0; min-height: 44px; font: inherit; cursor: pointer; }
+      .photo { display: block; max-width: 100%; border-radius: 8px; margin-top: 6px; }
+      input[type='file'] { font: inherit; }
       .articles { margin: 0 0 12px; padding: 4px 12px; border-inline-start: 4px solid var(--_brand); background: #f2f8f8; border-radius: 6px; }
       .articles h3 { margin: 6px 0; font-size: 15px; }
       .articles p { margin: 0 0 10px; white-space: pre-wrap; }

@@ -8,7 +8,7 @@ export const shellStyles = css`
   .brand { font-size: 18px; }
   main { padding: 12px 16px 88px; max-width: 720px; width: 100%; margin: 0 auto; outline: none; }
   nav { position: fixed; inset-inline: 0; bottom: 0; display: grid; grid-template-columns: repeat(5, 1fr); background: var(--_surface); border-top: 1px solid var(--_line); padding-bottom: env(safe-area-inset-bottom); }
-  nav a { display: grid; justify-items: center; gap: 2px; padding: 8px 4px; min-height: 56px; color: var(--_muted); text-decoration: none; font-size: 12px; overflow-wrap: anywhere; font-weight: 600; }
+  nav a { display: grid; justify-items: center; gap: 2px; padding: 8px 2px; min-height: 56px; color: var(--_muted); text-decoration: none; font-size: 11px; font-weight: 600; }
   nav a span { font-size: 20px; line-height: 1; }
   nav a[aria-current='page'] { color: var(--_brand); box-shadow: inset 0 3px 0 var(--_brand); }
   nav a:focus-visible, header a:focus-visible { outline: 3px solid var(--_brand); outline-offset: -3px; }

@@ -2,6 +2,7 @@ import { msg, str } from '@lit/localize';
 import type { components } from '@voltshare/sdk';
 import { unwrap } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { apiBaseOf } from '../shared/connection.js';
 import { VoltshareElement } from '../shared/element.js';
 import { formatDateTime } from '../shared/format.js';
 import { theme } from '../shared/styles.js';
@@ -56,6 +57,7 @@ export class VoltshareHelp extends VoltshareElement {
     articles: { state: true },
     error: { state: true },
     busy: { state: true },
+    photos: { state: true },
   };
 
   /** The conversation shown; without one, the list and the form. */
@@ -73,6 +75,8 @@ export class VoltshareHelp extends VoltshareElement {
   declare articles: Article[];
   declare error: string | undefined;
   declare busy: boolean;
+  /** Photos on the conversation, loaded when asked for (they need the driver's credentials). */
+  declare photos: Map<string, string>;
   private stopListening: (() => void) | undefined;
   /** The network whose articles are shown: the reported charger's, else that of the driver's last session. */
   private articleNetwork: string | undefined;
@@ -85,6 +89,7 @@ export class VoltshareHelp extends VoltshareElement {
     this.busy = false;
     this.articles = [];
     this.articleNetwork = undefined;
+    this.photos = new Map();
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -247,6 +252,8 @@ export class VoltshareHelp extends VoltshareElement {
           },
         }),
       );
+      const photo = form.get('photo');
+      if (photo instanceof File && photo.size > 0) await this.attachPhoto(ticket.id, photo);
       this.dispatchEvent(new CustomEvent('voltshare-open-ticket', { detail: { ticket_id: ticket.id }, bubbles: true, composed: true }));
       this.error = undefined;
     } catch (error) {
@@ -254,6 +261,31 @@ export class VoltshareHelp extends VoltshareElement {
     } finally {
       this.busy = false;
     }
+  }
+
+  /** A photo of the fault goes up as the image itself, then into a message of its own. */
+  private async attachPhoto(ticketId: string, photo: File): Promise<void> {
+    const res = await fetch(`${apiBaseOf(this.apiBase)}/v1/support/tickets/${encodeURIComponent(ticketId)}/attachments`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${this.token}`, 'content-type': photo.type || 'application/octet-stream' },
+      body: photo,
+    });
+    if (!res.ok) {
+      this.error = res.status === 413 ? msg('The photo is larger than 5 MB.') : msg('The photo could not be added.');
+      return;
+    }
+    const attachment = (await res.json()) as { id: string };
+    await this.api.POST('/v1/support/tickets/{ticket_id}/messages', {
+      params: { path: { ticket_id: ticketId } },
+      body: { body: msg('Photo'), attachment_id: attachment.id },
+    });
+  }
+
+  private async showPhoto(ticketId: string, attachmentId: string): Promise<void> {
+    const res = await fetch(`${apiBaseOf(this.apiBase)}/v1/support/tickets/${encodeURIComponent(ticketId)}/attachments/${encodeURIComponent(attachmentId)}`, {
+      headers: { authorization: `Bearer ${this.token}` },
+    });
+    if (res.ok) this.photos = new Map(this.photos).set(attachmentId, URL.createObjectURL(await res.blob()));
   }
 
   private async reply(event: SubmitEvent): Promise<void> {
@@ -357,6 +389,7 @@ export class VoltshareHelp extends VoltshareElement {
       }
       <div class="field"><label for="subject">${msg('In a few words')}</label><input id="subject" name="subject" maxlength="200" required /></div>
       <div class="field"><label for="message">${msg('What happened?')}</label><textarea id="message" name="message" rows="4" maxlength="5000" required></textarea></div>
+      <div class="field"><label for="photo">${msg('A photo (optional, up to 5 MB)')}</label><input id="photo" name="photo" type="file" accept="image/jpeg,image/png,image/webp" /></div>
       <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Send')}</button>
     </form>`;
   }
@@ -400,6 +433,13 @@ export class VoltshareHelp extends VoltshareElement {
           (m) => html`<li class="message ${m.author === 'driver' || m.author === 'reporter' ? 'mine' : 'theirs'}">
             <span class="who">${this.authorOf(m)} · <time datetime=${m.created_at}>${formatDateTime(m.created_at, this.language)}</time></span>
             <p>${m.body}</p>
+            ${
+              m.attachment_id && !anonymous
+                ? this.photos.has(m.attachment_id)
+                  ? html`<img class="photo" src=${this.photos.get(m.attachment_id) as string} alt=${msg('Photo')} />`
+                  : html`<button class="link" @click=${() => this.showPhoto(t.id, m.attachment_id as string)}>${msg('Show the photo')}</button>`
+                : nothing
+            }
           </li>`,
         )}
       </ol>
