@@ -257,6 +257,38 @@ describe.each(backends())('incidents on %s', (backend: Backend) => {
     expect(incident.causes).toEqual(['fault']);
   });
 
+  it('a car drawing well over its share minutes after the charger was told is a charger ignoring its limit', async () => {
+    const s = await site('Greedy Garage', [1]);
+    const [cp] = s.chargers as [{ id: string; evses: string[] }];
+    const evse = cp.evses[0] as string;
+    const idTag = unique('TAG').slice(0, 20);
+    const { transactionId } = await t.services.charging.startSession(net.networkId, cp.id, {
+      connectorId: 1,
+      idTag,
+      meterStartWh: 0,
+      at: new Date(Date.now() - 20 * MINUTE),
+    });
+    // The site's plan told this EVSE 3.7 kW ten minutes ago (as site-limits writes it).
+    await t.services.scopes.tenant(net.networkId, (tx) =>
+      tx
+        .insertInto('evse_power_shares')
+        .values({ tenant_id: net.networkId, evse_uid: evse, share_w: 3_700, told_at: new Date(Date.now() - 10 * MINUTE) })
+        .execute(),
+    );
+    // Within its share: nothing.
+    await t.services.charging.addMeterValues(net.networkId, cp.id, transactionId, [{ at: new Date(), energyWh: 1_000, powerW: 3_600 }]);
+    await sweep();
+    expect(await incidents(`&location_id=${s.id}&status=open`)).toEqual([]);
+    // 11 kW against 3.7: it ignores the limit.
+    await t.services.charging.addMeterValues(net.networkId, cp.id, transactionId, [{ at: new Date(), energyWh: 2_000, powerW: 11_000 }]);
+    await sweep();
+    expect((await incidents(`&location_id=${s.id}&status=open`)).map((i: { causes: string[] }) => i.causes)).toEqual([['power_limit_ignored']]);
+    // It comes back under its share: resolved.
+    await t.services.charging.addMeterValues(net.networkId, cp.id, transactionId, [{ at: new Date(), energyWh: 2_500, powerW: 3_500 }]);
+    await sweep();
+    expect(await incidents(`&location_id=${s.id}&status=open`)).toEqual([]);
+  });
+
   it('the queue passes over an EVSE a driver reported, even while its charger says it is free', async () => {
     const s = await site('Reported Row', [1]);
     const [cp] = s.chargers as [{ id: string; evses: string[] }];
