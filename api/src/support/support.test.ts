@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PartnersService } from '../partners/partners.service.js';
 import { siteBody } from '../test/fixtures.js';
 import { type Backend, backends, bearer, registerDriver, type SignedUpNetwork, signUpNetwork, startTestApp, type TestApp } from '../test/harness.js';
 
@@ -159,6 +160,20 @@ describe.each(backends())('support tickets on %s', (backend: Backend) => {
     expect(after.body.assignee_id).toBe(net.ownerId); // nothing of the bad change was written
     // Drivers cannot change tickets.
     await t.http.patch(`/v1/support/tickets/${id}`).set(bearer(alice.accessToken)).send({ status: 'closed' }).expect(403);
+  });
+
+  it("an automaker's partner key opens a ticket at a public charger for its driver; it reads nothing of the network's queue", async () => {
+    const partner = await new PartnersService(t.services.scopes).create('Carmaker Support Desk', 'automaker');
+    const opened = await openFault(partner.secret_key, { channel: 'api' }).expect(201);
+    expect(opened.body).toMatchObject({ network_id: net.networkId, channel: 'partner', evse_uid: evseUid });
+    expect((await t.http.get('/v1/support/tickets').set(bearer(net.accessToken)).expect(200)).body.data.map((x: { id: string }) => x.id)).toContain(
+      opened.body.id,
+    );
+    await t.http.get('/v1/support/tickets').set(bearer(partner.secret_key)).expect(403);
+    await t.http.get(`/v1/support/tickets/${opened.body.id}`).set(bearer(partner.secret_key)).expect(403);
+    // A partner names a public charger; a session or booking is the driver's own business.
+    const billing = await openFault(partner.secret_key, { kind: 'billing', evse_ref: undefined, symptom: undefined, session_id: 'ses_any' }).expect(422);
+    expect(billing.body.errors.map((e: { field: string }) => e.field)).toContain('body.session_id');
   });
 
   it('refuses bad tickets field by field and opens nothing', async () => {
