@@ -326,6 +326,19 @@ describe('the operator console', { timeout: 120_000 }, () => {
     const legend = (await page.locator('#status-legend').textContent()) ?? '';
     expect(`charging ${await page.locator('#k-sessions').textContent()}`).toBe(/charging \d+/.exec(legend)?.[0] ?? 'charging 0');
 
+    // The charger's page: its faults by name and printed EVSE id, its OCPP messages, a command.
+    await page.locator('#charger-pick').selectOption(broken.charge_point_id);
+    await expect.poll(() => page.locator('#charger-faults').textContent()).toContain('Earth fault');
+    expect(await page.locator('#charger-faults').textContent()).toContain(broken.evse_id);
+    await expect.poll(() => page.locator('#charger-log tr').count()).toBeGreaterThan(1);
+    await page.getByRole('button', { name: 'Ask for its status' }).click();
+    await expect.poll(() => page.locator('#charger-result').textContent()).toBe('The charger answered: Accepted.');
+    const trail = (await (await fetch(`${base}/v1/audit-events?subject_id=${broken.charge_point_id}`, { headers: headers(owner) })).json()) as {
+      data: { action: string; outcome: string }[];
+    };
+    expect(trail.data[0]).toMatchObject({ action: 'charger.report_status', outcome: 'done' });
+    await page.locator('section[aria-labelledby="charger-title"]').screenshot({ path: path.join(SHOTS, 'charger.png') });
+
     await page.locator('#support-title').scrollIntoViewIfNeeded();
     await page.locator('section[aria-labelledby="support-title"]').screenshot({ path: path.join(SHOTS, 'support-queue.png') });
     await page.locator('section[aria-labelledby="incidents-title"]').screenshot({ path: path.join(SHOTS, 'incidents.png') });

@@ -8,7 +8,7 @@ import type { ProblemDocument } from '../http/problem.js';
 import { problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
-import type { ChargingSession, OcppMessage } from './charging.model.js';
+import type { ChargerFault, ChargingSession, OcppMessage } from './charging.model.js';
 import { commandFailure } from './commands.js';
 import { type ChargePointCommand, rawOcpp16 } from './raw-ocpp-command.js';
 
@@ -69,6 +69,17 @@ export interface ChargeStartRequest {
   evse_uid: string;
 }
 
+export interface ChargerActionRequest {
+  action: 'report_status' | 'soft_reset' | 'hard_reset';
+}
+
+export interface ChargerActionResult {
+  /** The charger agreed. */
+  accepted: boolean;
+  /** Its own word for the answer. */
+  status: string;
+}
+
 @Route('v1')
 @Tags('Charging')
 export class ChargingController extends Controller {
@@ -99,6 +110,30 @@ export class ChargingController extends Controller {
     } catch (error) {
       throw commandFailure(error);
     }
+  }
+
+  /** Asks a charger, in the platform's terms, to report its status now or to restart; kept in the audit trail. */
+  @Post('charge-points/{charge_point_id}/actions')
+  @Security('bearer', ['network:operate'])
+  @Response<ProblemDocument>(409, 'Charge point offline')
+  @Response<ProblemDocument>(504, 'No answer in time')
+  async act(@Request() req: ExpressRequest, @Path() charge_point_id: ResourceId, @Body() body: ChargerActionRequest): Promise<ChargerActionResult> {
+    const principal = principalOf(req);
+    return this.services.flows.chargerActions.act(tenantOf(principal), principal.userId, charge_point_id, body.action);
+  }
+
+  /** The faults a charge point reported, newest first: the error code, what it means, the EVSE by its printed id. */
+  @Get('charge-points/{charge_point_id}/faults')
+  @Security('bearer', ['network:read'])
+  async faults(
+    @Request() req: ExpressRequest,
+    @Path() charge_point_id: ResourceId,
+    @Query() limit?: number,
+    @Query() cursor?: Cursor,
+  ): Promise<Page<ChargerFault>> {
+    const tenantId = tenantOf(principalOf(req));
+    await this.services.chargePoints.get(tenantId, charge_point_id); // 404 for another network's
+    return this.services.charging.faults(tenantId, charge_point_id, pageRequest(limit, cursor));
   }
 
   /** The OCPP frames in and out of a charge point, newest first: the first thing to open when a charger misbehaves. */

@@ -70,6 +70,23 @@ export interface ChargingSession {
   updated_at: Date;
 }
 
+/** A fault a charger reported, as operators read it. */
+export interface ChargerFault {
+  id: string;
+  /** 0: the charger as a whole. */
+  connector_id: number;
+  evse_uid: string | null;
+  /** The EVSE's printed id, as on the charger. */
+  evse_id: string | null;
+  /** The OCPP error code, e.g. `GroundFailure`. */
+  error_code: string;
+  /** What it means, e.g. *Earth fault*. */
+  name: string;
+  info: string | null;
+  vendor_error_code: string | null;
+  occurred_at: Date;
+}
+
 export interface OcppMessage {
   id: number;
   direction: 'in' | 'out';

@@ -12,8 +12,9 @@ import { newestFirst, type Page, type PageRequest } from '../shared/pagination.j
 import { priceSession, type SessionCost } from '../tariffs/pricing.js';
 import type { TariffTerms } from '../tariffs/tariff-elements.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
-import type { Authorization, ChargingSession, MeterSample, OcppMessage, StatusReport, TransactionRef } from './charging.model.js';
+import type { Authorization, ChargerFault, ChargingSession, MeterSample, OcppMessage, StatusReport, TransactionRef } from './charging.model.js';
 import type { IdTokenType } from './charging.tables.js';
+import { faultName } from './fault-codes.js';
 import type { IdTagsService } from './id-tags.service.js';
 import type { MessageLog } from './message-log.js';
 import type { SessionRow, SessionSteps } from './session-steps.js';
@@ -350,6 +351,41 @@ export class ChargingService {
   /** A charge point's frames, newest first. */
   messages(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<OcppMessage>> {
     return this.messageLog.page(tenantId, chargePointId, page);
+  }
+
+  /** The faults a charger reported, newest first, with their names and the EVSE they hit. */
+  faults(tenantId: string, chargePointId: string, page: PageRequest): Promise<Page<ChargerFault>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('evse_faults')
+            .leftJoin('evses', (j) =>
+              j
+                .onRef('evses.tenant_id', '=', 'evse_faults.tenant_id')
+                .onRef('evses.charge_point_id', '=', 'evse_faults.charge_point_id')
+                .onRef('evses.ocpp_connector_id', '=', 'evse_faults.connector_id'),
+            )
+            .select([
+              'evse_faults.id',
+              'evse_faults.connector_id',
+              'evses.id as evse_uid',
+              'evses.evse_id',
+              'evse_faults.error_code',
+              'evse_faults.info',
+              'evse_faults.vendor_error_code',
+              'evse_faults.occurred_at',
+            ])
+            .where('evse_faults.tenant_id', '=', tenantId)
+            .where('evse_faults.charge_point_id', '=', chargePointId)
+            .$if(before !== undefined, (q) => q.where('evse_faults.id', '<', before as string))
+            .orderBy('evse_faults.id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      (row): ChargerFault => ({ ...row, evse_uid: row.evse_uid ?? null, evse_id: row.evse_id ?? null, name: faultName(row.error_code) }),
+    );
   }
 
   /** The session charging on an EVSE now, if any: its transaction as the charger knows it. */

@@ -1,5 +1,6 @@
 import { type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
+import { faultName } from '../charging/fault-codes.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
@@ -10,7 +11,6 @@ import type { Page, PageRequest } from '../shared/pagination.js';
 import { newestFirst } from '../shared/pagination.js';
 import type { FaultReports, SupportService } from '../support/support.service.js';
 import { enqueueWebhookBatch } from '../webhooks/webhook-outbox.js';
-import { faultName } from './fault-codes.js';
 import type { Incident, IncidentDetail, LoggedMessage } from './incidents.model.js';
 import type { IncidentCause, IncidentsTable } from './incidents.tables.js';
 

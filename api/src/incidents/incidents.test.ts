@@ -103,6 +103,18 @@ describe.each(backends())('incidents on %s', (backend: Backend) => {
     expect(open[0].evse_id).toMatch(/^LU\*INC\*E/);
     expect(open[0].affected_evses.map((e: { evse_uid: string }) => e.evse_uid)).toEqual([faulty]);
     expect((await webhookTypes()).filter((w) => w.id === open[0].id).map((w) => w.type)).toEqual(['incident.opened']);
+    // The charger's own list of faults, as operators read them; another network gets a 404.
+    const faults = (await t.http.get(`/v1/charge-points/${cp.id}/faults`).set(bearer(net.accessToken)).expect(200)).body.data;
+    expect(faults).toHaveLength(2);
+    expect(faults[0]).toMatchObject({
+      connector_id: 1,
+      evse_uid: faulty,
+      evse_id: open[0].evse_id,
+      error_code: 'GroundFailure',
+      name: 'Earth fault',
+      vendor_error_code: 'E-117',
+    });
+    await t.http.get(`/v1/charge-points/${cp.id}/faults`).set(bearer(other.accessToken)).expect(404);
 
     // A driver at the charger reports it too: the same incident, not a second one.
     const driver = await registerDriver(t.http);

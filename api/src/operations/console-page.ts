@@ -92,6 +92,14 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
     <section class="card"><h2>Faults</h2><table><thead><tr><th>EVSE</th><th>Location</th><th>Status</th><th>Since</th></tr></thead><tbody id="faults"></tbody></table></section>
     <section class="card"><h2>Chargers offline</h2><table><thead><tr><th>Identity</th><th>Last seen</th></tr></thead><tbody id="offline"></tbody></table></section>
   </div>
+  <section class="card" aria-labelledby="charger-title"><h2 id="charger-title">Charger</h2>
+    <div class="inline"><label>Charger <select id="charger-pick"></select></label><span id="charger-summary" class="muted" role="status"></span></div>
+    <div class="inline"><button type="button" data-charger-command="report_status">Ask for its status</button><button type="button" data-charger-command="soft_reset">Soft restart</button><span id="charger-result" class="muted" role="status"></span></div>
+    <div class="row">
+      <div><h3 id="charger-faults-title">Faults it reported</h3><table aria-labelledby="charger-faults-title"><thead><tr><th>When</th><th>EVSE</th><th>Fault</th><th>Vendor code</th></tr></thead><tbody id="charger-faults"></tbody></table></div>
+      <div><h3 id="charger-log-title">OCPP messages, newest first</h3><table aria-labelledby="charger-log-title"><thead><tr><th>When</th><th>Way</th><th>Message</th></tr></thead><tbody id="charger-log"></tbody></table></div>
+    </div>
+  </section>
   <section class="card" aria-labelledby="support-title"><h2 id="support-title">Support queue</h2>
     <div class="inline">
       <label>Status <select id="support-status"><option value="open">open</option><option value="waiting">waiting for the driver</option><option value="resolved">resolved</option><option value="">all</option></select></label>
@@ -372,6 +380,24 @@ const script = `(() => {
     $('incidents').innerHTML = page.data.map((i) => '<tr><td>' + esc(i.location_name) + (i.scope === 'site' ? ' (whole site)' : '') + '</td><td>' + esc(i.affected_evses.map((e) => e.evse_id || e.evse_uid).join(', ')) + '</td><td>' + esc(i.causes.map((c) => CAUSES[c] || c).join(', ')) + '</td><td>' + esc(i.fault ? i.fault.name + ' (' + i.fault.code + (i.fault.vendor_error_code ? ', ' + i.fault.vendor_error_code : '') + ')' : '–') + '</td><td>' + when(i.opened_at) + '</td><td>' + i.tickets + '</td><td><button type="button" data-resolve="' + esc(i.id) + '">Resolve</button></td></tr>').join('') || '<tr><td colspan="7" class="muted">Every charger works.</td></tr>';
   }
 
+  let chargers = [];
+  async function refreshChargers() {
+    chargers = (await api('/v1/charge-points?limit=100')).data;
+    const keep = $('charger-pick').value;
+    $('charger-pick').innerHTML = chargers.map((c) => '<option value="' + esc(c.id) + '">' + esc(c.identity) + '</option>').join('');
+    if (keep) $('charger-pick').value = keep;
+    await refreshCharger();
+  }
+  // OCPP-J frames: [2, id, action, payload] calls, [3, id, payload] answers, [4, id, code, …] errors.
+  const frameText = (f) => Array.isArray(f) ? (f[0] === 2 ? f[2] : f[0] === 3 ? 'answer' : f[0] === 4 ? 'error ' + f[2] : '?') : 'unreadable';
+  async function refreshCharger() {
+    const id = $('charger-pick').value; const c = chargers.find((x) => x.id === id); if (!c) return;
+    $('charger-summary').textContent = (c.online ? 'online' : 'offline') + ' · last seen ' + when(c.last_seen_at) + ' · ' + [c.vendor, c.model, c.firmware_version].filter(Boolean).join(' ') + ' · OCPP ' + c.ocpp_version;
+    const [faults, log] = await Promise.all([api('/v1/charge-points/' + encodeURIComponent(id) + '/faults?limit=10'), api('/v1/charge-points/' + encodeURIComponent(id) + '/messages?limit=15')]);
+    $('charger-faults').innerHTML = faults.data.map((f) => '<tr><td>' + when(f.occurred_at) + '</td><td>' + esc(f.evse_id || (f.connector_id === 0 ? 'whole charger' : 'connector ' + f.connector_id)) + '</td><td>' + esc(f.name) + ' <span class="muted">(' + esc(f.error_code) + ')</span>' + (f.info ? ' — ' + esc(f.info) : '') + '</td><td>' + esc(f.vendor_error_code || '–') + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No faults reported.</td></tr>';
+    $('charger-log').innerHTML = log.data.map((m) => '<tr><td>' + when(m.created_at) + '</td><td>' + (m.direction === 'in' ? 'from the charger' : 'to the charger') + '</td><td>' + esc(frameText(m.frame)) + '</td></tr>').join('') || '<tr><td colspan="3" class="muted">No messages yet.</td></tr>';
+  }
+
   const lastMonth = () => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 7); };
   function drawUptime(r) {
     const svg = $('uptime-chart'); const left = 190, width = 740, rowH = 18;
@@ -444,7 +470,7 @@ const script = `(() => {
     $('limit-site').innerHTML = options; $('power-site').innerHTML = options;
     if (capped) $('power-site').value = capped.location_id;
     $('uptime-pick').value = lastMonth();
-    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic(), refreshTickets(), refreshIncidents(), refreshUptime()]);
+    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic(), refreshTickets(), refreshIncidents(), refreshUptime(), refreshChargers()]);
     let pending;
     const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refresh().catch(() => {}); refreshPower().catch(() => {}); }, 800); };
     // The queue and the open ticket follow live: new tickets, replies, incidents opening and closing.
@@ -491,6 +517,15 @@ const script = `(() => {
     const id = e.target.dataset && e.target.dataset.resolve; if (!id) return;
     try { await send('POST', '/v1/incidents/' + encodeURIComponent(id) + '/resolve'); await refreshIncidents(); }
     catch (err) { $('incidents-summary').textContent = err.message; }
+  });
+  $('charger-pick').addEventListener('change', () => refreshCharger().catch((err) => { $('charger-summary').textContent = err.message; }));
+  document.querySelector('[aria-labelledby="charger-title"]').addEventListener('click', async (e) => {
+    const what = e.target.dataset && e.target.dataset.chargerCommand; if (!what) return;
+    const id = $('charger-pick').value;
+    $('charger-result').textContent = 'Sent…';
+    try { const r = await send('POST', '/v1/charge-points/' + encodeURIComponent(id) + '/actions', { action: what }); $('charger-result').textContent = 'The charger answered: ' + r.status + '.'; }
+    catch (err) { $('charger-result').textContent = err.message; }
+    setTimeout(() => refreshCharger().catch(() => {}), 800);
   });
   $('uptime-pick').addEventListener('change', () => refreshUptime().catch((err) => { $('uptime-summary').textContent = err.message; }));
   $('uptime-csv').addEventListener('click', () => downloadUptime('csv'));

@@ -15,6 +15,7 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriversService } from '../drivers/drivers.service.js';
+import { ChargerActionsFlow } from '../flows/charger-actions.flow.js';
 import { ChargingAdviceFlow } from '../flows/charging-advice.flow.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
 import { DriverChargingFlow } from '../flows/driver-charging.flow.js';
@@ -115,6 +116,7 @@ export interface Services {
     offPeakNudges: OffPeakNudgesFlow;
     networkStatus: NetworkStatusFlow;
     ticketActions: TicketActionsFlow;
+    chargerActions: ChargerActionsFlow;
   };
   evses: EvseDirectory;
   queue: QueueService;
@@ -241,6 +243,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
       offPeakNudges,
       networkStatus: new NetworkStatusFlow(networks, incidents, uptime),
       ticketActions: new TicketActionsFlow(scopes, support, charging, idTags, payments, commands, audit),
+      chargerActions: new ChargerActionsFlow(chargePoints, commands, audit),
       driverCharging: new DriverChargingFlow(evses, reservations, payments, idTags, charging, chargePoints, commands, logger),
     },
     evses,
