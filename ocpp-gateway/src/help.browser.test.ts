@@ -106,6 +106,10 @@ describe('help in the driver app', { timeout: 120_000 }, () => {
     expect(await page.locator('voltshare-help a.ticket').first().textContent()).toContain('Résolu');
     await audit(page, 'help-list');
     await shot(page, '4-list');
+    // The same screen at desktop width (the app puts its navigation at the side).
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await audit(page, 'help-list-desktop');
+    await shot(page, '4-list-desktop');
     expect(errors).toEqual([]);
     await context.close();
   });
@@ -145,6 +149,8 @@ describe('help in the driver app', { timeout: 120_000 }, () => {
     await page.locator('voltshare-help .message.mine', { hasText: 'Super' }).waitFor();
     await audit(page, 'qr-follow');
     await shot(page, '7-qr-follow');
+    await page.setViewportSize({ width: 1280, height: 900 });
+    await shot(page, '7-qr-follow-desktop');
     // Without the token, nothing.
     expect((await fetch(`${base}/v1/support/fault-reports/${ticketId}?token=tfr_guess`)).status).toBe(404);
     expect(errors).toEqual([]);

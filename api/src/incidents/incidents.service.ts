@@ -10,7 +10,7 @@ import { newId } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/pagination.js';
 import { newestFirst } from '../shared/pagination.js';
 import type { FaultReports, SupportService } from '../support/support.service.js';
-import { enqueueWebhookBatch } from '../webhooks/webhook-outbox.js';
+import { enqueueWebhookBatch, webhookEvent } from '../webhooks/webhook-outbox.js';
 import type { Incident, IncidentDetail, LoggedMessage } from './incidents.model.js';
 import type { IncidentCause, IncidentsTable } from './incidents.tables.js';
 
@@ -357,8 +357,7 @@ export class IncidentsService implements FaultReports {
         resolution: row.resolution,
       };
       emit({ type, audience: { tenant_id: row.tenant_id, incident_id: row.id }, payload: data } satisfies IncidentEvent);
-      const id = newId('evt');
-      return { id, type, body: JSON.stringify({ id, type, created_at: now.toISOString(), network_id: row.tenant_id, data }) };
+      return webhookEvent(row.tenant_id, type, data, now);
     });
     await enqueueWebhookBatch(tx, rows[0]?.tenant_id as string, events);
   }
@@ -553,11 +552,24 @@ export class IncidentsService implements FaultReports {
    * share ten-second slots). "Soon" waits a moment so a burst of reports is one sweep and the
    * message log (written in the background) holds the frames that led to the incident.
    */
-  private requestSweep(tenantId: string, at?: Date): Promise<void> {
+  private async requestSweep(tenantId: string, at?: Date): Promise<void> {
     const slot = at ? Math.ceil(at.getTime() / 10_000) * 10_000 : undefined;
     const runAt = slot ? new Date(slot) : new Date(Date.now() + PROMPT_SWEEP_DELAY_MS);
-    return this.scopes.system((tx) => scheduleJob(tx, { kind: SWEEP_JOB, key: `${SWEEP_JOB}:${tenantId}:${slot ?? 'soon'}`, tenantId, runAt, payload: {} }));
+    const key = `${SWEEP_JOB}:${tenantId}:${slot ?? 'soon'}`;
+    // A busy network changes state many times a second: one ask per pending sweep reaches the database.
+    if ((this.askedUntil.get(key) ?? 0) > Date.now()) return;
+    this.askedUntil.set(key, runAt.getTime());
+    if (this.askedUntil.size > 10_000) for (const [k, until] of this.askedUntil) if (until <= Date.now()) this.askedUntil.delete(k);
+    try {
+      await this.scopes.system((tx) => scheduleJob(tx, { kind: SWEEP_JOB, key, tenantId, runAt, payload: {} }));
+    } catch (error) {
+      this.askedUntil.delete(key); // the next change asks again
+      throw error;
+    }
   }
+
+  /** Sweeps this process has asked for and that are still due, by job key: asking again would change nothing. */
+  private readonly askedUntil = new Map<string, number>();
 
   /**
    * Sweeps promptly after an EVSE changes state: now for a fault or a recovery, once the offline

@@ -2,7 +2,7 @@ import type { Tx } from '../db/tenancy.js';
 import { scheduleJob } from '../jobs/job-runner.js';
 import type { DriverEvent, DriverEventType } from '../realtime/events.js';
 import { newId } from '../shared/ids.js';
-import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox.js';
+import { enqueueWebhookDeliveries, webhookEvent } from '../webhooks/webhook-outbox.js';
 
 /** Which driver events also go out as an email or a push message. */
 const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
@@ -33,8 +33,7 @@ export async function recordDriverEvent(
   at = new Date(),
 ): Promise<DriverEvent> {
   const event: DriverEvent = { type, id: newId('evt'), audience: { tenant_id: tenantId, driver_id: driverId }, payload: data };
-  const body = JSON.stringify({ id: event.id, type, created_at: at.toISOString(), network_id: tenantId, data });
-  await enqueueWebhookDeliveries(tx, tenantId, { id: event.id, type, body });
+  await enqueueWebhookDeliveries(tx, tenantId, webhookEvent(tenantId, type, data, at, event.id));
   const channel = NOTIFY[type];
   if (channel) {
     const id = newId('ntf');

@@ -309,13 +309,17 @@ const script = `(() => {
     $('solar-assumptions').textContent = (rest.length ? rest.length + ' more sites could make ' + rest.reduce((n, p) => n + p.yield_kwh_per_year, 0).toLocaleString() + ' kWh a year. ' : '') + (solar[0] ? 'Assumed: ' + solar[0].assumptions.array.replace(/ \\(\\d+ EVSEs\\)/, '') + '; ' + solar[0].assumptions.weather + '; ' + solar[0].assumptions.load + '.' : '');
   }
 
-  async function download(format) {
-    const { from, to } = greenRange();
-    const res = await fetch('/v1/sustainability/report/export?format=' + format + '&from=' + from + '&to=' + to, { headers: { authorization: 'Bearer ' + token } });
-    if (!res.ok) { $('green-summary').textContent = 'The report could not be downloaded.'; return; }
+  /** A report file from the API, saved under its name; a failure is said where the report's summary is. */
+  async function downloadFile(path, name, summary) {
+    const res = await fetch(path, { headers: { authorization: 'Bearer ' + token } });
+    if (!res.ok) { $(summary).textContent = 'The report could not be downloaded.'; return; }
     const url = URL.createObjectURL(await res.blob()); const a = document.createElement('a');
-    a.href = url; a.download = 'sustainability-' + from + '-' + to + '.' + format; document.body.append(a); a.click(); a.remove();
+    a.href = url; a.download = name; document.body.append(a); a.click(); a.remove();
     setTimeout(() => URL.revokeObjectURL(url), 60000);
+  }
+  function download(format) {
+    const { from, to } = greenRange();
+    return downloadFile('/v1/sustainability/report/export?format=' + format + '&from=' + from + '&to=' + to, 'sustainability-' + from + '-' + to + '.' + format, 'green-summary');
   }
 
   const KINDS = { quiet: 'quiet: discount', peak: 'forecast peak: surcharge', grid_event: 'utility peak event: surcharge', normal: 'base price' };
@@ -424,13 +428,9 @@ const script = `(() => {
     $('uptime-month').textContent = new Date(m + '-15T00:00:00Z').toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
     drawUptime(await api('/v1/uptime/report?month=' + m));
   }
-  async function downloadUptime(format) {
+  function downloadUptime(format) {
     const m = $('uptime-pick').value || lastMonth();
-    const res = await fetch('/v1/uptime/report/export?format=' + format + '&month=' + m, { headers: { authorization: 'Bearer ' + token } });
-    if (!res.ok) { $('uptime-summary').textContent = 'The report could not be downloaded.'; return; }
-    const url = URL.createObjectURL(await res.blob()); const a = document.createElement('a');
-    a.href = url; a.download = 'uptime-' + m + '.' + format; document.body.append(a); a.click(); a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 60000);
+    return downloadFile('/v1/uptime/report/export?format=' + format + '&month=' + m, 'uptime-' + m + '.' + format, 'uptime-summary');
   }
 
   function drawHourly(o) {

@@ -33,11 +33,14 @@ const MINUTE = 60_000;
 
 export function dueTimes(openedAt: Date, target: SlaTarget): { firstResponseDue: Date; resolutionDue: Date; warnAt: Date } {
   const t = openedAt.getTime();
-  return {
-    firstResponseDue: new Date(t + target.first_response_minutes * MINUTE),
-    resolutionDue: new Date(t + target.resolution_minutes * MINUTE),
-    warnAt: new Date(t + Math.round(target.first_response_minutes * WARN_AT_SHARE) * MINUTE),
-  };
+  const firstResponseDue = new Date(t + target.first_response_minutes * MINUTE);
+  return { firstResponseDue, resolutionDue: new Date(t + target.resolution_minutes * MINUTE), warnAt: warnAt(openedAt, firstResponseDue) };
+}
+
+/** When staff are warned that a ticket nears its first-response target. */
+export function warnAt(openedAt: Date, firstResponseDue: Date): Date {
+  const minutes = Math.round((firstResponseDue.getTime() - openedAt.getTime()) / MINUTE);
+  return new Date(openedAt.getTime() + Math.round(minutes * WARN_AT_SHARE) * MINUTE);
 }
 
 /** Where a ticket stands against its targets at `now`. */

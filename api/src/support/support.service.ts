@@ -11,9 +11,9 @@ import type { EventBus, TicketEvent } from '../realtime/events.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
-import { enqueueWebhookDeliveries } from '../webhooks/webhook-outbox.js';
+import { enqueueWebhookDeliveries, webhookEvent } from '../webhooks/webhook-outbox.js';
 import type { SupportDeskService } from './desk.service.js';
-import { DEFAULT_SLA, dueTimes, FAULT_SYMPTOMS, type FaultSymptom, initialPriority, PRIORITIES, type SlaTarget, slaState } from './sla.js';
+import { DEFAULT_SLA, dueTimes, FAULT_SYMPTOMS, type FaultSymptom, initialPriority, PRIORITIES, type SlaTarget, slaState, warnAt as warnTime } from './sla.js';
 import type {
   Attachment,
   FaultReportReceipt,
@@ -750,26 +750,18 @@ export class SupportService {
       payload: { ticket_id: ticket.id, message: { ...message, created_at: message.created_at.toISOString() } },
     } satisfies TicketEvent);
     if (!m.internal) {
-      const body = JSON.stringify({
-        id: newId('evt'),
-        type: 'ticket.message',
-        created_at: now.toISOString(),
-        network_id: ticket.tenant_id,
-        data: { ticket_id: ticket.id, message_id: row.id, author: row.author },
-      });
-      await enqueueWebhookDeliveries(tx, ticket.tenant_id, { id: row.id, type: 'ticket.message', body });
+      await enqueueWebhookDeliveries(
+        tx,
+        ticket.tenant_id,
+        webhookEvent(ticket.tenant_id, 'ticket.message', { ticket_id: ticket.id, message_id: row.id, author: row.author }, now),
+      );
     }
     return message;
   }
 
   private async announce(tx: Tx, row: TicketRow, type: 'ticket.created' | 'ticket.updated' | 'ticket.sla_warning' | 'ticket.escalated', emit: Emit, now: Date) {
     const data = summaryOf(row);
-    const id = newId('evt');
-    await enqueueWebhookDeliveries(tx, row.tenant_id, {
-      id,
-      type,
-      body: JSON.stringify({ id, type, created_at: now.toISOString(), network_id: row.tenant_id, data }),
-    });
+    await enqueueWebhookDeliveries(tx, row.tenant_id, webhookEvent(row.tenant_id, type, data, now));
     emit({
       type: type === 'ticket.created' ? 'ticket.created' : 'ticket.updated',
       audience: { tenant_id: row.tenant_id, ticket_id: row.id, driver_id: row.driver_id, staff_only: type !== 'ticket.updated' },
@@ -783,13 +775,8 @@ export class SupportService {
    */
   private async pageOnCall(tx: Tx, row: TicketRow, now: Date): Promise<void> {
     const onCall = await this.desk.onCall(tx, row.tenant_id, now, row.language);
-    const id = newId('evt');
     const data = { ...summaryOf(row), language: row.language, on_call: onCall.map((s) => ({ user_id: s.user_id, name: s.name, languages: s.languages })) };
-    await enqueueWebhookDeliveries(tx, row.tenant_id, {
-      id,
-      type: 'ticket.on_call',
-      body: JSON.stringify({ id, type: 'ticket.on_call', created_at: now.toISOString(), network_id: row.tenant_id, data }),
-    });
+    await enqueueWebhookDeliveries(tx, row.tenant_id, webhookEvent(row.tenant_id, 'ticket.on_call', data, now));
     if (onCall.length === 0) this.logger.warn({ ticket_id: row.id }, 'urgent ticket and nobody on call');
   }
 
@@ -972,10 +959,7 @@ export class SupportService {
       if (!row || row.status === 'resolved' || row.status === 'closed') return;
       let current = row;
       const awaitingFirst = !row.first_responded_at;
-      const warnAt = dueTimes(row.created_at, {
-        first_response_minutes: minutesBetween(row.created_at, row.first_response_due_at),
-        resolution_minutes: 1,
-      }).warnAt;
+      const warnAt = warnTime(row.created_at, row.first_response_due_at);
       if (awaitingFirst && !row.first_response_warned_at && now >= warnAt && now < row.first_response_due_at) {
         current = await this.setFields(tx, current, { first_response_warned_at: now }, now);
         await this.announce(tx, current, 'ticket.sla_warning', emit, now);
@@ -1031,5 +1015,3 @@ export class SupportService {
     });
   }
 }
-
-const minutesBetween = (a: Date, b: Date) => Math.round((b.getTime() - a.getTime()) / 60_000);

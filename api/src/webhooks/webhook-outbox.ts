@@ -5,6 +5,11 @@ import { newId } from '../shared/ids.js';
 export const matchesFilter = (filters: string[], type: string) =>
   filters.length === 0 || filters.some((f) => f === type || f === '*' || (f.endsWith('.*') && type.startsWith(f.slice(0, -1))));
 
+/** An event as every webhook receives it: `{ id, type, created_at, network_id, data }`, under one id. */
+export function webhookEvent(tenantId: string, type: string, data: unknown, at: Date, id = newId('evt')): { id: string; type: string; body: string } {
+  return { id, type, body: JSON.stringify({ id, type, created_at: at.toISOString(), network_id: tenantId, data }) };
+}
+
 /**
  * Queues an event for every endpoint of the network that listens for it, in the caller's
  * transaction (the outbox), with a job each to deliver it.
