@@ -148,17 +148,28 @@ export class ChargingController extends Controller {
     return this.services.charging.messages(tenantOf(principalOf(req)), charge_point_id, pageRequest(limit, cursor));
   }
 
-  /** The network's charging sessions, newest first. */
+  /**
+   * The network's charging sessions, newest first.
+   * @param location_id Only sessions at this site.
+   * @param from Only sessions started at or after this time.
+   * @param to Only sessions started before this time.
+   */
   @Get('sessions')
   @Security('bearer', ['network:read'])
   async sessions(
     @Request() req: ExpressRequest,
     @Query() status?: 'ACTIVE' | 'COMPLETED',
     @Query() charge_point_id?: ResourceId,
+    @Query() location_id?: ResourceId,
+    @Query() from?: Date,
+    @Query() to?: Date,
     @Query() limit?: number,
     @Query() cursor?: Cursor,
   ): Promise<Page<ChargingSession>> {
-    return this.withCarbon(await this.services.charging.networkSessions(tenantOf(principalOf(req)), { status, charge_point_id }, pageRequest(limit, cursor)));
+    if (from && Number.isNaN(from.getTime())) throw problems.validation([{ field: 'query.from', message: 'must be a date-time' }]);
+    if (to && Number.isNaN(to.getTime())) throw problems.validation([{ field: 'query.to', message: 'must be a date-time' }]);
+    const filter = { status, charge_point_id, location_id, from, to };
+    return this.withCarbon(await this.services.charging.networkSessions(tenantOf(principalOf(req)), filter, pageRequest(limit, cursor)));
   }
 
   /** One session: its network's staff, or the driver it belongs to. */

@@ -420,7 +420,12 @@ export class ChargingService {
     return cost ? { ...session, cost: { amount: cost.amount, currency: cost.currency }, cost_breakdown: cost } : session;
   }
 
-  networkSessions(tenantId: string, filter: { status?: 'ACTIVE' | 'COMPLETED'; charge_point_id?: string }, page: PageRequest): Promise<Page<ChargingSession>> {
+  networkSessions(
+    tenantId: string,
+    filter: { status?: 'ACTIVE' | 'COMPLETED'; charge_point_id?: string; location_id?: string; from?: Date; to?: Date },
+    page: PageRequest,
+  ): Promise<Page<ChargingSession>> {
+    if (filter.from && filter.to && filter.to <= filter.from) throw fail.invalid([{ field: 'to', message: 'must be after from' }]);
     return newestFirst(
       page,
       (before, limit) =>
@@ -433,6 +438,17 @@ export class ChargingService {
               .where('tenant_id', '=', tenantId)
               .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as 'ACTIVE' | 'COMPLETED'))
               .$if(filter.charge_point_id !== undefined, (q) => q.where('charge_point_id', '=', filter.charge_point_id as string))
+              .$if(filter.location_id !== undefined, (q) =>
+                q.where('evse_uid', 'in', (sub) =>
+                  sub
+                    .selectFrom('evses')
+                    .select('evses.id')
+                    .where('evses.tenant_id', '=', tenantId)
+                    .where('evses.location_id', '=', filter.location_id as string),
+                ),
+              )
+              .$if(filter.from !== undefined, (q) => q.where('started_at', '>=', filter.from as Date))
+              .$if(filter.to !== undefined, (q) => q.where('started_at', '<', filter.to as Date))
               .$if(before !== undefined, (q) => q.where('id', '<', before as string))
               .orderBy('id', 'desc')
               .limit(limit)

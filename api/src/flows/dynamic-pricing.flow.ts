@@ -2,9 +2,9 @@ import type { Logger } from 'pino';
 import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import type { JobRunner } from '../jobs/job-runner.js';
 import { fail } from '../shared/errors.js';
-import { toLocalIso } from '../shared/local-time.js';
+import { nextDay, toLocalIso } from '../shared/local-time.js';
 import type { SiteLimitsService } from '../site-limits/site-limits.service.js';
-import { dayVersion, nextDay } from '../tariffs/dynamic-pricing.js';
+import { dayVersion } from '../tariffs/dynamic-pricing.js';
 import type { DynamicDay } from '../tariffs/tariffs.model.js';
 import { DYNAMIC_DAY_JOB, type TariffsService } from '../tariffs/tariffs.service.js';
 

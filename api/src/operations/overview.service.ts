@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import type { Scopes } from '../db/tenancy.js';
-import type { NetworkOverview } from './overview.model.js';
+import { networkActivity } from './activity.js';
+import type { NetworkActivity, NetworkOverview } from './overview.model.js';
 
 const HOUR = 3_600_000;
 const LIST_LIMIT = 20;
@@ -82,6 +83,7 @@ export class OverviewService {
       return {
         generated_at: now,
         evses: { total: statuses.reduce((n, s) => n + Number(s.count), 0), by_status: byStatus },
+        charging_now: byStatus.CHARGING ?? 0,
         charge_points: { total: Number(points.total), online: Number(points.online), offline },
         sessions: { active: Number(sessions.active), started_last_24h: Number(sessions.started), energy_last_24h_wh: Number(sessions.energy) },
         reservations: { active: Number(reservations.active), upcoming_24h: Number(reservations.upcoming) },
@@ -89,5 +91,9 @@ export class OverviewService {
         faults,
       };
     });
+  }
+
+  activity(tenantId: string, range: { from: Date; to: Date; bucket: 'hour' | 'day'; timeZone: string }, now = new Date()): Promise<NetworkActivity> {
+    return networkActivity(this.scopes, tenantId, range, now);
   }
 }

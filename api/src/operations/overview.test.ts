@@ -44,6 +44,8 @@ describe.each(backends())('network overview on %s', (backend: Backend) => {
     expect(o.evses.by_status).toMatchObject({ AVAILABLE: 1, OUTOFORDER: 1 });
     expect(o.charge_points).toMatchObject({ total: 1, online: 0 });
     expect(o.charge_points.offline).toHaveLength(1);
+    // One figure for "charging now": the EVSEs charging, the same the status bar counts.
+    expect(o.charging_now).toBe(o.evses.by_status.CHARGING ?? 0);
     expect(o.sessions).toEqual({ active: 1, started_last_24h: 2, energy_last_24h_wh: 5_000 });
     expect(o.hourly).toHaveLength(24);
     const hours = o.hourly.map((h: { hour: string }) => new Date(h.hour).getTime());
@@ -60,5 +62,42 @@ describe.each(backends())('network overview on %s', (backend: Backend) => {
     const refused = await t.http.get('/v1/network/overview').set(bearer(driver.accessToken)).expect(403);
     expect(refused.headers['content-type']).toMatch(/problem\+json/);
     await t.http.get('/v1/network/overview').expect(401);
+  });
+
+  it('charts sessions, energy, revenue and utilisation per hour and per local day over a chosen period', async () => {
+    const to = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
+    const from = new Date(to.getTime() - 6 * HOUR);
+    const hourly = (await t.http.get(`/v1/network/activity?from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`).set(bearer(net.accessToken)).expect(200)).body;
+    expect(hourly).toMatchObject({ bucket: 'hour', time_zone: 'UTC', evses: 3 });
+    expect(hourly.buckets).toHaveLength(6);
+    const sum = (key: string) => hourly.buckets.reduce((n: number, b: Record<string, number>) => n + (b[key] as number), 0);
+    expect(sum('sessions_started')).toBe(2);
+    expect(sum('energy_wh')).toBe(5_000);
+    // One EVSE busy for the hour the first session lasted: a third of that hour's EVSE time, about.
+    const busiest = Math.max(...hourly.buckets.map((b: { utilisation_percent: number }) => b.utilisation_percent));
+    expect(busiest).toBeGreaterThan(0);
+    expect(busiest).toBeLessThanOrEqual(100);
+    const daily = (
+      await t.http
+        .get(`/v1/network/activity?from=${new Date(to.getTime() - 3 * 24 * HOUR).toISOString()}&to=${to.toISOString()}&bucket=day&time_zone=Europe/Paris`)
+        .set(bearer(net.accessToken))
+        .expect(200)
+    ).body;
+    // Paris days start at local midnight (23:00 or 22:00 UTC).
+    expect(daily.buckets.every((b: { start: string }) => ['23:00', '22:00'].includes(b.start.slice(11, 16)))).toBe(true);
+    expect(daily.buckets.reduce((n: number, b: { energy_wh: number }) => n + b.energy_wh, 0)).toBe(5_000);
+    const quiet = (await t.http.get(`/v1/network/activity?from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`).set(bearer(other.accessToken)).expect(200)).body;
+    expect(quiet.buckets.every((b: { sessions_started: number }) => b.sessions_started === 0)).toBe(true);
+  });
+
+  it('refuses a backwards, too long or badly zoned period naming the field', async () => {
+    const at = '2026-11-01T00:00:00Z';
+    const field = async (query: string) =>
+      (await t.http.get(`/v1/network/activity?${query}`).set(bearer(net.accessToken)).expect(422)).body.errors[0].field;
+    expect(await field(`from=${at}&to=2026-10-01T00:00:00Z`)).toBe('query.to');
+    expect(await field(`from=${at}&to=2027-11-01T00:00:00Z&bucket=hour`)).toBe('query.to');
+    expect(await field(`from=${at}&to=2026-11-02T00:00:00Z&time_zone=Nowhere/Land`)).toBe('query.time_zone');
+    expect(await field(`from=yesterday&to=2026-11-02T00:00:00Z`)).toBe('query.from');
+    expect(await field(`from=${at}&to=2026-11-02T00:00:00Z&bucket=week`)).toBe('query.bucket');
   });
 });

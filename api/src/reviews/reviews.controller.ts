@@ -48,6 +48,19 @@ export class ReviewsController extends Controller {
     this.setStatus(204);
   }
 
+  /**
+   * The reviews of the network's stations, newest first, for moderation.
+   * @param max_rating Only reviews rated this or lower.
+   * @isInt max_rating
+   * @minimum max_rating 1
+   * @maximum max_rating 5
+   */
+  @Get('network/reviews')
+  @Security('bearer', ['network:read'])
+  async networkReviews(@Request() req: ExpressRequest, @Query() max_rating?: number, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<Review>> {
+    return this.services.reviews.networkReviews(tenantOf(principalOf(req)), { maxRating: max_rating }, pageRequest(limit, cursor));
+  }
+
   /** Staff remove a review of one of their locations (abuse, spam, personal data). */
   @Delete('reviews/{review_id}')
   @Security('bearer', ['network:write'])

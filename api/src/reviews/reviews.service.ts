@@ -81,6 +81,26 @@ export class ReviewsService {
     );
   }
 
+  /** Every review of the network's locations, newest first, lowest ratings only when `maxRating` is given: the moderation list. */
+  networkReviews(tenantId: string, filter: { maxRating?: number }, page: PageRequest): Promise<Page<Review>> {
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.tenant(tenantId, (tx) =>
+          tx
+            .selectFrom('reviews')
+            .select(REVIEW_COLUMNS)
+            .where('tenant_id', '=', tenantId)
+            .$if(filter.maxRating !== undefined, (q) => q.where('rating', '<=', filter.maxRating as number))
+            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+            .orderBy('id', 'desc')
+            .limit(limit)
+            .execute(),
+        ),
+      (row) => row,
+    );
+  }
+
   /** Count and mean rating of a location's reviews (the caller has already been shown the location). */
   async summary(tenantId: string, locationId: string): Promise<ReviewSummary> {
     const row = await this.scopes.tenant(tenantId, (tx) =>

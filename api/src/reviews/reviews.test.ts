@@ -93,4 +93,19 @@ describe.each(backends())('station reviews on %s', (backend: Backend) => {
     expect(after).toHaveLength(before - 1);
     expect(after.map((r: { id: string }) => r.id)).not.toContain(review.id);
   });
+
+  it('lists the network’s reviews for moderation, lowest ratings on request, and none of another network', async () => {
+    const driver = (await registerDriver(t.http)).accessToken;
+    const low = (await t.http.put(`/v1/locations/${site}/reviews/mine`).set(bearer(driver)).send({ rating: 2, comment: 'slow' }).expect(201)).body;
+    const all = (await t.http.get('/v1/network/reviews?limit=100').set(bearer(net.accessToken)).expect(200)).body.data;
+    expect(all.map((r: { id: string }) => r.id)).toContain(low.id);
+    const lows = (await t.http.get('/v1/network/reviews?max_rating=2&limit=100').set(bearer(net.accessToken)).expect(200)).body.data;
+    expect(lows.length).toBeGreaterThan(0);
+    expect(lows.every((r: { rating: number }) => r.rating <= 2)).toBe(true);
+    const others = (await t.http.get('/v1/network/reviews?limit=100').set(bearer(other.accessToken)).expect(200)).body.data;
+    expect(others.map((r: { id: string }) => r.id)).not.toContain(low.id);
+    const bad = await t.http.get('/v1/network/reviews?max_rating=9').set(bearer(net.accessToken)).expect(422);
+    expect(bad.body.errors[0].field).toBe('query.max_rating');
+    await t.http.get('/v1/network/reviews').set(bearer(driver)).expect(403);
+  });
 });

@@ -91,3 +91,10 @@ export function localClock(at: Date, timeZone: string): { weekday: number; minut
   const local = new Date(at.getTime() + zoneOffsetMs(at, timeZone));
   return { weekday: ((local.getUTCDay() + 6) % 7) + 1, minutes: local.getUTCHours() * 60 + local.getUTCMinutes() };
 }
+
+/** The local date after `day` (`YYYY-MM-DD`). */
+export function nextDay(day: string): string {
+  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
+  const next = new Date(Date.UTC(y, m - 1, d + 1));
+  return `${next.getUTCFullYear()}-${String(next.getUTCMonth() + 1).padStart(2, '0')}-${String(next.getUTCDate()).padStart(2, '0')}`;
+}

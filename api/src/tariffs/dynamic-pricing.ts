@@ -1,4 +1,4 @@
-import { zonedTime } from '../shared/local-time.js';
+import { nextDay, zonedTime } from '../shared/local-time.js';
 import { componentsAt } from './pricing.js';
 import type { PriceComponent, TariffElement, TariffTerms } from './tariff-elements.js';
 import type { DynamicHour } from './tariffs.model.js';
@@ -18,12 +18,6 @@ export type BusyShareAt = (at: Date) => number | null;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** The local date after `day` (`YYYY-MM-DD`). */
-export function nextDay(day: string): string {
-  const [y, m, d] = day.split('-').map(Number) as [number, number, number];
-  const next = new Date(Date.UTC(y, m - 1, d + 1));
-  return `${next.getUTCFullYear()}-${pad(next.getUTCMonth() + 1)}-${pad(next.getUTCDate())}`;
-}
 
 /**
  * A day version of a tariff: each local hour of `day` is quiet, at peak or normal by its forecast

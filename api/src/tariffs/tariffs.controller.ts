@@ -6,7 +6,8 @@ import { type Page, pageRequest } from '../http/pagination.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
-import type { DynamicDay, DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput } from './tariffs.model.js';
+import type { SessionCost } from './pricing.js';
+import type { DynamicDay, DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput, TariffQuoteInput } from './tariffs.model.js';
 
 /** What this controller uses of the platform's services. */
 type TariffsPorts = Pick<Services, 'tariffs' | 'flows'>;
@@ -26,6 +27,14 @@ export class TariffsController extends Controller {
     const tariff = await this.services.tariffs.create(tenantOf(principalOf(req)), body);
     this.setStatus(201);
     return tariff;
+  }
+
+  /** What an example session would cost under a draft tariff, before it is created: the editor's price preview. */
+  @Post('tariffs/quote')
+  @Security('bearer', ['network:read'])
+  @Response<ProblemDocument>(422, 'The draft tariff or the example session is invalid')
+  async quote(@Body() body: TariffQuoteInput): Promise<SessionCost> {
+    return this.services.tariffs.quote(body);
   }
 
   @Get('tariffs')

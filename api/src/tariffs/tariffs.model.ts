@@ -148,3 +148,35 @@ export interface DynamicDay {
   published: boolean;
   held: boolean;
 }
+
+/** A draft tariff and one example session to price with it, before the tariff is created. */
+export interface TariffQuoteInput {
+  tariff: TariffInput;
+  /**
+   * Energy the example session delivers (kWh).
+   * @minimum 0
+   * @maximum 1000
+   */
+  energy_kwh: number;
+  /** When the example session starts. */
+  starts_at: Date;
+  /**
+   * Minutes the car charges, delivering the energy evenly.
+   * @isInt
+   * @minimum 1
+   * @maximum 2880
+   */
+  charging_minutes: number;
+  /**
+   * Minutes it stays plugged in after charging (parking).
+   * @isInt
+   * @minimum 0
+   * @maximum 2880
+   */
+  parking_minutes?: number;
+  /**
+   * The site's IANA time zone, for time-of-day restrictions (default UTC).
+   * @maxLength 64
+   */
+  time_zone?: string;
+}

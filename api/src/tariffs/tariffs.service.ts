@@ -2,12 +2,13 @@ import type { Scopes, Tx } from '../db/tenancy.js';
 import { scheduleJob } from '../jobs/job-runner.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { isCalendarDate, toLocalIso, zonedTime } from '../shared/local-time.js';
+import { isCalendarDate, nextDay, toLocalIso, zonedTime } from '../shared/local-time.js';
 import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
-import { type DynamicRules, nextDay } from './dynamic-pricing.js';
-import { componentsAt } from './pricing.js';
+import type { DynamicRules } from './dynamic-pricing.js';
+import { isValidTimeZone } from '../locations/opening-hours.js';
+import { componentsAt, priceSession, type SessionCost } from './pricing.js';
 import type { TariffElement, TariffTerms } from './tariff-elements.js';
-import type { DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput } from './tariffs.model.js';
+import type { DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput, TariffQuoteInput } from './tariffs.model.js';
 
 type Row = {
   id: string;
@@ -175,6 +176,37 @@ export class TariffsService {
         .executeTakeFirstOrThrow(),
     );
     return toTariff(row as Row);
+  }
+
+  /**
+   * What the example session would cost under a draft tariff (the console's editor previews a
+   * tariff before it is created): the same checks as `create`, the same pricing as a session.
+   */
+  quote(input: TariffQuoteInput): SessionCost {
+    const errors = check(input.tariff).map((e) => ({ ...e, field: `tariff.${e.field}` }));
+    const zone = input.time_zone ?? 'UTC';
+    if (!isValidTimeZone(zone)) errors.push({ field: 'time_zone', message: 'is not an IANA time zone' });
+    if (Number.isNaN(input.starts_at.getTime())) errors.push({ field: 'starts_at', message: 'must be a date-time' });
+    if (errors.length) throw fail.invalid(errors);
+    const start = input.starts_at;
+    const charged = new Date(start.getTime() + input.charging_minutes * 60_000);
+    const end = new Date(charged.getTime() + (input.parking_minutes ?? 0) * 60_000);
+    const energyWh = Math.round(input.energy_kwh * 1000);
+    const readings = [
+      { at: start, energyWh: 0 },
+      { at: charged, energyWh },
+      ...(end > charged ? [{ at: end, energyWh }] : []),
+    ];
+    const terms: TariffTerms = {
+      tariff_id: null,
+      currency: input.tariff.currency,
+      vat_percent: input.tariff.vat_percent ?? 0,
+      elements: elementsOf(input.tariff),
+      min_price: input.tariff.min_price ?? null,
+      max_price: input.tariff.max_price ?? null,
+      time_zone: zone,
+    };
+    return priceSession(terms, start, end, readings);
   }
 
   async get(tenantId: string, id: string): Promise<Tariff> {

@@ -157,4 +157,44 @@ describe.each(backends())('tariffs, price preview and session cost on %s', (back
     const again = await t.http.get(`/v1/sessions/${session.id}`).set(bearer(net.accessToken)).expect(200);
     expect(again.body.cost).toEqual({ amount: 684, currency: 'EUR' });
   });
+
+  it('quotes an example session under a draft tariff, and refuses a bad draft naming the field', async () => {
+    // 20 kWh over an hour at 0.40 €/kWh, 1.00 € a session, then 30 minutes parked at 6.00 €/h after 15 free minutes.
+    const tariff = {
+      currency: 'EUR',
+      vat_percent: 17,
+      elements: [
+        {
+          price_components: [
+            { type: 'ENERGY', price: 40, step_size: 1 },
+            { type: 'FLAT', price: 100 },
+          ],
+        },
+        { price_components: [{ type: 'PARKING_TIME', price: 600, step_size: 60, grace_minutes: 15 }] },
+      ],
+    };
+    const body = { tariff, energy_kwh: 20, starts_at: '2026-12-02T18:00:00Z', charging_minutes: 60, parking_minutes: 30 };
+    const res = await t.http.post('/v1/tariffs/quote').set(bearer(net.accessToken)).send(body);
+    expect(res.status, JSON.stringify(res.body)).toBe(200);
+    const quote = res.body;
+    expect(quote.currency).toBe('EUR');
+    expect(quote.totals.energy_wh).toBe(20_000);
+    const line = (type: string) => quote.lines.find((l: { type: string }) => l.type === type)?.amount;
+    expect(line('ENERGY')).toBe(800);
+    expect(line('FLAT')).toBe(100);
+    expect(quote.amount).toBe(800 + 100 + (line('PARKING_TIME') ?? 0));
+    const before = (await t.http.get('/v1/tariffs?limit=100').set(bearer(net.accessToken)).expect(200)).body.data.length;
+    const bad = await t.http
+      .post('/v1/tariffs/quote')
+      .set(bearer(net.accessToken))
+      .send({ ...body, tariff: { currency: 'EUR', energy_price_per_kwh: 30, elements: tariff.elements }, time_zone: 'Mars/Olympus' })
+      .expect(422);
+    expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.tariff.elements', 'body.time_zone']);
+    const negative = await t.http.post('/v1/tariffs/quote').set(bearer(net.accessToken)).send({ ...body, energy_kwh: -1 }).expect(422);
+    expect(negative.body.errors[0].field).toBe('body.energy_kwh');
+    // A quote creates nothing.
+    expect((await t.http.get('/v1/tariffs?limit=100').set(bearer(net.accessToken)).expect(200)).body.data).toHaveLength(before);
+    const driver = await registerDriver(t.http);
+    await t.http.post('/v1/tariffs/quote').set(bearer(driver.accessToken)).send(body).expect(403);
+  });
 });
