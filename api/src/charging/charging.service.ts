@@ -439,12 +439,13 @@ export class ChargingService {
               .$if(filter.status !== undefined, (q) => q.where('status', '=', filter.status as 'ACTIVE' | 'COMPLETED'))
               .$if(filter.charge_point_id !== undefined, (q) => q.where('charge_point_id', '=', filter.charge_point_id as string))
               .$if(filter.location_id !== undefined, (q) =>
-                q.where('evse_uid', 'in', (sub) =>
+                // A charger stands at one site; its sessions are that site's, with or without an EVSE.
+                q.where('charge_point_id', 'in', (sub) =>
                   sub
-                    .selectFrom('evses')
-                    .select('evses.id')
-                    .where('evses.tenant_id', '=', tenantId)
-                    .where('evses.location_id', '=', filter.location_id as string),
+                    .selectFrom('charge_points')
+                    .select('charge_points.id')
+                    .where('charge_points.tenant_id', '=', tenantId)
+                    .where('charge_points.location_id', '=', filter.location_id as string),
                 ),
               )
               .$if(filter.from !== undefined, (q) => q.where('started_at', '>=', filter.from as Date))

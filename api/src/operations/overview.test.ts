@@ -8,12 +8,14 @@ describe.each(backends())('network overview on %s', (backend: Backend) => {
   let t: TestApp;
   let net: SignedUpNetwork;
   let other: SignedUpNetwork;
+  let siteId: string;
 
   beforeAll(async () => {
     t = await startTestApp(backend);
     net = await signUpNetwork(t.http, 'Overview Network');
     other = await signUpNetwork(t.http, 'Quiet Network');
     const site = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Overview Site')).expect(201);
+    siteId = site.body.id;
     const [first, second, third] = site.body.evses.map((e: { uid: string }) => e.uid);
     await t.http.patch(`/v1/evses/${first}`).set(bearer(net.accessToken)).send({ status: 'AVAILABLE' }).expect(200);
     await t.http.patch(`/v1/evses/${second}`).set(bearer(net.accessToken)).send({ status: 'OUTOFORDER' }).expect(200);
@@ -99,5 +101,20 @@ describe.each(backends())('network overview on %s', (backend: Backend) => {
     expect(await field(`from=${at}&to=2026-11-02T00:00:00Z&time_zone=Nowhere/Land`)).toBe('query.time_zone');
     expect(await field(`from=yesterday&to=2026-11-02T00:00:00Z`)).toBe('query.from');
     expect(await field(`from=${at}&to=2026-11-02T00:00:00Z&bucket=week`)).toBe('query.bucket');
+  });
+
+  it('filters the network’s sessions by site and by when they started', async () => {
+    const ids = async (query: string) =>
+      (await t.http.get(`/v1/sessions?${query}`).set(bearer(net.accessToken)).expect(200)).body.data.map((s: { id: string }) => s.id);
+    const atSite = await ids(`location_id=${siteId}`);
+    expect(atSite).toHaveLength(2);
+    const lastHour = await ids(`location_id=${siteId}&from=${new Date(Date.now() - HOUR).toISOString()}`);
+    expect(lastHour).toHaveLength(1);
+    const elsewhere = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Overview Elsewhere')).expect(201);
+    expect(await ids(`location_id=${elsewhere.body.id}`)).toEqual([]);
+    // Another network's staff get nothing of this site.
+    expect((await t.http.get(`/v1/sessions?location_id=${siteId}`).set(bearer(other.accessToken)).expect(200)).body.data).toEqual([]);
+    const backwards = await t.http.get('/v1/sessions?from=2026-11-02T00:00:00Z&to=2026-11-01T00:00:00Z').set(bearer(net.accessToken)).expect(422);
+    expect(backwards.body.errors[0].field).toBe('query.to');
   });
 });
