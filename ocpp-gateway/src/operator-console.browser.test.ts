@@ -27,7 +27,7 @@ afterAll(async () => {
   await platform?.stop();
 });
 
-describe('the operator console', { timeout: 120_000 }, () => {
+describe('the operator console: energy and site power', { timeout: 120_000 }, () => {
   it("charts a capped site's cap, plan and measured draw over the last day and says why each EVSE has its share", async () => {
     const owner = await signIn(base, DEMO.owner);
     const [place] = (await (
@@ -95,7 +95,7 @@ describe('the operator console', { timeout: 120_000 }, () => {
     );
     expect(kept).toEqual([]);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-    await page.goto(`${base}/operator/`);
+    await page.goto(`${base}/operator/energy/`);
     // The demo fills in the owner's sign-in.
     await page.getByRole('button', { name: 'Sign in' }).click();
     const chart = page.locator('#power-chart');
@@ -152,7 +152,7 @@ describe('the operator console', { timeout: 120_000 }, () => {
     await platform.services.jobs.drain(new Date(), detail.network_id);
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true, acceptDownloads: true });
-    await page.goto(`${base}/operator/`);
+    await page.goto(`${base}/operator/energy/`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const chart = page.locator('#green-chart');
     await chart.locator('rect').first().waitFor();
@@ -194,7 +194,7 @@ describe('the operator console', { timeout: 120_000 }, () => {
     });
     expect(set.status).toBe(200);
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-    await page.goto(`${base}/operator/`);
+    await page.goto(`${base}/operator/energy/`);
     await page.getByRole('button', { name: 'Sign in' }).click();
     const block = page.locator(`#dynamic [data-tariff="${tariff}"]`);
     await block.waitFor();
@@ -210,140 +210,6 @@ describe('the operator console', { timeout: 120_000 }, () => {
     await page.locator('#dynamic-title').scrollIntoViewIfNeeded();
     await page.locator('section[aria-labelledby="dynamic-title"]').screenshot({ path: path.join(SHOTS, 'dynamic-prices.png') });
     await audit(page, 'operator console dynamic prices', ['color-contrast']);
-    await page.close();
-  });
-
-  it("works the support queue live, shows incidents with fault names and EVSE ids, charts last month's uptime, and counts charging once", async () => {
-    const owner = await signIn(base, DEMO.owner);
-    const driver = await signIn(base, DEMO.driver);
-    const headers = (token: string) => ({ 'content-type': 'application/json', authorization: `Bearer ${token}` });
-    const [place] = (await (await fetch(`${base}/v1/places?q=${encodeURIComponent(DEMO.hubName)}`, { headers: headers(owner) })).json()) as {
-      location_id: string;
-    }[];
-    const detail = (await (await fetch(`${base}/v1/locations/${place?.location_id}`, { headers: headers(owner) })).json()) as {
-      network_id: string;
-      evses: { uid: string; evse_id: string; charge_point_id: string; ocpp_connector_id: number }[];
-    };
-    const broken = detail.evses[0] as (typeof detail.evses)[number];
-    // A charger reports an earth fault: the platform opens the incident by itself.
-    await platform.services.charging.setConnected(detail.network_id, broken.charge_point_id, true);
-    await platform.services.charging.reportStatus(detail.network_id, broken.charge_point_id, {
-      connectorId: broken.ocpp_connector_id,
-      status: 'OUTOFORDER',
-      at: new Date(),
-      fault: { errorCode: 'GroundFailure', vendorErrorCode: 'E-17' },
-    });
-    await platform.services.incidents.sweep(detail.network_id);
-    // Last month's history for the uptime chart: one port down for two days.
-    const month = new Date(Date.UTC(new Date().getUTCFullYear(), new Date().getUTCMonth() - 1, 1));
-    await platform.services.scopes.tenant(detail.network_id, (tx) =>
-      tx
-        .insertInto('evse_availability_changes')
-        .values([
-          {
-            tenant_id: detail.network_id,
-            evse_uid: broken.uid,
-            location_id: place?.location_id as string,
-            availability: 'AVAILABLE',
-            at: new Date(month.getTime() - 86_400_000),
-          },
-          {
-            tenant_id: detail.network_id,
-            evse_uid: broken.uid,
-            location_id: place?.location_id as string,
-            availability: 'OUTOFORDER',
-            at: new Date(month.getTime() + 5 * 86_400_000),
-          },
-          {
-            tenant_id: detail.network_id,
-            evse_uid: broken.uid,
-            location_id: place?.location_id as string,
-            availability: 'AVAILABLE',
-            at: new Date(month.getTime() + 7 * 86_400_000),
-          },
-        ])
-        .execute(),
-    );
-
-    const page = await browser.newPage({ viewport: { width: 1280, height: 900 }, bypassCSP: true });
-    await page.goto(`${base}/operator/`);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.locator('#incidents tr', { hasText: 'Earth fault' }).waitFor();
-    const incidentRow = await page.locator('#incidents tr', { hasText: 'Earth fault' }).textContent();
-    expect(incidentRow).toContain(broken.evse_id);
-    expect(incidentRow).not.toMatch(/evse_|cp_/);
-
-    // A driver writes in while the console is open: the queue shows it without a reload.
-    const opened = await fetch(`${base}/v1/support/tickets`, {
-      method: 'POST',
-      headers: headers(driver),
-      body: JSON.stringify({
-        kind: 'fault',
-        subject: 'Red light on the charger',
-        message: 'It will not start.',
-        evse_ref: broken.evse_id,
-        symptom: 'wont_start',
-        language: 'fr',
-      }),
-    });
-    expect(opened.status).toBe(201);
-    const ticket = (await opened.json()) as { id: string; incident_id: string };
-    expect(ticket.incident_id).toBeTruthy();
-    await page.locator('#tickets button', { hasText: 'Red light on the charger' }).waitFor({ timeout: 5000 });
-    await fetch(`${base}/v1/support/canned-replies`, {
-      method: 'POST',
-      headers: headers(owner),
-      body: JSON.stringify({ language: 'fr', title: 'Technicien en route', body: 'Nous avons vu la panne : un technicien arrive.' }),
-    });
-    await page.locator('#tickets button', { hasText: 'Red light on the charger' }).click();
-    await expect.poll(() => page.locator('#ticket-meta').textContent()).toContain(broken.evse_id);
-    await page.locator('#reply-internal').check();
-    await page.locator('#reply-body').fill('Earth fault on the charger: technician booked.');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('#ticket-thread li.note').waitFor();
-    // Start from the canned reply in the ticket's language.
-    await page.locator('#canned').selectOption({ label: 'Technicien en route' });
-    expect(await page.locator('#reply-body').inputValue()).toBe('Nous avons vu la panne : un technicien arrive.');
-    await page.getByRole('button', { name: 'Send' }).click();
-    await page.locator('#ticket-thread li.staff').waitFor();
-    // The driver's answer arrives live in the open ticket.
-    await fetch(`${base}/v1/support/tickets/${ticket.id}/messages`, { method: 'POST', headers: headers(driver), body: JSON.stringify({ body: 'Merci !' }) });
-    await page.locator('#ticket-thread li', { hasText: 'Merci !' }).waitFor({ timeout: 5000 });
-    await page.locator('#ticket-priority').selectOption('urgent');
-    await page.locator('#ticket-save').click();
-    await expect.poll(() => page.locator('#ticket-result').textContent()).toBe('Saved.');
-    const seen = (await (await fetch(`${base}/v1/support/tickets/${ticket.id}`, { headers: headers(driver) })).json()) as {
-      priority: string;
-      messages: { body: string }[];
-    };
-    expect(seen.priority).toBe('urgent');
-    expect(seen.messages.map((m) => m.body)).not.toContain('Earth fault on the charger: technician booked.');
-
-    // Uptime: last month drawn against 97 %, the port under target listed by its printed id.
-    await page.locator('#uptime-chart rect').first().waitFor();
-    await expect.poll(() => page.locator('#uptime-ports').textContent()).toContain(broken.evse_id);
-    // "Charging now": the tile and the status bar say the same (the demo's chargers keep changing, so both from the page).
-    const legend = (await page.locator('#status-legend').textContent()) ?? '';
-    expect(`charging ${await page.locator('#k-sessions').textContent()}`).toBe(/charging \d+/.exec(legend)?.[0] ?? 'charging 0');
-
-    // The charger's page: its faults by name and printed EVSE id, its OCPP messages, a command.
-    await page.locator('#charger-pick').selectOption(broken.charge_point_id);
-    await expect.poll(() => page.locator('#charger-faults').textContent()).toContain('Earth fault');
-    expect(await page.locator('#charger-faults').textContent()).toContain(broken.evse_id);
-    await expect.poll(() => page.locator('#charger-log tr').count()).toBeGreaterThan(1);
-    await page.getByRole('button', { name: 'Ask for its status' }).click();
-    await expect.poll(() => page.locator('#charger-result').textContent()).toBe('The charger answered: Accepted.');
-    const trail = (await (await fetch(`${base}/v1/audit-events?subject_id=${broken.charge_point_id}`, { headers: headers(owner) })).json()) as {
-      data: { action: string; outcome: string }[];
-    };
-    expect(trail.data[0]).toMatchObject({ action: 'charger.report_status', outcome: 'done' });
-    await page.locator('section[aria-labelledby="charger-title"]').screenshot({ path: path.join(SHOTS, 'charger.png') });
-
-    await page.locator('#support-title').scrollIntoViewIfNeeded();
-    await page.locator('section[aria-labelledby="support-title"]').screenshot({ path: path.join(SHOTS, 'support-queue.png') });
-    await page.locator('section[aria-labelledby="incidents-title"]').screenshot({ path: path.join(SHOTS, 'incidents.png') });
-    await page.locator('section[aria-labelledby="uptime-title"]').screenshot({ path: path.join(SHOTS, 'uptime.png') });
-    await audit(page, 'operator console support, incidents, uptime', ['color-contrast']);
     await page.close();
   });
 });

@@ -191,15 +191,18 @@ export class ChargingController extends Controller {
     return this.withCarbon(await this.services.charging.driverSessions(userOf(principalOf(req)), pageRequest(limit, cursor)));
   }
 
-  /** Each completed session's carbon account, read per network (a driver's sessions span several). */
+  /** Each session's payment state and each completed session's carbon account, read per network (a driver's sessions span several). */
   private async withCarbon(page: Page<ChargingSession>): Promise<Page<ChargingSession>> {
     const completed = page.data.filter((s) => s.status === 'COMPLETED');
     const accounts = new Map<string, NonNullable<ChargingSession['carbon']>>();
-    for (const network of new Set(completed.map((s) => s.network_id))) {
+    const payments = new Map<string, NonNullable<ChargingSession['payment_status']>>();
+    for (const network of new Set(page.data.map((s) => s.network_id))) {
       const ids = completed.filter((s) => s.network_id === network).map((s) => s.id);
       for (const [id, carbon] of await this.services.sustainability.sessionsCarbon(network, ids)) accounts.set(id, carbon);
+      const all = page.data.filter((s) => s.network_id === network).map((s) => s.id);
+      for (const [id, status] of await this.services.payments.statusesOf(network, all)) payments.set(id, status);
     }
-    return { ...page, data: page.data.map((s) => ({ ...s, carbon: accounts.get(s.id) ?? null })) };
+    return { ...page, data: page.data.map((s) => ({ ...s, carbon: accounts.get(s.id) ?? null, payment_status: payments.get(s.id) })) };
   }
 
   /**

@@ -5,7 +5,7 @@ import { DEMO } from '../demo/credentials.js';
 const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Bumped with the shell's own files; the widget bundle's chunks are cached by their hashed names. */
-const SHELL_VERSION = 'voltshare-app-1';
+const SHELL_VERSION = 'voltshare-app-2';
 
 /**
  * /app/: the driver app, a progressive web app built from the widget's elements. The page is a
@@ -49,13 +49,13 @@ const shell = (publishableKey: string | undefined, demo: boolean) => `<!doctype 
 <title>Voltshare</title>
 <link rel="manifest" href="/app/manifest.webmanifest">
 <link rel="icon" href="/app/icon.svg" type="image/svg+xml">
-<link rel="modulepreload" href="/widget/voltshare.js">
+<link rel="modulepreload" href="/widget/voltshare-app.js">
 <style>html,body{margin:0;background:#f2f5f8;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#102a43}voltshare-app:not(:defined){display:block;min-height:100vh}</style>
 </head>
 <body>
 <voltshare-app full-page${publishableKey ? ` publishable-key="${esc(publishableKey)}"` : ''}${demo ? ' demo' : ''}></voltshare-app>
 <noscript>The Voltshare app needs JavaScript.</noscript>
-<script type="module" src="/widget/voltshare.js"></script>
+<script type="module" src="/widget/voltshare-app.js"></script>
 </body>
 </html>`;
 
@@ -75,7 +75,7 @@ const icon = `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 512 512"><rec
 // The shell and the widget's files: cache first, refreshed in the background. Searches: network
 // first, the last answer when offline. Everything else (sign-in, payments, sessions) never cached.
 const serviceWorker = `const CACHE = '${SHELL_VERSION}';
-const SHELL = ['/app/', '/app/manifest.webmanifest', '/app/icon.svg', '/widget/voltshare.js'];
+const SHELL = ['/app/', '/app/manifest.webmanifest', '/app/icon.svg', '/widget/voltshare-app.js'];
 self.addEventListener('install', (event) => {
   event.waitUntil(caches.open(CACHE).then((cache) => cache.addAll(SHELL)).then(() => self.skipWaiting()));
 });

@@ -1,30 +1,58 @@
 import { type Request, type Response, Router } from 'express';
 
+const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
 /**
- * The operator console: a network's staff sign in and see their network live — EVSEs by status,
- * chargers online, sessions and energy over the last day, faults. Plain HTML and one external
- * script (the CSP allows no inline script), on the same REST API and realtime feed as everyone.
+ * The operator console at /operator/: a shell for `<voltshare-console>` (the widget's console
+ * elements on the public API and realtime feed, in the staff member's language). Site power,
+ * sustainability and dynamic prices are still on the earlier page at /operator/energy/ — plain
+ * HTML and one external script (the CSP allows no inline script) — until they move to elements.
  */
 export function operatorConsole(demo: { email: string; password: string } | undefined): Router {
   const router = Router();
-  router.get('/', (_req: Request, res: Response) => {
+  router.get('/', (req: Request, res: Response) => {
+    if (!req.originalUrl.split('?')[0]?.endsWith('/')) {
+      res.redirect(301, `${req.baseUrl}/`);
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.type('html').send(shell(demo));
+  });
+  router.get('/energy/', (_req: Request, res: Response) => {
     res.type('html').send(page(demo));
   });
-  router.get('/app.js', (_req: Request, res: Response) => {
+  router.get('/energy/app.js', (_req: Request, res: Response) => {
     res.type('application/javascript').send(script);
   });
   return router;
 }
+
+const shell = (demo: { email: string; password: string } | undefined) => `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Voltshare — operator console</title>
+<link rel="icon" href="/app/icon.svg" type="image/svg+xml">
+<link rel="modulepreload" href="/widget/voltshare-console.js">
+<style>html,body{margin:0;background:#f2f5f8;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#102a43}voltshare-console:not(:defined){display:block;min-height:100vh}</style>
+</head>
+<body>
+<voltshare-console${demo ? ` demo-email="${esc(demo.email)}" demo-password="${esc(demo.password)}"` : ''}></voltshare-console>
+<noscript>The operator console needs JavaScript.</noscript>
+<script type="module" src="/widget/voltshare-console.js"></script>
+</body>
+</html>`;
 
 const page = (demo: { email: string; password: string } | undefined) => `<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Voltshare — operator console</title>
+<title>Voltshare — energy and site power</title>
 <style>
   :root { --ink: #102a43; --muted: #486581; --bg: #f2f5f8; --brand: #0b6b66; --line: #d9e2ec;
-    --AVAILABLE: #1b7a34; --CHARGING: #1a5fb4; --RESERVED: #7b3fb0; --BLOCKED: #8a5a00; --OUTOFORDER: #b3261e; --INOPERATIVE: #d0642a; --UNKNOWN: #7b8794; --PLANNED: #9aa5b1; }
+  }
   * { box-sizing: border-box; }
   [hidden] { display: none !important; }
   body { margin: 0; font: 15px/1.45 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink); background: var(--bg); }
@@ -54,20 +82,12 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
   .muted { color: var(--muted); font-size: 13px; }
   .error { color: #b3261e; font-weight: 600; }
   svg text { font: 11px system-ui, sans-serif; fill: var(--muted); }
-  #tickets tr, #incidents tr { cursor: default; }
-  #tickets button.linkish { background: none; border: 0; padding: 0; color: var(--brand); text-decoration: underline; font: inherit; cursor: pointer; }
-  .sla-breached { color: #b3261e; font-weight: 700; } .sla-at_risk { color: #8a5a00; font-weight: 700; } .sla-on_track, .sla-met { color: #1b7a34; }
-  .ticket-view { border-top: 1px solid var(--line); margin-top: 12px; padding-top: 12px; }
-  .thread { list-style: none; padding: 0; display: grid; gap: 8px; max-width: 760px; }
-  .thread li { padding: 8px 12px; border-radius: 10px; border: 1px solid var(--line); background: #fff; }
-  .thread li.staff { background: #e6f2f1; } .thread li.note { background: #fff8e1; border-style: dashed; } .thread li.system { background: #f2f5f8; }
-  .thread .who { font-size: 12px; color: var(--muted); display: block; }
   textarea { font: inherit; padding: 8px 10px; border: 1px solid var(--line); border-radius: 8px; min-width: 320px; }
   .grow { flex: 1; } .check { display: flex !important; align-items: center; gap: 6px; }
 </style>
 </head>
 <body>
-<header><h1>⚡ Voltshare · <span id="network">operator console</span></h1><span id="live" class="muted" style="color:#bcccdc" aria-live="polite"></span><a href="/">Map</a><a href="/docs/">Docs</a><button id="signout" hidden>Sign out</button></header>
+<header><h1>⚡ Voltshare · <span id="network">energy and site power</span></h1><span id="live" class="muted" style="color:#bcccdc" aria-live="polite"></span><a href="/operator/">Console</a><a href="/docs/">Docs</a><button id="signout" hidden>Sign out</button></header>
 <form id="signin" class="card" ${demo ? `data-demo-email="${demo.email}" data-demo-password="${demo.password}"` : ''}>
   <h2>Sign in as network staff</h2>
   <label>Email <input id="email" type="email" autocomplete="username" required></label>
@@ -77,65 +97,6 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
   <p id="signin-error" class="error" role="alert"></p>
 </form>
 <main id="console" hidden>
-  <section class="tiles" aria-label="Key figures">
-    <div class="card tile"><b id="k-available">–</b><span>EVSEs free now</span></div>
-    <div class="card tile"><b id="k-online">–</b><span>chargers online</span></div>
-    <div class="card tile"><b id="k-sessions">–</b><span>charging now</span></div>
-    <div class="card tile"><b id="k-energy">–</b><span>kWh in the last 24 h</span></div>
-    <div class="card tile"><b id="k-reservations">–</b><span>reservations active / next 24 h</span></div>
-  </section>
-  <div class="row">
-    <section class="card"><h2>EVSEs by status</h2><svg id="statuses" viewBox="0 0 600 70" role="img" aria-label="EVSEs by status"></svg><div class="legend" id="status-legend"></div></section>
-    <section class="card"><h2>Last 24 hours — energy delivered (bars) and sessions started (dots)</h2><svg id="hourly" viewBox="0 0 600 200" role="img" aria-label="Energy and sessions per hour"></svg></section>
-  </div>
-  <div class="row">
-    <section class="card"><h2>Faults</h2><table><thead><tr><th>EVSE</th><th>Location</th><th>Status</th><th>Since</th></tr></thead><tbody id="faults"></tbody></table></section>
-    <section class="card"><h2>Chargers offline</h2><table><thead><tr><th>Identity</th><th>Last seen</th></tr></thead><tbody id="offline"></tbody></table></section>
-  </div>
-  <section class="card" aria-labelledby="charger-title"><h2 id="charger-title">Charger</h2>
-    <div class="inline"><label>Charger <select id="charger-pick"></select></label><span id="charger-summary" class="muted" role="status"></span></div>
-    <div class="inline"><button type="button" data-charger-command="report_status">Ask for its status</button><button type="button" data-charger-command="soft_reset">Soft restart</button><span id="charger-result" class="muted" role="status"></span></div>
-    <div class="row">
-      <div><h3 id="charger-faults-title">Faults it reported</h3><table aria-labelledby="charger-faults-title"><thead><tr><th>When</th><th>EVSE</th><th>Fault</th><th>Vendor code</th></tr></thead><tbody id="charger-faults"></tbody></table></div>
-      <div><h3 id="charger-log-title">OCPP messages, newest first</h3><table aria-labelledby="charger-log-title"><thead><tr><th>When</th><th>Way</th><th>Message</th></tr></thead><tbody id="charger-log"></tbody></table></div>
-    </div>
-  </section>
-  <section class="card" aria-labelledby="support-title"><h2 id="support-title">Support queue</h2>
-    <div class="inline">
-      <label>Status <select id="support-status"><option value="open">open</option><option value="waiting">waiting for the driver</option><option value="resolved">resolved</option><option value="">all</option></select></label>
-      <span id="support-summary" class="muted" role="status"></span>
-    </div>
-    <table><thead><tr><th>#</th><th>Subject</th><th>Kind</th><th>Priority</th><th>EVSE</th><th>SLA</th><th>Opened</th></tr></thead><tbody id="tickets"></tbody></table>
-    <div id="ticket" class="ticket-view" hidden>
-      <h3 id="ticket-title"></h3>
-      <p id="ticket-meta" class="muted"></p>
-      <ol id="ticket-thread" class="thread" aria-live="polite" aria-label="Conversation"></ol>
-      <label id="canned-label" hidden>Canned reply <select id="canned"><option value="">— pick one to start from —</option></select></label>
-      <form id="reply-form" class="inline">
-        <label class="grow">Reply <textarea id="reply-body" rows="2" required></textarea></label>
-        <label class="check"><input type="checkbox" id="reply-internal"> internal note</label>
-        <button class="primary" type="submit">Send</button>
-      </form>
-      <div class="inline">
-        <label>Status <select id="ticket-status"><option>open</option><option>waiting</option><option>resolved</option><option>closed</option></select></label>
-        <label>Priority <select id="ticket-priority"><option>low</option><option>normal</option><option>high</option><option>urgent</option></select></label>
-        <button type="button" id="ticket-save">Save</button>
-        <button type="button" id="ticket-close-view">Back to the queue</button>
-      </div>
-      <p id="ticket-result" class="muted" role="status"></p>
-    </div>
-  </section>
-  <section class="card" aria-labelledby="incidents-title"><h2 id="incidents-title">Incidents</h2>
-    <p id="incidents-summary" class="muted" role="status"></p>
-    <table><thead><tr><th>Where</th><th>EVSEs</th><th>Why</th><th>Fault</th><th>Since</th><th>Tickets</th><th></th></tr></thead><tbody id="incidents"></tbody></table>
-  </section>
-  <section class="card" aria-labelledby="uptime-title"><h2 id="uptime-title">Uptime — <span id="uptime-month"></span></h2>
-    <p id="uptime-summary" class="muted" role="status"></p>
-    <svg id="uptime-chart" viewBox="0 0 1000 240" role="img" aria-labelledby="uptime-title uptime-summary"></svg>
-    <div class="legend"><span><i style="background:#3ebd93"></i>97 % or more</span><span><i style="background:#d64545"></i>under 97 % (NEVI)</span></div>
-    <div class="inline"><label>Month <input id="uptime-pick" type="month"></label><button type="button" id="uptime-csv">Download CSV</button><button type="button" id="uptime-pdf">Download PDF</button></div>
-    <table><caption class="muted">Ports under 97 %</caption><thead><tr><th>EVSE</th><th>Site</th><th>Uptime</th><th>Outage</th><th>Excluded</th></tr></thead><tbody id="uptime-ports"></tbody></table>
-  </section>
   <section class="card" aria-labelledby="limits-title"><h2 id="limits-title">Site power limits</h2>
     <form id="limit-form" class="inline">
       <label>Site <select id="limit-site" required></select></label>
@@ -168,7 +129,7 @@ const page = (demo: { email: string; password: string } | undefined) => `<!docty
   </section>
 </main>
 <script src="/socket.io/socket.io.min.js"></script>
-<script src="/operator/app.js"></script>
+<script src="/operator/energy/app.js"></script>
 </body>
 </html>`;
 
@@ -176,7 +137,6 @@ const script = `(() => {
   const $ = (id) => document.getElementById(id);
   const esc = (s) => String(s == null ? '' : s).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
   const when = (d) => d ? new Date(d).toLocaleString() : 'never';
-  const ORDER = ['AVAILABLE', 'CHARGING', 'RESERVED', 'BLOCKED', 'OUTOFORDER', 'INOPERATIVE', 'UNKNOWN', 'PLANNED'];
   const form = $('signin');
   if (form.dataset.demoEmail) { $('email').value = form.dataset.demoEmail; $('password').value = form.dataset.demoPassword; }
   let token = sessionStorage.getItem('voltshare.operator');
@@ -206,19 +166,6 @@ const script = `(() => {
     sessionStorage.removeItem('voltshare.operator'); token = null;
     if (socket) socket.disconnect();
     $('console').hidden = true; $('signout').hidden = true; form.hidden = false;
-  }
-
-  function drawStatuses(o) {
-    const svg = $('statuses'); const total = o.evses.total || 1; let x = 0; let out = '';
-    for (const s of ORDER) {
-      const n = o.evses.by_status[s] || 0; if (!n) continue;
-      const w = (n / total) * 600;
-      out += '<rect x="' + x.toFixed(1) + '" y="8" width="' + w.toFixed(1) + '" height="36" fill="var(--' + s + ')"><title>' + s + ': ' + n + '</title></rect>';
-      if (w > 26) out += '<text x="' + (x + w / 2).toFixed(1) + '" y="31" text-anchor="middle" style="fill:#fff;font-weight:700">' + n + '</text>';
-      x += w;
-    }
-    svg.innerHTML = out || '<text x="300" y="30" text-anchor="middle">No EVSEs yet</text>';
-    $('status-legend').innerHTML = ORDER.filter((s) => o.evses.by_status[s]).map((s) => '<span><i style="background:var(--' + s + ')"></i>' + s.toLowerCase() + ' ' + o.evses.by_status[s] + '</span>').join('');
   }
 
   const kw = (w) => w == null ? '–' : (w / 1000).toLocaleString(undefined, { maximumFractionDigits: 1 }) + ' kW';
@@ -346,121 +293,6 @@ const script = `(() => {
     $('dynamic').innerHTML = blocks.join('');
   }
 
-  const FAULT_KINDS = { question: 'question', fault: 'fault at a charger', billing: 'billing', booking: 'booking' };
-  const SLA = { on_track: 'on track', at_risk: 'at risk', breached: 'breached', met: 'met' };
-  const CAUSES = { fault: 'charger fault', offline: 'offline', failed_starts: 'failed starts', power_limit_ignored: 'ignores its power limit', driver_report: 'reported by drivers' };
-  let openTicket;
-
-  async function refreshTickets() {
-    const status = $('support-status').value;
-    const page = await api('/v1/support/tickets?limit=50' + (status ? '&status=' + status : ''));
-    const due = page.data.filter((t) => t.sla === 'breached' || t.sla === 'at_risk').length;
-    $('support-summary').textContent = page.data.length + ' ticket(s)' + (due ? ', ' + due + ' breached or at risk' : '') + '.';
-    $('tickets').innerHTML = page.data.map((t) => '<tr><td>' + t.number + '</td><td><button type="button" class="linkish" data-ticket="' + esc(t.id) + '">' + esc(t.subject) + '</button></td><td>' + esc(FAULT_KINDS[t.kind] || t.kind) + '</td><td>' + esc(t.priority) + '</td><td>' + esc(t.evse_id || '–') + '</td><td class="sla-' + esc(t.sla) + '">' + esc(SLA[t.sla] || t.sla) + '</td><td>' + when(t.created_at) + '</td></tr>').join('') || '<tr><td colspan="7" class="muted">No tickets here.</td></tr>';
-  }
-
-  function drawTicket(t) {
-    openTicket = t;
-    $('ticket').hidden = false;
-    $('ticket-title').textContent = '#' + t.number + ' · ' + t.subject;
-    $('ticket-meta').textContent = (FAULT_KINDS[t.kind] || t.kind) + (t.evse_id ? ' at ' + t.evse_id : '') + (t.symptom ? ' (' + t.symptom.replace('_', ' ') + ')' : '') + ' · answer in ' + t.language + ' · first response due ' + when(t.first_response_due_at) + ' · SLA ' + (SLA[t.sla] || t.sla) + (t.incident_id ? ' · incident ' + t.incident_id : '');
-    $('ticket-status').value = t.status; $('ticket-priority').value = t.priority;
-    $('ticket-thread').innerHTML = t.messages.map((m) => '<li class="' + (m.internal ? 'note' : m.author) + '"><span class="who">' + esc(m.author === 'staff' ? (m.author_name || 'staff') : m.author) + (m.internal ? ' · internal note' : '') + ' · ' + when(m.created_at) + '</span>' + esc(m.body) + '</li>').join('');
-  }
-  let canned = [];
-  async function showTicket(id) {
-    const t = await api('/v1/support/tickets/' + encodeURIComponent(id));
-    drawTicket(t);
-    // Replies staff start from, in the ticket's language.
-    canned = await api('/v1/support/canned-replies?language=' + encodeURIComponent(t.language));
-    $('canned').innerHTML = '<option value="">— pick one to start from —</option>' + canned.map((r, i) => '<option value="' + i + '">' + esc(r.title) + '</option>').join('');
-    $('canned-label').hidden = canned.length === 0;
-  }
-
-  async function refreshIncidents() {
-    const page = await api('/v1/incidents?status=open&limit=50');
-    const sites = page.data.filter((i) => i.scope === 'site').length;
-    $('incidents-summary').textContent = page.data.length ? page.data.length + ' open' + (sites ? ', ' + sites + ' of them whole sites' : '') + '. They resolve by themselves when the charger recovers.' : 'No open incident.';
-    $('incidents').innerHTML = page.data.map((i) => '<tr><td>' + esc(i.location_name) + (i.scope === 'site' ? ' (whole site)' : '') + '</td><td>' + esc(i.affected_evses.map((e) => e.evse_id || e.evse_uid).join(', ')) + '</td><td>' + esc(i.causes.map((c) => CAUSES[c] || c).join(', ')) + '</td><td>' + esc(i.fault ? i.fault.name + ' (' + i.fault.code + (i.fault.vendor_error_code ? ', ' + i.fault.vendor_error_code : '') + ')' : '–') + '</td><td>' + when(i.opened_at) + '</td><td>' + i.tickets + '</td><td><button type="button" data-resolve="' + esc(i.id) + '">Resolve</button></td></tr>').join('') || '<tr><td colspan="7" class="muted">Every charger works.</td></tr>';
-  }
-
-  let chargers = [];
-  async function refreshChargers() {
-    chargers = (await api('/v1/charge-points?limit=100')).data;
-    const keep = $('charger-pick').value;
-    $('charger-pick').innerHTML = chargers.map((c) => '<option value="' + esc(c.id) + '">' + esc(c.identity) + '</option>').join('');
-    if (keep) $('charger-pick').value = keep;
-    await refreshCharger();
-  }
-  // OCPP-J frames: [2, id, action, payload] calls, [3, id, payload] answers, [4, id, code, …] errors.
-  const frameText = (f) => Array.isArray(f) ? (f[0] === 2 ? f[2] : f[0] === 3 ? 'answer' : f[0] === 4 ? 'error ' + f[2] : '?') : 'unreadable';
-  async function refreshCharger() {
-    const id = $('charger-pick').value; const c = chargers.find((x) => x.id === id); if (!c) return;
-    $('charger-summary').textContent = (c.online ? 'online' : 'offline') + ' · last seen ' + when(c.last_seen_at) + ' · ' + [c.vendor, c.model, c.firmware_version].filter(Boolean).join(' ') + ' · OCPP ' + c.ocpp_version;
-    const [faults, log] = await Promise.all([api('/v1/charge-points/' + encodeURIComponent(id) + '/faults?limit=10'), api('/v1/charge-points/' + encodeURIComponent(id) + '/messages?limit=15')]);
-    $('charger-faults').innerHTML = faults.data.map((f) => '<tr><td>' + when(f.occurred_at) + '</td><td>' + esc(f.evse_id || (f.connector_id === 0 ? 'whole charger' : 'connector ' + f.connector_id)) + '</td><td>' + esc(f.name) + ' <span class="muted">(' + esc(f.error_code) + ')</span>' + (f.info ? ' — ' + esc(f.info) : '') + '</td><td>' + esc(f.vendor_error_code || '–') + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">No faults reported.</td></tr>';
-    $('charger-log').innerHTML = log.data.map((m) => '<tr><td>' + when(m.created_at) + '</td><td>' + (m.direction === 'in' ? 'from the charger' : 'to the charger') + '</td><td>' + esc(frameText(m.frame)) + '</td></tr>').join('') || '<tr><td colspan="3" class="muted">No messages yet.</td></tr>';
-  }
-
-  const lastMonth = () => { const d = new Date(); return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() - 1, 1)).toISOString().slice(0, 7); };
-  function drawUptime(r) {
-    const svg = $('uptime-chart'); const left = 190, width = 740, rowH = 18;
-    const sites = r.sites.filter((s) => s.uptime_percent != null).sort((a, b) => a.uptime_percent - b.uptime_percent).slice(0, 12);
-    const x = (p) => left + ((Math.max(90, Math.min(100, p)) - 90) / 10) * width;
-    let out = '';
-    sites.forEach((s, i) => {
-      const y = 10 + i * rowH;
-      out += '<text x="' + (left - 8) + '" y="' + (y + 11) + '" text-anchor="end">' + esc(s.location_name.slice(0, 28)) + '</text>';
-      out += '<rect x="' + left + '" y="' + y + '" width="' + (x(s.uptime_percent) - left).toFixed(1) + '" height="' + (rowH - 5) + '" fill="' + (s.uptime_percent < 97 ? '#d64545' : '#3ebd93') + '"><title>' + esc(s.location_name) + ': ' + s.uptime_percent + ' %</title></rect>';
-      out += '<text x="' + (x(s.uptime_percent) + 4).toFixed(1) + '" y="' + (y + 11) + '">' + s.uptime_percent.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' %</text>';
-    });
-    const bottom = 10 + Math.max(1, sites.length) * rowH;
-    for (const p of [90, 95, 97, 100]) out += '<line x1="' + x(p) + '" y1="4" x2="' + x(p) + '" y2="' + bottom + '" stroke="' + (p === 97 ? '#102a43' : '#eef2f6') + '"' + (p === 97 ? ' stroke-dasharray="4 3"' : '') + '/><text x="' + x(p) + '" y="' + (bottom + 14) + '" text-anchor="middle">' + p + ' %</text>';
-    if (!sites.length) out += '<text x="' + (left + width / 2) + '" y="40" text-anchor="middle">No port history for this month.</text>';
-    svg.setAttribute('viewBox', '0 0 1000 ' + (bottom + 24));
-    svg.innerHTML = out;
-    const n = r.network;
-    $('uptime-summary').textContent = n.uptime_percent == null ? 'No port was in service this month.' : 'Network uptime ' + n.uptime_percent.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' % over ' + n.ports_measured + ' of ' + n.ports + ' ports with history (NEVI); ' + n.ports_below_target + ' under 97 %' + (n.share_below_target != null ? ' (' + pct(n.share_below_target) + ')' : '') + '; ' + n.excluded_minutes.toLocaleString() + ' outage minutes excluded. Rapid chargers meeting 99 % (UK): ' + r.rapid_charge_points.filter((c) => c.meets_target).length + ' of ' + r.rapid_charge_points.length + '. The 12 lowest sites are drawn.';
-    $('uptime-ports').innerHTML = r.ports.filter((p) => p.below_target).slice(0, 20).map((p) => '<tr><td>' + esc(p.evse_id || p.evse_uid) + '</td><td>' + esc(p.location_name) + '</td><td>' + p.uptime_percent.toLocaleString(undefined, { maximumFractionDigits: 2 }) + ' %</td><td>' + p.outage_minutes.toLocaleString() + ' min</td><td>' + p.excluded_minutes.toLocaleString() + ' min</td></tr>').join('') || '<tr><td colspan="5" class="muted">Every port met 97 %.</td></tr>';
-  }
-  async function refreshUptime() {
-    const m = $('uptime-pick').value || lastMonth();
-    $('uptime-month').textContent = new Date(m + '-15T00:00:00Z').toLocaleDateString(undefined, { month: 'long', year: 'numeric' });
-    drawUptime(await api('/v1/uptime/report?month=' + m));
-  }
-  function downloadUptime(format) {
-    const m = $('uptime-pick').value || lastMonth();
-    return downloadFile('/v1/uptime/report/export?format=' + format + '&month=' + m, 'uptime-' + m + '.' + format, 'uptime-summary');
-  }
-
-  function drawHourly(o) {
-    const svg = $('hourly'); const left = 34, bottom = 176, height = 160, width = 560;
-    const kwh = o.hourly.map((h) => h.energy_wh / 1000); const starts = o.hourly.map((h) => h.sessions_started);
-    const maxE = Math.max(1, ...kwh); const maxS = Math.max(1, ...starts); const step = width / o.hourly.length;
-    let out = '<line x1="' + left + '" y1="' + bottom + '" x2="' + (left + width) + '" y2="' + bottom + '" stroke="#bcccdc"/>';
-    out += '<text x="' + (left - 6) + '" y="' + (bottom - height + 4) + '" text-anchor="end">' + maxE.toFixed(maxE < 10 ? 1 : 0) + '</text><text x="' + (left - 6) + '" y="' + bottom + '" text-anchor="end">0</text>';
-    o.hourly.forEach((h, i) => {
-      const x = left + i * step; const bh = (kwh[i] / maxE) * height;
-      out += '<rect x="' + (x + 2).toFixed(1) + '" y="' + (bottom - bh).toFixed(1) + '" width="' + (step - 4).toFixed(1) + '" height="' + bh.toFixed(1) + '" rx="2" fill="#14919b"><title>' + new Date(h.hour).getHours() + ':00 — ' + kwh[i].toFixed(1) + ' kWh, ' + starts[i] + ' sessions</title></rect>';
-      if (starts[i]) out += '<circle cx="' + (x + step / 2).toFixed(1) + '" cy="' + (bottom - (starts[i] / maxS) * height).toFixed(1) + '" r="3.5" fill="#102a43"/>';
-      if (i % 3 === 0) out += '<text x="' + (x + step / 2).toFixed(1) + '" y="' + (bottom + 14) + '" text-anchor="middle">' + String(new Date(h.hour).getHours()).padStart(2, '0') + 'h</text>';
-    });
-    svg.innerHTML = out;
-  }
-
-  async function refresh() {
-    const o = await api('/v1/network/overview');
-    $('k-available').textContent = (o.evses.by_status.AVAILABLE || 0) + ' / ' + o.evses.total;
-    $('k-online').textContent = o.charge_points.online + ' / ' + o.charge_points.total;
-    // One count of "charging now" everywhere: the EVSEs whose chargers say they charge (the status bar's CHARGING).
-    $('k-sessions').textContent = o.evses.by_status.CHARGING || 0;
-    $('k-energy').textContent = (o.sessions.energy_last_24h_wh / 1000).toFixed(1);
-    $('k-reservations').textContent = o.reservations.active + ' / ' + o.reservations.upcoming_24h;
-    drawStatuses(o); drawHourly(o);
-    $('faults').innerHTML = o.faults.map((f) => '<tr><td>' + esc(f.evse_id || f.evse_uid) + '</td><td>' + esc(f.location_name) + '</td><td>' + esc(f.status) + '</td><td>' + when(f.since) + '</td></tr>').join('') || '<tr><td colspan="4" class="muted">None — every EVSE works.</td></tr>';
-    $('offline').innerHTML = o.charge_points.offline.map((c) => '<tr><td>' + esc(c.identity) + '</td><td>' + when(c.last_seen_at) + '</td></tr>').join('') || '<tr><td colspan="2" class="muted">All chargers are online.</td></tr>';
-  }
-
   async function start() {
     form.hidden = true; $('console').hidden = false; $('signout').hidden = false;
     const network = await api('/v1/network'); $('network').textContent = network.name;
@@ -469,20 +301,14 @@ const script = `(() => {
     const options = sites.data.map((l) => '<option value="' + esc(l.id) + '">' + esc(l.name) + '</option>').join('');
     $('limit-site').innerHTML = options; $('power-site').innerHTML = options;
     if (capped) $('power-site').value = capped.location_id;
-    $('uptime-pick').value = lastMonth();
-    await Promise.all([refresh(), refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic(), refreshTickets(), refreshIncidents(), refreshUptime(), refreshChargers()]);
+    await Promise.all([refreshLimits(), refreshPower(), refreshGreen(), refreshDynamic()]);
     let pending;
-    const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refresh().catch(() => {}); refreshPower().catch(() => {}); }, 800); };
-    // The queue and the open ticket follow live: new tickets, replies, incidents opening and closing.
-    let ticketsPending;
-    const ticketsSoon = () => { clearTimeout(ticketsPending); ticketsPending = setTimeout(() => { refreshTickets().catch(() => {}); refreshIncidents().catch(() => {}); }, 300); };
+    const soon = () => { clearTimeout(pending); pending = setTimeout(() => { refreshPower().catch(() => {}); }, 800); };
     socket = io({ auth: { token }, transports: ['websocket'] });
     // On every (re)connect: read again what may have changed while the socket was away (or the page was loading).
-    socket.on('connect', () => { $('live').textContent = '● live'; socket.emit('subscribe', { network: true }, () => {}); soon(); ticketsSoon(); });
+    socket.on('connect', () => { $('live').textContent = '● live'; socket.emit('subscribe', { network: true }, () => {}); soon(); });
     socket.on('disconnect', () => { $('live').textContent = 'reconnecting…'; });
     for (const e of ['evse.status', 'session.updated', 'location.updated']) socket.on(e, soon);
-    for (const e of ['ticket.created', 'ticket.updated', 'incident.opened', 'incident.updated', 'incident.resolved']) socket.on(e, ticketsSoon);
-    socket.on('ticket.message', (e) => { ticketsSoon(); if (openTicket && e.ticket_id === openTicket.id && !openTicket.messages.some((m) => m.id === e.message.id)) drawTicket({ ...openTicket, messages: [...openTicket.messages, e.message] }); });
   }
 
   form.addEventListener('submit', async (e) => {
@@ -494,42 +320,6 @@ const script = `(() => {
     start().catch((err) => { $('signin-error').textContent = err.message; });
   });
   $('signout').addEventListener('click', signOut);
-  $('support-status').addEventListener('change', () => refreshTickets().catch((err) => { $('support-summary').textContent = err.message; }));
-  $('tickets').addEventListener('click', (e) => { const id = e.target.dataset && e.target.dataset.ticket; if (id) showTicket(id).catch((err) => { $('support-summary').textContent = err.message; }); });
-  $('canned').addEventListener('change', (e) => { const r = canned[Number(e.target.value)]; if (e.target.value !== '' && r) { $('reply-body').value = r.body; $('reply-body').focus(); } });
-  $('ticket-close-view').addEventListener('click', () => { $('ticket').hidden = true; openTicket = undefined; });
-  $('reply-form').addEventListener('submit', async (e) => {
-    e.preventDefault(); if (!openTicket) return;
-    try {
-      await send('POST', '/v1/support/tickets/' + encodeURIComponent(openTicket.id) + '/messages', { body: $('reply-body').value, internal: $('reply-internal').checked });
-      $('reply-body').value = ''; $('reply-internal').checked = false; $('ticket-result').textContent = 'Sent.';
-      await showTicket(openTicket.id);
-    } catch (err) { $('ticket-result').textContent = err.message; }
-  });
-  $('ticket-save').addEventListener('click', async () => {
-    if (!openTicket) return;
-    try {
-      await send('PATCH', '/v1/support/tickets/' + encodeURIComponent(openTicket.id), { status: $('ticket-status').value, priority: $('ticket-priority').value });
-      $('ticket-result').textContent = 'Saved.'; await showTicket(openTicket.id); await refreshTickets();
-    } catch (err) { $('ticket-result').textContent = err.message; }
-  });
-  $('incidents').addEventListener('click', async (e) => {
-    const id = e.target.dataset && e.target.dataset.resolve; if (!id) return;
-    try { await send('POST', '/v1/incidents/' + encodeURIComponent(id) + '/resolve'); await refreshIncidents(); }
-    catch (err) { $('incidents-summary').textContent = err.message; }
-  });
-  $('charger-pick').addEventListener('change', () => refreshCharger().catch((err) => { $('charger-summary').textContent = err.message; }));
-  document.querySelector('[aria-labelledby="charger-title"]').addEventListener('click', async (e) => {
-    const what = e.target.dataset && e.target.dataset.chargerCommand; if (!what) return;
-    const id = $('charger-pick').value;
-    $('charger-result').textContent = 'Sent…';
-    try { const r = await send('POST', '/v1/charge-points/' + encodeURIComponent(id) + '/actions', { action: what }); $('charger-result').textContent = 'The charger answered: ' + r.status + '.'; }
-    catch (err) { $('charger-result').textContent = err.message; }
-    setTimeout(() => refreshCharger().catch(() => {}), 800);
-  });
-  $('uptime-pick').addEventListener('change', () => refreshUptime().catch((err) => { $('uptime-summary').textContent = err.message; }));
-  $('uptime-csv').addEventListener('click', () => downloadUptime('csv'));
-  $('uptime-pdf').addEventListener('click', () => downloadUptime('pdf'));
   $('green-csv').addEventListener('click', () => download('csv'));
   $('dynamic').addEventListener('click', async (e) => {
     const publish = e.target.dataset && e.target.dataset.publish;

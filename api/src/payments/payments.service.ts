@@ -424,6 +424,16 @@ export class PaymentsService {
     return sessionPaymentStatus(row as PaymentRow | undefined);
   }
 
+  /** The payment state of many sessions of one network in one read (session lists). */
+  async statusesOf(tenantId: string, sessionIds: string[]): Promise<Map<string, SessionPaymentStatus>> {
+    if (!sessionIds.length) return new Map();
+    const rows = await this.scopes.tenant(tenantId, (tx) =>
+      tx.selectFrom('payments').selectAll().where('tenant_id', '=', tenantId).where('session_id', 'in', sessionIds).execute(),
+    );
+    const byId = new Map(rows.map((r) => [r.session_id, r as PaymentRow]));
+    return new Map(sessionIds.map((id) => [id, sessionPaymentStatus(byId.get(id))]));
+  }
+
   /** Staff only; each refund is recorded with who asked and why. */
   async refund(tenantId: string, sessionId: string, staffId: string, request: { amount?: number; reason?: string }, idempotencyKey?: string): Promise<Refund> {
     const { payment, amount, refundId } = await this.scopes.tenant(tenantId, async (tx) => {

@@ -93,6 +93,11 @@ describe.each(backends())('payments through the real Stripe SDK (local Stripe te
     const done = await t.http.get(`/v1/sessions/${session.id}`).set(bearer(driver.accessToken)).expect(200);
     expect(done.body.cost).toEqual({ amount: 450, currency: 'EUR' }); // 0.50 flat + 10 kWh × 0.40
     expect(done.body.payment_status).toBe('paid');
+    // Lists say the same, for the driver and the network's staff.
+    const mine = await t.http.get('/v1/me/sessions?limit=100').set(bearer(driver.accessToken)).expect(200);
+    expect(mine.body.data.find((s: { id: string }) => s.id === session.id)?.payment_status).toBe('paid');
+    const staff = await t.http.get('/v1/sessions?limit=100').set(bearer(net.accessToken)).expect(200);
+    expect(staff.body.data.find((s: { id: string }) => s.id === session.id)?.payment_status).toBe('paid');
     expect(intent).toMatchObject({ status: 'succeeded', amount_received: 450, amount_capturable: 0 });
     expect(stripe.captures.get(intent?.id ?? '')).toBe(1);
     expect((await paymentOf(session.id)).body).toMatchObject({ status: 'captured', hold_amount: 5000, captured_amount: 450, refunded_amount: 0 });

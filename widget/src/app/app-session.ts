@@ -6,7 +6,7 @@ type TokenPair = components['schemas']['TokenPair'];
 /** The terms a driver accepts when signing up; recorded with the account. */
 export const TERMS_VERSION = '2026-12';
 
-const STORAGE_KEY = 'voltshare.app.session';
+const APP_STORAGE_KEY = 'voltshare.app.session';
 
 export interface SignUp {
   email: string;
@@ -30,6 +30,8 @@ export class AppSession extends EventTarget {
     readonly apiBase: string,
     publishableKey: string | undefined,
     private readonly storage: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> = localStorage,
+    /** Where the tokens are kept: the driver app and the operator console keep separate logins. */
+    private readonly storageKey = APP_STORAGE_KEY,
   ) {
     super();
     this.anonymous = createClient({ baseUrl: apiBase, credential: publishableKey });
@@ -106,13 +108,13 @@ export class AppSession extends EventTarget {
     this.tokens = undefined;
     this.signedIn = undefined;
     this.me = undefined;
-    this.storage.removeItem(STORAGE_KEY);
+    this.storage.removeItem(this.storageKey);
     this.changed();
   }
 
   private read(): Pick<TokenPair, 'access_token' | 'refresh_token'> | undefined {
     try {
-      const saved = JSON.parse(this.storage.getItem(STORAGE_KEY) ?? 'null') as TokenPair | null;
+      const saved = JSON.parse(this.storage.getItem(this.storageKey) ?? 'null') as TokenPair | null;
       return saved?.access_token && saved.refresh_token ? saved : undefined;
     } catch {
       return undefined;
@@ -120,7 +122,7 @@ export class AppSession extends EventTarget {
   }
 
   private write(tokens: Pick<TokenPair, 'access_token' | 'refresh_token'>): void {
-    this.storage.setItem(STORAGE_KEY, JSON.stringify({ access_token: tokens.access_token, refresh_token: tokens.refresh_token }));
+    this.storage.setItem(this.storageKey, JSON.stringify({ access_token: tokens.access_token, refresh_token: tokens.refresh_token }));
   }
 
   private changed(): void {
