@@ -23,7 +23,9 @@ beforeAll(async () => {
   browser = await launchChromium();
   console.log(`operator console page screenshots: ${SHOTS}`);
   const owner = await signIn(base, DEMO.owner);
-  const [place] = (await (await fetch(`${base}/v1/places?q=${encodeURIComponent(DEMO.hubName)}`, { headers: headers(owner) })).json()) as { location_id: string }[];
+  const [place] = (await (await fetch(`${base}/v1/places?q=${encodeURIComponent(DEMO.hubName)}`, { headers: headers(owner) })).json()) as {
+    location_id: string;
+  }[];
   hub = (await (await fetch(`${base}/v1/locations/${place?.location_id}`, { headers: headers(owner) })).json()) as typeof hub;
   // The demo hub's chargers online, answering commands as real ones would.
   for (const identity of DEMO.chargePoints) {
@@ -128,7 +130,14 @@ describe('the operator console', { timeout: 180_000 }, () => {
     const opened = await fetch(`${base}/v1/support/tickets`, {
       method: 'POST',
       headers: headers(driver),
-      body: JSON.stringify({ kind: 'fault', subject: 'Red light on the charger', message: 'It will not start.', evse_ref: broken.evse_id, symptom: 'wont_start', language: 'fr' }),
+      body: JSON.stringify({
+        kind: 'fault',
+        subject: 'Red light on the charger',
+        message: 'It will not start.',
+        evse_ref: broken.evse_id,
+        symptom: 'wont_start',
+        language: 'fr',
+      }),
     });
     expect(opened.status).toBe(201);
     const ticket = (await opened.json()) as { id: string; incident_id: string };
@@ -157,7 +166,10 @@ describe('the operator console', { timeout: 180_000 }, () => {
     await page.locator('voltshare-console-support select[name=priority]').selectOption('urgent');
     await page.locator('voltshare-console-support button', { hasText: 'Save' }).click();
     await expect.poll(() => page.locator('voltshare-console-support [data-result]').textContent()).toBe('Saved.');
-    const seen = (await (await fetch(`${base}/v1/support/tickets/${ticket.id}`, { headers: headers(driver) })).json()) as { priority: string; messages: { body: string }[] };
+    const seen = (await (await fetch(`${base}/v1/support/tickets/${ticket.id}`, { headers: headers(driver) })).json()) as {
+      priority: string;
+      messages: { body: string }[];
+    };
     expect(seen.priority).toBe('urgent');
     // The internal note never reaches the driver.
     expect(seen.messages.map((m) => m.body)).not.toContain('Earth fault on the charger: technician booked.');
@@ -210,12 +222,20 @@ describe('the operator console', { timeout: 180_000 }, () => {
     const sessionId = mine.data[0]?.id as string;
     expect((await fetch(`${base}/v1/me/sessions/${sessionId}/stop`, { method: 'POST', headers: headers(driver) })).status).toBe(202);
     await expect
-      .poll(async () => ((await (await fetch(`${base}/v1/sessions/${sessionId}/payment`, { headers: headers(owner) })).json()) as { payment_status: string }).payment_status, {
-        timeout: 15_000,
-      })
+      .poll(
+        async () =>
+          ((await (await fetch(`${base}/v1/sessions/${sessionId}/payment`, { headers: headers(owner) })).json()) as { payment_status: string }).payment_status,
+        {
+          timeout: 15_000,
+        },
+      )
       .toBe('paid');
     // A review to moderate.
-    await fetch(`${base}/v1/locations/${hub.id}/reviews/mine`, { method: 'PUT', headers: headers(driver), body: JSON.stringify({ rating: 1, comment: 'Spam spam spam' }) });
+    await fetch(`${base}/v1/locations/${hub.id}/reviews/mine`, {
+      method: 'PUT',
+      headers: headers(driver),
+      body: JSON.stringify({ rating: 1, comment: 'Spam spam spam' }),
+    });
 
     // Signed in, the staff member's own language (kept with the account).
     expect((await fetch(`${base}/v1/me`, { method: 'PATCH', headers: headers(owner), body: JSON.stringify({ locale: 'fr' }) })).status).toBe(200);
@@ -236,7 +256,7 @@ describe('the operator console', { timeout: 180_000 }, () => {
     await amount.fill('0,50');
     await page.locator('voltshare-console-sessions input[name=reason]').fill('Prise lente');
     await page.locator('voltshare-console-sessions form button[type=submit]').click();
-    await expect.poll(() => page.locator('voltshare-console-sessions [data-refunded]').textContent()).toMatch(/Remboursé 0,50\s€/);
+    await expect.poll(() => page.locator('voltshare-console-sessions [data-refunded]').textContent()).toMatch(/^0,50\s€ remboursé\.$/);
     await expect.poll(() => page.locator('voltshare-console-sessions [data-payment]').textContent()).toBe('partiellement remboursé');
     const payment = (await (await fetch(`${base}/v1/sessions/${sessionId}/payment`, { headers: headers(owner) })).json()) as { refunded_amount: number };
     expect(payment.refunded_amount).toBe(50);
@@ -265,7 +285,7 @@ describe('the operator console', { timeout: 180_000 }, () => {
     await page.locator('voltshare-console-tariffs input[name=vat]').fill('17');
     await expect.poll(() => page.locator('voltshare-console-tariffs [data-quote] .error').count()).toBe(0);
     await page.locator('voltshare-console-tariffs button[type=submit]').click();
-    await expect.poll(() => page.locator('voltshare-console-tariffs [role=status].good').textContent()).toContain('Tarif angelegt');
+    await expect.poll(() => page.locator('voltshare-console-tariffs [role=status].good').textContent()).toContain('Tarif angelegt.');
     const after = ((await (await fetch(`${base}/v1/tariffs?limit=100`, { headers: headers(owner) })).json()) as { data: unknown[] }).data.length;
     expect(after).toBe(before + 1);
     await audit(page, 'console tariffs de', ['color-contrast', 'label']);

@@ -2,8 +2,8 @@ import { Controller, Get, Query, Request, Response, Route, Security, Tags } from
 import type { Request as ExpressRequest } from 'express';
 import { tenantOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
-import type { Services } from '../server/services.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
+import type { Services } from '../server/services.js';
 import type { ShortText } from '../shared/validation.js';
 import type { NetworkActivity, NetworkOverview } from './overview.model.js';
 

@@ -69,7 +69,9 @@ describe.each(backends())('network overview on %s', (backend: Backend) => {
   it('charts sessions, energy, revenue and utilisation per hour and per local day over a chosen period', async () => {
     const to = new Date(Math.ceil(Date.now() / HOUR) * HOUR);
     const from = new Date(to.getTime() - 6 * HOUR);
-    const hourly = (await t.http.get(`/v1/network/activity?from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`).set(bearer(net.accessToken)).expect(200)).body;
+    const hourly = (
+      await t.http.get(`/v1/network/activity?from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`).set(bearer(net.accessToken)).expect(200)
+    ).body;
     expect(hourly).toMatchObject({ bucket: 'hour', time_zone: 'UTC', evses: 3 });
     expect(hourly.buckets).toHaveLength(6);
     const sum = (key: string) => hourly.buckets.reduce((n: number, b: Record<string, number>) => n + (b[key] as number), 0);
@@ -88,14 +90,15 @@ describe.each(backends())('network overview on %s', (backend: Backend) => {
     // Paris days start at local midnight (23:00 or 22:00 UTC).
     expect(daily.buckets.every((b: { start: string }) => ['23:00', '22:00'].includes(b.start.slice(11, 16)))).toBe(true);
     expect(daily.buckets.reduce((n: number, b: { energy_wh: number }) => n + b.energy_wh, 0)).toBe(5_000);
-    const quiet = (await t.http.get(`/v1/network/activity?from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`).set(bearer(other.accessToken)).expect(200)).body;
+    const quiet = (
+      await t.http.get(`/v1/network/activity?from=${from.toISOString()}&to=${to.toISOString()}&bucket=hour`).set(bearer(other.accessToken)).expect(200)
+    ).body;
     expect(quiet.buckets.every((b: { sessions_started: number }) => b.sessions_started === 0)).toBe(true);
   });
 
   it('refuses a backwards, too long or badly zoned period naming the field', async () => {
     const at = '2026-11-01T00:00:00Z';
-    const field = async (query: string) =>
-      (await t.http.get(`/v1/network/activity?${query}`).set(bearer(net.accessToken)).expect(422)).body.errors[0].field;
+    const field = async (query: string) => (await t.http.get(`/v1/network/activity?${query}`).set(bearer(net.accessToken)).expect(422)).body.errors[0].field;
     expect(await field(`from=${at}&to=2026-10-01T00:00:00Z`)).toBe('query.to');
     expect(await field(`from=${at}&to=2027-11-01T00:00:00Z&bucket=hour`)).toBe('query.to');
     expect(await field(`from=${at}&to=2026-11-02T00:00:00Z&time_zone=Nowhere/Land`)).toBe('query.time_zone');

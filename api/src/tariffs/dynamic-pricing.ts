@@ -18,7 +18,6 @@ export type BusyShareAt = (at: Date) => number | null;
 
 const pad = (n: number) => String(n).padStart(2, '0');
 
-
 /**
  * A day version of a tariff: each local hour of `day` is quiet, at peak or normal by its forecast
  * (or a peak event the utility signalled); quiet and peak hours get the base energy price less the

@@ -1,11 +1,11 @@
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { scheduleJob } from '../jobs/job-runner.js';
+import { isValidTimeZone } from '../locations/opening-hours.js';
 import { type DomainFieldError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { isCalendarDate, nextDay, toLocalIso, zonedTime } from '../shared/local-time.js';
 import { newestFirst, type Page, type PageRequest } from '../shared/pagination.js';
 import type { DynamicRules } from './dynamic-pricing.js';
-import { isValidTimeZone } from '../locations/opening-hours.js';
 import { componentsAt, priceSession, type SessionCost } from './pricing.js';
 import type { TariffElement, TariffTerms } from './tariff-elements.js';
 import type { DynamicPricing, DynamicPricingInput, PricePreview, Tariff, TariffInput, TariffQuoteInput } from './tariffs.model.js';
@@ -192,11 +192,7 @@ export class TariffsService {
     const charged = new Date(start.getTime() + input.charging_minutes * 60_000);
     const end = new Date(charged.getTime() + (input.parking_minutes ?? 0) * 60_000);
     const energyWh = Math.round(input.energy_kwh * 1000);
-    const readings = [
-      { at: start, energyWh: 0 },
-      { at: charged, energyWh },
-      ...(end > charged ? [{ at: end, energyWh }] : []),
-    ];
+    const readings = [{ at: start, energyWh: 0 }, { at: charged, energyWh }, ...(end > charged ? [{ at: end, energyWh }] : [])];
     const terms: TariffTerms = {
       tariff_id: null,
       currency: input.tariff.currency,

@@ -190,7 +190,11 @@ describe.each(backends())('tariffs, price preview and session cost on %s', (back
       .send({ ...body, tariff: { currency: 'EUR', energy_price_per_kwh: 30, elements: tariff.elements }, time_zone: 'Mars/Olympus' })
       .expect(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.tariff.elements', 'body.time_zone']);
-    const negative = await t.http.post('/v1/tariffs/quote').set(bearer(net.accessToken)).send({ ...body, energy_kwh: -1 }).expect(422);
+    const negative = await t.http
+      .post('/v1/tariffs/quote')
+      .set(bearer(net.accessToken))
+      .send({ ...body, energy_kwh: -1 })
+      .expect(422);
     expect(negative.body.errors[0].field).toBe('body.energy_kwh');
     // A quote creates nothing.
     expect((await t.http.get('/v1/tariffs?limit=100').set(bearer(net.accessToken)).expect(200)).body.data).toHaveLength(before);

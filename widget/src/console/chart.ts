@@ -34,14 +34,19 @@ export function barChart(chart: BarChart): TemplateResult {
   const every = Math.ceil(chart.points.length / 6);
   const y = (v: number) => 8 + plotHeight - (v / top) * plotHeight;
   const peak = chart.points.reduce((best, p) => (p.value > best.value ? p : best), chart.points[0] ?? { label: '', value: 0 });
+  // Labels near the edges grow inwards, so none is cut off.
+  const anchor = (x: number) => (x < LEFT + 30 ? 'start' : x > WIDTH - 30 ? 'end' : 'middle');
   const summary = `${chart.title}: ${chart.format(peak.value)} (${peak.label})`;
   return html`<svg viewBox="0 0 ${WIDTH} ${HEIGHT}" role="img" aria-label=${summary} preserveAspectRatio="xMidYMid meet" style="width:100%;height:auto">
     ${svg`<line x1=${LEFT} x2=${WIDTH} y1=${y(0)} y2=${y(0)} stroke="#9fb3c8" />
       <text x=${LEFT - 6} y=${y(top) + 4} text-anchor="end">${chart.format(top)}</text>
       <text x=${LEFT - 6} y=${y(0)} text-anchor="end">${chart.format(0)}</text>
       ${chart.points.map(
-        (p, i) => svg`<rect x=${LEFT + i * step + step * 0.12} width=${Math.max(1, step * 0.76)} y=${y(p.value)} height=${Math.max(0, y(0) - y(p.value))} rx="2" fill="#1a5fb4"><title>${p.label}: ${chart.format(p.value)}</title></rect>
-          ${i % every === 0 ? svg`<text x=${LEFT + i * step + step / 2} y=${HEIGHT - 6} text-anchor="middle">${p.label}</text>` : ''}`,
+        (
+          p,
+          i,
+        ) => svg`<rect x=${LEFT + i * step + step * 0.12} width=${Math.max(1, step * 0.76)} y=${y(p.value)} height=${Math.max(0, y(0) - y(p.value))} rx="2" fill="#1a5fb4"><title>${p.label}: ${chart.format(p.value)}</title></rect>
+          ${i % every === 0 ? svg`<text x=${LEFT + i * step + step / 2} y=${HEIGHT - 6} text-anchor=${anchor(LEFT + i * step + step / 2)}>${p.label}</text>` : ''}`,
       )}
       ${
         chart.target

@@ -112,7 +112,8 @@ export class VoltshareConsoleCharger extends ConsolePage {
         <section class="card" aria-labelledby="log"><h2 id="log">${msg('OCPP messages, newest first')}</h2>
           <table data-table="messages"><thead><tr><th>${msg('When')}</th><th>${msg('Direction')}</th><th>${msg('Message')}</th></tr></thead>
           <tbody>${this.messages.map(
-            (m) => html`<tr><td>${new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(m.created_at))}</td><td>${m.direction === 'in' ? msg('from the charger') : msg('to the charger')}</td><td>${frameSummary(m.frame)}</td></tr>`,
+            (m) =>
+              html`<tr><td>${new Intl.DateTimeFormat(lang, { dateStyle: 'short', timeStyle: 'medium' }).format(new Date(m.created_at))}</td><td>${m.direction === 'in' ? msg('from the charger') : msg('to the charger')}</td><td>${frameSummary(m.frame)}</td></tr>`,
           )}</tbody></table>
           ${this.messages.length ? nothing : html`<p class="empty">${msg('No messages yet.')}</p>`}
         </section>

@@ -83,7 +83,11 @@ export class VoltshareConsoleOverview extends ConsolePage {
   private bucketLabel(start: string): string {
     const hourly = this.activity?.bucket === 'hour';
     // Short labels: an hour on one day, a weekday and hour over a week, a date otherwise.
-    const options: Intl.DateTimeFormatOptions = !hourly ? { day: 'numeric', month: 'short' } : PERIODS[this.period].days > 1 ? { weekday: 'short', hour: 'numeric' } : { hour: 'numeric', minute: '2-digit' };
+    const options: Intl.DateTimeFormatOptions = !hourly
+      ? { day: 'numeric', month: 'short' }
+      : PERIODS[this.period].days > 1
+        ? { weekday: 'short', hour: 'numeric' }
+        : { hour: 'numeric', minute: '2-digit' };
     return new Intl.DateTimeFormat(this.language, options).format(new Date(start));
   }
 
@@ -149,7 +153,7 @@ export class VoltshareConsoleOverview extends ConsolePage {
         </div>
       </section>
       ${
-        o && o.faults.length
+        o?.faults.length
           ? html`<section class="card" aria-labelledby="faults"><h2 id="faults">${msg('EVSEs out of order')}</h2>
               <table><thead><tr><th>${msg('EVSE')}</th><th>${msg('Site')}</th><th>${msg('Since')}</th></tr></thead>
               <tbody>${o.faults.map(

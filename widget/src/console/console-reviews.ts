@@ -37,7 +37,9 @@ export class VoltshareConsoleReviews extends ConsolePage {
       const page = unwrap(await this.client.GET('/v1/locations', { params: { query: { network_id: this.networkId, limit: 100 } } }));
       this.sites = page.data;
     }
-    const page = unwrap(await this.client.GET('/v1/network/reviews', { params: { query: { limit: 50, ...(this.maxRating && { max_rating: this.maxRating }) } } }));
+    const page = unwrap(
+      await this.client.GET('/v1/network/reviews', { params: { query: { limit: 50, ...(this.maxRating && { max_rating: this.maxRating }) } } }),
+    );
     this.reviews = page.data;
     this.next = page.next_cursor;
   }

@@ -242,7 +242,8 @@ export class VoltshareConsoleSessions extends ConsolePage {
             ${
               s.cost_breakdown
                 ? html`<h3>${msg('Cost lines')}</h3><table><tbody>${s.cost_breakdown.lines.map(
-                    (l) => html`<tr><td>${lineLabel(l.type)}</td><td class="number">${new Intl.NumberFormat(lang, { maximumFractionDigits: 3 }).format(l.quantity)} ${l.unit === "session" ? "" : l.unit}</td><td class="number">${formatMoney(l.amount, s.cost_breakdown?.currency ?? 'EUR', lang)}</td></tr>`,
+                    (l) =>
+                      html`<tr><td>${lineLabel(l.type)}</td><td class="number">${new Intl.NumberFormat(lang, { maximumFractionDigits: 3 }).format(l.quantity)} ${l.unit === 'session' ? '' : l.unit}</td><td class="number">${formatMoney(l.amount, s.cost_breakdown?.currency ?? 'EUR', lang)}</td></tr>`,
                   )}</tbody></table>`
                 : nothing
             }</section>

@@ -65,7 +65,7 @@ export class VoltshareConsoleSites extends ConsolePage {
   /** Another ticket, site or session in the same element (the route changed): read it. */
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.hasUpdated && (changed.has('site'))) void this.refresh();
+    if (this.hasUpdated && changed.has('site')) void this.refresh();
   }
 
   override render() {

@@ -13,8 +13,7 @@ type Kind = components['schemas']['TicketKind'];
 type Sla = components['schemas']['SlaState'];
 type Action = components['schemas']['TicketActionRequest']['action'];
 
-export const statusLabel = (s: Status) =>
-  ({ open: msg('open'), waiting: msg('waiting for the driver'), resolved: msg('resolved'), closed: msg('closed') })[s];
+export const statusLabel = (s: Status) => ({ open: msg('open'), waiting: msg('waiting for the driver'), resolved: msg('resolved'), closed: msg('closed') })[s];
 export const priorityLabel = (p: Priority) => ({ low: msg('low'), normal: msg('normal'), high: msg('high'), urgent: msg('urgent') })[p];
 export const kindLabel = (k: Kind) => ({ question: msg('question'), fault: msg('fault at a charger'), billing: msg('billing'), booking: msg('booking') })[k];
 const slaLabel = (s: Sla) => ({ met: msg('met'), on_track: msg('on track'), at_risk: msg('at risk'), breached: msg('breached') })[s];
@@ -83,7 +82,7 @@ export class VoltshareConsoleSupport extends ConsolePage {
   /** Another ticket, site or session in the same element (the route changed): read it. */
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.hasUpdated && (changed.has('ticket'))) void this.refresh();
+    if (this.hasUpdated && changed.has('ticket')) void this.refresh();
   }
 
   private async reply(event: Event): Promise<void> {
@@ -168,7 +167,15 @@ export class VoltshareConsoleSupport extends ConsolePage {
 
   private renderTicket(t: Detail, lang: string) {
     const who = (m: Detail['messages'][number]) =>
-      m.author === 'staff' ? (m.internal ? msg('internal note') : (m.author_name ?? msg('staff'))) : m.author === 'system' ? msg('platform') : m.author === 'partner' ? msg('partner') : msg('driver');
+      m.author === 'staff'
+        ? m.internal
+          ? msg('internal note')
+          : (m.author_name ?? msg('staff'))
+        : m.author === 'system'
+          ? msg('platform')
+          : m.author === 'partner'
+            ? msg('partner')
+            : msg('driver');
     const actions: Action[] = t.kind === 'fault' && t.evse_uid ? ['unlock', 'reset', 'set_availability'] : t.session_id ? ['remote_stop', 'refund'] : [];
     return html`<section class="card" aria-labelledby="ticket-title">
       <h2 id="ticket-title">#${t.number} · ${t.subject}</h2>

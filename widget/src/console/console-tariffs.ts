@@ -44,10 +44,14 @@ export function tariffOf(draft: TariffDraft): TariffInput {
   const elements: TariffElement[] = [];
   const offPeak = minor(draft.offPeakEnergy, c);
   if (offPeak !== undefined && draft.offPeakFrom && draft.offPeakTo)
-    elements.push({ price_components: [{ type: 'ENERGY', price: offPeak, step_size: 1 }], restrictions: { start_time: draft.offPeakFrom, end_time: draft.offPeakTo } });
+    elements.push({
+      price_components: [{ type: 'ENERGY', price: offPeak, step_size: 1 }],
+      restrictions: { start_time: draft.offPeakFrom, end_time: draft.offPeakTo },
+    });
   if (day.length) elements.push({ price_components: day });
   const idle = minor(draft.idleHourly, c);
-  if (idle !== undefined) elements.push({ price_components: [{ type: 'PARKING_TIME', price: idle, step_size: 60, grace_minutes: Number(draft.idleGrace || 0) }] });
+  if (idle !== undefined)
+    elements.push({ price_components: [{ type: 'PARKING_TIME', price: idle, step_size: 60, grace_minutes: Number(draft.idleGrace || 0) }] });
   return {
     currency: c,
     elements,
@@ -145,7 +149,7 @@ export class VoltshareConsoleTariffs extends ConsolePage {
     this.created = '';
     await this.attempt(async () => {
       const tariff = unwrap(await this.client.POST('/v1/tariffs', { body: draft.tariff }));
-      this.created = msg(str`Tariff created (${tariff.id}). Assign it to connectors on the site's EVSEs.`);
+      this.created = msg('Tariff created. Assign it to connectors on the site’s EVSEs.');
       this.tariffs = [tariff, ...this.tariffs];
     });
   }
@@ -199,7 +203,9 @@ export class VoltshareConsoleTariffs extends ConsolePage {
         <section class="card" aria-labelledby="tariff-list"><h2 id="tariff-list">${msg('Tariffs')}</h2>
           <table><thead><tr><th>${msg('Created')}</th><th class="number">${msg('Energy per kWh')}</th><th class="number">${msg('Per session')}</th><th class="number">${msg('Per hour charging')}</th><th class="number">${msg('VAT %')}</th></tr></thead>
           <tbody>${this.tariffs.map(
-            (t) => html`<tr><td title=${t.display_text ?? ''}>${formatDateTime(t.created_at, lang)}</td><td class="number">${money(t.energy_price_per_kwh, t.currency)}</td>
+            (
+              t,
+            ) => html`<tr><td title=${t.display_text ?? ''}>${formatDateTime(t.created_at, lang)}</td><td class="number">${money(t.energy_price_per_kwh, t.currency)}</td>
               <td class="number">${money(t.flat_price, t.currency)}</td><td class="number">${money(t.time_price_per_hour, t.currency)}</td><td class="number">${t.vat_percent}</td></tr>`,
           )}</tbody></table>
         </section>
