@@ -60,3 +60,23 @@ describe.each(APP_ELEMENTS)('the app’s <voltshare-%s> declares its contract', 
     expect(guide).toContain(`<voltshare-${name}>`);
   });
 });
+
+// The operator console: the shell and one element per page, in console/, their styles in console.styles.ts.
+const CONSOLE_ELEMENTS = ['console', 'console-overview', 'console-sites', 'console-charger', 'console-sessions', 'console-reservations'] as const;
+const MORE_CONSOLE_ELEMENTS = ['console-tariffs', 'console-support', 'console-incidents', 'console-reviews', 'console-uptime'] as const;
+const consoleSource = (name: string) => readFileSync(new URL(`./console/${name === 'console' ? 'voltshare-console' : name}.ts`, import.meta.url), 'utf8');
+
+describe.each([...CONSOLE_ELEMENTS, ...MORE_CONSOLE_ELEMENTS])('the console’s <voltshare-%s> declares its contract', (name) => {
+  const code = consoleSource(name);
+
+  it('is declared in HTMLElementTagNameMap, keeps its styles apart and says every string through msg()', () => {
+    expect(code).toMatch(new RegExp(`'voltshare-${name}': Voltshare\\w+;`));
+    expect(code).not.toMatch(/css`/);
+    const literal = [...code.matchAll(/>\s*([A-Za-z][A-Za-z ,.'’!?]{2,}?)\s*</g)].map((m) => m[1] as string).filter((t) => !['Voltshare', 'OCPP'].includes(t));
+    expect(literal).toEqual([]);
+  });
+
+  it('is in the embedding guide', () => {
+    expect(guide).toContain(name === 'console' ? '<voltshare-console>' : `-${name.replace('console-', '')}`);
+  });
+});

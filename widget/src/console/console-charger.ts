@@ -120,3 +120,9 @@ export class VoltshareConsoleCharger extends ConsolePage {
       </div>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-charger': VoltshareConsoleCharger;
+  }
+}

@@ -89,3 +89,9 @@ export class VoltshareConsoleIncidents extends ConsolePage {
       </section>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-incidents': VoltshareConsoleIncidents;
+  }
+}

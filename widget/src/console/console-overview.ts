@@ -182,3 +182,9 @@ export class VoltshareConsoleOverview extends ConsolePage {
       </ul>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-overview': VoltshareConsoleOverview;
+  }
+}

@@ -131,3 +131,9 @@ export class VoltshareConsoleReservations extends ConsolePage {
       </section>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-reservations': VoltshareConsoleReservations;
+  }
+}

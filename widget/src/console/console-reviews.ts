@@ -79,3 +79,9 @@ export class VoltshareConsoleReviews extends ConsolePage {
       </section>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-reviews': VoltshareConsoleReviews;
+  }
+}

@@ -262,3 +262,9 @@ export class VoltshareConsoleSessions extends ConsolePage {
       }`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-sessions': VoltshareConsoleSessions;
+  }
+}

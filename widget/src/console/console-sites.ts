@@ -141,3 +141,9 @@ export class VoltshareConsoleSites extends ConsolePage {
       }`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-sites': VoltshareConsoleSites;
+  }
+}

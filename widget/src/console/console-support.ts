@@ -209,3 +209,9 @@ export class VoltshareConsoleSupport extends ConsolePage {
     </section>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-support': VoltshareConsoleSupport;
+  }
+}

@@ -212,3 +212,9 @@ export class VoltshareConsoleTariffs extends ConsolePage {
       </div>`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-tariffs': VoltshareConsoleTariffs;
+  }
+}

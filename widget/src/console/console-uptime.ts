@@ -104,3 +104,9 @@ export class VoltshareConsoleUptime extends ConsolePage {
       }`;
   }
 }
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console-uptime': VoltshareConsoleUptime;
+  }
+}

@@ -1,12 +1,13 @@
 import { msg } from '@lit/localize';
 import { type components, type Realtime, unwrap } from '@voltshare/sdk';
-import { css, html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { AppSession } from '../app/app-session.js';
 import { apiBaseOf } from '../shared/connection.js';
 import { VoltshareElement } from '../shared/element.js';
 import { LANGUAGES, resolveLocale, useLocale } from '../shared/localization.js';
 import { theme } from '../shared/styles.js';
-import { consoleStyles, href } from './console-page.js';
+import { consoleStyles, shellStyles } from './console.styles.js';
+import { href } from './console-page.js';
 
 type Network = components['schemas']['Network'];
 
@@ -69,25 +70,7 @@ export class VoltshareConsole extends VoltshareElement {
     problem: { state: true },
     online: { state: true },
   };
-  static override styles = [
-    theme,
-    consoleStyles,
-    css`
-      :host { min-height: 100vh; background: #f2f5f8; }
-      header { background: #102a43; color: #fff; padding: 10px 24px; display: flex; flex-wrap: wrap; gap: 10px 18px; align-items: center; }
-      header .brand { font-size: 18px; font-weight: 700; margin: 0; flex: 1; }
-      header a, header button, header select { color: #fff; background: none; border: 1px solid rgba(255, 255, 255, 0.55); border-radius: 6px; padding: 4px 10px; font: inherit; text-decoration: none; }
-      header select option { color: #102a43; }
-      header label { color: #d9e2ec; display: flex; align-items: center; gap: 6px; font-weight: 400; }
-      .live { color: #bcccdc; font-size: 13px; }
-      nav { background: #fff; border-bottom: 1px solid var(--_line); padding: 0 18px; }
-      nav ul { list-style: none; display: flex; flex-wrap: wrap; gap: 2px; margin: 0; padding: 0; }
-      nav a { display: block; padding: 10px 12px; color: var(--_ink); text-decoration: none; border-bottom: 3px solid transparent; }
-      nav a[aria-current='page'] { border-bottom-color: var(--_brand); color: var(--_brand); font-weight: 700; }
-      main { padding: 18px 24px; max-width: 1400px; }
-      form.signin { max-width: 380px; margin: 60px auto; display: grid; gap: 12px; }
-    `,
-  ];
+  static override styles = [theme, consoleStyles, shellStyles];
 
   declare demoEmail: string | undefined;
   declare demoPassword: string | undefined;
@@ -253,5 +236,11 @@ export class VoltshareConsole extends VoltshareElement {
       case 'uptime':
         return html`<voltshare-console-uptime .session=${session} .live=${live}></voltshare-console-uptime>`;
     }
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'voltshare-console': VoltshareConsole;
   }
 }
