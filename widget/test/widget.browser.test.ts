@@ -46,33 +46,35 @@ describe('pages and embedding in headless Chromium against the real API', () => 
     await page.close();
   });
 
-  it('the operator console signs staff in and draws the network live', async () => {
+  it('the operator console signs staff in and draws the network live; the energy page caps a site', async () => {
     const context = await h.browser.newContext({ viewport: { width: 1400, height: 900 } });
     const page = await context.newPage();
-    await page.goto(`${h.platform.url.replace('localhost', '127.0.0.1')}/operator/`);
-    // Demo mode fills in the demo owner; a wrong password is refused with the API's words.
-    await page.fill('#password', 'wrong password');
-    await page.click('button[type=submit]');
-    await expect.poll(() => page.textContent('#signin-error')).toMatch(/\S/);
-    await page.fill('#password', DEMO.owner.password);
-    await page.click('button[type=submit]');
-    await page.locator('#statuses rect').first().waitFor();
-    // The demo keeps changing statuses; the console follows them live, so the two meet.
+    const base = h.platform.url.replace('localhost', '127.0.0.1');
+    await page.goto(`${base}/operator/`);
+    // Demo mode fills in the demo owner; a wrong password is refused in words.
+    await page.fill('voltshare-console input[name=password]', 'wrong password');
+    await page.click('voltshare-console button[type=submit]');
+    await expect.poll(() => page.locator('voltshare-console [role=alert]').textContent()).toMatch(/\S/);
+    await page.fill('voltshare-console input[name=password]', DEMO.owner.password);
+    await page.click('voltshare-console button[type=submit]');
+    const free = page.locator('voltshare-console-overview .tiles dd').first();
+    await free.waitFor();
+    // The demo keeps changing statuses; the overview follows them live, so the two meet.
     const owner = await h.ownerToken();
     await expect
       .poll(async () => {
-        const { body: overview } = await h.api<{ evses: { total: number; by_status: Record<string, number> } }>('GET', '/v1/network/overview', owner);
-        const shown = await page.textContent('#k-available');
-        const bars = await page.locator('#statuses rect').count();
-        return (
-          shown === `${overview.evses.by_status.AVAILABLE ?? 0} / ${overview.evses.total}` &&
-          bars === Object.values(overview.evses.by_status).filter((n) => n > 0).length
-        );
+        const { body: overview } = await h.api<{ evses: { by_status: Record<string, number> }; charging_now: number }>('GET', '/v1/network/overview', owner);
+        const shown = await free.textContent();
+        const charging = await page.locator('voltshare-console-overview [data-figure=charging-now]').textContent();
+        return shown === String(overview.evses.by_status.AVAILABLE ?? 0) && charging === String(overview.charging_now);
       })
       .toBe(true);
-    expect(await page.locator('#hourly rect').count()).toBe(24);
-    expect(await page.isHidden('#signin')).toBe(true);
+    // 7 days, hour by hour: a bar per hour (169 when the period starts and ends within an hour).
+    await expect.poll(() => page.locator('voltshare-console-overview figure').first().locator('rect').count()).toBeGreaterThanOrEqual(168);
+    expect(await page.locator('voltshare-console-overview figure').first().locator('rect').count()).toBeLessThanOrEqual(169);
 
+    await page.goto(`${base}/operator/energy/`);
+    await page.click('button[type=submit]');
     // Cap a site with OCPP chargers. This harness runs no gateway, so they are offline and will be
     // told when they connect (the gateway's own tests see them answer); the console says so.
     const { body: chargers } = await h.api<{ data: { identity: string; location_id: string }[] }>('GET', '/v1/charge-points?limit=100', owner);

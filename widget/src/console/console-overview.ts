@@ -75,6 +75,15 @@ export class VoltshareConsoleOverview extends ConsolePage {
     this.uptime = months;
   }
 
+  protected override get followedEvents(): string[] {
+    return ['evse.status', 'session.updated'];
+  }
+
+  /** Live changes move the figures of now; the charts over the period stay as read. */
+  protected override async followLive(): Promise<void> {
+    this.overview = unwrap(await this.client.GET('/v1/network/overview'));
+  }
+
   private choose(event: Event): void {
     this.period = (event.target as HTMLSelectElement).value as Period;
     void this.refresh();

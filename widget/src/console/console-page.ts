@@ -49,7 +49,7 @@ export abstract class ConsolePage extends VoltshareElement {
     if (!live) return;
     const reload = () => {
       clearTimeout(this.reloadSoon);
-      this.reloadSoon = setTimeout(() => void this.load().catch(() => undefined), 300);
+      this.reloadSoon = setTimeout(() => void this.followLive().catch(() => undefined), 300);
     };
     this.unfollow = this.followedEvents.map((event) => live.on(event, reload));
   }
@@ -67,6 +67,11 @@ export abstract class ConsolePage extends VoltshareElement {
   }
 
   protected abstract load(): Promise<void>;
+
+  /** What a followed event reads again: everything by default. */
+  protected followLive(): Promise<void> {
+    return this.load();
+  }
 
   /** Runs one piece of work, showing that it is under way and what went wrong if it fails. */
   protected async attempt(work: () => Promise<void>): Promise<void> {
