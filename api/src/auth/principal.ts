@@ -21,6 +21,12 @@ export function tenantOf(principal: Principal): string {
   return principal.tenantId;
 }
 
+/** The partner whose key this is; 403 for anyone else. */
+export function partnerOf(principal: Principal, why = 'This needs a partner’s key.'): string {
+  if (!principal.partnerId) throw fail.forbidden(why);
+  return principal.partnerId;
+}
+
 export function userOf(principal: Principal): string {
   if (!principal.userId) throw fail.forbidden('This operation needs a signed-in user, not an API key.');
   return principal.userId;

@@ -16,6 +16,7 @@ import * as m0033 from '../support/migrations/0033_support_desk.js';
 import * as m0025 from '../sustainability/migrations/0025_sustainability.js';
 import * as m0027 from '../tariffs/migrations/0027_dynamic_tariffs.js';
 import * as m0032 from '../uptime/migrations/0032_uptime_exclusions.js';
+import * as m0035 from '../webhooks/migrations/0035_partner_webhooks.js';
 import type { Db } from './database.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_staff_visibility.js';
@@ -71,6 +72,7 @@ const migrations: Record<string, Migration> = {
   '0032_uptime_exclusions': m0032,
   '0033_support_desk': m0033,
   '0034_audit_events': m0034,
+  '0035_partner_webhooks': m0035,
 };
 
 class StaticProvider implements MigrationProvider {

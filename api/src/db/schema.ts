@@ -51,7 +51,12 @@ import type {
 } from '../sustainability/sustainability.tables.js';
 import type { TariffDynamicRulesTable, TariffsTable } from '../tariffs/tariffs.tables.js';
 import type { UptimeExclusionsTable } from '../uptime/uptime.tables.js';
-import type { WebhookDeliveriesTable, WebhookEndpointsTable } from '../webhooks/webhooks.tables.js';
+import type {
+  PartnerWebhookDeliveriesTable,
+  PartnerWebhookEndpointsTable,
+  WebhookDeliveriesTable,
+  WebhookEndpointsTable,
+} from '../webhooks/webhooks.tables.js';
 
 export type * from '../api-keys/api-keys.tables.js';
 export type * from '../audit/audit.tables.js';
@@ -85,6 +90,8 @@ export interface Database {
   queue_offers: QueueOffersTable;
   webhook_endpoints: WebhookEndpointsTable;
   webhook_deliveries: WebhookDeliveriesTable;
+  partner_webhook_endpoints: PartnerWebhookEndpointsTable;
+  partner_webhook_deliveries: PartnerWebhookDeliveriesTable;
   notification_outbox: NotificationOutboxTable;
   jobs: JobsTable;
   id_tags: IdTagsTable;

@@ -64,6 +64,8 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   sandbox_replies: 'payments',
   webhook_endpoints: 'webhooks',
   webhook_deliveries: 'webhooks',
+  partner_webhook_endpoints: 'webhooks',
+  partner_webhook_deliveries: 'webhooks',
   notification_outbox: 'notifications',
   jobs: 'jobs',
 };

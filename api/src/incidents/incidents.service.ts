@@ -342,6 +342,23 @@ export class IncidentsService implements FaultReports {
   }
 
   private async announce(tx: Tx, rows: IncidentRow[], type: IncidentEvent['type'], emit: Emit, now: Date): Promise<void> {
+    // Partners (automakers routing drivers) hear of incidents at the stations they can see.
+    const tenantId = rows[0]?.tenant_id as string;
+    const visible = new Set(
+      rows.length
+        ? (
+            await tx
+              .selectFrom('locations')
+              .innerJoin('networks', 'networks.id', 'locations.tenant_id')
+              .select('locations.id')
+              .where('locations.tenant_id', '=', tenantId)
+              .where('locations.id', 'in', [...new Set(rows.map((r) => r.location_id))])
+              .where('locations.publish', '=', true)
+              .where('networks.public_sharing', '=', true)
+              .execute()
+          ).map((l) => l.id)
+        : [],
+    );
     const events = rows.map((row) => {
       const data = {
         incident_id: row.id,
@@ -357,9 +374,9 @@ export class IncidentsService implements FaultReports {
         resolution: row.resolution,
       };
       emit({ type, audience: { tenant_id: row.tenant_id, incident_id: row.id }, payload: data } satisfies IncidentEvent);
-      return webhookEvent(row.tenant_id, type, data, now);
+      return { ...webhookEvent(row.tenant_id, type, data, now), ...(visible.has(row.location_id) && { partners: 'public' as const }) };
     });
-    await enqueueWebhookBatch(tx, rows[0]?.tenant_id as string, events);
+    await enqueueWebhookBatch(tx, tenantId, events);
   }
 
   /** A driver's (or reporter's) fault ticket, in its own transaction: joins the EVSE's open incident or opens one. */

@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, Get, Path, Post, Put, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { tenantOf, userOf } from '../auth/principal.js';
+import { partnerOf, tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import { type ProblemDocument, problems } from '../http/problem.js';
 import type { Services } from '../server/services.js';
@@ -17,6 +17,8 @@ import type {
   SitePowerState,
   SitePowerView,
 } from './site-limits.model.js';
+
+const GRID_SIGNALS_ONLY = 'Grid signals come from a utility partner key.';
 
 /** What this controller uses of the platform's services. */
 type SiteLimitsPorts = Pick<Services, 'siteLimits' | 'charging'>;
@@ -127,7 +129,7 @@ export class SiteLimitsController extends Controller {
   @SuccessResponse(201, 'Created')
   @Response<ProblemDocument>(404, 'Not a site you are grid operator of')
   async signal(@Request() req: ExpressRequest, @Body() body: GridSignalInput): Promise<SitePowerState> {
-    const state = await this.services.siteLimits.setByGridOperator(partnerOf(req), body);
+    const state = await this.services.siteLimits.setByGridOperator(partnerOf(principalOf(req), GRID_SIGNALS_ONLY), body);
     this.setStatus(201);
     return state;
   }
@@ -136,14 +138,8 @@ export class SiteLimitsController extends Controller {
   @Delete('grid/power-limits/{limit_id}')
   @Security('bearer', ['grid:signal'])
   async endSignal(@Request() req: ExpressRequest, @Path() limit_id: ResourceId): Promise<SitePowerState> {
-    const partnerId = partnerOf(req);
+    const partnerId = partnerOf(principalOf(req), GRID_SIGNALS_ONLY);
     const tenantId = await this.services.siteLimits.networkOfGridLimit(partnerId, limit_id);
     return this.services.siteLimits.end(tenantId, limit_id);
   }
-}
-
-function partnerOf(req: ExpressRequest): string {
-  const { partnerId } = principalOf(req);
-  if (!partnerId) throw problems.forbidden('Grid signals come from a utility partner key.');
-  return partnerId;
 }

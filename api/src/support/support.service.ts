@@ -63,6 +63,9 @@ const MAX_ATTACHMENTS_PER_TICKET = 10;
 
 const nextPriority = (p: TicketPriority): TicketPriority => PRIORITIES[Math.min(PRIORITIES.indexOf(p) + 1, PRIORITIES.length - 1)] as TicketPriority;
 
+/** A ticket a partner opened is announced to that partner's endpoints too. */
+const partnerOfTicket = (row: Pick<TicketRow, 'partner_id'>): { partners?: string[] } => (row.partner_id ? { partners: [row.partner_id] } : {});
+
 /** No message bodies, names or addresses: webhooks and the staff list carry only what identifies the ticket. */
 function summaryOf(row: TicketRow) {
   return {
@@ -750,18 +753,19 @@ export class SupportService {
       payload: { ticket_id: ticket.id, message: { ...message, created_at: message.created_at.toISOString() } },
     } satisfies TicketEvent);
     if (!m.internal) {
-      await enqueueWebhookDeliveries(
-        tx,
-        ticket.tenant_id,
-        webhookEvent(ticket.tenant_id, 'ticket.message', { ticket_id: ticket.id, message_id: row.id, author: row.author }, now),
-      );
+      await enqueueWebhookDeliveries(tx, ticket.tenant_id, {
+        ...webhookEvent(ticket.tenant_id, 'ticket.message', { ticket_id: ticket.id, message_id: row.id, author: row.author }, now),
+        ...partnerOfTicket(ticket),
+      });
     }
     return message;
   }
 
   private async announce(tx: Tx, row: TicketRow, type: 'ticket.created' | 'ticket.updated' | 'ticket.sla_warning' | 'ticket.escalated', emit: Emit, now: Date) {
     const data = summaryOf(row);
-    await enqueueWebhookDeliveries(tx, row.tenant_id, webhookEvent(row.tenant_id, type, data, now));
+    // SLA warnings and escalations are the desk's own business; the partner who wrote in hears the rest.
+    const partners = type === 'ticket.created' || type === 'ticket.updated' ? partnerOfTicket(row) : {};
+    await enqueueWebhookDeliveries(tx, row.tenant_id, { ...webhookEvent(row.tenant_id, type, data, now), ...partners });
     emit({
       type: type === 'ticket.created' ? 'ticket.created' : 'ticket.updated',
       audience: { tenant_id: row.tenant_id, ticket_id: row.id, driver_id: row.driver_id, staff_only: type !== 'ticket.updated' },
