@@ -86,11 +86,13 @@ describe.each(backends())('partner webhooks on %s', (backend: Backend) => {
     const events = got('/carmaker');
     expect(events.map((e) => e.type)).toEqual(['incident.opened']);
     expect(events[0]).toMatchObject({ network_id: net.networkId, data: { scope: 'evse', causes: ['fault'] } });
-    const delivery = received.find((r) => r.path === '/carmaker');
+    const delivery = received.find((r) => r.path === '/carmaker' && r.body.includes(net.networkId));
     expect(verifySignature(created.body.secret, delivery?.body ?? '', delivery?.signature)).toBe(true);
     // Its log, and no one else's.
     const log = await t.http.get(`/v1/partner/webhook-endpoints/${created.body.id}/deliveries`).set(bearer(carmaker.secret_key)).expect(200);
-    expect(log.body.data).toEqual([expect.objectContaining({ event_type: 'incident.opened', status: 'DELIVERED', response_status: 204 })]);
+    expect(log.body.data).toContainEqual(
+      expect.objectContaining({ event_id: events[0]?.id, event_type: 'incident.opened', status: 'DELIVERED', response_status: 204 }),
+    );
     const city = await new PartnersService(t.services.scopes).create(unique('City'), 'city');
     await t.http.get(`/v1/partner/webhook-endpoints/${created.body.id}/deliveries`).set(bearer(city.secret_key)).expect(404);
     expect((await t.http.get('/v1/partner/webhook-endpoints').set(bearer(city.secret_key)).expect(200)).body.data).toEqual([]);
