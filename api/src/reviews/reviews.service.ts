@@ -62,27 +62,16 @@ export class ReviewsService {
 
   /** Reviews of a location the caller may see, newest first. */
   async list(callerTenantId: string | undefined, locationId: string, page: PageRequest): Promise<Page<Review>> {
-    const tenantId = await this.networkOf(callerTenantId, locationId);
-    return newestFirst(
-      page,
-      (before, limit) =>
-        this.scopes.tenant(tenantId, (tx) =>
-          tx
-            .selectFrom('reviews')
-            .select(REVIEW_COLUMNS)
-            .where('tenant_id', '=', tenantId)
-            .where('location_id', '=', locationId)
-            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
-            .orderBy('id', 'desc')
-            .limit(limit)
-            .execute(),
-        ),
-      (row) => row,
-    );
+    return this.page(await this.networkOf(callerTenantId, locationId), { locationId }, page);
   }
 
   /** Every review of the network's locations, newest first, lowest ratings only when `maxRating` is given: the moderation list. */
   networkReviews(tenantId: string, filter: { maxRating?: number }, page: PageRequest): Promise<Page<Review>> {
+    return this.page(tenantId, filter, page);
+  }
+
+  /** One page of a network's reviews, newest first: one query for the station's list and the moderation list. */
+  private page(tenantId: string, filter: { locationId?: string; maxRating?: number }, page: PageRequest): Promise<Page<Review>> {
     return newestFirst(
       page,
       (before, limit) =>
@@ -91,6 +80,7 @@ export class ReviewsService {
             .selectFrom('reviews')
             .select(REVIEW_COLUMNS)
             .where('tenant_id', '=', tenantId)
+            .$if(filter.locationId !== undefined, (q) => q.where('location_id', '=', filter.locationId as string))
             .$if(filter.maxRating !== undefined, (q) => q.where('rating', '<=', filter.maxRating as number))
             .$if(before !== undefined, (q) => q.where('id', '<', before as string))
             .orderBy('id', 'desc')
