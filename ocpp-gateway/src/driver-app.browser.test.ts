@@ -333,6 +333,9 @@ describe('a queue offer in the driver app', { timeout: 120_000 }, () => {
     await page.locator('voltshare-app .offer button.primary').click();
     await page.locator('voltshare-booking [part=reservation]').waitFor({ timeout: 10_000 });
     await expect.poll(() => page.locator('voltshare-app .offer').count()).toBe(0);
+    // Given back: the demo driver's later bookings (the next test's) must not overlap this one.
+    await page.locator('voltshare-booking [part=reservation] button.secondary').last().click();
+    await expect.poll(() => page.locator('voltshare-booking [part=reservation]').count()).toBe(0);
     await context.close();
   });
 });

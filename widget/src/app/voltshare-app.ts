@@ -466,12 +466,22 @@ export class VoltshareApp extends VoltshareElement {
     const standards = l.evses.filter((e) => e.capabilities?.includes('RESERVABLE')).flatMap((e) => e.connectors.map((c) => c.standard));
     const preferred = this.session?.me?.driver?.preferences.default_connector;
     const standard = standards.find((s) => s === preferred) ?? standards[0];
-    const { data, error } = await this.session!.client.POST('/v1/reservations', {
-      body: { location_id: l.id, connector_standard: standard, start: start.toISOString(), end: new Date(start.getTime() + 3_600_000).toISOString() } as never,
-    });
-    this.adviceBooking = data
-      ? { ok: true, text: msg(str`Booked from ${at} for an hour. It is under Bookings in your history.`) }
-      : { ok: false, text: this.describe(error, msg('That hour could not be booked.')) };
+    try {
+      unwrap(
+        await this.session!.client.POST('/v1/reservations', {
+          body: {
+            location_id: l.id,
+            connector_standard: standard,
+            start: start.toISOString(),
+            end: new Date(start.getTime() + 3_600_000).toISOString(),
+          } as never,
+        }),
+      );
+      this.adviceBooking = { ok: true, text: msg(str`Booked from ${at} for an hour. It is under Bookings in your history.`) };
+    } catch (error) {
+      // The refusal's reason (an overlapping booking, a closed site), not only that it failed.
+      this.adviceBooking = { ok: false, text: this.describe(error, msg('That hour could not be booked.')) };
+    }
   }
 
   /** The next 24 hours as a strip of bars (free EVSEs expected), the quietest hours marked, and the same in words. */

@@ -178,18 +178,20 @@ export class VoltshareBooking extends VoltshareElement {
     }
   }
 
+  /** The booked window: from the slot's start, or from now when the slot has begun (the API refuses a start in the past). */
   private window(slot: Slot): { start: string; end: string } {
-    const start = new Date(slot.start);
+    const start = new Date(Math.max(new Date(slot.start).getTime(), Date.now()));
     return { start: start.toISOString(), end: new Date(start.getTime() + this.duration * 60_000).toISOString() };
   }
 
   private reserve(slot: Slot): Promise<void> {
     return this.act(async () => {
+      const window = this.window(slot);
       const created = unwrap(
-        await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, connector_standard: this.connector, ...this.window(slot) } as never }),
+        await this.api.POST('/v1/reservations', { body: { location_id: this.locationId, connector_standard: this.connector, ...window } as never }),
       );
       this.dispatchEvent(new CustomEvent<Reservation>('voltshare-reserved', { detail: created, bubbles: true, composed: true }));
-      return msg(str`Reserved from ${this.clock(slot)} for ${this.duration} minutes.`);
+      return msg(str`Reserved from ${this.clock(window.start)} for ${this.duration} minutes.`);
     });
   }
 
