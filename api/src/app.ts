@@ -77,6 +77,8 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   app.post('/v1/payments/webhook', express.raw({ type: '*/*', limit: '1mb' }), paymentWebhook(services));
   // Photos on support tickets come as the image itself; the service checks what they are.
   app.post(/^\/v1\/support\/.+\/attachments$/, express.raw({ type: ['image/*', 'application/octet-stream'], limit: '5mb' }));
+  // And drivers' station photos; the pipeline checks, strips and resizes them.
+  app.post(/^\/v1\/locations\/[^/]+\/photos$/, express.raw({ type: ['image/*', 'application/octet-stream'], limit: '15mb' }));
   app.use(express.json({ limit: '1mb', type: ['application/json', 'application/*+json'] }));
   app.use(refuseNul);
 
@@ -84,7 +86,19 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   app.use(['/v1/auth', '/v1/invitations/accept'], auth);
   app.post(['/v1/networks', '/v1/drivers'], auth);
   app.use(
-    ['/v1/locations', '/v1/open-data', '/v1/reports', '/v1/grid', '/ocpi', '/v1/ad-hoc-charges', '/pay', '/v1/support/fault-reports', '/v1/status'],
+    [
+      '/v1/locations',
+      '/v1/open-data',
+      '/v1/reports',
+      '/v1/grid',
+      '/ocpi',
+      '/v1/ad-hoc-charges',
+      '/pay',
+      '/v1/support/fault-reports',
+      '/v1/status',
+      '/v1/photos',
+      '/v1/community',
+    ],
     services.publicLimiter.middleware,
   );
 

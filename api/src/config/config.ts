@@ -34,6 +34,10 @@ export interface Config {
   stripe: { secretKey: string; webhookSecret: string; apiBase: string | undefined } | undefined;
   /** NESO's GB Carbon Intensity API (e.g. https://api.carbonintensity.org.uk): live half-hourly intensity for sites in GB; unset, the yearly average. */
   gbCarbonIntensityUrl: string | undefined;
+  /** Where drivers' station photos go: an S3-compatible bucket when S3_BUCKET is set, else `dataDir/photos`. */
+  photos:
+    | { kind: 'files'; dir: string }
+    | { kind: 's3'; endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
 }
 
 export class ConfigError extends Error {
@@ -165,7 +169,18 @@ export function loadConfig(env: Env = process.env): Config {
     metricsToken: metricsToken(env),
     stripe: stripeSettings(env),
     gbCarbonIntensityUrl: url(env, 'GB_CARBON_INTENSITY_URL', ['http:', 'https:']),
+    photos: photoSettings(env, dataDir),
   };
+}
+
+function photoSettings(env: Env, dataDir: string): Config['photos'] {
+  const bucket = env.S3_BUCKET?.trim();
+  if (!bucket) return { kind: 'files', dir: path.join(dataDir, 'photos') };
+  const accessKeyId = env.S3_ACCESS_KEY_ID;
+  const secretAccessKey = env.S3_SECRET_ACCESS_KEY;
+  if (!accessKeyId) throw new ConfigError('S3_ACCESS_KEY_ID', 'is required with S3_BUCKET');
+  if (!secretAccessKey) throw new ConfigError('S3_SECRET_ACCESS_KEY', 'is required with S3_BUCKET');
+  return { kind: 's3', endpoint: url(env, 'S3_ENDPOINT', ['http:', 'https:']), region: env.S3_REGION || 'us-east-1', bucket, accessKeyId, secretAccessKey };
 }
 
 function stripeSettings(env: Env): Config['stripe'] {

@@ -4,10 +4,13 @@ import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
 import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
 import * as m0024 from '../charging/migrations/0024_flexible_sessions.js';
+import * as m0036 from '../community/migrations/0036_community.js';
 import * as m0020 from '../drivers/migrations/0020_driver_profiles.js';
 import * as m0028 from '../forecasting/migrations/0028_site_forecasts.js';
 import * as m0031 from '../incidents/migrations/0031_incidents.js';
 import * as m0030 from '../locations/migrations/0030_availability_history.js';
+import * as m0037 from '../locations/migrations/0037_location_reliability.js';
+import * as m0038 from '../reviews/migrations/0038_review_history.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
 import * as m0026 from '../site-limits/migrations/0026_clean_objectives.js';
@@ -73,6 +76,9 @@ const migrations: Record<string, Migration> = {
   '0033_support_desk': m0033,
   '0034_audit_events': m0034,
   '0035_partner_webhooks': m0035,
+  '0036_community': m0036,
+  '0037_location_reliability': m0037,
+  '0038_review_history': m0038,
 };
 
 class StaticProvider implements MigrationProvider {

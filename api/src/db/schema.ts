@@ -8,6 +8,19 @@ import type { AuditEventsTable } from '../audit/audit.tables.js';
 import type { RefreshTokensTable, UsersTable } from '../auth/auth.tables.js';
 import type { ChargePointsTable } from '../charge-points/charge-points.tables.js';
 import type { ChargingSessionsTable, EvseFaultsTable, IdTagsTable, MeterSamplesTable, OcppMessagesTable } from '../charging/charging.tables.js';
+import type {
+  CommunityCheckinEditsTable,
+  CommunityCheckinsTable,
+  CommunityFollowsTable,
+  CommunityModeratorsTable,
+  CommunityPhotosTable,
+  CommunityPostsTable,
+  CommunityProfilesTable,
+  CommunityReliabilityTable,
+  CommunityReportsTable,
+  CommunitySanctionsTable,
+  CommunityVotesTable,
+} from '../community/community.tables.js';
 import type { DriversTable } from '../drivers/drivers.tables.js';
 import type { SiteForecastsTable } from '../forecasting/forecasting.tables.js';
 import type { IdempotencyKeysTable } from '../http/http.tables.js';
@@ -32,7 +45,7 @@ import type {
 } from '../payments/payments.tables.js';
 import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.js';
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
-import type { ReviewsTable } from '../reviews/reviews.tables.js';
+import type { ReviewEditsTable, ReviewsTable } from '../reviews/reviews.tables.js';
 import type { EvsePowerSharesTable, SiteEnergyContractsTable, SitePowerLimitsTable, SitePowerSamplesTable } from '../site-limits/site-limits.tables.js';
 import type {
   SupportArticlesTable,
@@ -63,6 +76,7 @@ export type * from '../audit/audit.tables.js';
 export type * from '../auth/auth.tables.js';
 export type * from '../charge-points/charge-points.tables.js';
 export type * from '../charging/charging.tables.js';
+export type * from '../community/community.tables.js';
 export type * from '../drivers/drivers.tables.js';
 export type * from '../http/http.tables.js';
 export type * from '../incidents/incidents.tables.js';
@@ -106,6 +120,18 @@ export interface Database {
   wallet_top_ups: WalletTopUpsTable;
   ad_hoc_charges: AdHocChargesTable;
   reviews: ReviewsTable;
+  review_edits: ReviewEditsTable;
+  community_checkins: CommunityCheckinsTable;
+  community_checkin_edits: CommunityCheckinEditsTable;
+  community_posts: CommunityPostsTable;
+  community_votes: CommunityVotesTable;
+  community_photos: CommunityPhotosTable;
+  community_follows: CommunityFollowsTable;
+  community_reports: CommunityReportsTable;
+  community_sanctions: CommunitySanctionsTable;
+  community_reliability: CommunityReliabilityTable;
+  community_profiles: CommunityProfilesTable;
+  community_moderators: CommunityModeratorsTable;
   incidents: IncidentsTable;
   audit_events: AuditEventsTable;
   uptime_exclusions: UptimeExclusionsTable;

@@ -1,4 +1,5 @@
 import type { SessionRow, SessionSteps } from '../charging/session-steps.js';
+import type { ReliabilityService } from '../community/reliability.service.js';
 import type { Tx } from '../db/tenancy.js';
 import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import type { PaymentsService } from '../payments/payments.service.js';
@@ -14,7 +15,8 @@ import type { SustainabilityService } from '../sustainability/sustainability.ser
  * - **starting** on an EVSE fulfils the driver's own reservation (and closes the queue offer it
  *   came from) or is refused while someone else's holds it; then payment is held for the session;
  * - **ending** gives the rest of a fulfilled slot back, then captures the payment and has the
- *   session's energy accounted for its carbon, and its site's forecast trained again;
+ *   session's energy accounted for its carbon, its site's forecast trained again and its
+ *   reliability score computed again;
  * - after either, the site's **power limit** is shared anew;
  * - a charger that **reconnects** is sent its reservations, then its site's power limit.
  *
@@ -28,6 +30,7 @@ export class ChargingSessionFlow implements SessionSteps {
     private readonly siteLimits: SiteLimitsService,
     private readonly sustainability: SustainabilityService,
     private readonly forecasting: ForecastingService,
+    private readonly reliability: ReliabilityService,
   ) {}
 
   /** In the session's transaction. */
@@ -58,6 +61,7 @@ export class ChargingSessionFlow implements SessionSteps {
     await this.payments.sessionStopped(tx, session);
     await this.sustainability.sessionEnded(tx, session);
     await this.forecasting.sessionEnded(tx, session);
+    await this.reliability.sessionEnded(tx, session);
   }
 
   changed(tenantId: string, chargePointId: string): void {

@@ -44,6 +44,7 @@ const STATUS: Record<ErrorKind, number> = {
   'payment-required': 402,
   timeout: 504,
   unavailable: 503,
+  'rate-limited': 429,
 };
 const TITLE: Record<ErrorKind, string> = {
   invalid: 'Validation failed',
@@ -54,6 +55,7 @@ const TITLE: Record<ErrorKind, string> = {
   'payment-required': 'Payment required',
   timeout: 'No answer in time',
   unavailable: 'Service unavailable',
+  'rate-limited': 'Too many requests',
 };
 /** Rules whose problems have a title of their own. */
 const TITLE_OF_CODE: Record<string, string> = {
@@ -69,6 +71,7 @@ export function problemOf(error: DomainError, req: Request): Problem {
     ...data,
     ...(fields ? { errors: fields.map((f) => ({ field: locateField(f.field, req), message: f.message })) } : {}),
     ...(error.kind === 'unauthenticated' ? { headers: { 'WWW-Authenticate': 'Bearer realm="voltshare"' } } : {}),
+    ...(error.kind === 'rate-limited' ? { headers: { 'Retry-After': String(data?.retry_after_seconds ?? 60) } } : {}),
   });
 }
 

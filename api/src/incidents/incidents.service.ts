@@ -1,6 +1,7 @@
 import { type Selectable, sql } from 'kysely';
 import type { Logger } from 'pino';
 import { faultName } from '../charging/fault-codes.js';
+import { failedStartSql } from '../charging/session-outcome.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob, scheduleJobs } from '../jobs/job-runner.js';
 import { type Emit, writeThenPublish } from '../realtime/after-commit.js';
@@ -23,9 +24,6 @@ export const AFFECTED_BOOKINGS_JOB = 'incidents.affected-bookings';
 const MINUTE = 60_000;
 const TICK_MS = MINUTE;
 const PROMPT_SWEEP_DELAY_MS = 2_000;
-/** Starts that end within this time having delivered less than FAILED_START_WH count as failed. */
-const FAILED_START_MS = 3 * MINUTE;
-const FAILED_START_WH = 100;
 /** This many failed starts in the last hour, and none that worked since, open an incident. */
 const FAILED_STARTS = 3;
 /** A car drawing more than its share by this much, minutes after the charger was told, ignores the limit. */
@@ -195,8 +193,7 @@ export class IncidentsService implements FaultReports {
           max(started_at) filter (where not failed) as last_ok
         from (
           select evse_uid, started_at,
-            (status = 'COMPLETED' and stopped_at - started_at < ${`${FAILED_START_MS / 1000} seconds`}::interval
-              and coalesce(meter_stop_wh, meter_last_wh) - meter_start_wh < ${FAILED_START_WH}) as failed
+            ${failedStartSql} as failed
           from charging_sessions
           where tenant_id = ${tenantId} and evse_uid is not null and started_at > ${new Date(now.getTime() - 60 * MINUTE)}
         ) s

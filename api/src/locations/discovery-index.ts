@@ -17,7 +17,7 @@ import {
   probeOf,
 } from './discovery-grid.js';
 import { bodies, CLOSED, COMMA, jsonHeadOf, OPEN, PAGE_HEAD } from './discovery-page-bytes.js';
-import { type DiscoveryQuery, validateQuery } from './discovery-query.js';
+import { type DiscoveryQuery, reliabilityKey, validateQuery } from './discovery-query.js';
 import type { LocationDetail, LocationSummary } from './locations.model.js';
 import { isAlwaysOpen, isOpenAt } from './opening-hours.js';
 import { loadLocations, summarise, withEvseStatus } from './read-model.js';
@@ -325,16 +325,19 @@ export class DiscoveryIndex {
     }
     const probe = probeOf(q);
     let found = this.candidates(viewer, probe);
-    // Near a point or in a box: by distance; otherwise by key alone.
+    // Near a point or in a box: by distance; by reliability when asked; otherwise by key alone.
     const spatial = probe.centre !== undefined;
-    found.sort((a, b) => (spatial && a.distance !== b.distance ? (a.distance as number) - (b.distance as number) : compareKeys(a.entry, b.entry)));
+    const byReliability = q.sort === 'reliability';
+    const sortKey = (f: { entry: Entry; distance: number | null }) =>
+      byReliability ? reliabilityKey(f.entry.detail.reliability?.score) : spatial ? (f.distance as number) : 0;
+    found.sort((a, b) => sortKey(a) - sortKey(b) || compareKeys(a.entry, b.entry));
     if (after) {
-      const [d, tenant, id] = after;
+      const [k, tenant, id] = after;
       const afterEntry = { tenantId: tenant, id } as Entry;
-      found = found.filter(({ entry, distance }) =>
-        spatial
-          ? (distance as number) > (d ?? 0) || ((distance as number) === (d ?? 0) && compareKeys(entry, afterEntry) > 0)
-          : compareKeys(entry, afterEntry) > 0,
+      found = found.filter((f) =>
+        spatial || byReliability
+          ? sortKey(f) > (k ?? 0) || (sortKey(f) === (k ?? 0) && compareKeys(f.entry, afterEntry) > 0)
+          : compareKeys(f.entry, afterEntry) > 0,
       );
     }
     const shown: Found[] = [];
@@ -342,12 +345,14 @@ export class DiscoveryIndex {
       const open = f.entry.alwaysOpen || isOpenAt(f.entry.detail.opening_hours, f.entry.detail.time_zone, now);
       if (q.open_now && !open) continue;
       if (q.green && !f.entry.detail.green) continue;
+      if (q.min_reliability !== undefined && !((f.entry.detail.reliability?.score ?? -1) >= q.min_reliability)) continue;
       shown.push({ entry: f.entry, distance: f.distance, open });
       if (shown.length > page.limit) break;
     }
     const hasMore = shown.length > page.limit;
     const pageRows = shown.slice(0, page.limit);
     const last = pageRows[pageRows.length - 1];
-    return { rows: pageRows, next_cursor: hasMore && last ? encodeCursor([last.distance, last.entry.tenantId, last.entry.id]) : null };
+    const cursorKey = last ? (byReliability ? sortKey(last) : last.distance) : null;
+    return { rows: pageRows, next_cursor: hasMore && last ? encodeCursor([cursorKey, last.entry.tenantId, last.entry.id]) : null };
   }
 }

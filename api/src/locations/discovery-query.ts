@@ -22,7 +22,18 @@ export interface DiscoveryQuery {
   max_price_per_kwh?: number;
   /** Only stations badged green (mostly renewable energy). */
   green?: boolean;
+  /** Only stations whose reliability score is at least this (0–10); stations without a score are left out. */
+  min_reliability?: number;
+  /** Nearest first (the default near a point or in a box), or the most reliable first. */
+  sort?: 'distance' | 'reliability';
 }
+
+/**
+ * The first element of a result's position (and cursor): its distance, or when sorting by
+ * reliability the score negated, so that ascending order is the most reliable first and
+ * stations without a score (1) come last.
+ */
+export const reliabilityKey = (score: number | null | undefined) => (score === null || score === undefined ? 1 : -score);
 
 const MAX_RADIUS_M = 200_000;
 
@@ -59,6 +70,8 @@ export function validateQuery(q: DiscoveryQuery): void {
   if (q.radius_m !== undefined && (q.radius_m <= 0 || q.radius_m > MAX_RADIUS_M))
     errors.push({ field: 'radius_m', message: `must be between 1 and ${MAX_RADIUS_M}` });
   if (q.radius_m !== undefined && !near) errors.push({ field: 'radius_m', message: 'needs lat and lng' });
+  if (q.min_reliability !== undefined && !(q.min_reliability >= 0 && q.min_reliability <= 10))
+    errors.push({ field: 'min_reliability', message: 'must be between 0 and 10' });
   if (near && q.bbox) errors.push({ field: 'bbox', message: 'search near a point or in a box, not both' });
   if (q.min_power_kw !== undefined && (q.min_power_kw < 0 || q.min_power_kw > 2000))
     errors.push({ field: 'min_power_kw', message: 'must be between 0 and 2000' });

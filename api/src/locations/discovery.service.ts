@@ -34,7 +34,7 @@ export class DiscoveryService {
     }
 
     return this.scopes.public(callerTenantId, async (tx) => {
-      const found: { key: LocationKey; distance: number | null; detail: LocationDetail }[] = [];
+      const found: { key: LocationKey; sortKey: number | null; detail: LocationDetail }[] = [];
       let position = after;
       // open_now is evaluated per location in its time zone, so rows are fetched in batches
       // until the page is full; every other filter is in SQL.
@@ -48,9 +48,9 @@ export class DiscoveryService {
         for (const [i, detail] of details.entries()) {
           const row = rows[i];
           if (!row) continue;
-          position = [row.distance_m, row.tenant_id, row.id];
+          position = [row.sort_key, row.tenant_id, row.id];
           if (q.open_now && !detail.open_now) continue;
-          found.push({ key: keys[i] as LocationKey, distance: row.distance_m, detail });
+          found.push({ key: keys[i] as LocationKey, sortKey: row.sort_key, detail });
           if (found.length > page.limit) break;
         }
         if (rows.length < batchSize) break;
@@ -60,7 +60,7 @@ export class DiscoveryService {
       const last = shown[shown.length - 1];
       return {
         data: shown.map((f) => summarise(f.detail)),
-        next_cursor: hasMore && last ? encodeCursor([last.distance, last.key.tenant_id, last.key.id]) : null,
+        next_cursor: hasMore && last ? encodeCursor([last.sortKey, last.key.tenant_id, last.key.id]) : null,
       };
     });
   }
@@ -94,18 +94,26 @@ export class DiscoveryService {
         : q.bbox
           ? sql`locations_in_box(${q.bbox[0]}, ${q.bbox[1]}, ${q.bbox[2]}, ${q.bbox[3]})`
           : undefined;
+    const byReliability = q.sort === 'reliability';
+    // What results are ordered by before their keys break ties: reliability (see `reliabilityKey`), distance, or nothing.
+    const sortKey = byReliability
+      ? sql<number>`coalesce(-l.reliability_score, 1)::float8`
+      : spatial
+        ? sql<number>`w.distance_m`
+        : sql<number | null>`null::float8`;
     const from = spatial
       ? tx
           .selectFrom(sql<{ tenant_id: string; id: string; distance_m: number }>`${spatial}`.as('w'))
           .innerJoin('locations as l', (join) => join.onRef('l.tenant_id', '=', 'w.tenant_id').onRef('l.id', '=', 'w.id'))
-          .select(['l.tenant_id', 'l.id', sql<number | null>`w.distance_m`.as('distance_m')])
-      : tx.selectFrom('locations as l').select(['l.tenant_id', 'l.id', sql<number | null>`null::float8`.as('distance_m')]);
+          .select(['l.tenant_id', 'l.id', sql<number | null>`w.distance_m`.as('distance_m'), sortKey.as('sort_key')])
+      : tx.selectFrom('locations as l').select(['l.tenant_id', 'l.id', sql<number | null>`null::float8`.as('distance_m'), sortKey.as('sort_key')]);
     let query = from
       .where('l.status', '=', 'ACTIVE')
       // Also enforced by row-level security; said here so the query means what it reads.
       .where((eb) => eb.or([eb('l.publish', '=', true), eb('l.tenant_id', '=', callerTenantId ?? '')]));
     if (q.network_id) query = query.where('l.tenant_id', '=', q.network_id);
     if (q.green) query = query.where('l.renewable_share', '>=', GREEN_RENEWABLE_SHARE_PCT as never);
+    if (q.min_reliability !== undefined) query = query.where('l.reliability_score', '>=', q.min_reliability as never);
 
     const conditions: Expression<SqlBool>[] = [];
     if (q.connector_standard?.length) conditions.push(sql<SqlBool>`c.standard = any(${q.connector_standard})`);
@@ -128,11 +136,12 @@ export class DiscoveryService {
       );
     }
     if (after) {
-      const [d, tenant, id] = after;
-      query = spatial
-        ? query.where(sql<SqlBool>`(w.distance_m, l.tenant_id, l.id) > (${d ?? 0}::float8, ${tenant}, ${id})`)
-        : query.where(sql<SqlBool>`(l.tenant_id, l.id) > (${tenant}, ${id})`);
+      const [k, tenant, id] = after;
+      query =
+        spatial || byReliability
+          ? query.where(sql<SqlBool>`(${sortKey}, l.tenant_id, l.id) > (${k ?? 0}::float8, ${tenant}, ${id})`)
+          : query.where(sql<SqlBool>`(l.tenant_id, l.id) > (${tenant}, ${id})`);
     }
-    return query.orderBy(sql`3`).orderBy('l.tenant_id').orderBy('l.id').limit(limit).execute();
+    return query.orderBy(sql`4`).orderBy('l.tenant_id').orderBy('l.id').limit(limit).execute();
   }
 }

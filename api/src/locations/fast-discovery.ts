@@ -12,7 +12,7 @@ import type { Capability, ConnectorStandard } from './locations.model.js';
 
 type Query = DiscoveryQuery & { limit?: number; cursor?: string };
 
-const NUMBERS = ['lat', 'lng', 'radius_m', 'min_power_kw', 'max_price_per_kwh', 'limit'] as const;
+const NUMBERS = ['lat', 'lng', 'radius_m', 'min_power_kw', 'max_price_per_kwh', 'min_reliability', 'limit'] as const;
 const BOOLEANS = ['available_now', 'open_now', 'green'] as const;
 // The same enums tsoa validates with, from the generated OpenAPI document.
 const STANDARDS = new Set<string>(openapi.components.schemas.ConnectorStandard.enum);
@@ -39,6 +39,9 @@ function parseQuery(search: string): Query | undefined {
     } else if (key === 'capability') {
       if (!CAPABILITIES.has(value)) return undefined;
       q.capability = [...(q.capability ?? []), value as Capability];
+    } else if (key === 'sort') {
+      if (repeated || (value !== 'distance' && value !== 'reliability')) return undefined;
+      q.sort = value;
     } else if (key === 'power_type') {
       if (repeated || (value !== 'AC' && value !== 'DC')) return undefined;
       q.power_type = value;

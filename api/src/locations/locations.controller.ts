@@ -41,6 +41,10 @@ export class LocationsController extends Controller {
    * @param open_now Only locations open now, in their own time zone.
    * @param max_price_per_kwh Minor units per kWh, VAT included.
    * @param green Only stations badged green: at least 80 % renewable energy over the last 90 days of charging (market-based), or as their network declares.
+   * @param min_reliability Only stations with a reliability score (0–10, from drivers' verified sessions, check-ins and uptime) of at least this.
+   * @param sort `distance` (nearest first; the default) or `reliability` (the most reliable first, stations without a score last).
+   * @minimum min_reliability 0
+   * @maximum min_reliability 10
    */
   @Get('locations')
   @Security('bearer', ['public:read'])
@@ -60,6 +64,8 @@ export class LocationsController extends Controller {
     @Query() capability?: Capability[],
     @Query() max_price_per_kwh?: number,
     @Query() green?: boolean,
+    @Query() min_reliability?: number,
+    @Query() sort?: 'distance' | 'reliability',
     @Query() limit?: number,
     @Query() cursor?: Cursor,
   ): Promise<Page<LocationSummary>> {
@@ -79,6 +85,8 @@ export class LocationsController extends Controller {
         capability,
         max_price_per_kwh,
         green,
+        min_reliability,
+        sort,
       },
       pageRequest(limit, cursor),
     );

@@ -297,8 +297,20 @@ export interface LocationSummary {
   open_now: boolean;
   /** Mostly renewable energy: at least 80 % over the last 90 days of charging (market-based: what the network buys counts), or as the network declares. */
   green: boolean;
+  /** The drivers' reliability score and what it rests on; null until there is anything to go on. */
+  reliability: LocationReliability | null;
   version: number;
   updated_at: Date;
+}
+
+/** "8.6 from 42 sessions and 9 check-ins in the last 30 days". */
+export interface LocationReliability {
+  /** 0–10, one decimal. */
+  score: number;
+  sessions: number;
+  check_ins: number;
+  uptime_percent: number | null;
+  window_days: number;
 }
 
 export interface LocationDetail extends LocationSummary {

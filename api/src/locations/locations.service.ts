@@ -496,6 +496,35 @@ export class LocationsService {
     }));
   }
 
+  /**
+   * In the caller's transaction: the station's reliability score (the community module computes
+   * it) for discovery to show, filter and sort by. A new version only when the figure changed, so
+   * a nightly pass over unchanged stations wakes no client.
+   */
+  async setReliability(tx: Tx, tenantId: string, locationId: string, basis: { score: number | null } & Record<string, unknown>): Promise<DomainEvent[]> {
+    const current = await tx
+      .selectFrom('locations')
+      .select(['reliability_score', 'reliability'])
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', locationId)
+      .executeTakeFirst();
+    if (!current) return [];
+    const { computed_at: _at, ...figures } = basis;
+    const { computed_at: _was, ...before } = (current.reliability ?? {}) as Record<string, unknown>;
+    // jsonb keeps its own key order: compared key by key.
+    const same =
+      (current.reliability_score === null ? null : Number(current.reliability_score)) === basis.score &&
+      Object.keys(before).length === Object.keys(figures).length &&
+      Object.entries(figures).every(([k, v]) => before[k] === v);
+    await tx
+      .updateTable('locations')
+      .set({ reliability_score: basis.score, reliability: JSON.stringify(basis), ...(same ? {} : { updated_at: new Date(), version: nextVersion() }) } as never)
+      .where('tenant_id', '=', tenantId)
+      .where('id', '=', locationId)
+      .execute();
+    return same ? [] : [await locationEvent(tx, tenantId, locationId)];
+  }
+
   /** Who may hear about a location: its network, and everyone when it is public. */
   audience(tx: Tx, tenantId: string, locationId: string): Promise<Audience> {
     return audienceOf(tx, tenantId, locationId);

@@ -39,6 +39,10 @@ export interface LocationsTable {
   publish: ColumnType<boolean, boolean | undefined, boolean>;
   renewable_share: ColumnType<string | null, number | null | undefined, number | null>;
   co2_g_per_kwh: ColumnType<string | null, number | null | undefined, number | null>;
+  /** 0–10, from the community module's score job; null until there is anything to go on. */
+  reliability_score: ColumnType<string | null, number | null | undefined, number | null>;
+  /** What the score rests on (sessions, check-ins, uptime, window), shown beside it. */
+  reliability: ColumnType<unknown, string | null | undefined, string | null>;
   status: ColumnType<'ACTIVE' | 'REMOVED', 'ACTIVE' | 'REMOVED' | undefined, 'ACTIVE' | 'REMOVED'>;
   source: string | null;
   grid_operator_id: ColumnType<string | null, string | null | undefined, string | null>;

@@ -10,6 +10,7 @@ import type {
   EvseView,
   Facility,
   LocationDetail,
+  LocationReliability,
   ParkingType,
   PowerType,
   PriceSummary,
@@ -138,6 +139,7 @@ function locationDetail(l: Selectable<LocationsTable>, evseViews: EvseView[], no
     status: l.status,
     energy_mix: { renewable_share: num(l.renewable_share), co2_g_per_kwh: num(l.co2_g_per_kwh) },
     green: isGreen(num(l.renewable_share)),
+    reliability: reliabilityOf(l.reliability_score, l.reliability),
     attribution: l.attribution ?? null,
     distance_m: distance,
     availability: locationAvailability(evseViews.map((e) => e.status as EvseStatus)),
@@ -196,6 +198,19 @@ export function withEvseStatus(detail: LocationDetail, change: EvseStatusChange)
     evses,
     availability: locationAvailability(evses.map((e) => e.status as EvseStatus)),
     version: Math.max(detail.version, change.version),
+  };
+}
+
+/** The stored score and its basis as discovery shows them (the score itself is the community module's). */
+function reliabilityOf(score: string | null, basis: unknown): LocationReliability | null {
+  if (score === null || typeof basis !== 'object' || basis === null) return null;
+  const b = basis as Record<string, unknown>;
+  return {
+    score: Number(score),
+    sessions: Number(b.sessions ?? 0),
+    check_ins: Number(b.check_ins ?? 0),
+    uptime_percent: b.uptime_percent === null || b.uptime_percent === undefined ? null : Number(b.uptime_percent),
+    window_days: Number(b.window_days ?? 30),
   };
 }
 

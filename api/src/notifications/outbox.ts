@@ -16,6 +16,10 @@ const NOTIFY: Partial<Record<DriverEventType, 'email' | 'push'>> = {
   'queue.offer_expired': 'push',
   'guidance.nudge': 'push',
   'support.reply': 'email',
+  'community.new_tip': 'push',
+  'community.answer': 'push',
+  'community.station_free': 'push',
+  'community.fault_fixed': 'push',
 };
 
 /**

@@ -55,6 +55,10 @@ export const DRIVER_EVENT_TYPES = [
   'queue.left',
   'guidance.nudge',
   'support.reply',
+  'community.new_tip',
+  'community.answer',
+  'community.station_free',
+  'community.fault_fixed',
 ] as const;
 export type DriverEventType = (typeof DRIVER_EVENT_TYPES)[number];
 
@@ -102,6 +106,13 @@ export const PLATFORM_EVENT_TYPES = [
   'incident.opened',
   'incident.updated',
   'incident.resolved',
+  'community.check_in',
+  'community.tip',
+  'community.question',
+  'community.answer',
+  'community.photo',
+  'community.reported',
+  'community.moderated',
 ] as const;
 
 export type DomainEvent = EvseStatusEvent | LocationUpdatedEvent | SessionUpdatedEvent | DriverEvent | QueueUpdatedEvent | TicketEvent | IncidentEvent;

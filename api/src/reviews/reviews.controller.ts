@@ -6,7 +6,7 @@ import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
-import type { Review, ReviewInput } from './reviews.model.js';
+import type { Review, ReviewEdit, ReviewInput } from './reviews.model.js';
 
 /** What this controller uses of the platform's services. */
 type ReviewsPorts = Pick<Services, 'reviews'>;
@@ -59,6 +59,14 @@ export class ReviewsController extends Controller {
   @Security('bearer', ['network:read'])
   async networkReviews(@Request() req: ExpressRequest, @Query() max_rating?: number, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<Review>> {
     return this.services.reviews.networkReviews(tenantOf(principalOf(req)), { maxRating: max_rating }, pageRequest(limit, cursor));
+  }
+
+  /** Earlier versions of a review, newest first. */
+  @Get('reviews/{review_id}/history')
+  @Security('bearer', ['public:read'])
+  @Response<ProblemDocument>(404, 'Not found or not visible')
+  async history(@Request() req: ExpressRequest, @Path() review_id: ResourceId): Promise<ReviewEdit[]> {
+    return this.services.reviews.history(principalOf(req).tenantId, review_id);
   }
 
   /** Staff remove a review of one of their locations (abuse, spam, personal data). */

@@ -19,8 +19,17 @@ export interface Review {
   location_id: string;
   rating: number;
   comment: string | null;
+  /** VISIBLE; HELD (personal data, links or reports: waiting for a moderator); HIDDEN by one. Lists show only VISIBLE ones, but staff's. */
+  status: 'VISIBLE' | 'HELD' | 'HIDDEN';
   created_at: Date;
   updated_at: Date;
+}
+
+/** A review as it was before an edit. */
+export interface ReviewEdit {
+  rating: number;
+  comment: string | null;
+  edited_at: Date;
 }
 
 /** What drivers say of a location, in short. */

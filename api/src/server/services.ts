@@ -11,6 +11,10 @@ import { type CommandRouter, InProcessCommandRouter } from '../charging/commands
 import { IdTagsService } from '../charging/id-tags.service.js';
 import { MessageLog } from '../charging/message-log.js';
 import { RedisCommandRouter } from '../charging/redis-commands.js';
+import { CommunityService } from '../community/community.service.js';
+import { ModerationService } from '../community/moderation.service.js';
+import { FilePhotoStore, S3PhotoStore } from '../community/photo-store.js';
+import { ReliabilityService } from '../community/reliability.service.js';
 import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
@@ -79,6 +83,12 @@ export interface Services {
   /** Public discovery from memory (loaded and kept current by `startPlatform`). */
   discoveryIndex: DiscoveryIndex;
   reviews: ReviewsService;
+  /** Check-ins, tips and questions, photos, follows and profiles: what drivers share about stations. */
+  community: CommunityService;
+  /** Reports, held contributions and moderators' actions. */
+  moderation: ModerationService;
+  /** Each station's and EVSE's reliability score, kept current. */
+  reliability: ReliabilityService;
   /** Tickets, their conversation and SLAs: the 24/7 support desk of each network. */
   support: SupportService;
   /** The desk's rota, canned replies and help articles. */
@@ -169,7 +179,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const forecasting = new ForecastingService(scopes, discovery, ensemble, sustainability);
   const siteLimits = new SiteLimitsService(scopes, commands, logger, locations, drivers, sustainability);
   const chargePoints = new ChargePointsService(scopes);
-  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability, forecasting);
+  const uptime = new UptimeService(scopes);
+  const reliability = new ReliabilityService(scopes, bus, locations, uptime);
+  const sessionFlow = new ChargingSessionFlow(reservations, queue, payments, siteLimits, sustainability, forecasting, reliability);
   const charging = new ChargingService(scopes, locations, tariffs, bus, messageLog, idTags, chargePoints, sessionFlow);
   const evses = new EvseDirectory(scopes);
   const supportDesk = new SupportDeskService(scopes);
@@ -192,8 +204,12 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   support.connectFaultReports(incidents);
   incidents.registerJobs(jobs);
   new IncidentBookingsFlow(incidents, reservations, discovery, logger).registerJobs(jobs);
-  const uptime = new UptimeService(scopes);
   const audit = new AuditService(scopes);
+  const photoStore = config.photos.kind === 's3' ? new S3PhotoStore(config.photos) : new FilePhotoStore(config.photos.dir);
+  const community = new CommunityService(scopes, bus, discovery, reliability, photoStore, logger.child({ component: 'community' }));
+  const moderation = new ModerationService(scopes, discovery, audit, reliability);
+  reliability.registerJobs(jobs);
+  community.registerJobs(jobs);
   const networks = new NetworksService(scopes, bus, locations);
   const dynamicPricing = new DynamicPricingFlow(tariffs, forecasting, siteLimits, logger);
   dynamicPricing.registerJobs(jobs);
@@ -219,6 +235,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     forecasting,
     discoveryIndex,
     reviews: new ReviewsService(scopes, discovery),
+    community,
+    moderation,
+    reliability,
     support,
     supportDesk,
     reservationFees,

@@ -89,10 +89,13 @@ export async function startPlatform(
   // Sessions that ended before carbon accounting existed (or whose job was lost) are accounted in the background.
   // Chargers changing state ask for a prompt incident sweep; the minute tick covers anything missed.
   const stopWatchingIncidents = services.incidents.watch();
+  // Followers hear when a station is free again or a fault there is fixed.
+  const stopWatchingFollows = services.community.watch();
   if (config.jobs) {
     await services.incidents.startTicking();
     await services.sustainability.scheduleBackfill();
     await services.forecasting.scheduleNightly();
+    await services.reliability.scheduleNightly();
     await services.flows.offPeakNudges.schedule();
   }
   services.started = true;
@@ -111,6 +114,7 @@ export async function startPlatform(
       stopping = true;
       services.started = false;
       stopWatchingIncidents();
+      stopWatchingFollows();
       const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       stopActivity();

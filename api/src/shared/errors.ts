@@ -4,7 +4,16 @@
  * domain fields at fault. The HTTP layer maps them to RFC 9457 problems (`http/errors.ts`), the
  * OCPP gateway to CALLERRORs; services know neither.
  */
-export type ErrorKind = 'invalid' | 'not-found' | 'conflict' | 'forbidden' | 'unauthenticated' | 'payment-required' | 'timeout' | 'unavailable';
+export type ErrorKind =
+  | 'invalid'
+  | 'not-found'
+  | 'conflict'
+  | 'forbidden'
+  | 'unauthenticated'
+  | 'payment-required'
+  | 'timeout'
+  | 'unavailable'
+  | 'rate-limited';
 
 export interface DomainFieldError {
   /** The input field at fault, as the domain names it (`start`, `scopes[2]`, `bbox`). */
@@ -33,4 +42,7 @@ export const fail = {
   unauthenticated: (detail = 'Credentials are missing, invalid or expired.') => new DomainError('unauthenticated', 'unauthenticated', detail),
   paymentRequired: (code: string, detail: string, data: Record<string, unknown> = {}) => new DomainError('payment-required', code, detail, { data }),
   timeout: (code: string, detail: string) => new DomainError('timeout', code, detail),
+  /** Too much of something in too little time; `retryAfterSeconds` says when to try again. */
+  rateLimited: (code: string, detail: string, retryAfterSeconds: number) =>
+    new DomainError('rate-limited', code, detail, { data: { retry_after_seconds: retryAfterSeconds } }),
 };
