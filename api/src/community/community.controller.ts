@@ -7,7 +7,7 @@ import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import { fail } from '../shared/errors.js';
-import type { Cursor, ResourceId } from '../shared/validation.js';
+import type { Cursor, ResourceId, ShortText } from '../shared/validation.js';
 import type {
   AnswerInput,
   CheckIn,
@@ -163,7 +163,12 @@ export class CommunityController extends Controller {
   @Response<ProblemDocument>(413, 'Larger than 15 MB')
   @Response<ProblemDocument>(422, 'Not an image of the type sent, too many pixels, or damaged')
   @Response<ProblemDocument>(429, 'Too many photos')
-  async addPhoto(@Request() req: ExpressRequest, @Path() location_id: ResourceId, @Query() subject?: PhotoSubject, @Query() caption?: string): Promise<Photo> {
+  async addPhoto(
+    @Request() req: ExpressRequest,
+    @Path() location_id: ResourceId,
+    @Query() subject?: PhotoSubject,
+    @Query() caption?: ShortText,
+  ): Promise<Photo> {
     const bytes = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const photo = await this.services.community.addPhoto(driverOf(principalOf(req)), location_id, {
       contentType: req.headers['content-type'],

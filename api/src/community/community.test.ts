@@ -55,8 +55,18 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
 
   const charge = async (tag: string, minutes: number, wh: number, reason?: string) => {
     const at = new Date(Date.now() - (minutes + 5) * 60_000);
-    const { transactionId, session } = await t.services.charging.startSession(net.networkId, chargePointId, { connectorId: 1, idTag: tag, meterStartWh: 0, at });
-    await t.services.charging.stopSession(net.networkId, chargePointId, { transactionId, meterStopWh: wh, at: new Date(at.getTime() + minutes * 60_000), reason });
+    const { transactionId, session } = await t.services.charging.startSession(net.networkId, chargePointId, {
+      connectorId: 1,
+      idTag: tag,
+      meterStartWh: 0,
+      at,
+    });
+    await t.services.charging.stopSession(net.networkId, chargePointId, {
+      transactionId,
+      meterStopWh: wh,
+      at: new Date(at.getTime() + minutes * 60_000),
+      reason,
+    });
     return session?.id as string;
   };
   const driverWithTag = async () => {
@@ -67,10 +77,16 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
   };
 
   beforeAll(async () => {
-    t = await startTestApp(backend, { LOG_LEVEL: 'error' });
+    t = await startTestApp(backend);
     net = await signUpNetwork(t.http, 'Community Network');
     other = await signUpNetwork(t.http, 'Other Community Network');
-    site = (await t.http.post('/v1/locations').set(bearer(net.accessToken)).send({ ...siteBody('Community Hub', []), coordinates: here }).expect(201)).body.id;
+    site = (
+      await t.http
+        .post('/v1/locations')
+        .set(bearer(net.accessToken))
+        .send({ ...siteBody('Community Hub', []), coordinates: here })
+        .expect(201)
+    ).body.id;
     const cp = await t.http
       .post('/v1/charge-points')
       .set(bearer(net.accessToken))
@@ -99,10 +115,21 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const session = await charge(amira.tag, 30, 12_000);
     // One tap after charging: the app is offered that session, pre-filled.
     const suggestion = await t.http.get('/v1/me/check-in-suggestion').set(bearer(amira.accessToken)).expect(200);
-    expect(suggestion.body).toMatchObject({ session_id: session, location_id: site, evse_uid: evse, evse_id: 'LU*VOL*E1', outcome: 'CHARGED', energy_wh: 12_000 });
+    expect(suggestion.body).toMatchObject({
+      session_id: session,
+      location_id: site,
+      evse_uid: evse,
+      evse_id: 'LU*VOL*E1',
+      outcome: 'CHARGED',
+      energy_wh: 12_000,
+    });
 
     // Bob claims Amira's session: refused, naming the field, and nothing written.
-    const stolen = await t.http.post(`/v1/locations/${site}/check-ins`).set(bearer(bob.accessToken)).send({ outcome: 'CHARGED', session_id: session }).expect(422);
+    const stolen = await t.http
+      .post(`/v1/locations/${site}/check-ins`)
+      .set(bearer(bob.accessToken))
+      .send({ outcome: 'CHARGED', session_id: session })
+      .expect(422);
     expect(stolen.body.errors).toEqual([{ field: 'body.session_id', message: 'is not a session of yours at this station' }]);
 
     const checkIn = await t.http
@@ -114,7 +141,11 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     expect(checkIn.body.by.pseudonym).toMatch(/^Driver [0-9A-Z]{6}$/);
     expect(JSON.stringify(checkIn.body)).not.toContain(amira.email);
     // The same session again: one check-in per visit.
-    const twice = await t.http.post(`/v1/locations/${site}/check-ins`).set(bearer(amira.accessToken)).send({ outcome: 'CHARGED', session_id: session }).expect(409);
+    const twice = await t.http
+      .post(`/v1/locations/${site}/check-ins`)
+      .set(bearer(amira.accessToken))
+      .send({ outcome: 'CHARGED', session_id: session })
+      .expect(409);
     expect(twice.body).toMatchObject({ type: expect.stringMatching(/already-checked-in$/), check_in_id: checkIn.body.id });
     expect((await t.http.get('/v1/me/check-in-suggestion').set(bearer(amira.accessToken))).status).toBe(204);
 
@@ -139,7 +170,11 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const driver = await registerDriver(t.http);
     const bad = await t.http.post(`/v1/locations/${site}/check-ins`).set(bearer(driver.accessToken)).send({ outcome: 'GREAT', power_kw: -3 }).expect(422);
     expect(bad.body.errors.map((e: { field: string }) => e.field).sort()).toEqual(['body.outcome', 'body.power_kw']);
-    const wrongEvse = await t.http.post(`/v1/locations/${otherSite}/check-ins`).set(bearer(driver.accessToken)).send({ outcome: 'CHARGED', evse_uid: evse }).expect(422);
+    const wrongEvse = await t.http
+      .post(`/v1/locations/${otherSite}/check-ins`)
+      .set(bearer(driver.accessToken))
+      .send({ outcome: 'CHARGED', evse_uid: evse })
+      .expect(422);
     expect(wrongEvse.body.errors).toEqual([{ field: 'body.evse_uid', message: 'is not an EVSE of this station' }]);
     await t.http.post(`/v1/locations/${site}/check-ins`).set(bearer(net.accessToken)).send({ outcome: 'CHARGED' }).expect(403);
     await t.http.post('/v1/locations/loc_nope/check-ins').set(bearer(driver.accessToken)).send({ outcome: 'CHARGED' }).expect(404);
@@ -156,11 +191,18 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     // Its author sees it (marked held); other drivers do not.
     const mine = await t.http.get(`/v1/locations/${site}/community`).set(bearer(driver.accessToken)).expect(200);
     expect(mine.body.tips.map((p: { id: string }) => p.id)).toContain(held.body.id);
-    const theirs = await t.http.get(`/v1/locations/${site}/community`).set(bearer((await registerDriver(t.http)).accessToken)).expect(200);
+    const theirs = await t.http
+      .get(`/v1/locations/${site}/community`)
+      .set(bearer((await registerDriver(t.http)).accessToken))
+      .expect(200);
     expect(theirs.body.tips.map((p: { id: string }) => p.id)).not.toContain(held.body.id);
     // The network's moderation queue has it, with why.
     const queue = await t.http.get('/v1/community/moderation').set(bearer(net.accessToken)).expect(200);
-    expect(queue.body.find((i: { target_id: string }) => i.target_id === held.body.id)).toMatchObject({ target_type: 'post', status: 'HELD', hold_reason: 'phone' });
+    expect(queue.body.find((i: { target_id: string }) => i.target_id === held.body.id)).toMatchObject({
+      target_type: 'post',
+      status: 'HELD',
+      hold_reason: 'phone',
+    });
   });
 
   it('tips, questions and answers: the network’s answer is official, helpful votes count once, followers hear of new tips', async () => {
@@ -173,9 +215,18 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       expect.objectContaining({ location_id: site, name: 'Community Hub' }),
     ]);
 
-    const tip = await t.http.post(`/v1/locations/${site}/posts`).set(bearer(helper.accessToken)).send({ kind: 'TIP', body: 'Entrance via level -1.' }).expect(201);
+    const tip = await t.http
+      .post(`/v1/locations/${site}/posts`)
+      .set(bearer(helper.accessToken))
+      .send({ kind: 'TIP', body: 'Entrance via level -1.' })
+      .expect(201);
     const told = await t.services.scopes.system((tx) =>
-      tx.selectFrom('notification_outbox').select(['template', 'driver_id']).where('driver_id', '=', follower.driverId).where('template', '=', 'community.new_tip').execute(),
+      tx
+        .selectFrom('notification_outbox')
+        .select(['template', 'driver_id'])
+        .where('driver_id', '=', follower.driverId)
+        .where('template', '=', 'community.new_tip')
+        .execute(),
     );
     expect(told).toHaveLength(1);
     // The helper's own tip tells the helper nothing.
@@ -187,7 +238,11 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     expect(again.body).toMatchObject({ helpful_count: 1, voted: true });
     await t.http.put(`/v1/posts/${tip.body.id}/helpful`).set(bearer(helper.accessToken)).expect(409);
 
-    const question = await t.http.post(`/v1/locations/${site}/posts`).set(bearer(asker.accessToken)).send({ kind: 'QUESTION', body: 'Is it open at night?' }).expect(201);
+    const question = await t.http
+      .post(`/v1/locations/${site}/posts`)
+      .set(bearer(asker.accessToken))
+      .send({ kind: 'QUESTION', body: 'Is it open at night?' })
+      .expect(201);
     const driverAnswer = await t.http.post(`/v1/posts/${question.body.id}/answers`).set(bearer(helper.accessToken)).send({ body: 'I think so.' }).expect(201);
     expect(driverAnswer.body.official).toBe(false);
     const official = await t.http.post(`/v1/posts/${question.body.id}/answers`).set(bearer(net.accessToken)).send({ body: 'Yes, 24/7.' }).expect(201);
@@ -206,6 +261,48 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       tx.selectFrom('notification_outbox').select('id').where('driver_id', '=', asker.driverId).where('template', '=', 'community.answer').execute(),
     );
     expect(answered).toHaveLength(2);
+  });
+
+  it('followers hear when the station is free again and when its fault is fixed, once each however many processes hear it', async () => {
+    const follower = await registerDriver(t.http);
+    const quiet = await t.http
+      .post('/v1/locations')
+      .set(bearer(net.accessToken))
+      .send({ ...siteBody('Followed Hub'), coordinates: here })
+      .expect(201);
+    const followed = quiet.body.id as string;
+    const uids = quiet.body.evses.map((e: { uid: string }) => e.uid) as string[];
+    await t.http.put(`/v1/locations/${followed}/follow`).set(bearer(follower.accessToken)).expect(200);
+    // Two listeners, as two processes would be in scaled mode.
+    const stops = [t.services.community.watch(), t.services.community.watch()];
+    try {
+      for (const uid of uids) await t.services.locations.applyEvseStatus(net.networkId, uid, 'CHARGING', new Date());
+      const told = () =>
+        t.services.scopes.system((tx) =>
+          tx.selectFrom('notification_outbox').select('template').where('driver_id', '=', follower.driverId).orderBy('id').execute(),
+        );
+      expect(await told()).toEqual([]);
+      // One frees: the station was full, now it is not.
+      await t.services.locations.applyEvseStatus(net.networkId, uids[0] as string, 'AVAILABLE', new Date());
+      await expect.poll(async () => (await told()).map((n) => n.template)).toEqual(['community.station_free']);
+      // A second one freeing is no news; nor is the first again within the hour.
+      await t.services.locations.applyEvseStatus(net.networkId, uids[1] as string, 'AVAILABLE', new Date());
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      expect(await told()).toHaveLength(1);
+      // An incident there resolves: told once, through one job.
+      for (const _ of stops) {
+        t.services.bus.publish({
+          type: 'incident.resolved',
+          audience: { tenant_id: net.networkId, incident_id: 'inc_followed' },
+          payload: { incident_id: 'inc_followed', location_id: followed },
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      await t.services.jobs.drain(new Date(), net.networkId);
+      expect((await told()).map((n) => n.template)).toEqual(['community.station_free', 'community.fault_fixed']);
+    } finally {
+      for (const stop of stops) stop();
+    }
   });
 
   it('photos: metadata stripped (no GPS, no camera serial), resized, thumbnail; big, bomb and non-images refused', async () => {
@@ -249,7 +346,12 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       .send(Buffer.from('not an image at all, just text'))
       .expect(422);
     expect(text.body.errors).toEqual([{ field: 'body', message: 'is not a JPEG image' }]);
-    const pdf = await t.http.post(`/v1/locations/${site}/photos`).set(bearer(driver.accessToken)).set('content-type', 'application/pdf').send(Buffer.from('%PDF-1.7')).expect(422);
+    const pdf = await t.http
+      .post(`/v1/locations/${site}/photos`)
+      .set(bearer(driver.accessToken))
+      .set('content-type', 'application/pdf')
+      .send(Buffer.from('%PDF-1.7'))
+      .expect(422);
     expect(pdf.body.errors[0].field).toBe('header.content-type');
     const huge = await t.http
       .post(`/v1/locations/${site}/photos`)
@@ -264,8 +366,13 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
   });
 
   it('scores each station and EVSE from sessions, check-ins and uptime, explained; discovery filters and sorts by it', async () => {
-    const scored = (await t.http.post('/v1/locations').set(bearer(net.accessToken)).send({ ...siteBody('Scored Hub', []), coordinates: here }).expect(201)).body
-      .id as string;
+    const scored = (
+      await t.http
+        .post('/v1/locations')
+        .set(bearer(net.accessToken))
+        .send({ ...siteBody('Scored Hub', []), coordinates: here })
+        .expect(201)
+    ).body.id as string;
     const cp = await t.http
       .post('/v1/charge-points')
       .set(bearer(net.accessToken))
@@ -308,7 +415,10 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const near = `lat=${here.latitude}&lng=${here.longitude}&radius_m=5000`;
     const sorted = await t.http.get(`/v1/locations?${near}&sort=reliability&limit=1`).set(bearer(driver.accessToken)).expect(200);
     expect(sorted.body.data[0].id).toBe(site);
-    const next = await t.http.get(`/v1/locations?${near}&sort=reliability&limit=1&cursor=${sorted.body.next_cursor}`).set(bearer(driver.accessToken)).expect(200);
+    const next = await t.http
+      .get(`/v1/locations?${near}&sort=reliability&limit=1&cursor=${sorted.body.next_cursor}`)
+      .set(bearer(driver.accessToken))
+      .expect(200);
     expect(next.body.data[0].id).toBe(scored);
     const reliable = await t.http.get(`/v1/locations?${near}&min_reliability=7`).set(bearer(driver.accessToken)).expect(200);
     expect(reliable.body.data.map((l: { id: string }) => l.id)).toEqual([site]);
@@ -317,15 +427,39 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
 
   it('reports hold a contribution after three; network staff moderate only their stations, platform moderators all; actions audited; suspension stops posting', async () => {
     const author = await registerDriver(t.http);
-    const tip = await t.http.post(`/v1/locations/${site}/posts`).set(bearer(author.accessToken)).send({ kind: 'TIP', body: 'Ignore the sign, park anywhere.' }).expect(201);
-    await t.http.post('/v1/community/reports').set(bearer(author.accessToken)).send({ target_type: 'post', target_id: tip.body.id, reason: 'SPAM' }).expect(409);
+    const tip = await t.http
+      .post(`/v1/locations/${site}/posts`)
+      .set(bearer(author.accessToken))
+      .send({ kind: 'TIP', body: 'Ignore the sign, park anywhere.' })
+      .expect(201);
+    await t.http
+      .post('/v1/community/reports')
+      .set(bearer(author.accessToken))
+      .send({ target_type: 'post', target_id: tip.body.id, reason: 'SPAM' })
+      .expect(409);
     const reporters = [await registerDriver(t.http), await registerDriver(t.http), await registerDriver(t.http)];
-    const first = await t.http.post('/v1/community/reports').set(bearer(reporters[0]?.accessToken as string)).send({ target_type: 'post', target_id: tip.body.id, reason: 'WRONG' }).expect(201);
+    const first = await t.http
+      .post('/v1/community/reports')
+      .set(bearer(reporters[0]?.accessToken as string))
+      .send({ target_type: 'post', target_id: tip.body.id, reason: 'WRONG' })
+      .expect(201);
     expect(first.body.held).toBe(false);
     // Reporting twice counts once.
-    await t.http.post('/v1/community/reports').set(bearer(reporters[0]?.accessToken as string)).send({ target_type: 'post', target_id: tip.body.id, reason: 'WRONG' }).expect(201);
-    await t.http.post('/v1/community/reports').set(bearer(reporters[1]?.accessToken as string)).send({ target_type: 'post', target_id: tip.body.id, reason: 'ABUSE' }).expect(201);
-    const third = await t.http.post('/v1/community/reports').set(bearer(reporters[2]?.accessToken as string)).send({ target_type: 'post', target_id: tip.body.id, reason: 'WRONG' }).expect(201);
+    await t.http
+      .post('/v1/community/reports')
+      .set(bearer(reporters[0]?.accessToken as string))
+      .send({ target_type: 'post', target_id: tip.body.id, reason: 'WRONG' })
+      .expect(201);
+    await t.http
+      .post('/v1/community/reports')
+      .set(bearer(reporters[1]?.accessToken as string))
+      .send({ target_type: 'post', target_id: tip.body.id, reason: 'ABUSE' })
+      .expect(201);
+    const third = await t.http
+      .post('/v1/community/reports')
+      .set(bearer(reporters[2]?.accessToken as string))
+      .send({ target_type: 'post', target_id: tip.body.id, reason: 'WRONG' })
+      .expect(201);
     expect(third.body.held).toBe(true);
 
     // The other network's staff see nothing of it and cannot act on it.
@@ -337,11 +471,23 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     await t.http.get('/v1/community/moderation?scope=platform').set(bearer(net.accessToken)).expect(403);
 
     const ours = await t.http.get('/v1/community/moderation').set(bearer(net.accessToken)).expect(200);
-    expect(ours.body.find((i: { target_id: string }) => i.target_id === tip.body.id)).toMatchObject({ reports: 3, status: 'HELD', reasons: ['ABUSE', 'WRONG'] });
-    const hidden = await t.http.post(`/v1/community/moderation/post/${tip.body.id}`).set(bearer(net.accessToken)).send({ action: 'suspend', reason: 'misleading', days: 3 }).expect(200);
+    expect(ours.body.find((i: { target_id: string }) => i.target_id === tip.body.id)).toMatchObject({
+      reports: 3,
+      status: 'HELD',
+      reasons: ['ABUSE', 'WRONG'],
+    });
+    const hidden = await t.http
+      .post(`/v1/community/moderation/post/${tip.body.id}`)
+      .set(bearer(net.accessToken))
+      .send({ action: 'suspend', reason: 'misleading', days: 3 })
+      .expect(200);
     expect(hidden.body.status).toBe('HIDDEN');
     const trail = await t.http.get(`/v1/audit-events?subject_id=${tip.body.id}`).set(bearer(net.accessToken)).expect(200);
-    expect(trail.body.data[0]).toMatchObject({ action: 'community.suspend', actor_user_id: net.ownerId, detail: expect.objectContaining({ reason: 'misleading', days: 3 }) });
+    expect(trail.body.data[0]).toMatchObject({
+      action: 'community.suspend',
+      actor_user_id: net.ownerId,
+      detail: expect.objectContaining({ reason: 'misleading', days: 3 }),
+    });
     // Suspended at this network's stations, not at another's.
     const refused = await t.http.post(`/v1/locations/${site}/posts`).set(bearer(author.accessToken)).send({ kind: 'TIP', body: 'Another one' }).expect(403);
     expect(refused.body.detail).toMatch(/suspended until/);
@@ -349,7 +495,11 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
 
     // A platform moderator sees every network's queue and may act on any.
     await t.services.moderation.addPlatformModerator(other.ownerEmail);
-    const spam = await t.http.post(`/v1/locations/${site}/posts`).set(bearer(reporters[0]?.accessToken as string)).send({ kind: 'TIP', body: 'Deals at www.cheap-cables.example' }).expect(201);
+    const spam = await t.http
+      .post(`/v1/locations/${site}/posts`)
+      .set(bearer(reporters[0]?.accessToken as string))
+      .send({ kind: 'TIP', body: 'Deals at www.cheap-cables.example' })
+      .expect(201);
     const platform = await t.http.get('/v1/community/moderation?scope=platform').set(bearer(other.accessToken)).expect(200);
     expect(platform.body.find((i: { target_id: string }) => i.target_id === spam.body.id)).toMatchObject({ network_id: net.networkId, hold_reason: 'link' });
     await t.http.post(`/v1/community/moderation/post/${spam.body.id}`).set(bearer(other.accessToken)).send({ action: 'hide', reason: 'spam link' }).expect(200);
@@ -364,7 +514,11 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const history = await t.http.get(`/v1/reviews/${first.body.id}/history`).set(bearer(reviewer.accessToken)).expect(200);
     expect(history.body).toEqual([expect.objectContaining({ rating: 5, comment: 'Great.' })]);
     const reporter = await registerDriver(t.http);
-    await t.http.post('/v1/community/reports').set(bearer(reporter.accessToken)).send({ target_type: 'review', target_id: first.body.id, reason: 'ABUSE' }).expect(201);
+    await t.http
+      .post('/v1/community/reports')
+      .set(bearer(reporter.accessToken))
+      .send({ target_type: 'review', target_id: first.body.id, reason: 'ABUSE' })
+      .expect(201);
     await t.http.post(`/v1/community/moderation/review/${first.body.id}`).set(bearer(net.accessToken)).send({ action: 'hide', reason: 'abusive' }).expect(200);
     const reviews = await t.http.get(`/v1/locations/${site}/reviews`).set(bearer(reporter.accessToken)).expect(200);
     expect(reviews.body.data.map((r: { id: string }) => r.id)).not.toContain(first.body.id);
@@ -379,7 +533,10 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       .expect(200);
     expect(updated.body).toMatchObject({ vehicle_model: 'Kia EV6', badges: [] });
     await t.http.post(`/v1/locations/${site}/check-ins`).set(bearer(driver.accessToken)).send({ outcome: 'CHARGED' }).expect(201);
-    const profile = await t.http.get(`/v1/community/profiles/${encodeURIComponent(updated.body.pseudonym)}`).set(bearer(net.accessToken)).expect(200);
+    const profile = await t.http
+      .get(`/v1/community/profiles/${encodeURIComponent(updated.body.pseudonym)}`)
+      .set(bearer(net.accessToken))
+      .expect(200);
     expect(profile.body).toMatchObject({ contributions: { check_ins: 1, verified_check_ins: 0 }, badges: ['first_check_in'] });
     expect(JSON.stringify(profile.body)).not.toContain(driver.email);
     const someoneElse = await registerDriver(t.http);

@@ -202,7 +202,12 @@ export class ModerationService {
       if (!target) continue;
       const report = reports.find((r) => r.target_type === key.target_type && r.target_id === key.target_id);
       const { location, people } = await this.scopes.system(async (tx) => ({
-        location: await tx.selectFrom('locations').select('name').where('tenant_id', '=', target.tenant_id).where('id', '=', target.location_id).executeTakeFirst(),
+        location: await tx
+          .selectFrom('locations')
+          .select('name')
+          .where('tenant_id', '=', target.tenant_id)
+          .where('id', '=', target.location_id)
+          .executeTakeFirst(),
         people: await contributorsOf(tx, [target.driver_id]),
       }));
       items.push({
