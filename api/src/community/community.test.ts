@@ -332,6 +332,19 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const thumb = (await t.http.get(posted.body.thumbnail_url).buffer(true).expect(200)).body as Buffer;
     expect(Math.max((await sharp(thumb).metadata()).width ?? 0, (await sharp(thumb).metadata()).height ?? 0)).toBe(320);
 
+    // Held sideways (EXIF orientation 6): stored upright, and the orientation tag goes with the rest.
+    const sideways = await sharp({ create: { width: 1600, height: 1200, channels: 3, background: '#345' } })
+      .jpeg()
+      .withMetadata({ orientation: 6 })
+      .toBuffer();
+    const upright = await t.http
+      .post(`/v1/locations/${site}/photos`)
+      .set(bearer(driver.accessToken))
+      .set('content-type', 'image/jpeg')
+      .send(sideways)
+      .expect(201);
+    expect(upright.body).toMatchObject({ width: 1200, height: 1600 });
+
     // A HEIC from a phone is accepted too.
     const heic = await readFile(new URL('./fixtures/red-320x240.heic', import.meta.url));
     const fromHeic = await t.http.post(`/v1/locations/${site}/photos`).set(bearer(driver.accessToken)).set('content-type', 'image/heic').send(heic).expect(201);
@@ -362,7 +375,7 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     expect(huge.body.type).toMatch(/payload-too-large$/);
     // Nothing of the refused ones was stored.
     const photos = await t.http.get(`/v1/locations/${site}/photos`).set(bearer(driver.accessToken)).expect(200);
-    expect(photos.body.data.filter((p: { mine: boolean }) => p.mine)).toHaveLength(2);
+    expect(photos.body.data.filter((p: { mine: boolean }) => p.mine)).toHaveLength(3);
   });
 
   it('scores each station and EVSE from sessions, check-ins and uptime, explained; discovery filters and sorts by it', async () => {

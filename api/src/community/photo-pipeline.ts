@@ -48,7 +48,8 @@ export async function processPhoto(contentType: string | undefined, bytes: Buffe
   if (bytes.length > MAX_PHOTO_BYTES) throw fail.invalid([{ field: 'body', message: `is larger than ${MAX_PHOTO_BYTES / 1024 / 1024} MB` }]);
   const kind = kindOf(bytes);
   if (kind !== declared) throw fail.invalid([{ field: 'body', message: `is not a ${declared.toUpperCase()} image` }]);
-  const source = kind === 'heic' ? await heicSource(bytes) : sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error' });
+  // Read in strips from top to bottom rather than whole: a 12-megapixel photo never sits decoded in memory at once.
+  const source = kind === 'heic' ? await heicSource(bytes) : sharp(bytes, { limitInputPixels: MAX_PHOTO_PIXELS, failOn: 'error', sequentialRead: true });
   let meta: Metadata;
   try {
     // The header alone, without the pixel limit (which would refuse without saying the size); decoding keeps the limit.
@@ -62,9 +63,13 @@ export async function processPhoto(contentType: string | undefined, bytes: Buffe
     throw fail.invalid([{ field: 'body', message: `has ${width} × ${height} pixels; at most ${MAX_PHOTO_PIXELS / 1_000_000} megapixels` }]);
   }
   try {
-    const upright = source.rotate().resize({ width: LONG_SIDE, height: LONG_SIDE, fit: 'inside', withoutEnlargement: true });
-    const { data: photo, info } = await upright.clone().webp({ quality: 80 }).toBuffer({ resolveWithObject: true });
-    const thumbnail = await upright.clone().resize({ width: THUMB_SIDE, height: THUMB_SIDE, fit: 'inside' }).webp({ quality: 70 }).toBuffer();
+    const { data: photo, info } = await source
+      .rotate()
+      .resize({ width: LONG_SIDE, height: LONG_SIDE, fit: 'inside', withoutEnlargement: true })
+      .webp({ quality: 80 })
+      .toBuffer({ resolveWithObject: true });
+    // From the photo just made, not the original: one decode of the large image, not two.
+    const thumbnail = await sharp(photo).resize({ width: THUMB_SIDE, height: THUMB_SIDE, fit: 'inside' }).webp({ quality: 70 }).toBuffer();
     return { photo, thumbnail, width: info.width, height: info.height };
   } catch {
     throw fail.invalid([{ field: 'body', message: `is a damaged ${declared.toUpperCase()} image` }]);
