@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 
-const ELEMENTS = ['map', 'station', 'booking', 'session'] as const;
+const ELEMENTS = ['map', 'station', 'booking', 'session', 'community'] as const;
 const source = (name: string, suffix = '') => readFileSync(new URL(`./${name}/voltshare-${name}${suffix}.ts`, import.meta.url), 'utf8');
 const all = (text: string, pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[1] as string))].sort();
 const guide = readFileSync(new URL('../../docs/guides/embed-the-widget.md', import.meta.url), 'utf8');

@@ -438,7 +438,8 @@ export class VoltshareApp extends VoltshareElement {
         this.signedIn
           ? html`<div class="card"><voltshare-booking .apiBase=${this.apiBase} .token=${this.token} location-id=${route.id}></voltshare-booking></div>`
           : html`<p><a href="#/signin">${msg('Sign in to book or charge here.')}</a></p>`
-      }`;
+      }
+      <div class="card"><voltshare-community .apiBase=${this.apiBase} .token=${this.token} .publishableKey=${this.publishableKey} location-id=${route.id}></voltshare-community></div>`;
   }
 
   /** "From 22:00: 20 kWh for 5.00 €, 3.00 € less than now." */

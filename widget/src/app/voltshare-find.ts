@@ -10,7 +10,7 @@ import { appStyles, findStyles } from './app.styles.js';
 
 type Place = components['schemas']['Place'];
 type ChargingOption = components['schemas']['ChargingOption'];
-type Sort = 'distance' | 'price' | 'availability';
+type Sort = 'distance' | 'price' | 'availability' | 'reliability';
 interface Centre {
   name: string;
   latitude: number;
@@ -23,10 +23,14 @@ interface Filters {
   open_now: boolean;
   reservable: boolean;
   green: boolean;
+  /** Only stations scored 7 or more for reliability. */
+  reliable: boolean;
   max_price_per_kwh: number | undefined;
 }
 
 const LAST_SEARCH = 'voltshare.app.last-search';
+/** The reliability score from which "reliable stations only" keeps a station. */
+const RELIABLE_SCORE = 7;
 /** The charge the nearby advice is priced for. */
 const ADVICE_KWH = 20;
 const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'DOMESTIC_F'];
@@ -94,7 +98,16 @@ export class VoltshareFind extends VoltshareElement {
     this.query = '';
     this.places = [];
     this.advice = [];
-    this.filters = { connector: '', min_power_kw: 0, available_now: false, open_now: false, reservable: false, green: false, max_price_per_kwh: undefined };
+    this.filters = {
+      connector: '',
+      min_power_kw: 0,
+      available_now: false,
+      open_now: false,
+      reservable: false,
+      green: false,
+      reliable: false,
+      max_price_per_kwh: undefined,
+    };
     this.sort = 'distance';
     this.showMap = false;
     this.loading = false;
@@ -162,6 +175,7 @@ export class VoltshareFind extends VoltshareElement {
     if (f.open_now) query.open_now = true;
     if (f.reservable) query.capability = ['RESERVABLE'];
     if (f.green) query.green = true;
+    if (f.reliable) query.min_reliability = RELIABLE_SCORE;
     if (f.max_price_per_kwh) query.max_price_per_kwh = f.max_price_per_kwh;
     this.loading = true;
     try {
@@ -198,6 +212,7 @@ export class VoltshareFind extends VoltshareElement {
     const sorted = [...results];
     if (this.sort === 'price') sorted.sort((a, b) => price(a) - price(b));
     if (this.sort === 'availability') sorted.sort((a, b) => b.availability.available - a.availability.available);
+    if (this.sort === 'reliability') sorted.sort((a, b) => (b.reliability?.score ?? -1) - (a.reliability?.score ?? -1));
     return sorted;
   }
 
@@ -269,6 +284,11 @@ export class VoltshareFind extends VoltshareElement {
           ${l.price?.energy_per_kwh != null ? html` · ${formatMoney(l.price.energy_per_kwh, l.price.currency, this.language)} / kWh` : nothing}
         </span>
         <span class="muted">${l.open_now ? msg('Open now') : msg('Closed now')}</span>
+        ${
+          l.reliability
+            ? html`<span class="muted" data-reliability>${msg(str`Reliability ${new Intl.NumberFormat(this.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(l.reliability.score)} out of 10`)}</span>`
+            : nothing
+        }
         ${l.green ? html`<span class="badge green" data-green title=${msg('At least 80 % renewable energy over the last 90 days')}>${msg('Green energy')}</span>` : nothing}
       </a>
     </li>`;
@@ -343,12 +363,14 @@ export class VoltshareFind extends VoltshareElement {
         <label><input type="checkbox" .checked=${f.open_now} @change=${(e: Event) => this.setFilter('open_now', (e.target as HTMLInputElement).checked)} />${msg('Open now')}</label>
         <label><input type="checkbox" .checked=${f.reservable} @change=${(e: Event) => this.setFilter('reservable', (e.target as HTMLInputElement).checked)} />${msg('Can be reserved')}</label>
         <label><input type="checkbox" data-filter="green" .checked=${f.green} @change=${(e: Event) => this.setFilter('green', (e.target as HTMLInputElement).checked)} />${msg('Green energy only')}</label>
+        <label><input type="checkbox" data-filter="reliable" .checked=${f.reliable} @change=${(e: Event) => this.setFilter('reliable', (e.target as HTMLInputElement).checked)} />${msg('Reliable stations only')}</label>
         <label
           >${msg('Sort by')}
           <select @change=${(e: Event) => (this.sort = (e.target as HTMLSelectElement).value as Sort)}>
             <option value="distance" ?selected=${this.sort === 'distance'}>${msg('Distance')}</option>
             <option value="price" ?selected=${this.sort === 'price'}>${msg('Price')}</option>
             <option value="availability" ?selected=${this.sort === 'availability'}>${msg('Free chargers')}</option>
+            <option value="reliability" ?selected=${this.sort === 'reliability'}>${msg('Reliability')}</option>
           </select></label
         >
       </fieldset>

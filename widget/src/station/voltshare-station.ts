@@ -154,6 +154,10 @@ export class VoltshareStation extends VoltshareElement {
     </dl>`;
   }
 
+  private decimal(n: number): string {
+    return new Intl.NumberFormat(this.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(n);
+  }
+
   private renderReviews(reviews: ReviewSummary): unknown {
     if (!reviews.count || reviews.average_rating == null) return html`<div class="muted" part="reviews">${msg('No reviews yet')}</div>`;
     const rating = new Intl.NumberFormat(this.language, { minimumFractionDigits: 1, maximumFractionDigits: 1 }).format(reviews.average_rating);
@@ -218,6 +222,13 @@ export class VoltshareStation extends VoltshareElement {
         ${s.open_now ? msg('Open now') : msg('Closed now')}${renewable != null ? html` · ${msg(str`${renewable}% renewable energy`)}` : nothing}
       </div>
       ${this.renderReviews(s.reviews)}
+      ${
+        s.reliability
+          ? html`<div class="muted" data-reliability>
+            ${msg(str`Reliability ${this.decimal(s.reliability.score)} out of 10`)} · ${msg(str`From ${s.reliability.sessions} sessions and ${s.reliability.check_ins} check-ins in the last ${s.reliability.window_days} days.`)}
+          </div>`
+          : nothing
+      }
       <h3>${msg('Chargers')}</h3>
       <ul class="evses" part="evses">
         ${s.evses.map(
