@@ -21,6 +21,8 @@ const USAGE = `usage:
       Idempotent: re-importing updates locations instead of duplicating them.
   voltshare partner create <name> <automaker|city|utility>
       Creates a partner and prints its server key (shown once).
+  voltshare moderator add <email>
+      Makes an existing user a platform moderator: every network's community moderation queue.
 
 Uses DATABASE_URL / DATA_DIR like the server.`;
 
@@ -61,8 +63,31 @@ async function createPartner(name: string | undefined, kind: string | undefined)
   }
 }
 
+async function addModerator(email: string | undefined): Promise<number> {
+  if (!email) {
+    console.error(USAGE);
+    return 2;
+  }
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
+  const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: `${config.dataDir}/pglite` });
+  try {
+    await migrateToLatest(database.db);
+    const services = createServices(config, database, createLogger('warn'));
+    try {
+      await services.moderation.addPlatformModerator(email);
+    } finally {
+      await services.close();
+    }
+    console.log(`${email} is a platform moderator`);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
   if (argv[0] === 'partner' && argv[1] === 'create') return createPartner(argv[2], argv[3]);
+  if (argv[0] === 'moderator' && argv[1] === 'add') return addModerator(argv[2]);
   const [command, kind, file, ...rest] = argv;
   if (command !== 'import' || kind !== 'ocm' || !file) {
     console.error(USAGE);

@@ -52,6 +52,8 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
   let otherSite: string;
   // Somewhere no other suite puts stations, so the feed shows only this suite's.
   const here = { latitude: -33.9 + Math.random() / 10, longitude: 151.2 + Math.random() / 10 };
+  // And in a city of its own: other suites count the stations of theirs.
+  const away = { coordinates: here, city: 'Sydney', country: 'AU', time_zone: 'Australia/Sydney' };
 
   const charge = async (tag: string, minutes: number, wh: number, reason?: string) => {
     const at = new Date(Date.now() - (minutes + 5) * 60_000);
@@ -84,7 +86,7 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       await t.http
         .post('/v1/locations')
         .set(bearer(net.accessToken))
-        .send({ ...siteBody('Community Hub', []), coordinates: here })
+        .send({ ...siteBody('Community Hub', []), ...away })
         .expect(201)
     ).body.id;
     const cp = await t.http
@@ -103,7 +105,7 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       await t.http
         .post('/v1/locations')
         .set(bearer(other.accessToken))
-        .send({ ...siteBody('Other Hub'), coordinates: { latitude: here.latitude + 0.01, longitude: here.longitude } })
+        .send({ ...siteBody('Other Hub'), ...away, coordinates: { latitude: here.latitude + 0.01, longitude: here.longitude } })
         .expect(201)
     ).body.id;
   });
@@ -268,7 +270,7 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const quiet = await t.http
       .post('/v1/locations')
       .set(bearer(net.accessToken))
-      .send({ ...siteBody('Followed Hub'), coordinates: here })
+      .send({ ...siteBody('Followed Hub'), ...away })
       .expect(201);
     const followed = quiet.body.id as string;
     const uids = quiet.body.evses.map((e: { uid: string }) => e.uid) as string[];
@@ -383,7 +385,7 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
       await t.http
         .post('/v1/locations')
         .set(bearer(net.accessToken))
-        .send({ ...siteBody('Scored Hub', []), coordinates: here })
+        .send({ ...siteBody('Scored Hub', []), ...away })
         .expect(201)
     ).body.id as string;
     const cp = await t.http
@@ -436,6 +438,11 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     const reliable = await t.http.get(`/v1/locations?${near}&min_reliability=7`).set(bearer(driver.accessToken)).expect(200);
     expect(reliable.body.data.map((l: { id: string }) => l.id)).toEqual([site]);
     await t.http.get(`/v1/locations?${near}&min_reliability=11`).set(bearer(driver.accessToken)).expect(422);
+    // And in open data, for cities and anyone.
+    const box = `${here.longitude - 0.05},${here.latitude - 0.05},${here.longitude + 0.05},${here.latitude + 0.05}`;
+    const geo = JSON.parse((await t.http.get(`/v1/open-data/locations.geojson?bbox=${box}`).expect(200)).text);
+    const feature = geo.features.find((f: { id: string }) => f.id === scored);
+    expect(feature.properties.reliability).toMatchObject({ score: 6.9, sessions: 5, check_ins: 1 });
   });
 
   it('reports hold a contribution after three; network staff moderate only their stations, platform moderators all; actions audited; suspension stops posting', async () => {

@@ -3,7 +3,7 @@ import type { AuditService } from '../audit/audit.service.js';
 import type { Scopes, Tx } from '../db/tenancy.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import { setReviewStatus } from '../reviews/reviews.service.js';
-import { fail } from '../shared/errors.js';
+import { DomainError, fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { enqueueWebhookDeliveries, webhookEvent } from '../webhooks/webhook-outbox.js';
 import type { ContributionStatus, ModerationAction, ModerationItem, ReportInput, ReportReason, ReportTarget } from './community.model.js';
@@ -57,7 +57,7 @@ export class ModerationService {
   async addPlatformModerator(email: string): Promise<void> {
     await this.scopes.system(async (tx) => {
       const user = await tx.selectFrom('users').select('id').where(sql<boolean>`lower(email) = lower(${email})`).executeTakeFirst();
-      if (!user) throw fail.notFound('user with email', email);
+      if (!user) throw new DomainError('not-found', 'not-found', `No user has the email ${email}.`);
       await tx
         .insertInto('community_moderators')
         .values({ user_id: user.id })

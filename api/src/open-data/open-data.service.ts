@@ -118,6 +118,8 @@ function toFeature(l: LocationDetail, networkName: string | null): GeoJsonFeatur
       ),
       renewable: l.energy_mix.renewable_share === null ? null : l.energy_mix.renewable_share >= 100,
       renewable_share: l.energy_mix.renewable_share,
+      // The drivers' reliability score (0–10) and what it rests on, or null.
+      reliability: l.reliability,
       // AFIR dynamic data
       availability: l.availability,
       ad_hoc_price: l.price,
