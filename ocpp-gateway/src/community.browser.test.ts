@@ -123,6 +123,18 @@ describe('the community on a station page', { timeout: 120_000 }, () => {
     await expect.poll(() => community.locator('[data-action=follow]').getAttribute('aria-pressed')).toBe('true');
     await audit(page, 'community-after');
     await shot(page, '2-station-community-after-de');
+
+    // The account screen: the name other drivers see, contributions and badges.
+    await page.goto(`${base}/app/?demo#/account`);
+    const profile = page.locator('voltshare-app #community-profile');
+    await profile.waitFor();
+    expect(await profile.locator('[data-contributions]').textContent()).toMatch(/^1 Check-ins \(0 bestätigt\), 0 Tipps, 1 Fotos/);
+    expect(await profile.textContent()).toContain('Erster Check-in');
+    await profile.locator('#pseudonym').fill(`Lade Fuchs ${Date.now().toString(36).slice(-4)}`);
+    await profile.locator('button[type=submit]').click();
+    await expect.poll(() => page.locator('voltshare-app p.notice').textContent()).toContain('Ihr Community-Name ist gespeichert.');
+    await audit(page, 'community-profile');
+    await shot(page, '2b-account-community-de');
     expect(errors).toEqual([]);
     await context.close();
   });

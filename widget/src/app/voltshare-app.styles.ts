@@ -24,4 +24,6 @@ export const shellStyles = css`
     nav a[aria-current='page'] { box-shadow: inset 3px 0 0 var(--_brand); }
     main { grid-row: 4; grid-column: 2; padding-bottom: 24px; }
   }
+  /* A badge a driver earned in the community. */
+  .badge.earned { background: var(--_brand); margin: 0 4px 4px 0; }
 `;

@@ -16,6 +16,7 @@ type Location = components['schemas']['LocationWithReviews'];
 type Outlook = components['schemas']['PricedOutlook'];
 type ChargingOption = components['schemas']['ChargingOption'];
 type Preferences = components['schemas']['DriverPreferences'];
+type CommunityProfile = components['schemas']['CommunityProfile'];
 interface QueueOffer {
   offer_id: string;
   location_id: string;
@@ -85,6 +86,7 @@ export class VoltshareApp extends VoltshareElement {
     notice: { state: true },
     error: { state: true },
     busy: { state: true },
+    communityProfile: { state: true },
   };
 
   declare demo: boolean;
@@ -98,6 +100,8 @@ export class VoltshareApp extends VoltshareElement {
   /** What booking the cheaper hour in one tap came to (a confirmation or why not). */
   declare adviceBooking: { ok: boolean; text: string } | undefined;
   declare offer: QueueOffer | undefined;
+  /** The name and vehicle other drivers see, with contributions and badges (on the account screen). */
+  declare communityProfile: CommunityProfile | undefined;
   declare notice: string;
   declare error: string | undefined;
   declare busy: boolean;
@@ -204,6 +208,7 @@ export class VoltshareApp extends VoltshareElement {
     this.route = route;
     this.error = undefined;
     if (route.screen === 'station') void this.loadLocation(route.id);
+    if (route.screen === 'account') void this.loadCommunityProfile();
     // Focus moves to the new screen's heading, as a page load would (screen readers announce it).
     void this.updateComplete.then(() => (this.renderRoot.querySelector('main') as HTMLElement | null)?.focus());
   }
@@ -345,6 +350,49 @@ export class VoltshareApp extends VoltshareElement {
       await this.applyLocale(locale);
       this.notice = msg('Your settings are saved.');
     }, msg('Your settings could not be saved.'));
+  }
+
+  private async loadCommunityProfile(): Promise<void> {
+    const { data } = await this.session!.client.GET('/v1/me/community-profile', {});
+    if (data) this.communityProfile = data;
+  }
+
+  private saveCommunityProfile(form: HTMLFormElement): Promise<void> {
+    const pseudonym = String(new FormData(form).get('pseudonym') ?? '').trim();
+    const vehicle = this.session?.me?.driver?.preferences.vehicle ?? null;
+    return this.act(async () => {
+      this.communityProfile = unwrap(await this.session!.client.PATCH('/v1/me/community-profile', { body: { pseudonym, vehicle_model: vehicle } }));
+      this.notice = msg('Your community name is saved.');
+    }, msg('Your community name could not be saved.'));
+  }
+
+  private renderCommunityProfile(p: CommunityProfile): unknown {
+    const badge = {
+      first_check_in: msg('First check-in'),
+      regular: msg('Regular'),
+      verified_reporter: msg('Verified reporter'),
+      helpful: msg('Helpful'),
+      photographer: msg('Photographer'),
+    };
+    const c = p.contributions;
+    return html`<form
+      id="community-profile"
+      class="card"
+      @submit=${(e: Event) => {
+        e.preventDefault();
+        void this.saveCommunityProfile(e.target as HTMLFormElement);
+      }}
+    >
+      <h2>${msg('In the community')}</h2>
+      <div class="field">
+        <label for="pseudonym">${msg('The name other drivers see')}</label>
+        <input id="pseudonym" name="pseudonym" required minlength="3" maxlength="30" .value=${p.pseudonym} aria-describedby="pseudonym-help" />
+        <p id="pseudonym-help" class="muted">${msg('Never your email or real name. Your car from the settings shows beside it.')}</p>
+      </div>
+      <p class="muted" data-contributions>${msg(str`${c.check_ins} check-ins (${c.verified_check_ins} verified), ${c.tips} tips, ${c.photos} photos, ${c.helpful_votes} helpful votes.`)}</p>
+      ${p.badges.length ? html`<p>${p.badges.map((b) => html`<span class="badge earned">${badge[b]}</span>`)}</p>` : nothing}
+      <button class="secondary" type="submit" ?disabled=${this.busy}>${msg('Save community name')}</button>
+    </form>`;
   }
 
   private answerOffer(answer: 'accept' | 'decline' | 'snooze'): Promise<void> {
@@ -597,6 +645,7 @@ export class VoltshareApp extends VoltshareElement {
         </fieldset>
         <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Save settings')}</button>
       </form>
+      ${this.communityProfile ? this.renderCommunityProfile(this.communityProfile) : nothing}
       <div class="card row spread">
         <a href="#/wallet">${msg('Payment methods and wallet')}</a>
         <button class="secondary" @click=${() => this.signOut()}>${msg('Sign out')}</button>
