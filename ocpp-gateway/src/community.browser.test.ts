@@ -67,6 +67,7 @@ const shot = (page: Page, name: string) => page.screenshot({ path: path.join(SHO
 
 describe('the community on a station page', { timeout: 120_000 }, () => {
   it('shows the explained score, check-ins, tips and questions; the driver checks in, votes, answers, adds a photo and follows — in German', async () => {
+    const hub = (await api('GET', `/v1/locations/${hubId}`, owner)).body as { coordinates: { latitude: number; longitude: number } };
     const context = await browser.newContext({
       viewport: { width: 390, height: 844 },
       deviceScaleFactor: 2,
@@ -74,10 +75,22 @@ describe('the community on a station page', { timeout: 120_000 }, () => {
       hasTouch: true,
       bypassCSP: true,
       locale: 'de-DE',
+      // The driver stands at the hub.
+      geolocation: hub.coordinates,
+      permissions: ['geolocation'],
     });
     const page = await context.newPage();
     const errors: string[] = [];
     page.on('pageerror', (error) => errors.push(error.message));
+    // Around the city: what drivers shared lately, first.
+    await page.goto(`${base}/app/?demo#/find`);
+    await page.locator('voltshare-find button.secondary', { hasText: 'In meiner Nähe' }).click();
+    const feed = page.locator('voltshare-find [data-feed]');
+    await feed.waitFor();
+    await expect.poll(() => feed.locator('h2').textContent()).toBe('Neu in Ihrer Nähe');
+    expect(await feed.textContent()).toContain('Quick and easy.');
+    await shot(page, '0-find-feed-de');
+
     await page.goto(`${base}/app/?demo#/station/${hubId}`);
     const community = page.locator('voltshare-community');
     await community.locator('[data-reliability]').waitFor();

@@ -3,13 +3,14 @@ import type { components, LocationSearch, LocationSummary } from '@voltshare/sdk
 import { unwrap } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
-import { formatClock, formatDistance, formatEnergy, formatMoney, formatPower } from '../shared/format.js';
+import { formatClock, formatDateTime, formatDistance, formatEnergy, formatMoney, formatPower } from '../shared/format.js';
 import { locationLook, standardLabel } from '../shared/status.js';
 import { theme } from '../shared/styles.js';
 import { appStyles, findStyles } from './app.styles.js';
 
 type Place = components['schemas']['Place'];
 type ChargingOption = components['schemas']['ChargingOption'];
+type FeedItem = components['schemas']['FeedItem'];
 type Sort = 'distance' | 'price' | 'availability' | 'reliability';
 interface Centre {
   name: string;
@@ -70,6 +71,7 @@ export class VoltshareFind extends VoltshareElement {
     error: { state: true },
     offline: { state: true },
     advice: { state: true },
+    feed: { state: true },
   };
 
   declare units: 'metric' | 'imperial';
@@ -81,6 +83,8 @@ export class VoltshareFind extends VoltshareElement {
   declare filters: Filters;
   /** Across the stations near the centre: the cheapest times for a typical charge, with what each saves. */
   declare advice: ChargingOption[];
+  /** What drivers shared lately at stations around the place (check-ins, tips, questions, photos). */
+  declare feed: FeedItem[];
   declare sort: Sort;
   declare showMap: boolean;
   declare loading: boolean;
@@ -98,6 +102,7 @@ export class VoltshareFind extends VoltshareElement {
     this.query = '';
     this.places = [];
     this.advice = [];
+    this.feed = [];
     this.filters = {
       connector: '',
       min_power_kw: 0,
@@ -185,6 +190,7 @@ export class VoltshareFind extends VoltshareElement {
       this.offline = false;
       localStorage.setItem(LAST_SEARCH, JSON.stringify({ centre, results: page.data }));
       void this.recommend(centre);
+      void this.loadFeed(centre);
     } catch (error) {
       // No network: the last results stay, marked as such.
       this.offline = !navigator.onLine || !(error instanceof Error && 'problem' in error);
@@ -236,6 +242,41 @@ export class VoltshareFind extends VoltshareElement {
       const seen = new Set<string>();
       this.advice = (data?.options ?? []).filter((o) => o.saves > 0 && !seen.has(o.location_id) && seen.add(o.location_id)).slice(0, 3);
     }
+  }
+
+  private async loadFeed(centre: { latitude: number; longitude: number }): Promise<void> {
+    const { data } = await this.connection.client
+      .GET('/v1/community/feed', { params: { query: { lat: centre.latitude, lng: centre.longitude, radius_m: 25_000 } } })
+      .catch(() => ({ data: undefined }));
+    if (this.centre?.latitude === centre.latitude && this.centre?.longitude === centre.longitude) this.feed = (data ?? []).slice(0, 5);
+  }
+
+  /** What is new nearby, in a line each: who found what where. */
+  private renderFeed(): unknown {
+    if (!this.feed.length) return nothing;
+    const what = (i: FeedItem) =>
+      i.type === 'check_in' ? msg('Check-in') : i.type === 'tip' ? msg('Tip') : i.type === 'question' ? msg('Question') : msg('Photo');
+    const text = (i: FeedItem) => i.check_in?.comment ?? i.post?.body ?? i.photo?.caption ?? '';
+    return html`<section class="card" aria-labelledby="feed-title" data-feed>
+      <h2 id="feed-title">${msg('New near you')}</h2>
+      <ul class="list">
+        ${this.feed.map(
+          (i) => html`<li>
+            <strong>${what(i)}</strong> ·
+            <a
+              href="#/station/${i.location_id}"
+              @click=${(e: Event) => {
+                e.preventDefault();
+                this.open(i.location_id);
+              }}
+              >${i.location_name}</a
+            >
+            <span class="muted">${formatDateTime(i.at as unknown as string, this.language)}</span>
+            ${text(i) ? html`<div>${text(i)}</div>` : nothing}
+          </li>`,
+        )}
+      </ul>
+    </section>`;
   }
 
   private renderAdvice(): unknown {
@@ -403,6 +444,7 @@ export class VoltshareFind extends VoltshareElement {
           : nothing
       }
       ${this.renderAdvice()}
+      ${this.renderFeed()}
       <ul class="results" aria-label=${msg('Stations')}>
         ${this.sorted(this.results ?? []).map((l) => this.renderResult(l))}
       </ul>
