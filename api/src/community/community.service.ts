@@ -214,8 +214,9 @@ export class CommunityService {
       const comment = input.comment === undefined ? current.comment : input.comment?.trim() || null;
       const vehicle = input.vehicle_model === undefined ? current.vehicle_model : input.vehicle_model?.trim() || null;
       const hold = holdReasonOf(comment, vehicle);
-      // A moderator's HIDDEN stays hidden; an edit that now needs holding is held.
-      const status = current.status === 'HIDDEN' ? 'HIDDEN' : hold ? 'HELD' : current.hold_reason && current.status === 'HELD' ? 'VISIBLE' : current.status;
+      // A moderator's HIDDEN stays hidden and reports keep holding; an automatic hold lifts once the edit no longer needs it.
+      const automaticHold = current.status === 'HELD' && current.hold_reason !== null && current.hold_reason !== 'reported';
+      const status = current.status === 'HIDDEN' ? 'HIDDEN' : hold ? 'HELD' : automaticHold ? 'VISIBLE' : current.status;
       const updated = await tx
         .updateTable('community_checkins')
         .set({

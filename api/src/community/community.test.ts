@@ -207,6 +207,28 @@ describe.each(backends())('the community on %s', (backend: Backend) => {
     });
   });
 
+  it('an edit lifts an automatic hold once the contact details are gone, but never escapes reports', async () => {
+    const author = await registerDriver(t.http);
+    const held = await t.http
+      .post(`/v1/locations/${otherSite}/check-ins`)
+      .set(bearer(author.accessToken))
+      .send({ outcome: 'BLOCKED', comment: 'Van AB-123-CD again' })
+      .expect(201);
+    expect(held.body.status).toBe('HELD');
+    const fixed = await t.http.patch(`/v1/check-ins/${held.body.id}`).set(bearer(author.accessToken)).send({ comment: 'A van again' }).expect(200);
+    expect(fixed.body.status).toBe('VISIBLE');
+    for (let i = 0; i < 3; i++) {
+      const reporter = await registerDriver(t.http);
+      await t.http
+        .post('/v1/community/reports')
+        .set(bearer(reporter.accessToken))
+        .send({ target_type: 'checkin', target_id: held.body.id, reason: 'WRONG' })
+        .expect(201);
+    }
+    const edited = await t.http.patch(`/v1/check-ins/${held.body.id}`).set(bearer(author.accessToken)).send({ comment: 'Fine now' }).expect(200);
+    expect(edited.body.status).toBe('HELD');
+  });
+
   it('tips, questions and answers: the network’s answer is official, helpful votes count once, followers hear of new tips', async () => {
     const asker = await registerDriver(t.http);
     const helper = await registerDriver(t.http);

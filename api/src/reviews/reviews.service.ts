@@ -47,8 +47,8 @@ export class ReviewsService {
           .values({ tenant_id: tenantId, id: newId('rve'), review_id: current.id, rating: current.rating, comment: current.comment })
           .execute();
       }
-      // A moderator's HIDDEN stays hidden; personal data or links are held until one looks.
-      const status = current?.status === 'HIDDEN' ? 'HIDDEN' : hold ? 'HELD' : 'VISIBLE';
+      // A moderator's HIDDEN stays hidden and a held review stays held (reports hold it too); personal data or links are held until one looks.
+      const status = current?.status === 'HIDDEN' || current?.status === 'HELD' ? current.status : hold ? 'HELD' : 'VISIBLE';
       const row = await tx
         .insertInto('reviews')
         .values({ tenant_id: tenantId, id: newId('rev'), location_id: locationId, driver_id: driverId, rating: input.rating, comment, status })
