@@ -255,25 +255,38 @@ export class CommunityService {
   }
 
   async checkIns(viewer: Viewer, locationId: string, page: PageRequest): Promise<Page<CheckIn>> {
+    const { tenantId, rows } = await this.shownAt<CheckInRow>('community_checkins', viewer, locationId, page);
+    return { data: await this.checkInViews(tenantId, rows.data, viewer.driverId), next_cursor: rows.next_cursor };
+  }
+
+  /** One newest-first page of a station's check-ins or photos: those shown to everyone, and the viewer's own. */
+  private async shownAt<Row extends { id: string }>(
+    table: 'community_checkins' | 'community_photos',
+    viewer: Viewer,
+    locationId: string,
+    page: PageRequest,
+  ): Promise<{ tenantId: string; rows: Page<Row> }> {
     const tenantId = (await this.station(viewer.tenantId, locationId)).network_id;
-    const result = await newestFirst(
+    const rows = await newestFirst(
       page,
       (before, limit) =>
-        this.scopes.tenant(tenantId, (tx) =>
-          tx
-            .selectFrom('community_checkins')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
-            .where('location_id', '=', locationId)
-            .where((eb) => eb.or([eb('status', '=', 'VISIBLE'), eb('driver_id', '=', viewer.driverId ?? '')]))
-            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
-            .orderBy('id', 'desc')
-            .limit(limit)
-            .execute(),
+        this.scopes.tenant(
+          tenantId,
+          (tx) =>
+            tx
+              .selectFrom(table)
+              .selectAll()
+              .where('tenant_id', '=', tenantId)
+              .where('location_id', '=', locationId)
+              .where((eb) => eb.or([eb('status', '=', 'VISIBLE'), eb('driver_id', '=', viewer.driverId ?? '')]))
+              .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+              .orderBy('id', 'desc')
+              .limit(limit)
+              .execute() as Promise<unknown[]> as Promise<Row[]>,
         ),
-      (row) => row,
+      (row: Row) => row,
     );
-    return { data: await this.checkInViews(tenantId, result.data, viewer.driverId), next_cursor: result.next_cursor };
+    return { tenantId, rows };
   }
 
   /** The driver's most recent ended session with no check-in yet, pre-filled for a one-tap check-in. */
@@ -568,25 +581,8 @@ export class CommunityService {
   }
 
   async photosOf(viewer: Viewer, locationId: string, page: PageRequest): Promise<Page<Photo>> {
-    const tenantId = (await this.station(viewer.tenantId, locationId)).network_id;
-    const result = await newestFirst(
-      page,
-      (before, limit) =>
-        this.scopes.tenant(tenantId, (tx) =>
-          tx
-            .selectFrom('community_photos')
-            .selectAll()
-            .where('tenant_id', '=', tenantId)
-            .where('location_id', '=', locationId)
-            .where((eb) => eb.or([eb('status', '=', 'VISIBLE'), eb('driver_id', '=', viewer.driverId ?? '')]))
-            .$if(before !== undefined, (q) => q.where('id', '<', before as string))
-            .orderBy('id', 'desc')
-            .limit(limit)
-            .execute(),
-        ),
-      (row) => row,
-    );
-    return { data: await this.photoViews(tenantId, result.data, viewer.driverId), next_cursor: result.next_cursor };
+    const { tenantId, rows } = await this.shownAt<PhotoRow>('community_photos', viewer, locationId, page);
+    return { data: await this.photoViews(tenantId, rows.data, viewer.driverId), next_cursor: rows.next_cursor };
   }
 
   // ——— follows ———
