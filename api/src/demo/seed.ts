@@ -4,6 +4,7 @@ import { luxembourgPois, ocmReference } from '../importers/ocm-fixture.js';
 import { importOcm } from '../importers/ocm-import.js';
 import type { Services } from '../server/services.js';
 import { DEMO } from './credentials.js';
+import { seedHistory } from './history.js';
 
 export interface SeedResult {
   created: boolean;
@@ -32,6 +33,7 @@ export async function seedDemo(services: Services, origins: string[]): Promise<S
     await seedStations(services, networkId);
     await seedChargePoints(services, networkId);
     await seedSimulatedChargePoints(services, networkId);
+    await seedHistory(services, networkId);
     await seedReviews(services, networkId, driverId);
     await seedSupportDesk(services, networkId, ownerId);
   } else {

@@ -11,6 +11,7 @@ import { type CommandRouter, InProcessCommandRouter } from '../charging/commands
 import { IdTagsService } from '../charging/id-tags.service.js';
 import { MessageLog } from '../charging/message-log.js';
 import { RedisCommandRouter } from '../charging/redis-commands.js';
+import { SessionHistory } from '../charging/session-history.js';
 import { CommunityService } from '../community/community.service.js';
 import { ModerationService } from '../community/moderation.service.js';
 import { FilePhotoStore, S3PhotoStore } from '../community/photo-store.js';
@@ -113,6 +114,8 @@ export interface Services {
   idTags: IdTagsService;
   openData: OpenDataService;
   charging: ChargingService;
+  /** Sessions from before the platform (a network's old system, the demo's replayed history). */
+  sessionHistory: SessionHistory;
   reservations: ReservationsService;
   overview: OverviewService;
   payments: PaymentsService;
@@ -251,6 +254,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     idTags,
     openData: new OpenDataService(scopes),
     charging,
+    sessionHistory: new SessionHistory(scopes, tariffs),
     reservations,
     overview,
     payments,
