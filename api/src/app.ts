@@ -15,6 +15,8 @@ import openapi from './generated/swagger.json' with { type: 'json' };
 import { errorHandler, notFoundHandler, refuseNul } from './http/errors.js';
 import { idempotency } from './http/idempotency.js';
 import { problems } from './http/problem.js';
+import { mailboxPage } from './mail/mailbox-page.js';
+import { Mailbox } from './mail/mailer.js';
 import { operatorConsole } from './operations/console-page.js';
 import { payPage } from './payments/pay-page.js';
 import { paymentWebhook } from './payments/webhook-route.js';
@@ -134,6 +136,8 @@ export function createApp(services: Services, sites: StaticSite[] = []): express
   app.use('/operator', operatorConsole(config.demo ? DEMO.owner : undefined));
   app.use('/pay', payPage(services));
   app.use('/app', driverApp(config));
+  // What would have been emailed, for developers and the demo (never in production, never with real SMTP).
+  if (services.mailer instanceof Mailbox && config.env !== 'production') app.use('/dev/mail', mailboxPage(services.mailer));
   if (config.demo) {
     app.use('/demo', demoRoutes(services));
     app.get('/', demoHome);

@@ -13,3 +13,9 @@ export async function createAccount(tx: Tx, account: { email: string; name: stri
     .execute();
   return id;
 }
+
+/** Where and how to write to a person: their address, name and language (undefined for an unknown or disabled account). */
+export async function contactOf(tx: Tx, userId: string): Promise<{ email: string; name: string; locale: string } | undefined> {
+  const row = await tx.selectFrom('users').select(['email', 'name', 'locale', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
+  return row && !row.disabled_at ? { email: row.email, name: row.name, locale: row.locale } : undefined;
+}

@@ -37,7 +37,7 @@ export class AuthController extends Controller {
   async login(@Request() req: ExpressRequest, @Body() body: LoginRequest): Promise<TokenPair> {
     const user = await authenticateLogin(req);
     if (!user) throw problems.unauthenticated('The email or password is wrong.');
-    return this.services.auth.startSession(user.id, body.network_id);
+    return this.services.auth.startSession(user.id, body.network_id, req.get('user-agent'));
   }
 
   /** Rotates a refresh token: the old one stops working; reusing it revokes the whole login. */

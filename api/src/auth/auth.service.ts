@@ -52,6 +52,7 @@ function principalOfKey(row: KeyRow): Principal {
 /** Sign-in, token rotation and resolving a bearer credential into a principal. */
 export class AuthService {
   private readonly keyCache = new Map<string, { row: KeyRow; until: number }>();
+  private readonly endedLogins = new Set<string>();
 
   constructor(
     private readonly scopes: Scopes,
@@ -69,10 +70,10 @@ export class AuthService {
   }
 
   /** Starts a token family for a user; `networkId` picks the network when the user staffs several. */
-  async startSession(userId: string, networkId?: string): Promise<TokenPair> {
+  async startSession(userId: string, networkId?: string, device?: string): Promise<TokenPair> {
     return this.scopes.system(async (tx) => {
       const tenantId = await this.chooseNetwork(tx, userId, networkId);
-      return this.issue(tx, userId, tenantId, newId('rtf'));
+      return this.issue(tx, userId, tenantId, newId('rtf'), deviceName(device));
     });
   }
 
@@ -89,7 +90,7 @@ export class AuthService {
       const user = await tx.selectFrom('users').select(['disabled_at']).where('id', '=', row.user_id).executeTakeFirst();
       if (!user || user.disabled_at) return { pair: undefined };
       const stillMember = row.tenant_id ? await this.membership(tx, row.user_id, row.tenant_id) : undefined;
-      return { pair: await this.issue(tx, row.user_id, stillMember ? (row.tenant_id ?? undefined) : undefined, row.family_id) };
+      return { pair: await this.issue(tx, row.user_id, stillMember ? (row.tenant_id ?? undefined) : undefined, row.family_id, row.device) };
     });
     if (!outcome.pair) throw fail.unauthenticated('The refresh token is invalid, expired or revoked.');
     return outcome.pair;
@@ -110,10 +111,27 @@ export class AuthService {
     if (token.startsWith('sk_') || token.startsWith('pk_')) return this.resolveKey(token, origin);
     const claims = await this.signer.verify(token);
     if (!claims) return undefined;
+    if (claims.sid && (await this.loginEnded(claims.sid))) return undefined;
     const permissions = new Set<Permission>();
     if (claims.drv) for (const p of DRIVER_PERMISSIONS) permissions.add(p);
     if (claims.tid && claims.role) for (const p of ROLE_PERMISSIONS[claims.role]) permissions.add(p);
-    return { kind: 'user', userId: claims.sub, tenantId: claims.tid, role: claims.role, isDriver: claims.drv, permissions };
+    return { kind: 'user', userId: claims.sub, tenantId: claims.tid, role: claims.role, isDriver: claims.drv, sessionId: claims.sid, permissions };
+  }
+
+  /**
+   * Whether the login was signed out (logout, password change or reset, revoked from the list):
+   * asked of the database on each request, so it holds in every process at once; an ended login
+   * never comes back, so those answers are kept.
+   */
+  private async loginEnded(sessionId: string): Promise<boolean> {
+    if (this.endedLogins.has(sessionId)) return true;
+    const revoked = await this.scopes.system((tx) =>
+      tx.selectFrom('refresh_tokens').select('id').where('family_id', '=', sessionId).where('revoked_at', 'is not', null).limit(1).executeTakeFirst(),
+    );
+    if (!revoked) return false;
+    if (this.endedLogins.size >= KEY_CACHE_SIZE) this.endedLogins.clear();
+    this.endedLogins.add(sessionId);
+    return true;
   }
 
   /** Forgets cached keys at once, e.g. after a revocation in this process. */
@@ -152,7 +170,12 @@ export class AuthService {
   /** A signed-in person's account and the networks they work for, oldest membership first. */
   async account(userId: string) {
     return this.scopes.system(async (tx) => ({
-      user: await tx.selectFrom('users').select(['id', 'email', 'name', 'locale']).where('id', '=', userId).executeTakeFirst(),
+      user: await tx
+        .selectFrom('users')
+        .select(['id', 'email', 'name', 'locale', 'email_verified_at'])
+        .where('id', '=', userId)
+        .executeTakeFirst()
+        .then((u) => u && { id: u.id, email: u.email, name: u.name, locale: u.locale, email_verified: u.email_verified_at !== null }),
       memberships: await tx
         .selectFrom('memberships')
         .innerJoin('networks', 'networks.id', 'memberships.tenant_id')
@@ -209,7 +232,7 @@ export class AuthService {
     return tx.selectFrom('memberships').select('role').where('user_id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
   }
 
-  private async issue(tx: Tx, userId: string, tenantId: string | undefined, familyId: string): Promise<TokenPair> {
+  private async issue(tx: Tx, userId: string, tenantId: string | undefined, familyId: string, device: string | null): Promise<TokenPair> {
     const membership = tenantId ? await this.membership(tx, userId, tenantId) : undefined;
     const driver = await tx.selectFrom('drivers').select('user_id').where('user_id', '=', userId).executeTakeFirst();
     const refreshToken = `rt_${randomToken(43)}`;
@@ -222,9 +245,41 @@ export class AuthService {
         tenant_id: membership ? (tenantId ?? null) : null,
         token_hash: sha256(refreshToken),
         expires_at: new Date(Date.now() + this.refreshTtlSeconds * 1000),
+        device,
       })
       .execute();
-    const access = await this.signer.sign({ sub: userId, tid: membership ? tenantId : undefined, role: membership?.role, drv: Boolean(driver) });
+    const access = await this.signer.sign({ sub: userId, tid: membership ? tenantId : undefined, role: membership?.role, drv: Boolean(driver), sid: familyId });
     return { access_token: access, refresh_token: refreshToken, token_type: 'Bearer', expires_in: this.signer.ttlSeconds };
   }
+}
+
+const BROWSERS: [RegExp, string][] = [
+  [/Edg\//, 'Edge'],
+  [/OPR\//, 'Opera'],
+  [/Firefox\//, 'Firefox'],
+  [/HeadlessChrome\//, 'Headless Chrome'],
+  [/Chrome\//, 'Chrome'],
+  [/Safari\//, 'Safari'],
+];
+const SYSTEMS: [RegExp, string][] = [
+  [/Android/, 'Android'],
+  [/iPhone|iPad|iPod/, 'iOS'],
+  [/Windows/, 'Windows'],
+  [/Mac OS X|Macintosh/, 'macOS'],
+  [/CrOS/, 'ChromeOS'],
+  [/Linux/, 'Linux'],
+];
+
+/**
+ * A login's device as the list of sign-ins shows it: "Chrome on Android" for a browser, else the
+ * client's own first word (an app, a script), shortened. A few patterns, not a user-agent
+ * database: the name only has to let a person recognise their own devices.
+ */
+export function deviceName(userAgent: string | undefined): string | null {
+  const ua = userAgent?.trim();
+  if (!ua) return null;
+  const browser = BROWSERS.find(([pattern]) => pattern.test(ua))?.[1];
+  const system = SYSTEMS.find(([pattern]) => pattern.test(ua))?.[1];
+  if (browser && system) return `${browser} · ${system}`;
+  return (ua.split(/\s/)[0] ?? ua).slice(0, 80);
 }

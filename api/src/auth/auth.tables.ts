@@ -11,6 +11,7 @@ export interface UsersTable {
   locale: ColumnType<string, string | undefined, string>;
   created_at: CreatedAt;
   disabled_at: NullableTimestamp;
+  email_verified_at: NullableTimestamp;
 }
 
 export interface RefreshTokensTable {
@@ -23,5 +24,19 @@ export interface RefreshTokensTable {
   expires_at: Timestamp;
   rotated_at: NullableTimestamp;
   revoked_at: NullableTimestamp;
+  /** The browser or app the login came from, as its User-Agent names it (shortened). */
+  device: ColumnType<string | null, string | null | undefined, string | null>;
+  created_at: CreatedAt;
+}
+
+/** Single-use links sent by email: verifying an address, resetting a password. Only the hash is kept. */
+export interface AccountTokensTable {
+  id: string;
+  user_id: string;
+  purpose: 'verify_email' | 'reset_password';
+  token_hash: string;
+  email: string;
+  expires_at: Timestamp;
+  used_at: NullableTimestamp;
   created_at: CreatedAt;
 }

@@ -2,7 +2,8 @@ import type { Request } from 'express';
 import passport from 'passport';
 import { Strategy as BearerStrategy } from 'passport-http-bearer';
 import { Strategy as LocalStrategy } from 'passport-local';
-import { problems } from '../http/problem.js';
+import { Problem, problems } from '../http/problem.js';
+import { DomainError } from '../shared/errors.js';
 import type { AuthenticatedUser, AuthService } from './auth.service.js';
 import { isPermission, type Permission } from './permissions.js';
 import type { Principal } from './principal.js';
@@ -72,7 +73,12 @@ export async function expressAuthentication(req: Request, securityName: string, 
   const header = req.headers.authorization;
   if (!header) throw problems.unauthenticated('Send Authorization: Bearer <access token or API key>.');
   if (!/^Bearer\s+\S+$/i.test(header)) throw problems.unauthenticated('The Authorization header must be "Bearer <token>".');
-  const principal = await run<Principal>('bearer', req);
+  const principal = await run<Principal>('bearer', req).catch((error: unknown) => {
+    // A refusal stays what it is; anything else (the database not answering) is the platform's
+    // fault, a 500, never a 401 that would sign people out (tsoa turns a status-less error into 401).
+    if (error instanceof Problem || error instanceof DomainError) throw error;
+    throw Object.assign(error instanceof Error ? error : new Error(String(error)), { status: 500 });
+  });
   if (!principal) throw problems.unauthenticated();
   const missing = scopes.filter((scope): scope is Permission => isPermission(scope) && !principal.permissions.has(scope));
   if (missing.length > 0) throw problems.forbidden(`Requires the ${missing.join(', ')} permission.`);

@@ -12,6 +12,8 @@ export interface Principal {
   partnerId?: string;
   role?: StaffRole;
   isDriver: boolean;
+  /** A signed-in person's login (for the list of sessions and signing out). */
+  sessionId?: string;
   permissions: ReadonlySet<Permission>;
 }
 

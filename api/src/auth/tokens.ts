@@ -9,6 +9,8 @@ export interface AccessClaims {
   tid?: string;
   role?: StaffRole;
   drv: boolean;
+  /** The login (refresh-token family) the token was issued to; a revoked login's tokens stop working at once. */
+  sid?: string;
 }
 
 export class TokenSigner {
@@ -42,6 +44,7 @@ export class TokenSigner {
         tid: typeof payload.tid === 'string' ? payload.tid : undefined,
         role: typeof payload.role === 'string' ? (payload.role as StaffRole) : undefined,
         drv: payload.drv === true,
+        sid: typeof payload.sid === 'string' ? payload.sid : undefined,
       };
     } catch (error) {
       if (error instanceof errors.JOSEError) return undefined;

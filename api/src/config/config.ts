@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { MailSettings } from '../mail/mailer.js';
 
 /** Everything the process may be configured with; read from the environment only. */
 export interface Config {
@@ -35,6 +36,8 @@ export interface Config {
   /** NESO's GB Carbon Intensity API (e.g. https://api.carbonintensity.org.uk): live half-hourly intensity for sites in GB; unset, the yearly average. */
   gbCarbonIntensityUrl: string | undefined;
   /** Where drivers' station photos go: an S3-compatible bucket when S3_BUCKET is set, else `dataDir/photos`. */
+  /** Email: over SMTP when SMTP_URL is set (smtp:// or smtps://, credentials in the URL), else into `dataDir/mail` (the development mail page). */
+  mail: MailSettings;
   photos:
     | { kind: 'files'; dir: string }
     | { kind: 's3'; endpoint: string | undefined; region: string; bucket: string; accessKeyId: string; secretAccessKey: string };
@@ -170,7 +173,15 @@ export function loadConfig(env: Env = process.env): Config {
     stripe: stripeSettings(env),
     gbCarbonIntensityUrl: url(env, 'GB_CARBON_INTENSITY_URL', ['http:', 'https:']),
     photos: photoSettings(env, dataDir),
+    mail: mailSettings(env, dataDir),
   };
+}
+
+function mailSettings(env: Env, dataDir: string): MailSettings {
+  const from = env.MAIL_FROM?.trim() || 'Voltshare <no-reply@voltshare.localhost>';
+  if (!/^[^<>]*<[^@<>\s]+@[^@<>\s]+>$|^[^@<>\s]+@[^@<>\s]+$/.test(from)) throw new ConfigError('MAIL_FROM', 'must be an address, or a name and <address>');
+  const smtp = url(env, 'SMTP_URL', ['smtp:', 'smtps:']);
+  return smtp ? { kind: 'smtp', url: smtp, from } : { kind: 'mailbox', dir: path.join(dataDir, 'mail'), from };
 }
 
 function photoSettings(env: Env, dataDir: string): Config['photos'] {

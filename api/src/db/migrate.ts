@@ -1,5 +1,6 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as m0034 from '../audit/migrations/0034_audit_events.js';
+import * as m0039 from '../auth/migrations/0039_account_security.js';
 import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
 import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
@@ -79,6 +80,7 @@ const migrations: Record<string, Migration> = {
   '0036_community': m0036,
   '0037_location_reliability': m0037,
   '0038_review_history': m0038,
+  '0039_account_security': m0039,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -5,7 +5,7 @@
 
 import type { ApiKeysTable } from '../api-keys/api-keys.tables.js';
 import type { AuditEventsTable } from '../audit/audit.tables.js';
-import type { RefreshTokensTable, UsersTable } from '../auth/auth.tables.js';
+import type { AccountTokensTable, RefreshTokensTable, UsersTable } from '../auth/auth.tables.js';
 import type { ChargePointsTable } from '../charge-points/charge-points.tables.js';
 import type { ChargingSessionsTable, EvseFaultsTable, IdTagsTable, MeterSamplesTable, OcppMessagesTable } from '../charging/charging.tables.js';
 import type {
@@ -169,5 +169,6 @@ export interface Database {
   partners: PartnersTable;
   api_keys: ApiKeysTable;
   refresh_tokens: RefreshTokensTable;
+  account_tokens: AccountTokensTable;
   idempotency_keys: IdempotencyKeysTable;
 }

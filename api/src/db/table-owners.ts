@@ -11,6 +11,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   invitations: 'networks',
   users: 'auth',
   refresh_tokens: 'auth',
+  account_tokens: 'auth',
   drivers: 'drivers',
   partners: 'partners',
   api_keys: 'api-keys',

@@ -130,30 +130,31 @@ export class JobRunner {
 
   /**
    * Claims and runs the jobs due at `now`; returns how many ran. Serialised per runner.
-   * `tenantId` limits the run to one network's jobs (tests sharing a database; operations).
+   * `tenantId` limits the run to one network's jobs (tests sharing a database; operations), `kinds`
+   * to jobs of those kinds (a test's own jobs that belong to no network).
    */
-  async runDue(now = new Date(), tenantId?: string): Promise<number> {
+  async runDue(now = new Date(), tenantId?: string, kinds?: string[]): Promise<number> {
     const previous = this.running;
     const run = (async () => {
       await previous?.catch(() => {});
-      return this.claimAndRun(now, tenantId);
+      return this.claimAndRun(now, tenantId, kinds);
     })();
     this.running = run;
     return run;
   }
 
   /** Runs due jobs until none are left (tests: "let time pass to `now`"). */
-  async drain(now = new Date(), tenantId?: string, maxRounds = 50): Promise<number> {
+  async drain(now = new Date(), tenantId?: string, maxRounds = 50, kinds?: string[]): Promise<number> {
     let total = 0;
     for (let i = 0; i < maxRounds; i++) {
-      const ran = await this.runDue(now, tenantId);
+      const ran = await this.runDue(now, tenantId, kinds);
       total += ran;
       if (ran === 0) return total;
     }
     return total;
   }
 
-  private async claimAndRun(now: Date, tenantId?: string): Promise<number> {
+  private async claimAndRun(now: Date, tenantId?: string, kinds?: string[]): Promise<number> {
     const claimed = await this.db.transaction().execute((tx) =>
       sql<ClaimedJob>`
         update jobs set status = 'running', attempts = attempts + 1, locked_until = ${new Date(now.getTime() + this.leaseMs)}
@@ -161,7 +162,7 @@ export class JobRunner {
           select id from jobs
           where ((status = 'pending' and run_at <= ${now}) or (status = 'running' and locked_until < ${now}))
             -- Only work this runner knows how to do; another process may run other kinds.
-            and kind = any(${[...this.handlers.keys()]}::text[])
+            and kind = any(${(kinds ?? [...this.handlers.keys()]).filter((k) => this.handlers.has(k))}::text[])
             ${tenantId === undefined ? sql`` : sql`and tenant_id = ${tenantId}`}
           order by run_at, id
           limit ${this.batch}

@@ -17,7 +17,15 @@ export interface Membership {
 export interface Me {
   /** `user` for a signed-in person, otherwise the kind of API key. */
   kind: 'user' | 'secret_key' | 'publishable_key';
-  user?: { id: string; email: string; name: string; locale: string; is_driver: boolean; memberships: Membership[] };
+  user?: {
+    id: string;
+    email: string /** The address was confirmed through an emailed link. */;
+    email_verified: boolean;
+    name: string;
+    locale: string;
+    is_driver: boolean;
+    memberships: Membership[];
+  };
   /** For a driver: their settings and the terms they accepted. */
   driver?: DriverProfile;
   key_id?: string;

@@ -4,6 +4,7 @@ import type { JobRunner } from '../jobs/job-runner.js';
 
 export interface OutgoingNotification {
   id: string;
+  tenantId: string;
   channel: 'email' | 'push';
   template: string;
   driverId: string;
@@ -32,7 +33,7 @@ export function registerNotificationJobs(jobs: JobRunner, scopes: Scopes, sender
       tx.selectFrom('notification_outbox').selectAll().where('tenant_id', '=', tenantId).where('id', '=', payload.notification_id).executeTakeFirst(),
     );
     if (row?.status !== 'PENDING') return;
-    await sender.send({ id: row.id, channel: row.channel, template: row.template, driverId: row.driver_id, data: row.data });
+    await sender.send({ id: row.id, tenantId, channel: row.channel, template: row.template, driverId: row.driver_id, data: row.data });
     await scopes.tenant(tenantId, (tx) =>
       tx.updateTable('notification_outbox').set({ status: 'SENT', sent_at: new Date() }).where('tenant_id', '=', tenantId).where('id', '=', row.id).execute(),
     );

@@ -3,6 +3,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { ApiKeysService } from '../api-keys/api-keys.service.js';
 import { AuditService } from '../audit/audit.service.js';
+import { AccountSecurityService } from '../auth/account-security.service.js';
 import { AuthService } from '../auth/auth.service.js';
 import { TokenSigner } from '../auth/tokens.js';
 import { ChargePointsService } from '../charge-points/charge-points.service.js';
@@ -39,7 +40,9 @@ import { DiscoveryService } from '../locations/discovery.service.js';
 import { DiscoveryIndex } from '../locations/discovery-index.js';
 import { EvseDirectory } from '../locations/evse-directory.js';
 import { LocationsService } from '../locations/locations.service.js';
+import { createMailer, type Mailer } from '../mail/mailer.js';
 import { NetworksService } from '../networks/networks.service.js';
+import { MailNotificationSender } from '../notifications/mail-sender.js';
 import { ConsoleSender, type NotificationSender, registerNotificationJobs } from '../notifications/sender.js';
 import { OpenDataService } from '../open-data/open-data.service.js';
 import { OverviewService } from '../operations/overview.service.js';
@@ -144,6 +147,10 @@ export interface Services {
   /** Set by `startPlatform` once migrated, seeded and listening; cleared when it stops. */
   started: boolean;
   /** Closes connections the services hold (Redis in scaled mode). */
+  /** Where the platform's email goes (SMTP, or the embedded mailbox). */
+  mailer: Mailer;
+  /** Email verification, password reset and change, a person's active logins. */
+  accountSecurity: AccountSecurityService;
   close(): Promise<void>;
 }
 
@@ -192,7 +199,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const adHoc = new AdHocService(scopes, tariffs, payments, charging, idTags, evses, commands, logger);
   const overview = new OverviewService(scopes);
   const webhooks = new WebhooksService(scopes);
-  const notifications = new ConsoleSender(logger);
+  const mailer = createMailer(config.mail);
+  const notifications = new MailNotificationSender(scopes, mailer, new ConsoleSender(logger));
+  const accountSecurity = new AccountSecurityService(scopes, mailer, config.publicUrl);
   const jobs = new JobRunner(database.db, logger, { pollMs: config.jobPollMs });
   reservations.registerJobs(jobs);
   queue.registerJobs(jobs);
@@ -219,6 +228,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const offPeakNudges = new OffPeakNudgesFlow(scopes, forecasting, logger);
   offPeakNudges.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
+  accountSecurity.registerJobs(jobs);
   return {
     config,
     database,
@@ -255,6 +265,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     openData: new OpenDataService(scopes),
     charging,
     sessionHistory: new SessionHistory(scopes, tariffs),
+    mailer,
+    accountSecurity,
     reservations,
     overview,
     payments,
@@ -282,6 +294,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
       if (commands instanceof RedisCommandRouter) await commands.close();
       await Promise.all([publicLimiter.settled(), authLimiter.settled()]);
       publicLimiter.close();
+      mailer.close();
       authLimiter.close();
       countsRedis?.disconnect(); // everything counted was sent by settled(); a down Redis must not hold up the shutdown
     },

@@ -33,14 +33,18 @@ type Route =
   | { screen: 'help'; ticket?: string; report?: string; follow?: { ticket: string; token: string } }
   | { screen: 'account' }
   | { screen: 'signin' }
-  | { screen: 'signup' };
+  | { screen: 'signup' }
+  | { screen: 'forgot-password' }
+  /** From an emailed link: `#/reset-password?token=…`, `#/verify-email?token=…`. */
+  | { screen: 'reset-password' | 'verify-email'; token?: string };
 
 const SIGNED_IN_ONLY = new Set(['charge', 'wallet', 'history', 'account', 'help']);
 const RIGHT_TO_LEFT = new Set(['ar']);
 const CONNECTORS = ['IEC_62196_T2', 'IEC_62196_T2_COMBO', 'CHADEMO', 'IEC_62196_T1', 'IEC_62196_T1_COMBO', 'DOMESTIC_F'];
 
 export function parseRoute(hash: string): Route {
-  const [screen = '', id, more] = hash.replace(/^#\/?/, '').split('/');
+  const [path = '', query = ''] = hash.replace(/^#\/?/, '').split('?');
+  const [screen = '', id, more] = path.split('/');
   switch (screen) {
     case 'help':
       if (id === 'report') return { screen, report: more ? decodeURIComponent(more) : undefined };
@@ -59,7 +63,11 @@ export function parseRoute(hash: string): Route {
     case 'account':
     case 'signin':
     case 'signup':
+    case 'forgot-password':
       return { screen };
+    case 'reset-password':
+    case 'verify-email':
+      return { screen, token: new URLSearchParams(query).get('token') ?? undefined };
     default:
       return { screen: 'find' };
   }
@@ -431,6 +439,7 @@ export class VoltshareApp extends VoltshareElement {
         </div>
         <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Sign in')}</button>
       </form>
+      <p><a href="#/forgot-password">${msg('Forgot your password?')}</a></p>
       <p>${msg('New here?')} <a href="#/signup">${msg('Create an account')}</a></p>`;
   }
 
@@ -645,6 +654,12 @@ export class VoltshareApp extends VoltshareElement {
         </fieldset>
         <button class="primary wide" type="submit" ?disabled=${this.busy}>${msg('Save settings')}</button>
       </form>
+      <voltshare-account-security
+        mode="manage"
+        .apiBase=${this.apiBase}
+        .token=${this.token}
+        ?email-verified=${Boolean(user?.email_verified)}
+      ></voltshare-account-security>
       ${this.communityProfile ? this.renderCommunityProfile(this.communityProfile) : nothing}
       <div class="card row spread">
         <a href="#/wallet">${msg('Payment methods and wallet')}</a>
@@ -680,6 +695,18 @@ export class VoltshareApp extends VoltshareElement {
         ></voltshare-help>`;
       case 'account':
         return this.renderAccount();
+      case 'forgot-password':
+        return html`<voltshare-account-security mode="forgot" .apiBase=${this.apiBase} .publishableKey=${this.publishableKey}></voltshare-account-security>`;
+      case 'reset-password':
+      case 'verify-email':
+        return html`<voltshare-account-security
+          mode=${r.screen === 'reset-password' ? 'reset' : 'verify'}
+          .apiBase=${this.apiBase}
+          .token=${this.token}
+          .publishableKey=${this.publishableKey}
+          link-token=${r.token ?? ''}
+          @voltshare-password-reset=${() => void this.session?.signOut().catch(() => undefined)}
+        ></voltshare-account-security>`;
       default:
         return html`<voltshare-find
           .apiBase=${this.apiBase}
