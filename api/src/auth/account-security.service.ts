@@ -93,7 +93,8 @@ export class AccountSecurityService {
     const passwordHash = await hashPassword(password);
     await this.scopes.system(async (tx) => {
       const row = await this.redeem(tx, token, 'reset_password', now);
-      await tx.updateTable('users').set({ password_hash: passwordHash }).where('id', '=', row.user_id).execute();
+      // A reset also lifts a lock from wrong guesses: the owner proved who they are.
+      await tx.updateTable('users').set({ password_hash: passwordHash, failed_logins: 0, locked_until: null }).where('id', '=', row.user_id).execute();
       // The link came to this address: following it proves the address too.
       await tx
         .updateTable('users')

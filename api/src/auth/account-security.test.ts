@@ -210,6 +210,31 @@ describe.each(backends())('accounts: verification, reset, password change and lo
     await t.http.get('/v1/me').set(bearer(phone.access_token)).expect(401);
   });
 
+  it('locks an account after five wrong passwords in a row, whatever the next password, for longer each time; a reset lifts it', async () => {
+    const driver = await registerDriver(t.http);
+    for (let i = 0; i < 5; i++) expect((await login(driver.email, 'wrong password 1')).status).toBe(401);
+    const locked = await login(driver.email, driver.password);
+    expect(locked.status).toBe(429);
+    expect(locked.body.type).toMatch(/account-locked$/);
+    expect(Number(locked.headers['retry-after'])).toBeGreaterThan(25);
+    expect(Number(locked.headers['retry-after'])).toBeLessThanOrEqual(30);
+    // Once the 30 s have passed, a sixth miss locks for a minute.
+    const later = new Date(Date.now() + 31_000);
+    expect(await t.services.auth.verifyCredentials(driver.email, 'wrong password 2', later)).toBeUndefined();
+    const longer = await t.services.auth.verifyCredentials(driver.email, driver.password, new Date(later.getTime() + 1_000)).catch((e: unknown) => e);
+    expect(longer).toMatchObject({ code: 'account-locked', details: { data: { retry_after_seconds: 59 } } });
+    // The owner resets the password by mail, which lifts the lock.
+    await t.http.post('/v1/auth/password-reset/request').send({ email: driver.email }).expect(202);
+    await deliver();
+    await t.http
+      .post('/v1/auth/password-reset')
+      .send({ token: tokenIn(await smtp.next(driver.email)), new_password: 'after the lock 123' })
+      .expect(204);
+    expect((await login(driver.email, 'after the lock 123')).status).toBe(200);
+    await deliver();
+    await smtp.next(driver.email);
+  });
+
   it('mails a driver’s booking confirmation in their language, with the station and its local time', async () => {
     const net: SignedUpNetwork = await signUpNetwork(t.http, 'Mail Network');
     const site = await t.http.post('/v1/locations').set(bearer(net.accessToken)).send(siteBody('Gare Centrale')).expect(201);

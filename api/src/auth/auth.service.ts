@@ -35,6 +35,14 @@ export interface AuthenticatedUser {
 const KEY_CACHE_MS = 30_000;
 const KEY_CACHE_SIZE = 10_000;
 
+/** Wrong passwords in a row before an account locks; the lock then lasts 30 s, doubling with each further miss, up to 15 min. */
+export const LOCK_AFTER = 5;
+const lockMs = (failures: number) => Math.min(15 * 60_000, 30_000 * 2 ** (failures - LOCK_AFTER));
+const accountLocked = (until: Date, now: Date) => {
+  const seconds = Math.max(1, Math.ceil((until.getTime() - now.getTime()) / 1000));
+  return fail.rateLimited('account-locked', `Too many wrong passwords for this account: try again in ${seconds} s, or reset the password.`, seconds);
+};
+
 /** Touching last_used_at at most once a minute keeps hot keys from writing on every request. */
 const lastUseDue = (row: KeyRow) => !row.last_used_at || Date.now() - row.last_used_at.getTime() > 60_000;
 
@@ -60,12 +68,41 @@ export class AuthService {
     private readonly refreshTtlSeconds: number,
   ) {}
 
-  async verifyCredentials(email: string, password: string): Promise<AuthenticatedUser | undefined> {
+  /**
+   * Checks a password. After LOCK_AFTER wrong ones in a row the account refuses sign-in for a
+   * while, doubling each time (30 s up to 15 min), whatever the password — so guessing from many
+   * addresses, which the per-address limit cannot see, gets nowhere. A right password resets it.
+   */
+  async verifyCredentials(email: string, password: string, now = new Date()): Promise<AuthenticatedUser | undefined> {
     const user = await this.scopes.system((tx) =>
-      tx.selectFrom('users').select(['id', 'email', 'password_hash', 'disabled_at']).where('email', '=', email.trim().toLowerCase()).executeTakeFirst(),
+      tx
+        .selectFrom('users')
+        .select(['id', 'email', 'password_hash', 'disabled_at', 'locked_until'])
+        .where('email', '=', email.trim().toLowerCase())
+        .executeTakeFirst(),
     );
+    if (user?.locked_until && user.locked_until > now) throw accountLocked(user.locked_until, now);
     const ok = await verifyPassword(user?.password_hash, password);
-    if (!ok || !user || user.disabled_at) return undefined;
+    if (!user) return undefined;
+    if (!ok) {
+      const failed = await this.scopes.system((tx) =>
+        tx
+          .updateTable('users')
+          .set((eb) => ({ failed_logins: eb('failed_logins', '+', 1) }))
+          .where('id', '=', user.id)
+          .returning('failed_logins')
+          .executeTakeFirstOrThrow(),
+      );
+      if (failed.failed_logins >= LOCK_AFTER) {
+        const lockedUntil = new Date(now.getTime() + lockMs(failed.failed_logins));
+        await this.scopes.system((tx) => tx.updateTable('users').set({ locked_until: lockedUntil }).where('id', '=', user.id).execute());
+      }
+      return undefined;
+    }
+    if (user.disabled_at) return undefined;
+    await this.scopes.system((tx) =>
+      tx.updateTable('users').set({ failed_logins: 0, locked_until: null }).where('id', '=', user.id).where('failed_logins', '>', 0).execute(),
+    );
     return { id: user.id, email: user.email };
   }
 

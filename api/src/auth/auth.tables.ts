@@ -12,6 +12,9 @@ export interface UsersTable {
   created_at: CreatedAt;
   disabled_at: NullableTimestamp;
   email_verified_at: NullableTimestamp;
+  /** Wrong passwords in a row; a sign-in resets it. */
+  failed_logins: ColumnType<number, number | undefined, number>;
+  locked_until: NullableTimestamp;
 }
 
 export interface RefreshTokensTable {

@@ -1,6 +1,7 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as m0034 from '../audit/migrations/0034_audit_events.js';
 import * as m0039 from '../auth/migrations/0039_account_security.js';
+import * as m0040 from '../auth/migrations/0040_account_lockout.js';
 import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
 import * as m0019 from '../charging/migrations/0019_id_token_types.js';
 import * as m0021 from '../charging/migrations/0021_energy_wanted.js';
@@ -81,6 +82,7 @@ const migrations: Record<string, Migration> = {
   '0037_location_reliability': m0037,
   '0038_review_history': m0038,
   '0039_account_security': m0039,
+  '0040_account_lockout': m0040,
 };
 
 class StaticProvider implements MigrationProvider {
