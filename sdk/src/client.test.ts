@@ -39,6 +39,19 @@ describe('SDK against the real API server', () => {
     expect((error as VoltshareError).problem.errors?.map((e) => e.field).sort()).toEqual(['body.email', 'body.password']);
   });
 
+  it('asks for problems in the reader’s language', async () => {
+    let language = 'es';
+    const client = createClient({ baseUrl: platform.url, language: () => language });
+    const refused = async () =>
+      (await client
+        .POST('/v1/drivers', { body: { email: 'nope', name: 'x', password: 'short' } })
+        .then(unwrap)
+        .catch((e: unknown) => e)) as VoltshareError;
+    expect((await refused()).problem.title).toBe('Datos no válidos');
+    language = 'zh-Hans';
+    expect((await refused()).problem.title).toBe('数据无效');
+  });
+
   const newDriver = async () => {
     const email = `sdk-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
     const anonymous = createClient({ baseUrl: platform.url });

@@ -33,6 +33,8 @@ export interface ClientOptions {
   /** Retries of failed requests (mutations carry an Idempotency-Key, so retrying is safe). */
   retry?: RetryOptions | false;
   fetch?: typeof globalThis.fetch;
+  /** The reader's language (BCP 47), sent as Accept-Language: problems come back with titles in it. */
+  language?: string | (() => string | undefined);
 }
 
 /**
@@ -76,6 +78,8 @@ export function createClient(options: ClientOptions) {
       const attempt = new Request(request, { body });
       sent = credential();
       if (sent) attempt.headers.set('Authorization', `Bearer ${sent}`);
+      const language = typeof options.language === 'function' ? options.language() : options.language;
+      if (language && !attempt.headers.has('Accept-Language')) attempt.headers.set('Accept-Language', language);
       return network(attempt);
     };
     const response = await send();

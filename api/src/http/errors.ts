@@ -4,13 +4,16 @@ import { isDatabaseUnavailable } from '../db/errors.js';
 import { DomainError, type ErrorKind } from '../shared/errors.js';
 import { findNul } from '../shared/nul.js';
 import { type FieldError, Problem, problems } from './problem.js';
+import { localizeProblem, problemLanguage } from './problem-language.js';
 
 function send(res: Response, req: Request, problem: Problem): void {
   for (const [name, value] of Object.entries(problem.extensions.headers ?? {})) res.setHeader(name, value);
+  const language = problemLanguage(req);
   res
     .status(problem.status)
     .type('application/problem+json')
-    .send(JSON.stringify(problem.toJSON(req.originalUrl, String(req.id ?? ''))));
+    .set({ 'Content-Language': language, Vary: 'Accept-Language' })
+    .send(JSON.stringify(localizeProblem(problem.toJSON(req.originalUrl, String(req.id ?? '')), language)));
 }
 
 /**

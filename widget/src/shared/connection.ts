@@ -1,4 +1,5 @@
 import { createClient, type Realtime, type VoltshareClient } from '@voltshare/sdk';
+import { getLocale } from './localization.js';
 
 /** Where the API is: the `api-base` attribute, else the host that served the widget script. */
 export function apiBaseOf(attribute: string | undefined): string {
@@ -22,7 +23,7 @@ export function connect(apiBase: string, credential: string | undefined): Connec
   const key = `${apiBase} ${credential ?? ''}`;
   let connection = connections.get(key);
   if (!connection) {
-    const client = createClient({ baseUrl: apiBase, credential });
+    const client = createClient({ baseUrl: apiBase, credential, language: () => getLocale() });
     let realtime: Realtime | undefined;
     connection = { client, realtime: () => (realtime ??= client.realtime()) };
     connections.set(key, connection);
