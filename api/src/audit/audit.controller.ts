@@ -5,7 +5,7 @@ import { principalOf } from '../auth/request.js';
 import { type Page, pageRequest } from '../http/pagination.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
-import type { AuditEvent } from './audit.model.js';
+import type { AuditChainCheck, AuditEvent } from './audit.model.js';
 
 type AuditPorts = Pick<Services, 'audit'>;
 
@@ -21,5 +21,15 @@ export class AuditController extends Controller {
   @Security('bearer', ['network:read'])
   async list(@Request() req: ExpressRequest, @Query() subject_id?: ResourceId, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<AuditEvent>> {
     return this.services.audit.list(tenantOf(principalOf(req)), { subject_id }, pageRequest(limit, cursor));
+  }
+
+  /**
+   * Checks the trail has not been tampered with: each entry hashes the one before, so an entry
+   * edited or removed in the database breaks the chain from there on.
+   */
+  @Get('audit-events/verification')
+  @Security('bearer', ['network:read'])
+  async verify(@Request() req: ExpressRequest): Promise<AuditChainCheck> {
+    return this.services.audit.verify(tenantOf(principalOf(req)));
   }
 }

@@ -13,4 +13,8 @@ export interface AuditEventsTable {
   outcome: 'done' | 'refused' | 'failed';
   detail: ColumnType<unknown, string | undefined, never>;
   at: CreatedAt;
+  /** Position in the network's chain, from 1. */
+  seq: ColumnType<string, number, never>;
+  prev_hash: ColumnType<string, string, never>;
+  hash: ColumnType<string, string, never>;
 }

@@ -1,5 +1,6 @@
 import { type Migration, type MigrationProvider, Migrator } from 'kysely/migration';
 import * as m0034 from '../audit/migrations/0034_audit_events.js';
+import * as m0041 from '../audit/migrations/0041_audit_chain.js';
 import * as m0039 from '../auth/migrations/0039_account_security.js';
 import * as m0040 from '../auth/migrations/0040_account_lockout.js';
 import * as m0018 from '../charging/migrations/0018_charger_transaction_ids.js';
@@ -83,6 +84,7 @@ const migrations: Record<string, Migration> = {
   '0038_review_history': m0038,
   '0039_account_security': m0039,
   '0040_account_lockout': m0040,
+  '0041_audit_chain': m0041,
 };
 
 class StaticProvider implements MigrationProvider {
