@@ -113,9 +113,31 @@ describe('a forgotten password, in the driver app and by email', { timeout: 120_
     await security.locator('[data-email-verified]').waitFor();
     await expect.poll(() => security.locator('[data-logins] li').count()).toBe(1);
     expect(await security.locator('[data-logins] li').first().textContent()).toContain('dieses Gerät');
+    // A copy of their data, by email.
+    await security.locator('[data-action=export]').click();
+    await expect.poll(() => security.locator('[data-message]').textContent()).toMatch(/^Wir stellen Ihre Daten zusammen/);
     await audit(page, 'account security');
     await security.scrollIntoViewIfNeeded();
     await shot(page, '4-account');
+    const exportMail = mailbox.locator('a', { hasText: 'Ihre Daten stehen zum Download bereit' }).first();
+    await mailbox.goto(`${base}/dev/mail/`);
+    await expect
+      .poll(
+        async () => {
+          await mailbox.reload();
+          return exportMail.count();
+        },
+        { timeout: 15_000 },
+      )
+      .toBe(1);
+    await exportMail.click();
+    const download = (await mailbox.locator('a', { hasText: 'Meine Daten herunterladen' }).getAttribute('href')) as string;
+    const url = new URL(download);
+    const zip = await fetch(`${base}${url.pathname}${url.search}`);
+    expect(zip.status).toBe(200);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect((await zip.arrayBuffer()).byteLength).toBeGreaterThan(500);
+    expect((await fetch(`${base}${url.pathname}${url.search}`)).status).toBe(404);
     expect(errors).toEqual([]);
     await context.close();
   });

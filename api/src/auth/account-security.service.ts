@@ -4,6 +4,7 @@ import type { Mailer } from '../mail/mailer.js';
 import { type MailTemplate, renderMail } from '../mail/templates.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import type { PublicBase } from '../shared/public-base.js';
 import { contactOf } from './accounts.js';
 import { hashPassword, randomToken, sha256, verifyPassword } from './secrets.js';
 
@@ -30,16 +31,11 @@ export interface ActiveLogin {
  * ends the other logins (their access tokens stop working at once, see AuthService).
  */
 export class AccountSecurityService {
-  /** Where links in emails point: PUBLIC_URL, else the address this process listens on (set at start). */
-  linkBase: string;
-
   constructor(
     private readonly scopes: Scopes,
     private readonly mailer: Mailer,
-    publicUrl: string | undefined,
-  ) {
-    this.linkBase = publicUrl ?? 'http://localhost:3000';
-  }
+    private readonly base: PublicBase,
+  ) {}
 
   registerJobs(jobs: JobRunner): void {
     jobs.register('account.mail', async (p: { user_id: string; template: 'verify_email' | 'reset_password' | 'password_changed' }) => {
@@ -49,7 +45,7 @@ export class AccountSecurityService {
       if (p.template !== 'password_changed') {
         // The link is made when the mail goes out (only its hash is kept); a retried send makes a new one and voids the last.
         const token = await this.scopes.system((tx) => this.issue(tx, p.user_id, p.template as Purpose, contact.email));
-        link = `${this.linkBase.replace(/\/$/, '')}${LINK_PATH[p.template]}?token=${token}`;
+        link = this.base.link(`${LINK_PATH[p.template]}?token=${token}`);
       }
       const template: MailTemplate = p.template === 'password_changed' ? 'account.password_changed' : TEMPLATE[p.template];
       const mail = renderMail(template, contact.locale, { name: contact.name, email: contact.email, ...(link && { link }) });

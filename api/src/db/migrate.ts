@@ -13,6 +13,7 @@ import * as m0028 from '../forecasting/migrations/0028_site_forecasts.js';
 import * as m0031 from '../incidents/migrations/0031_incidents.js';
 import * as m0030 from '../locations/migrations/0030_availability_history.js';
 import * as m0037 from '../locations/migrations/0037_location_reliability.js';
+import * as m0042 from '../privacy/migrations/0042_data_exports.js';
 import * as m0038 from '../reviews/migrations/0038_review_history.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
@@ -85,6 +86,7 @@ const migrations: Record<string, Migration> = {
   '0039_account_security': m0039,
   '0040_account_lockout': m0040,
   '0041_audit_chain': m0041,
+  '0042_data_exports': m0042,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -43,6 +43,7 @@ import type {
   WalletsTable,
   WalletTopUpsTable,
 } from '../payments/payments.tables.js';
+import type { DataExportsTable } from '../privacy/privacy.tables.js';
 import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.js';
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewEditsTable, ReviewsTable } from '../reviews/reviews.tables.js';
@@ -170,5 +171,6 @@ export interface Database {
   api_keys: ApiKeysTable;
   refresh_tokens: RefreshTokensTable;
   account_tokens: AccountTokensTable;
+  data_exports: DataExportsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

@@ -12,6 +12,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   users: 'auth',
   refresh_tokens: 'auth',
   account_tokens: 'auth',
+  data_exports: 'privacy',
   drivers: 'drivers',
   partners: 'partners',
   api_keys: 'api-keys',

@@ -14,6 +14,7 @@ export const MAIL_TEMPLATES = [
   'reservation.no_show',
   'reservation.fee_failed',
   'support.reply',
+  'privacy.export_ready',
 ] as const;
 export type MailTemplate = (typeof MAIL_TEMPLATES)[number];
 
@@ -79,6 +80,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
       subject: 'New reply to your request #{number}',
       lines: ['There is a new reply to your request “{subject}”.', 'Open it in the app to read and answer.'],
     },
+    'privacy.export_ready': {
+      subject: 'Your data is ready to download',
+      lines: ['The archive of everything Voltshare holds about you is ready.'],
+      action: 'Download my data',
+      note: 'The link works once, for 7 days; then the archive is deleted.',
+    },
   },
   de: {
     'account.verify_email': {
@@ -115,6 +122,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
     'support.reply': {
       subject: 'Neue Antwort auf Ihre Anfrage #{number}',
       lines: ['Es gibt eine neue Antwort auf Ihre Anfrage „{subject}“.', 'Öffnen Sie sie in der App, um sie zu lesen und zu antworten.'],
+    },
+    'privacy.export_ready': {
+      subject: 'Ihre Daten stehen zum Download bereit',
+      lines: ['Das Archiv mit allem, was Voltshare über Sie gespeichert hat, ist fertig.'],
+      action: 'Meine Daten herunterladen',
+      note: 'Der Link funktioniert einmal, 7 Tage lang; danach wird das Archiv gelöscht.',
     },
   },
   fr: {
@@ -153,6 +166,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
       subject: 'Nouvelle réponse à votre demande n° {number}',
       lines: ['Votre demande « {subject} » a reçu une nouvelle réponse.', 'Ouvrez-la dans l’appli pour la lire et répondre.'],
     },
+    'privacy.export_ready': {
+      subject: 'Vos données sont prêtes à télécharger',
+      lines: ['L’archive de tout ce que Voltshare conserve à votre sujet est prête.'],
+      action: 'Télécharger mes données',
+      note: 'Le lien fonctionne une fois, pendant 7 jours ; l’archive est ensuite supprimée.',
+    },
   },
   es: {
     'account.verify_email': {
@@ -189,6 +208,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
     'support.reply': {
       subject: 'Nueva respuesta a tu solicitud n.º {number}',
       lines: ['Hay una nueva respuesta a tu solicitud «{subject}».', 'Ábrela en la app para leerla y contestar.'],
+    },
+    'privacy.export_ready': {
+      subject: 'Tus datos están listos para descargar',
+      lines: ['El archivo con todo lo que Voltshare guarda sobre ti está listo.'],
+      action: 'Descargar mis datos',
+      note: 'El enlace funciona una vez, durante 7 días; después se borra el archivo.',
     },
   },
   nl: {
@@ -227,6 +252,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
       subject: 'Nieuw antwoord op je verzoek #{number}',
       lines: ['Er is een nieuw antwoord op je verzoek ‘{subject}’.', 'Open het in de app om het te lezen en te antwoorden.'],
     },
+    'privacy.export_ready': {
+      subject: 'Je gegevens staan klaar om te downloaden',
+      lines: ['Het archief met alles wat Voltshare over je bewaart, staat klaar.'],
+      action: 'Mijn gegevens downloaden',
+      note: 'De link werkt één keer, 7 dagen lang; daarna wordt het archief verwijderd.',
+    },
   },
   it: {
     'account.verify_email': {
@@ -263,6 +294,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
     'support.reply': {
       subject: 'Nuova risposta alla tua richiesta n. {number}',
       lines: ['C’è una nuova risposta alla tua richiesta “{subject}”.', 'Aprila nell’app per leggerla e rispondere.'],
+    },
+    'privacy.export_ready': {
+      subject: 'I tuoi dati sono pronti da scaricare',
+      lines: ['L’archivio con tutto ciò che Voltshare conserva su di te è pronto.'],
+      action: 'Scarica i miei dati',
+      note: 'Il link funziona una volta, per 7 giorni; poi l’archivio viene eliminato.',
     },
   },
   'zh-Hans': {
@@ -301,6 +338,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
       subject: '您的请求 #{number} 有新回复',
       lines: ['您的请求“{subject}”有一条新回复。', '请在应用中打开查看并回复。'],
     },
+    'privacy.export_ready': {
+      subject: '您的数据已可下载',
+      lines: ['Voltshare 保存的有关您的全部数据的压缩包已准备好。'],
+      action: '下载我的数据',
+      note: '此链接仅可使用一次，7 天内有效；之后压缩包将被删除。',
+    },
   },
   ar: {
     'account.verify_email': {
@@ -337,6 +380,12 @@ const TEXTS: Record<MailLanguage, Record<MailTemplate, Text>> = {
     'support.reply': {
       subject: 'رد جديد على طلبك رقم {number}',
       lines: ['هناك رد جديد على طلبك "{subject}".', 'افتحه في التطبيق لقراءته والرد عليه.'],
+    },
+    'privacy.export_ready': {
+      subject: 'بياناتك جاهزة للتنزيل',
+      lines: ['أصبح أرشيف كل ما يحتفظ به Voltshare عنك جاهزًا.'],
+      action: 'تنزيل بياناتي',
+      note: 'يعمل الرابط مرة واحدة خلال 7 أيام؛ ثم يُحذف الأرشيف.',
     },
   },
 };

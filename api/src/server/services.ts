@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { Request } from 'express';
 import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -52,12 +53,14 @@ import { ReservationFeesService } from '../payments/reservation-fees.service.js'
 import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
 import { WalletsService } from '../payments/wallet.service.js';
+import { DataExportsService } from '../privacy/exports.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
 import { ReportsService } from '../reports/reports.service.js';
 import { ReservationsService } from '../reservations/reservations.service.js';
 import { ReviewsService } from '../reviews/reviews.service.js';
+import { PublicBase } from '../shared/public-base.js';
 import { SiteLimitsService } from '../site-limits/site-limits.service.js';
 import { SupportDeskService } from '../support/desk.service.js';
 import { SupportService } from '../support/support.service.js';
@@ -151,6 +154,10 @@ export interface Services {
   mailer: Mailer;
   /** Email verification, password reset and change, a person's active logins. */
   accountSecurity: AccountSecurityService;
+  /** Drivers' exports of their data (GDPR access and portability). */
+  dataExports: DataExportsService;
+  /** The public address links in emails point to. */
+  publicBase: PublicBase;
   close(): Promise<void>;
 }
 
@@ -201,7 +208,9 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const webhooks = new WebhooksService(scopes);
   const mailer = createMailer(config.mail);
   const notifications = new MailNotificationSender(scopes, mailer, new ConsoleSender(logger));
-  const accountSecurity = new AccountSecurityService(scopes, mailer, config.publicUrl);
+  const publicBase = new PublicBase(config.publicUrl);
+  const accountSecurity = new AccountSecurityService(scopes, mailer, publicBase);
+  const dataExports = new DataExportsService(scopes, mailer, publicBase, path.join(config.dataDir, 'exports'));
   const jobs = new JobRunner(database.db, logger, { pollMs: config.jobPollMs });
   reservations.registerJobs(jobs);
   queue.registerJobs(jobs);
@@ -229,6 +238,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   offPeakNudges.registerJobs(jobs);
   registerNotificationJobs(jobs, scopes, notifications);
   accountSecurity.registerJobs(jobs);
+  dataExports.registerJobs(jobs);
   return {
     config,
     database,
@@ -267,6 +277,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     sessionHistory: new SessionHistory(scopes, tariffs),
     mailer,
     accountSecurity,
+    dataExports,
+    publicBase,
     reservations,
     overview,
     payments,

@@ -79,7 +79,7 @@ export async function startPlatform(
   });
   const { port } = server.address() as AddressInfo;
   const url = config.publicUrl ?? `http://localhost:${port}`;
-  services.accountSecurity.linkBase = url;
+  services.publicBase.url = url;
   let stopActivity = () => {};
   if (config.demo) {
     const origins = [...new Set([new URL(url).origin, `http://localhost:${port}`, `http://127.0.0.1:${port}`])];

@@ -16,10 +16,11 @@ class Refusal extends Error {}
 const linkRefused = (error: unknown) => error instanceof VoltshareError && Boolean(error.problem.errors?.some((e) => e.field === 'body.token'));
 
 /**
- * `<voltshare-account-security>`: the account's safety in four modes — `forgot` asks for a reset
+ * `<voltshare-account-security>`: the account's safety and the person's data, in four modes — `forgot` asks for a reset
  * link, `reset` sets a new password from it (`link-token`), `verify` confirms the address from
  * its link, and `manage` (signed in) shows whether the address is confirmed, changes the password
- * and lists where the account is signed in, each login with its own sign-out.
+ * and lists where the account is signed in, each login with its own sign-out, and asks for a copy
+ * of the person's data (emailed as a download link).
  *
  * @fires voltshare-password-reset - A new password was set from a link: every login ended, so sign in again.
  */
@@ -135,6 +136,13 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     }, msg('The link could not be sent. Please try again.'));
   }
 
+  private requestExport(): Promise<void> {
+    return this.act(async () => {
+      unwrap(await this.api.POST('/v1/me/exports'));
+      return msg('We are putting your data together and will email you a download link. It works once, for 7 days.');
+    }, msg('Your data could not be requested. Please try again.'));
+  }
+
   private signOut(login: Login): Promise<void> {
     return this.act(async () => {
       unwrap(await this.api.DELETE('/v1/me/logins/{loginId}', { params: { path: { loginId: login.id } } }));
@@ -211,6 +219,9 @@ export class VoltshareAccountSecurity extends VoltshareElement {
                 </li>`,
               )}
             </ul>
+            <h3>${msg('Your data')}</h3>
+            <p class="muted">${msg('A copy of everything we hold about you — sessions, bookings, payments, reviews, tickets — as JSON and CSV files in a ZIP.')}</p>
+            <button class="secondary" type="button" data-action="export" ?disabled=${this.busy} @click=${() => this.requestExport()}>${msg('Get a copy of my data')}</button>
           </section>`;
     }
   }

@@ -1,0 +1,20 @@
+import type { ColumnType } from 'kysely';
+import type { CreatedAt, NullableTimestamp } from '../db/column-types.js';
+
+// The tables the privacy module owns (see `db/table-owners.ts`): row types whose JSON names are the public snake_case names.
+
+export type ExportStatus = 'pending' | 'ready' | 'downloaded' | 'expired' | 'failed';
+
+/** A driver's request for their data (GDPR Art. 15 and 20): built by a job, downloaded once through an expiring link. */
+export interface DataExportsTable {
+  id: string;
+  user_id: string;
+  status: ColumnType<ExportStatus, ExportStatus | undefined, ExportStatus>;
+  /** SHA-256 of the download link's token, set when the archive is ready. */
+  token_hash: string | null;
+  size_bytes: ColumnType<string | null, number | null | undefined, number | null>;
+  expires_at: NullableTimestamp;
+  ready_at: NullableTimestamp;
+  downloaded_at: NullableTimestamp;
+  created_at: CreatedAt;
+}
