@@ -59,6 +59,28 @@ export class AuditService {
   }
 
   /**
+   * Staff's (or a key's) read of drivers' personal data, for accountability: who opened whose
+   * sessions. Reading one's own data, or data about nobody, is not recorded.
+   */
+  async recordRead(
+    tenantId: string,
+    reader: { userId?: string; keyId?: string },
+    subject: { type: string; id: string },
+    driverIds: (string | null)[],
+  ): Promise<void> {
+    const drivers = [...new Set(driverIds.filter((d): d is string => d !== null && d !== reader.userId))];
+    if (!drivers.length) return;
+    await this.record(tenantId, {
+      actorUserId: reader.userId,
+      action: 'personal_data.read',
+      subjectType: subject.type,
+      subjectId: subject.id,
+      outcome: 'done',
+      detail: { drivers, ...(reader.keyId && { key_id: reader.keyId }) },
+    });
+  }
+
+  /**
    * Walks the network's chain from its first entry: every entry numbered in turn, linked to the
    * one before, and hashing to what it says. The first entry that does not is reported — edited,
    * removed or moved by someone with access to the database itself.

@@ -62,7 +62,7 @@ export async function visibleSession(services: Pick<Services, 'charging'>, req: 
 }
 
 /** What this controller uses of the platform's services. */
-type ChargingPorts = Pick<Services, 'chargePoints' | 'charging' | 'commands' | 'payments' | 'flows' | 'sustainability'>;
+type ChargingPorts = Pick<Services, 'audit' | 'chargePoints' | 'charging' | 'commands' | 'payments' | 'flows' | 'sustainability'>;
 
 export interface ChargeStartRequest {
   /** @maxLength 64 */
@@ -169,7 +169,16 @@ export class ChargingController extends Controller {
     if (from && Number.isNaN(from.getTime())) throw problems.validation([{ field: 'query.from', message: 'must be a date-time' }]);
     if (to && Number.isNaN(to.getTime())) throw problems.validation([{ field: 'query.to', message: 'must be a date-time' }]);
     const filter = { status, charge_point_id, location_id, from, to };
-    return this.withCarbon(await this.services.charging.networkSessions(tenantOf(principalOf(req)), filter, pageRequest(limit, cursor)));
+    const principal = principalOf(req);
+    const tenantId = tenantOf(principal);
+    const page = await this.services.charging.networkSessions(tenantId, filter, pageRequest(limit, cursor));
+    await this.services.audit.recordRead(
+      tenantId,
+      principal,
+      { type: 'session_list', id: 'sessions' },
+      page.data.map((s) => s.driver_id),
+    );
+    return this.withCarbon(page);
   }
 
   /** One session: its network's staff, or the driver it belongs to. */
@@ -177,6 +186,9 @@ export class ChargingController extends Controller {
   @Security('bearer')
   async session(@Request() req: ExpressRequest, @Path() session_id: ResourceId): Promise<ChargingSession> {
     const session = await visibleSession(this.services, req, session_id);
+    const principal = principalOf(req);
+    if (principal.tenantId === session.network_id)
+      await this.services.audit.recordRead(session.network_id, principal, { type: 'session', id: session.id }, [session.driver_id]);
     return {
       ...session,
       payment_status: await this.services.payments.statusOf(session.network_id, session.id),

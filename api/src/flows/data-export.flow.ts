@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import type { Archiver } from 'archiver';
 import { stringify } from 'csv-stringify/sync';
+import { sql } from 'kysely';
 import type { Scopes, Tx } from '../db/tenancy.js';
 
 const PAGE = 1_000;
@@ -233,13 +234,15 @@ export async function writeDriverArchive(scopes: Scopes, userId: string, archive
       (tx, after) =>
         tx
           .selectFrom('audit_events')
-          .select(['id', 'tenant_id', 'action', 'subject_type', 'subject_id', 'outcome', 'at'])
+          .select(['id', 'tenant_id', 'actor_user_id', 'action', 'subject_type', 'subject_id', 'outcome', 'at'])
           .where((eb) =>
             eb.or([
               eb('subject_id', '=', userId),
               eb('subject_id', 'in', eb.selectFrom('charging_sessions').select('id').where('driver_id', '=', userId)),
               eb('subject_id', 'in', eb.selectFrom('support_tickets').select('id').where('driver_id', '=', userId)),
               eb('subject_id', 'in', eb.selectFrom('reservations').select('id').where('driver_id', '=', userId)),
+              // Staff reading a session or a list that held this person's data.
+              sql<boolean>`detail -> 'drivers' ? ${userId}`,
             ]),
           )
           .$if(after !== undefined, (q) => q.where('id', '>', after as string))

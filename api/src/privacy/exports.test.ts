@@ -93,6 +93,8 @@ describe.each(backends())('a driver’s export of their data on %s', (backend: B
       .set(bearer(net.accessToken))
       .send({ body: 'Dans l’appli, onglet Historique.' })
       .expect(201);
+    // Staff open one of her sessions: that read is hers to see too.
+    await t.http.get(`/v1/sessions/${alice.sessions[1]}`).set(bearer(net.accessToken)).expect(200);
     await t.services.audit.record(net.networkId, {
       action: 'session.refund',
       subjectType: 'session',
@@ -159,6 +161,7 @@ describe.each(backends())('a driver’s export of their data on %s', (backend: B
     expect(tickets[0].messages.map((m: { body: string }) => m.body)).toContain('Dans l’appli, onglet Historique.');
     expect(files.get('support-tickets.json')).not.toContain('Staff only');
     expect(JSON.parse(files.get('audit-entries.json') as string)).toEqual([
+      expect.objectContaining({ action: 'personal_data.read', subject_id: alice.sessions[1], actor_user_id: net.ownerId }),
       expect.objectContaining({ action: 'session.refund', subject_id: alice.sessions[0] }),
     ]);
     // Once only.
