@@ -535,6 +535,27 @@ export class ChargingService {
     );
   }
 
+  /** The sessions of these drivers at every network, newest first (what a partner they chose to share with sees). */
+  driversSessions(driverIds: string[], page: PageRequest): Promise<Page<ChargingSession>> {
+    if (!driverIds.length) return Promise.resolve({ data: [], next_cursor: null });
+    return newestFirst(
+      page,
+      (before, limit) =>
+        this.scopes.system(
+          (tx) =>
+            tx
+              .selectFrom('charging_sessions')
+              .selectAll()
+              .where('driver_id', 'in', driverIds)
+              .$if(before !== undefined, (q) => q.where('id', '<', before as string))
+              .orderBy('id', 'desc')
+              .limit(limit)
+              .execute() as Promise<SessionRow[]>,
+        ),
+      toSession,
+    );
+  }
+
   private sessionByTransaction(tx: Tx, tenantId: string, chargePointId: string, transactionId: TransactionRef) {
     return tx
       .selectFrom('charging_sessions')

@@ -43,7 +43,7 @@ import type {
   WalletsTable,
   WalletTopUpsTable,
 } from '../payments/payments.tables.js';
-import type { DataExportsTable } from '../privacy/privacy.tables.js';
+import type { ConsentsTable, DataExportsTable } from '../privacy/privacy.tables.js';
 import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.js';
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewEditsTable, ReviewsTable } from '../reviews/reviews.tables.js';
@@ -172,5 +172,6 @@ export interface Database {
   refresh_tokens: RefreshTokensTable;
   account_tokens: AccountTokensTable;
   data_exports: DataExportsTable;
+  consents: ConsentsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

@@ -13,6 +13,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   refresh_tokens: 'auth',
   account_tokens: 'auth',
   data_exports: 'privacy',
+  consents: 'privacy',
   drivers: 'drivers',
   partners: 'partners',
   api_keys: 'api-keys',

@@ -4,6 +4,7 @@ import type { ForecastingService } from '../forecasting/forecasting.service.js';
 import { chanceNoneFree } from '../forecasting/site-training.js';
 import type { DiscoveryService } from '../locations/discovery.service.js';
 import type { LocationSummary } from '../locations/locations.model.js';
+import type { ConsentsService } from '../privacy/consents.service.js';
 import { DomainError, type DomainFieldError, fail } from '../shared/errors.js';
 import { priceSession } from '../tariffs/pricing.js';
 import type { TariffsService } from '../tariffs/tariffs.service.js';
@@ -78,6 +79,7 @@ export class ChargingAdviceFlow {
     private readonly forecasting: ForecastingService,
     private readonly tariffs: TariffsService,
     private readonly charging: Pick<ChargingService, 'usualStations'>,
+    private readonly consents: Pick<ConsentsService, 'granted'>,
   ) {}
 
   async advise(callerTenantId: string | undefined, request: AdviceRequest, now = new Date()): Promise<ChargingAdvice> {
@@ -93,6 +95,13 @@ export class ChargingAdviceFlow {
    */
   async adviseForDriver(driverId: string, request: Omit<AdviceRequest, 'lat' | 'lng' | 'radiusM'>, now = new Date()): Promise<ChargingAdvice> {
     checkRequest({ ...request, lat: 0, lng: 0, radiusM: 100 }, now);
+    // Where someone charges is personal: used for this only with their consent.
+    if (!(await this.consents.granted(driverId, 'location_history')))
+      throw new DomainError(
+        'forbidden',
+        'consent-required',
+        'Advice from your own charging history needs your consent to use it (location_history, in your privacy choices).',
+      );
     const usual = await this.charging.usualStations(driverId, now);
     const stations: LocationSummary[] = [];
     for (const u of usual) {

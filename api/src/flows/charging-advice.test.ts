@@ -89,12 +89,22 @@ describe.each(backends())('charging advice on %s', (backend: Backend) => {
       const { transactionId } = await t.services.charging.startSession(net.networkId, cp.body.id, { connectorId: 1, idTag: tag, meterStartWh: 0, at });
       await t.services.charging.stopSession(net.networkId, cp.body.id, { transactionId, meterStopWh: 10_000, at: new Date(at.getTime() + 3_600_000) });
     }
+    // Without consent to use their charging history, none of it is used.
+    const refused = await t.http.get('/v1/me/recommendations?energy_kwh=20').set(bearer(driver.accessToken)).expect(403);
+    expect(refused.body.type).toMatch(/consent-required$/);
+    const grant = async (token: string) => {
+      const { choices } = (await t.http.get('/v1/me/consents').set(bearer(token)).expect(200)).body;
+      const version = choices.find((c: { purpose: string }) => c.purpose === 'location_history').text_version;
+      await t.http.post('/v1/me/consents').set(bearer(token)).send({ purpose: 'location_history', granted: true, text_version: version }).expect(200);
+    };
+    await grant(driver.accessToken);
     const mine = await t.http.get('/v1/me/recommendations?energy_kwh=20').set(bearer(driver.accessToken)).expect(200);
     // Only their usual (flat-priced) station: every hour costs the same, so nothing saves against now.
     expect(mine.body.now).toMatchObject({ location_id: flatSite, price: { amount: 700 } });
     expect(mine.body.options.every((o: { location_id: string; saves: number }) => o.location_id === flatSite && o.saves === 0)).toBe(true);
     // A driver with no sessions gets nothing to compare; bad input is named; staff keys are refused.
     const stranger = await registerDriver(t.http);
+    await grant(stranger.accessToken);
     expect((await t.http.get('/v1/me/recommendations?energy_kwh=20').set(bearer(stranger.accessToken)).expect(200)).body).toEqual({ now: null, options: [] });
     const bad = await t.http.get('/v1/me/recommendations?energy_kwh=0').set(bearer(driver.accessToken)).expect(422);
     expect(bad.body.errors[0].field).toBe('query.energy_kwh');

@@ -203,6 +203,12 @@ export async function writeDriverArchive(scopes: Scopes, userId: string, archive
     check_ins: await tx.selectFrom('community_checkins').selectAll().where('driver_id', '=', userId).orderBy('created_at').execute(),
     posts: await tx.selectFrom('community_posts').selectAll().where('driver_id', '=', userId).orderBy('created_at').execute(),
     tickets: await tx.selectFrom('support_tickets').selectAll().where('driver_id', '=', userId).orderBy('created_at').execute(),
+    consents: await tx
+      .selectFrom('consents')
+      .select(['purpose', 'partner_id', 'granted', 'text_version', 'language', 'text_shown', 'at'])
+      .where('user_id', '=', userId)
+      .orderBy('at')
+      .execute(),
     logins: await tx
       .selectFrom('refresh_tokens')
       .select(['family_id', 'device', 'created_at', 'revoked_at'])
@@ -227,6 +233,7 @@ export async function writeDriverArchive(scopes: Scopes, userId: string, archive
   archive.append(json({ check_ins: small.check_ins, tips_and_questions: small.posts }), { name: 'community.json' });
   archive.append(json(small.tickets.map((t) => ({ ...t, messages: messages.filter((m) => m.ticket_id === t.id) }))), { name: 'support-tickets.json' });
   archive.append(json(small.logins), { name: 'logins.json' });
+  archive.append(json(small.consents), { name: 'consents.json' });
   // What staff did about this person or their sessions, bookings and tickets.
   const audit = await all(
     paged(

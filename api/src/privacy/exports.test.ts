@@ -138,6 +138,7 @@ describe.each(backends())('a driver’s export of their data on %s', (backend: B
         'audit-entries.json',
         'bookings.csv',
         'community.json',
+        'consents.json',
         'id-tags.csv',
         'logins.json',
         'meter-readings.csv',

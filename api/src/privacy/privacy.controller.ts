@@ -1,11 +1,15 @@
-import { Controller, Get, Path, Post, Produces, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Get, Path, Post, Produces, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { userOf } from '../auth/principal.js';
+import { partnerOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
+import type { SharedSession } from '../flows/partner-sharing.flow.js';
+import { type Page, pageRequest } from '../http/pagination.js';
 import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
-import type { ResourceId } from '../shared/validation.js';
+import type { Cursor, ResourceId } from '../shared/validation.js';
+import type { ConsentChoice, ConsentRecord } from './consents.service.js';
 import type { DataExport } from './exports.service.js';
+import type { ConsentPurpose } from './privacy.tables.js';
 
 type PrivacyPorts = Pick<Services, 'dataExports'>;
 
@@ -58,3 +62,64 @@ export class PrivacyController extends Controller {
 
 /** @minLength 10 @maxLength 100 */
 export type ExportToken = string;
+
+export interface ConsentDecision {
+  purpose: ConsentPurpose;
+  /** For partner_sharing: the partner. */
+  partner_id?: ResourceId;
+  granted: boolean;
+  /** The version of the words the person was shown (from GET /v1/me/consents). @maxLength 40 */
+  text_version: string;
+}
+
+export interface ConsentChoices {
+  choices: ConsentChoice[];
+  /** Every grant and withdrawal, oldest first, with the words shown. */
+  history: ConsentRecord[];
+}
+
+@Route('v1')
+@Tags('Privacy')
+export class ConsentsController extends Controller {
+  constructor(private readonly services: Pick<Services, 'consents' | 'auth' | 'flows'>) {
+    super();
+  }
+
+  private async locale(userId: string): Promise<string> {
+    return (await this.services.auth.account(userId)).user?.locale ?? 'en';
+  }
+
+  /** Your choices per purpose, with the words to show in your language; off until you grant them. */
+  @Get('me/consents')
+  @Security('bearer')
+  async consents(@Request() req: ExpressRequest): Promise<ConsentChoices> {
+    const userId = userOf(principalOf(req));
+    return { choices: await this.services.consents.choices(userId, await this.locale(userId)), history: await this.services.consents.history(userId) };
+  }
+
+  /** Grants or withdraws one purpose; withdrawing applies at once. Stale words (an old `text_version`) are refused with 409. */
+  @Post('me/consents')
+  @Security('bearer')
+  @Response<ProblemDocument>(409, 'The words changed: show the new ones')
+  @Response<ProblemDocument>(422, 'Unknown purpose or partner')
+  async decide(@Request() req: ExpressRequest, @Body() body: ConsentDecision): Promise<ConsentChoices> {
+    const userId = userOf(principalOf(req));
+    const choices = await this.services.consents.decide(userId, await this.locale(userId), body);
+    return { choices, history: await this.services.consents.history(userId) };
+  }
+
+  /**
+   * For an automaker's key: the charging sessions of the drivers who chose to share them with
+   * you, newest first — nobody else's. Each read is in the networks' audit trails.
+   */
+  @Get('partner/shared-sessions')
+  @Security('bearer', ['public:read'])
+  async sharedSessions(@Request() req: ExpressRequest, @Query() limit?: number, @Query() cursor?: Cursor): Promise<Page<SharedSession>> {
+    const principal = principalOf(req);
+    return this.services.flows.partnerSharing.sessions(
+      partnerOf(principal, 'Shared sessions are for a partner’s key.'),
+      principal.keyId,
+      pageRequest(limit, cursor),
+    );
+  }
+}

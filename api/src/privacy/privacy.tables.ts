@@ -18,3 +18,18 @@ export interface DataExportsTable {
   downloaded_at: NullableTimestamp;
   created_at: CreatedAt;
 }
+
+export type ConsentPurpose = 'marketing' | 'location_history' | 'partner_sharing';
+
+/** Every grant and withdrawal, with the version and words shown (append-only: the latest is the choice). */
+export interface ConsentsTable {
+  id: string;
+  user_id: string;
+  purpose: ConsentPurpose;
+  partner_id: string | null;
+  granted: boolean;
+  text_version: string;
+  language: string;
+  text_shown: string;
+  at: ColumnType<Date, Date | undefined, never>;
+}

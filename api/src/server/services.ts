@@ -30,6 +30,7 @@ import { DynamicPricingFlow } from '../flows/dynamic-pricing.flow.js';
 import { IncidentBookingsFlow } from '../flows/incident-bookings.flow.js';
 import { NetworkStatusFlow } from '../flows/network-status.flow.js';
 import { OffPeakNudgesFlow } from '../flows/off-peak-nudges.flow.js';
+import { PartnerSharingFlow } from '../flows/partner-sharing.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
 import { TicketActionsFlow } from '../flows/ticket-actions.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
@@ -53,6 +54,7 @@ import { ReservationFeesService } from '../payments/reservation-fees.service.js'
 import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
 import { WalletsService } from '../payments/wallet.service.js';
+import { ConsentsService } from '../privacy/consents.service.js';
 import { DataExportsService } from '../privacy/exports.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
@@ -131,6 +133,7 @@ export interface Services {
     providerWebhook: ProviderWebhookFlow;
     driverCharging: DriverChargingFlow;
     chargingAdvice: ChargingAdviceFlow;
+    partnerSharing: PartnerSharingFlow;
     dynamicPricing: DynamicPricingFlow;
     offPeakNudges: OffPeakNudgesFlow;
     networkStatus: NetworkStatusFlow;
@@ -156,6 +159,8 @@ export interface Services {
   accountSecurity: AccountSecurityService;
   /** Drivers' exports of their data (GDPR access and portability). */
   dataExports: DataExportsService;
+  /** What each person agreed to, per purpose, and whether they still do. */
+  consents: ConsentsService;
   /** The public address links in emails point to. */
   publicBase: PublicBase;
   close(): Promise<void>;
@@ -211,6 +216,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const publicBase = new PublicBase(config.publicUrl);
   const accountSecurity = new AccountSecurityService(scopes, mailer, publicBase);
   const dataExports = new DataExportsService(scopes, mailer, publicBase, path.join(config.dataDir, 'exports'));
+  const consents = new ConsentsService(scopes);
   const jobs = new JobRunner(database.db, logger, { pollMs: config.jobPollMs });
   reservations.registerJobs(jobs);
   queue.registerJobs(jobs);
@@ -278,6 +284,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     mailer,
     accountSecurity,
     dataExports,
+    consents,
     publicBase,
     reservations,
     overview,
@@ -285,7 +292,8 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     adHoc,
     flows: {
       providerWebhook: new ProviderWebhookFlow(payments, reservationFees),
-      chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs, charging),
+      chargingAdvice: new ChargingAdviceFlow(discovery, forecasting, tariffs, charging, consents),
+      partnerSharing: new PartnerSharingFlow(consents, charging, audit),
       dynamicPricing,
       offPeakNudges,
       networkStatus: new NetworkStatusFlow(networks, incidents, uptime),
