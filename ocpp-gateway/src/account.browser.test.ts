@@ -113,6 +113,23 @@ describe('a forgotten password, in the driver app and by email', { timeout: 120_
     await security.locator('[data-email-verified]').waitFor();
     await expect.poll(() => security.locator('[data-logins] li').count()).toBe(1);
     expect(await security.locator('[data-logins] li').first().textContent()).toContain('dieses Gerät');
+    // Privacy choices: all off at first, in German; one turned on is recorded.
+    const history = security.locator('[data-consents] input[data-purpose=location_history]');
+    await history.waitFor();
+    expect(await history.isChecked()).toBe(false);
+    expect(await security.locator('[data-consents] label:has(input[data-purpose=location_history])').textContent()).toContain('Nutzen Sie, wo und wann ich geladen habe');
+    await history.check();
+    await expect.poll(() => security.locator('[data-message]').textContent()).toBe('Gespeichert: Sie haben zugestimmt.');
+    const signedIn = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email, password: 'neues passwort 456' }),
+    });
+    const token = ((await signedIn.json()) as { access_token: string }).access_token;
+    const consents = (await (await fetch(`${base}/v1/me/consents`, { headers: { authorization: `Bearer ${token}` } })).json()) as {
+      choices: { purpose: string; granted: boolean }[];
+    };
+    expect(consents.choices.find((c) => c.purpose === 'location_history')?.granted).toBe(true);
     // A copy of their data, by email.
     await security.locator('[data-action=export]').click();
     await expect.poll(() => security.locator('[data-message]').textContent()).toMatch(/^Wir stellen Ihre Daten zusammen/);

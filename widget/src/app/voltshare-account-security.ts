@@ -7,6 +7,7 @@ import { theme } from '../shared/styles.js';
 import { appStyles } from './app.styles.js';
 
 type Login = components['schemas']['ActiveLogin'];
+type Consent = components['schemas']['ConsentChoice'];
 export type AccountSecurityMode = 'forgot' | 'reset' | 'verify' | 'manage';
 
 /** A refusal already worded for the driver. */
@@ -31,6 +32,7 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     linkToken: { type: String, attribute: 'link-token' },
     emailVerified: { type: Boolean, attribute: 'email-verified' },
     logins: { state: true },
+    consents: { state: true },
     busy: { state: true },
     message: { state: true },
     error: { state: true },
@@ -40,6 +42,7 @@ export class VoltshareAccountSecurity extends VoltshareElement {
   declare linkToken: string | undefined;
   declare emailVerified: boolean;
   declare logins: Login[] | undefined;
+  declare consents: Consent[] | undefined;
   declare busy: boolean;
   declare message: string;
   declare error: string;
@@ -57,7 +60,10 @@ export class VoltshareAccountSecurity extends VoltshareElement {
 
   override willUpdate(changed: PropertyValues<this>): void {
     super.willUpdate(changed);
-    if (this.mode === 'manage' && (changed.has('token') || changed.has('mode')) && this.token) void this.loadLogins();
+    if (this.mode === 'manage' && (changed.has('token') || changed.has('mode')) && this.token) {
+      void this.loadLogins();
+      void this.loadConsents();
+    }
     if (this.mode === 'verify' && (changed.has('linkToken') || changed.has('mode')) && this.linkToken) void this.verify();
   }
 
@@ -82,6 +88,22 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     } catch (error) {
       this.error = this.describe(error, msg('Your sign-ins could not be loaded.'));
     }
+  }
+
+  private async loadConsents(): Promise<void> {
+    try {
+      this.consents = unwrap(await this.api.GET('/v1/me/consents')).choices;
+    } catch (error) {
+      this.error = this.describe(error, msg('Your privacy choices could not be loaded.'));
+    }
+  }
+
+  private decide(choice: Consent, granted: boolean): Promise<void> {
+    return this.act(async () => {
+      const body = { purpose: choice.purpose, granted, text_version: choice.text_version, ...(choice.partner_id ? { partner_id: choice.partner_id } : {}) };
+      this.consents = unwrap(await this.api.POST('/v1/me/consents', { body })).choices;
+      return granted ? msg('Saved: you agreed.') : msg('Saved: you withdrew your consent. It applies at once.');
+    }, msg('Your choice could not be saved.'));
   }
 
   private verify(): Promise<void> {
@@ -219,6 +241,15 @@ export class VoltshareAccountSecurity extends VoltshareElement {
                 </li>`,
               )}
             </ul>
+            <fieldset data-consents>
+              <legend><h3>${msg('Privacy choices')}</h3></legend>
+              <p class="muted">${msg('Each is off until you turn it on, and you can turn it off at any time.')}</p>
+              ${(this.consents ?? []).map(
+                (c) =>
+                  html`<label class="check"><input type="checkbox" data-purpose=${c.purpose} data-partner=${c.partner_id ?? ''} .checked=${c.granted} ?disabled=${this.busy}
+                    @change=${(e: Event) => this.decide(c, (e.target as HTMLInputElement).checked)} /><span>${c.text}</span></label>`,
+              )}
+            </fieldset>
             <h3>${msg('Your data')}</h3>
             <p class="muted">${msg('A copy of everything we hold about you — sessions, bookings, payments, reviews, tickets — as JSON and CSV files in a ZIP.')}</p>
             <button class="secondary" type="button" data-action="export" ?disabled=${this.busy} @click=${() => this.requestExport()}>${msg('Get a copy of my data')}</button>
