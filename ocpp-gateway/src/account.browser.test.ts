@@ -117,7 +117,9 @@ describe('a forgotten password, in the driver app and by email', { timeout: 120_
     const history = security.locator('[data-consents] input[data-purpose=location_history]');
     await history.waitFor();
     expect(await history.isChecked()).toBe(false);
-    expect(await security.locator('[data-consents] label:has(input[data-purpose=location_history])').textContent()).toContain('Nutzen Sie, wo und wann ich geladen habe');
+    expect(await security.locator('[data-consents] label:has(input[data-purpose=location_history])').textContent()).toContain(
+      'Nutzen Sie, wo und wann ich geladen habe',
+    );
     await history.check();
     await expect.poll(() => security.locator('[data-message]').textContent()).toBe('Gespeichert: Sie haben zugestimmt.');
     const signedIn = await fetch(`${base}/v1/auth/login`, {
