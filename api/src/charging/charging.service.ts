@@ -517,22 +517,7 @@ export class ChargingService {
 
   /** A driver's sessions at every network (drivers are platform-wide). */
   driverSessions(driverId: string, page: PageRequest): Promise<Page<ChargingSession>> {
-    return newestFirst(
-      page,
-      (before, limit) =>
-        this.scopes.system(
-          (tx) =>
-            tx
-              .selectFrom('charging_sessions')
-              .selectAll()
-              .where('driver_id', '=', driverId)
-              .$if(before !== undefined, (q) => q.where('id', '<', before as string))
-              .orderBy('id', 'desc')
-              .limit(limit)
-              .execute() as Promise<SessionRow[]>,
-        ),
-      toSession,
-    );
+    return this.driversSessions([driverId], page);
   }
 
   /** The sessions of these drivers at every network, newest first (what a partner they chose to share with sees). */
