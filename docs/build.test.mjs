@@ -43,7 +43,7 @@ describe('the built site, served by the API at /docs', () => {
       assert.ok(home.text.includes(`href="${page}"`), page);
       assert.equal((await get(`/docs/${page}`)).status, 200, page);
     }
-    for (const guide of ['connect-a-charger', 'embed-the-widget', 'use-the-sdk', 'webhooks', 'open-data', 'running-scaled']) {
+    for (const guide of ['connect-a-charger', 'embed-the-widget', 'use-the-sdk', 'webhooks', 'open-data', 'running-scaled', 'privacy']) {
       assert.ok(home.text.includes(`href="guides/${guide}.html"`), guide);
       const page = await get(`/docs/guides/${guide}.html`);
       assert.equal(page.status, 200, guide);
