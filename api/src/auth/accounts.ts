@@ -19,3 +19,17 @@ export async function contactOf(tx: Tx, userId: string): Promise<{ email: string
   const row = await tx.selectFrom('users').select(['email', 'name', 'locale', 'disabled_at']).where('id', '=', userId).executeTakeFirst();
   return row && !row.disabled_at ? { email: row.email, name: row.name, locale: row.locale } : undefined;
 }
+
+/**
+ * Erasure: the account keeps its id (what must stay — sessions, invoices — still points at it)
+ * but nothing that says who it was: no address, no name, no way to sign in, no logins or links.
+ */
+export async function anonymiseAccount(tx: Tx, userId: string, now: Date): Promise<void> {
+  await tx
+    .updateTable('users')
+    .set({ email: `erased+${userId}@erased.invalid`, name: '', password_hash: '!erased', disabled_at: now, email_verified_at: null, locked_until: null })
+    .where('id', '=', userId)
+    .execute();
+  await tx.updateTable('refresh_tokens').set({ revoked_at: now, device: null }).where('user_id', '=', userId).execute();
+  await tx.deleteFrom('account_tokens').where('user_id', '=', userId).execute();
+}

@@ -15,6 +15,7 @@ import * as m0030 from '../locations/migrations/0030_availability_history.js';
 import * as m0037 from '../locations/migrations/0037_location_reliability.js';
 import * as m0042 from '../privacy/migrations/0042_data_exports.js';
 import * as m0043 from '../privacy/migrations/0043_consents.js';
+import * as m0044 from '../privacy/migrations/0044_account_deletions.js';
 import * as m0038 from '../reviews/migrations/0038_review_history.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
@@ -89,6 +90,7 @@ const migrations: Record<string, Migration> = {
   '0041_audit_chain': m0041,
   '0042_data_exports': m0042,
   '0043_consents': m0043,
+  '0044_account_deletions': m0044,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -14,6 +14,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   account_tokens: 'auth',
   data_exports: 'privacy',
   consents: 'privacy',
+  account_deletions: 'privacy',
   drivers: 'drivers',
   partners: 'partners',
   api_keys: 'api-keys',

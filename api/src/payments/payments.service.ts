@@ -68,6 +68,16 @@ export class PaymentsService {
   // ---- drivers' payment methods ----------------------------------------------------------------
 
   /** The driver's customer at the provider, created on first use. */
+  /**
+   * Erasure: the payment provider deletes the person as its customer (cards included), then our
+   * link to it goes. The person's payments stay, as invoices must. Safe to repeat.
+   */
+  async forgetCustomer(driverId: string): Promise<void> {
+    const customers = await this.scopes.system((tx) => tx.selectFrom('payment_customers').select(['customer_id']).where('driver_id', '=', driverId).execute());
+    for (const c of customers) await this.provider.deleteCustomer(c.customer_id);
+    await this.scopes.system((tx) => tx.deleteFrom('payment_customers').where('driver_id', '=', driverId).execute());
+  }
+
   async customerOf(driverId: string): Promise<{ customer_id: string; default_payment_method: string | null }> {
     const existing = await this.scopes.system((tx) => tx.selectFrom('payment_customers').selectAll().where('driver_id', '=', driverId).executeTakeFirst());
     if (existing) return existing;

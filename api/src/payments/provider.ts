@@ -31,6 +31,8 @@ export class ProviderError extends Error {
 export interface PaymentProvider {
   readonly name: 'stripe' | 'sandbox';
   createCustomer(driver: { id: string; email: string; name: string }, idempotencyKey: string): Promise<string>;
+  /** Erasure: the provider forgets the person (their saved cards with them). A customer already gone counts as done. */
+  deleteCustomer(customerId: string): Promise<void>;
   /** A client secret the driver's browser uses with Stripe Elements to save a card or wallet. */
   createSetupIntent(customerId: string): Promise<{ client_secret: string }>;
   attachPaymentMethod(customerId: string, paymentMethodId: string): Promise<void>;

@@ -38,6 +38,10 @@ export class SandboxProvider implements PaymentProvider {
     return this.once(`customer:${key}`, async () => `sandbox_cus_${randomUUID()}`);
   }
 
+  async deleteCustomer(_customerId: string): Promise<void> {
+    // The sandbox keeps nothing about the person beyond the customer id itself.
+  }
+
   async createSetupIntent(customerId: string): Promise<{ client_secret: string }> {
     return { client_secret: `sandbox_seti_${customerId}_secret_${randomUUID()}` };
   }

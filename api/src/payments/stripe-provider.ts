@@ -45,6 +45,16 @@ export class StripeProvider implements PaymentProvider {
     });
   }
 
+  deleteCustomer(customerId: string): Promise<void> {
+    return this.call(async () => {
+      try {
+        await this.stripe.customers.del(customerId);
+      } catch (error) {
+        if ((error as { code?: string }).code !== 'resource_missing') throw error;
+      }
+    });
+  }
+
   createSetupIntent(customerId: string): Promise<{ client_secret: string }> {
     return this.call(async () => {
       // Cards, wallets (Apple Pay, Google Pay, Link) and local methods come from the Dashboard's settings.

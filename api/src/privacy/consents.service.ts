@@ -1,4 +1,4 @@
-import type { Scopes } from '../db/tenancy.js';
+import type { Scopes, Tx } from '../db/tenancy.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { consentText } from './consent-texts.js';
@@ -145,4 +145,35 @@ export class ConsentsService {
         .execute(),
     );
   }
+}
+
+/** Erasure: every purpose the person had granted is withdrawn, on the record. */
+export async function withdrawAllConsents(tx: Tx, userId: string): Promise<void> {
+  const latest = await tx
+    .selectFrom('consents')
+    .select(['purpose', 'partner_id', 'granted', 'text_version'])
+    .distinctOn(['purpose', 'partner_id'])
+    .where('user_id', '=', userId)
+    .orderBy('purpose')
+    .orderBy('partner_id')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
+    .execute();
+  const granted = latest.filter((c) => c.granted);
+  if (!granted.length) return;
+  await tx
+    .insertInto('consents')
+    .values(
+      granted.map((c) => ({
+        id: newId('cns'),
+        user_id: userId,
+        purpose: c.purpose,
+        partner_id: c.partner_id,
+        granted: false,
+        text_version: c.text_version,
+        language: 'en',
+        text_shown: 'Withdrawn: the account was deleted.',
+      })),
+    )
+    .execute();
 }

@@ -93,6 +93,20 @@ export class DataExportsService {
     return { stream, size: statSync(file).size, filename: `voltshare-data-${taken.created_at.toISOString().slice(0, 10)}.zip` };
   }
 
+  /** Erasure: archives not yet downloaded are deleted. */
+  async forget(userId: string): Promise<void> {
+    const gone = await this.scopes.system((tx) =>
+      tx
+        .updateTable('data_exports')
+        .set({ status: 'expired' })
+        .where('user_id', '=', userId)
+        .where('status', 'in', ['pending', 'ready'])
+        .returning('id')
+        .execute(),
+    );
+    for (const { id } of gone) rmSync(this.file(id), { force: true });
+  }
+
   private file(id: string): string {
     return path.join(this.dir, `${id}.zip`);
   }

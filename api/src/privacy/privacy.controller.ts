@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Path, Post, Produces, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Get, Path, Post, Produces, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
 import { partnerOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
@@ -8,6 +8,7 @@ import type { ProblemDocument } from '../http/problem.js';
 import type { Services } from '../server/services.js';
 import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ConsentChoice, ConsentRecord } from './consents.service.js';
+import type { AccountDeletion } from './deletion.service.js';
 import type { DataExport } from './exports.service.js';
 import type { ConsentPurpose } from './privacy.tables.js';
 
@@ -121,5 +122,49 @@ export class ConsentsController extends Controller {
       principal.keyId,
       pageRequest(limit, cursor),
     );
+  }
+}
+
+export interface DeletionRequest {
+  /** Your password, to confirm it is you. @minLength 1 @maxLength 200 */
+  password: string;
+  /** Your reviews, check-ins, tips and photos: kept under "former driver", or removed. */
+  contributions: 'keep' | 'remove';
+}
+
+@Route('v1/me/deletion')
+@Tags('Privacy')
+export class AccountDeletionController extends Controller {
+  constructor(private readonly services: Pick<Services, 'accountDeletion'>) {
+    super();
+  }
+
+  /**
+   * Deletes your account in 14 days (cancel any time before): your address, name, cards, logins,
+   * settings and future bookings go; sessions and invoices are kept for the legal period without
+   * your name; your contributions stay as "former driver" or are removed, as you choose.
+   */
+  @Post()
+  @Security('bearer')
+  @SuccessResponse(202, 'Scheduled')
+  @Response<ProblemDocument>(422, 'Wrong password')
+  async request(@Request() req: ExpressRequest, @Body() body: DeletionRequest): Promise<AccountDeletion> {
+    this.setStatus(202);
+    return this.services.accountDeletion.request(userOf(principalOf(req)), body.password, body.contributions);
+  }
+
+  /** Your latest deletion request, if any. */
+  @Get()
+  @Security('bearer')
+  async current(@Request() req: ExpressRequest): Promise<AccountDeletion | null> {
+    return this.services.accountDeletion.current(userOf(principalOf(req)));
+  }
+
+  /** Keeps your account (only while the deletion is still scheduled). */
+  @Delete()
+  @Security('bearer')
+  @Response<ProblemDocument>(404, 'Nothing scheduled')
+  async cancel(@Request() req: ExpressRequest): Promise<AccountDeletion> {
+    return this.services.accountDeletion.cancel(userOf(principalOf(req)));
   }
 }

@@ -33,3 +33,15 @@ export interface ConsentsTable {
   text_shown: string;
   at: ColumnType<Date, Date | undefined, never>;
 }
+
+/** A request to delete an account, with its grace period. */
+export interface AccountDeletionsTable {
+  id: string;
+  user_id: string;
+  /** Reviews, check-ins, tips and photos: kept under "former driver", or removed. */
+  contributions: 'keep' | 'remove';
+  status: ColumnType<'scheduled' | 'cancelled' | 'done', 'scheduled' | 'cancelled' | 'done' | undefined, 'scheduled' | 'cancelled' | 'done'>;
+  requested_at: ColumnType<Date, Date | undefined, never>;
+  due_at: Date;
+  done_at: NullableTimestamp;
+}

@@ -22,6 +22,7 @@ import type { Config } from '../config/config.js';
 import type { DatabaseHandle } from '../db/database.js';
 import { Scopes } from '../db/tenancy.js';
 import { DriversService } from '../drivers/drivers.service.js';
+import { AccountErasureFlow } from '../flows/account-erasure.flow.js';
 import { ChargerActionsFlow } from '../flows/charger-actions.flow.js';
 import { ChargingAdviceFlow } from '../flows/charging-advice.flow.js';
 import { ChargingSessionFlow } from '../flows/charging-session.flow.js';
@@ -55,6 +56,7 @@ import { SandboxProvider } from '../payments/sandbox-provider.js';
 import { StripeProvider } from '../payments/stripe-provider.js';
 import { WalletsService } from '../payments/wallet.service.js';
 import { ConsentsService } from '../privacy/consents.service.js';
+import { AccountDeletionService } from '../privacy/deletion.service.js';
 import { DataExportsService } from '../privacy/exports.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
@@ -161,6 +163,8 @@ export interface Services {
   dataExports: DataExportsService;
   /** What each person agreed to, per purpose, and whether they still do. */
   consents: ConsentsService;
+  /** Deleting an account, with its grace period. */
+  accountDeletion: AccountDeletionService;
   /** The public address links in emails point to. */
   publicBase: PublicBase;
   close(): Promise<void>;
@@ -234,6 +238,10 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   const audit = new AuditService(scopes);
   const photoStore = config.photos.kind === 's3' ? new S3PhotoStore(config.photos) : new FilePhotoStore(config.photos.dir);
   const community = new CommunityService(scopes, bus, discovery, reliability, photoStore, logger.child({ component: 'community' }));
+  const accountDeletion = new AccountDeletionService(
+    scopes,
+    new AccountErasureFlow(scopes, payments, dataExports, photoStore, logger.child({ component: 'erasure' })),
+  );
   const moderation = new ModerationService(scopes, discovery, audit, reliability);
   reliability.registerJobs(jobs);
   community.registerJobs(jobs);
@@ -245,6 +253,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   registerNotificationJobs(jobs, scopes, notifications);
   accountSecurity.registerJobs(jobs);
   dataExports.registerJobs(jobs);
+  accountDeletion.registerJobs(jobs);
   return {
     config,
     database,
@@ -285,6 +294,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     accountSecurity,
     dataExports,
     consents,
+    accountDeletion,
     publicBase,
     reservations,
     overview,

@@ -69,6 +69,8 @@ export async function startStripeTestServer(): Promise<StripeTestServer> {
   const handle = (method: string, path: string, params: Params): { status: number; body: unknown } => {
     const attach = path.match(/^\/v1\/payment_methods\/([^/]+)\/attach$/);
     const intentAction = path.match(/^\/v1\/payment_intents\/([^/]+)\/(capture|cancel)$/);
+    const customer = path.match(/^\/v1\/customers\/([^/]+)$/);
+    if (method === 'DELETE' && customer) return { status: 200, body: { id: customer[1], object: 'customer', deleted: true } };
     if (method === 'POST' && path === '/v1/customers')
       return { status: 200, body: { id: id('cus'), object: 'customer', email: params.email ?? null, name: params.name ?? null } };
     if (method === 'POST' && path === '/v1/setup_intents') {
