@@ -157,6 +157,16 @@ describe('a forgotten password, in the driver app and by email', { timeout: 120_
     expect(zip.headers.get('content-type')).toBe('application/zip');
     expect((await zip.arrayBuffer()).byteLength).toBeGreaterThan(500);
     expect((await fetch(`${base}${url.pathname}${url.search}`)).status).toBe(404);
+    // Deleting the account: asked with the password, 14 days to change one's mind, kept after all.
+    await security.locator('#delete_password').fill('neues passwort 456');
+    await security.locator('[data-action=delete-account]').click();
+    await expect.poll(() => security.locator('[data-message]').textContent()).toBe('Ihr Konto wird in 14 Tagen gelöscht. Bis dahin können Sie es behalten.');
+    expect(await security.locator('[data-deletion=scheduled] p').textContent()).toMatch(/^Ihr Konto wird am \d{2}\.\d{2}\.\d{4}/);
+    await audit(page, 'account deletion scheduled');
+    await shot(page, '5-deletion-scheduled');
+    await security.locator('[data-action=keep-account]').click();
+    await expect.poll(() => security.locator('[data-message]').textContent()).toBe('Ihr Konto bleibt. Nichts wurde gelöscht.');
+    await security.locator('[data-deletion=form]').waitFor();
     expect(errors).toEqual([]);
     await context.close();
   });

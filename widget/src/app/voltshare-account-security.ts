@@ -1,4 +1,4 @@
-import { msg } from '@lit/localize';
+import { msg, str } from '@lit/localize';
 import { type components, unwrap, VoltshareError } from '@voltshare/sdk';
 import { html, nothing, type PropertyDeclarations, type PropertyValues } from 'lit';
 import { VoltshareElement } from '../shared/element.js';
@@ -8,10 +8,14 @@ import { appStyles } from './app.styles.js';
 
 type Login = components['schemas']['ActiveLogin'];
 type Consent = components['schemas']['ConsentChoice'];
+type Deletion = components['schemas']['AccountDeletion'];
 export type AccountSecurityMode = 'forgot' | 'reset' | 'verify' | 'manage';
 
 /** A refusal already worded for the driver. */
 class Refusal extends Error {}
+
+/** The parts of the screen an outcome can belong to. */
+type Section = 'main' | 'security' | 'logins' | 'consents' | 'export' | 'deletion';
 
 /** Whether the API refused the emailed link itself (used, expired or made up). */
 const linkRefused = (error: unknown) => error instanceof VoltshareError && Boolean(error.problem.errors?.some((e) => e.field === 'body.token'));
@@ -33,9 +37,11 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     emailVerified: { type: Boolean, attribute: 'email-verified' },
     logins: { state: true },
     consents: { state: true },
+    deletion: { state: true },
     busy: { state: true },
     message: { state: true },
     error: { state: true },
+    section: { state: true },
   };
 
   declare mode: AccountSecurityMode;
@@ -43,9 +49,11 @@ export class VoltshareAccountSecurity extends VoltshareElement {
   declare emailVerified: boolean;
   declare logins: Login[] | undefined;
   declare consents: Consent[] | undefined;
+  declare deletion: Deletion | null | undefined;
   declare busy: boolean;
   declare message: string;
   declare error: string;
+  declare section: Section;
 
   static override styles = [theme, appStyles];
 
@@ -56,6 +64,7 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     this.busy = false;
     this.message = '';
     this.error = '';
+    this.section = 'main';
   }
 
   override willUpdate(changed: PropertyValues<this>): void {
@@ -63,11 +72,14 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     if (this.mode === 'manage' && (changed.has('token') || changed.has('mode')) && this.token) {
       void this.loadLogins();
       void this.loadConsents();
+      void this.loadDeletion();
     }
     if (this.mode === 'verify' && (changed.has('linkToken') || changed.has('mode')) && this.linkToken) void this.verify();
   }
 
-  private async act(work: () => Promise<string>, fallback: string): Promise<void> {
+  /** Runs one action; its outcome is shown beside the part of the screen it came from. */
+  private async act(work: () => Promise<string>, fallback: string, section: Section = 'main'): Promise<void> {
+    this.section = section;
     this.busy = true;
     this.error = '';
     this.message = '';
@@ -98,12 +110,74 @@ export class VoltshareAccountSecurity extends VoltshareElement {
     }
   }
 
+  private async loadDeletion(): Promise<void> {
+    try {
+      this.deletion = unwrap(await this.api.GET('/v1/me/deletion'));
+    } catch {
+      this.deletion = undefined;
+    }
+  }
+
+  private requestDeletion(form: HTMLFormElement): Promise<void> {
+    const data = new FormData(form);
+    return this.act(
+      async () => {
+        this.deletion = unwrap(
+          await this.api.POST('/v1/me/deletion', {
+            body: { password: String(data.get('password') ?? ''), contributions: data.get('contributions') === 'remove' ? 'remove' : 'keep' },
+          }),
+        );
+        form.reset();
+        return msg('Your account will be deleted in 14 days. Until then you can keep it.');
+      },
+      msg('Your account could not be deleted.'),
+      'deletion',
+    );
+  }
+
+  private cancelDeletion(): Promise<void> {
+    return this.act(
+      async () => {
+        this.deletion = unwrap(await this.api.DELETE('/v1/me/deletion'));
+        return msg('Your account stays. Nothing was deleted.');
+      },
+      msg('That did not work. Please try again.'),
+      'deletion',
+    );
+  }
+
+  private renderDeletion(): unknown {
+    const submit = (e: Event) => {
+      e.preventDefault();
+      void this.requestDeletion(e.target as HTMLFormElement);
+    };
+    if (this.deletion?.status === 'scheduled')
+      return html`<div data-deletion="scheduled">
+        <p>${msg(str`Your account will be deleted on ${formatDateTime(this.deletion.due_at as unknown as string, this.language)}.`)}</p>
+        <button class="secondary" type="button" data-action="keep-account" ?disabled=${this.busy} @click=${() => this.cancelDeletion()}>${msg('Keep my account')}</button>
+      </div>`;
+    return html`<form data-deletion="form" @submit=${submit}>
+      <p class="muted">${msg('Your address, name, cards and settings are deleted 14 days after you ask; until then you can change your mind. Sessions and invoices are kept as the law requires, without your name.')}</p>
+      <fieldset>
+        <legend>${msg('Your reviews, check-ins, tips and photos')}</legend>
+        <label class="check"><input type="radio" name="contributions" value="keep" checked />${msg('Keep them, as a former driver’s')}</label>
+        <label class="check"><input type="radio" name="contributions" value="remove" />${msg('Remove them')}</label>
+      </fieldset>
+      <div class="field"><label for="delete_password">${msg('Your password')}</label><input id="delete_password" name="password" type="password" autocomplete="current-password" required /></div>
+      <button class="secondary" type="submit" data-action="delete-account" ?disabled=${this.busy}>${msg('Delete my account')}</button>
+    </form>`;
+  }
+
   private decide(choice: Consent, granted: boolean): Promise<void> {
-    return this.act(async () => {
-      const body = { purpose: choice.purpose, granted, text_version: choice.text_version, ...(choice.partner_id ? { partner_id: choice.partner_id } : {}) };
-      this.consents = unwrap(await this.api.POST('/v1/me/consents', { body })).choices;
-      return granted ? msg('Saved: you agreed.') : msg('Saved: you withdrew your consent. It applies at once.');
-    }, msg('Your choice could not be saved.'));
+    return this.act(
+      async () => {
+        const body = { purpose: choice.purpose, granted, text_version: choice.text_version, ...(choice.partner_id ? { partner_id: choice.partner_id } : {}) };
+        this.consents = unwrap(await this.api.POST('/v1/me/consents', { body })).choices;
+        return granted ? msg('Saved: you agreed.') : msg('Saved: you withdrew your consent. It applies at once.');
+      },
+      msg('Your choice could not be saved.'),
+      'consents',
+    );
   }
 
   private verify(): Promise<void> {
@@ -135,45 +209,62 @@ export class VoltshareAccountSecurity extends VoltshareElement {
 
   private change(form: HTMLFormElement): Promise<void> {
     const data = new FormData(form);
-    return this.act(async () => {
-      unwrap(
-        await this.api.POST('/v1/me/password', {
-          body: { current_password: String(data.get('current_password') ?? ''), new_password: String(data.get('new_password') ?? '') },
-        }),
-      );
-      form.reset();
-      await this.loadLogins();
-      return msg('Password changed. Your other sign-ins were ended.');
-    }, msg('The password could not be changed.'));
+    return this.act(
+      async () => {
+        unwrap(
+          await this.api.POST('/v1/me/password', {
+            body: { current_password: String(data.get('current_password') ?? ''), new_password: String(data.get('new_password') ?? '') },
+          }),
+        );
+        form.reset();
+        await this.loadLogins();
+        return msg('Password changed. Your other sign-ins were ended.');
+      },
+      msg('The password could not be changed.'),
+      'security',
+    );
   }
 
   private resendVerification(): Promise<void> {
-    return this.act(async () => {
-      const answer = unwrap(await this.api.POST('/v1/me/email-verification'));
-      if (answer.already_verified) {
-        this.emailVerified = true;
-        return msg('Your email address is already confirmed.');
-      }
-      return msg('We sent you a link to confirm your address. It works for 24 hours.');
-    }, msg('The link could not be sent. Please try again.'));
+    return this.act(
+      async () => {
+        const answer = unwrap(await this.api.POST('/v1/me/email-verification'));
+        if (answer.already_verified) {
+          this.emailVerified = true;
+          return msg('Your email address is already confirmed.');
+        }
+        return msg('We sent you a link to confirm your address. It works for 24 hours.');
+      },
+      msg('The link could not be sent. Please try again.'),
+      'security',
+    );
   }
 
   private requestExport(): Promise<void> {
-    return this.act(async () => {
-      unwrap(await this.api.POST('/v1/me/exports'));
-      return msg('We are putting your data together and will email you a download link. It works once, for 7 days.');
-    }, msg('Your data could not be requested. Please try again.'));
+    return this.act(
+      async () => {
+        unwrap(await this.api.POST('/v1/me/exports'));
+        return msg('We are putting your data together and will email you a download link. It works once, for 7 days.');
+      },
+      msg('Your data could not be requested. Please try again.'),
+      'export',
+    );
   }
 
   private signOut(login: Login): Promise<void> {
-    return this.act(async () => {
-      unwrap(await this.api.DELETE('/v1/me/logins/{loginId}', { params: { path: { loginId: login.id } } }));
-      await this.loadLogins();
-      return msg('That sign-in was ended.');
-    }, msg('That sign-in could not be ended.'));
+    return this.act(
+      async () => {
+        unwrap(await this.api.DELETE('/v1/me/logins/{loginId}', { params: { path: { loginId: login.id } } }));
+        await this.loadLogins();
+        return msg('That sign-in was ended.');
+      },
+      msg('That sign-in could not be ended.'),
+      'logins',
+    );
   }
 
-  private status(): unknown {
+  private status(section: Section = 'main'): unknown {
+    if (section !== this.section) return nothing;
     return html`${this.message ? html`<p class="ok" role="status" data-message>${this.message}</p>` : nothing}
     ${this.error ? html`<p class="error" role="alert" data-error>${this.error}</p>` : nothing}`;
   }
@@ -230,7 +321,7 @@ export class VoltshareAccountSecurity extends VoltshareElement {
               </div>
               <button class="secondary" type="submit" ?disabled=${this.busy}>${msg('Change password')}</button>
             </form>
-            ${this.status()}
+            ${this.status('security')}
             <h3>${msg('Where you are signed in')}</h3>
             <ul class="list" data-logins>
               ${(this.logins ?? []).map(
@@ -241,6 +332,7 @@ export class VoltshareAccountSecurity extends VoltshareElement {
                 </li>`,
               )}
             </ul>
+            ${this.status('logins')}
             <fieldset data-consents>
               <legend><h3>${msg('Privacy choices')}</h3></legend>
               <p class="muted">${msg('Each is off until you turn it on, and you can turn it off at any time.')}</p>
@@ -250,9 +342,14 @@ export class VoltshareAccountSecurity extends VoltshareElement {
                     @change=${(e: Event) => this.decide(c, (e.target as HTMLInputElement).checked)} /><span>${c.text}</span></label>`,
               )}
             </fieldset>
+            ${this.status('consents')}
             <h3>${msg('Your data')}</h3>
             <p class="muted">${msg('A copy of everything we hold about you — sessions, bookings, payments, reviews, tickets — as JSON and CSV files in a ZIP.')}</p>
             <button class="secondary" type="button" data-action="export" ?disabled=${this.busy} @click=${() => this.requestExport()}>${msg('Get a copy of my data')}</button>
+            ${this.status('export')}
+            <h3>${msg('Delete my account')}</h3>
+            ${this.renderDeletion()}
+            ${this.status('deletion')}
           </section>`;
     }
   }
