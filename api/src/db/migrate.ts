@@ -16,6 +16,7 @@ import * as m0037 from '../locations/migrations/0037_location_reliability.js';
 import * as m0042 from '../privacy/migrations/0042_data_exports.js';
 import * as m0043 from '../privacy/migrations/0043_consents.js';
 import * as m0044 from '../privacy/migrations/0044_account_deletions.js';
+import * as m0045 from '../privacy/migrations/0045_retention_settings.js';
 import * as m0038 from '../reviews/migrations/0038_review_history.js';
 import * as m0022 from '../site-limits/migrations/0022_planned_energy.js';
 import * as m0023 from '../site-limits/migrations/0023_site_energy.js';
@@ -91,6 +92,7 @@ const migrations: Record<string, Migration> = {
   '0042_data_exports': m0042,
   '0043_consents': m0043,
   '0044_account_deletions': m0044,
+  '0045_retention_settings': m0045,
 };
 
 class StaticProvider implements MigrationProvider {

@@ -43,7 +43,7 @@ import type {
   WalletsTable,
   WalletTopUpsTable,
 } from '../payments/payments.tables.js';
-import type { AccountDeletionsTable, ConsentsTable, DataExportsTable } from '../privacy/privacy.tables.js';
+import type { AccountDeletionsTable, ConsentsTable, DataExportsTable, RetentionSettingsTable } from '../privacy/privacy.tables.js';
 import type { QueueEntriesTable, QueueOffersTable } from '../queue/queue.tables.js';
 import type { ReservationPoliciesTable, ReservationsTable } from '../reservations/reservations.tables.js';
 import type { ReviewEditsTable, ReviewsTable } from '../reviews/reviews.tables.js';
@@ -174,5 +174,6 @@ export interface Database {
   data_exports: DataExportsTable;
   consents: ConsentsTable;
   account_deletions: AccountDeletionsTable;
+  retention_settings: RetentionSettingsTable;
   idempotency_keys: IdempotencyKeysTable;
 }

@@ -15,6 +15,7 @@ export const TABLE_OWNERS: Record<keyof Database, string> = {
   data_exports: 'privacy',
   consents: 'privacy',
   account_deletions: 'privacy',
+  retention_settings: 'privacy',
   drivers: 'drivers',
   partners: 'partners',
   api_keys: 'api-keys',

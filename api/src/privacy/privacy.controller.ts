@@ -1,6 +1,6 @@
-import { Body, Controller, Delete, Get, Path, Post, Produces, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
+import { Body, Controller, Delete, Get, Path, Post, Produces, Put, Query, Request, Response, Route, Security, SuccessResponse, Tags } from '@tsoa/runtime';
 import type { Request as ExpressRequest } from 'express';
-import { partnerOf, userOf } from '../auth/principal.js';
+import { partnerOf, tenantOf, userOf } from '../auth/principal.js';
 import { principalOf } from '../auth/request.js';
 import type { SharedSession } from '../flows/partner-sharing.flow.js';
 import { type Page, pageRequest } from '../http/pagination.js';
@@ -10,7 +10,8 @@ import type { Cursor, ResourceId } from '../shared/validation.js';
 import type { ConsentChoice, ConsentRecord } from './consents.service.js';
 import type { AccountDeletion } from './deletion.service.js';
 import type { DataExport } from './exports.service.js';
-import type { ConsentPurpose } from './privacy.tables.js';
+import type { ConsentPurpose, DataClass } from './privacy.tables.js';
+import type { RetentionSetting } from './retention.service.js';
 
 type PrivacyPorts = Pick<Services, 'dataExports'>;
 
@@ -166,5 +167,35 @@ export class AccountDeletionController extends Controller {
   @Response<ProblemDocument>(404, 'Nothing scheduled')
   async cancel(@Request() req: ExpressRequest): Promise<AccountDeletion> {
     return this.services.accountDeletion.cancel(userOf(principalOf(req)));
+  }
+}
+
+export interface RetentionChange {
+  data_class: DataClass;
+  /** Days to keep this class (within its bounds, see GET). */
+  days: number;
+}
+
+@Route('v1/network/retention')
+@Tags('Privacy')
+export class RetentionController extends Controller {
+  constructor(private readonly services: Pick<Services, 'retention'>) {
+    super();
+  }
+
+  /** How long the network keeps each class of data, with the platform's default and bounds; enforced every night. */
+  @Get()
+  @Security('bearer', ['network:read'])
+  async settings(@Request() req: ExpressRequest): Promise<RetentionSetting[]> {
+    return this.services.retention.settings(tenantOf(principalOf(req)));
+  }
+
+  /** Sets one class's retention (kept in the audit trail). */
+  @Put()
+  @Security('bearer', ['network:write'])
+  @Response<ProblemDocument>(422, 'Out of bounds or unknown class')
+  async set(@Request() req: ExpressRequest, @Body() body: RetentionChange): Promise<RetentionSetting[]> {
+    const principal = principalOf(req);
+    return this.services.retention.set(tenantOf(principal), principal.userId, body.data_class, body.days);
   }
 }

@@ -45,3 +45,13 @@ export interface AccountDeletionsTable {
   due_at: Date;
   done_at: NullableTimestamp;
 }
+
+export type DataClass = 'charger_messages' | 'meter_readings' | 'closed_tickets';
+
+/** A network's retention for one class of data (days); no row: the platform's default. */
+export interface RetentionSettingsTable {
+  tenant_id: string;
+  data_class: DataClass;
+  days: number;
+  updated_at: ColumnType<Date, Date | undefined, Date>;
+}

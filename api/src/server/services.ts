@@ -33,6 +33,7 @@ import { NetworkStatusFlow } from '../flows/network-status.flow.js';
 import { OffPeakNudgesFlow } from '../flows/off-peak-nudges.flow.js';
 import { PartnerSharingFlow } from '../flows/partner-sharing.flow.js';
 import { ProviderWebhookFlow } from '../flows/provider-webhook.flow.js';
+import { RetentionFlow } from '../flows/retention.flow.js';
 import { TicketActionsFlow } from '../flows/ticket-actions.flow.js';
 import { ForecastingService } from '../forecasting/forecasting.service.js';
 import { ensemble } from '../forecasting/models.js';
@@ -58,6 +59,7 @@ import { WalletsService } from '../payments/wallet.service.js';
 import { ConsentsService } from '../privacy/consents.service.js';
 import { AccountDeletionService } from '../privacy/deletion.service.js';
 import { DataExportsService } from '../privacy/exports.service.js';
+import { RetentionService } from '../privacy/retention.service.js';
 import { QueueService } from '../queue/queue.service.js';
 import { type EventBus, InProcessBus } from '../realtime/events.js';
 import { RedisEventBus } from '../realtime/redis-bus.js';
@@ -165,6 +167,8 @@ export interface Services {
   consents: ConsentsService;
   /** Deleting an account, with its grace period. */
   accountDeletion: AccountDeletionService;
+  /** How long each network keeps each class of data, enforced nightly. */
+  retention: RetentionService;
   /** The public address links in emails point to. */
   publicBase: PublicBase;
   close(): Promise<void>;
@@ -236,6 +240,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   incidents.registerJobs(jobs);
   new IncidentBookingsFlow(incidents, reservations, discovery, logger).registerJobs(jobs);
   const audit = new AuditService(scopes);
+  const retention = new RetentionService(scopes, audit, new RetentionFlow(scopes));
   const photoStore = config.photos.kind === 's3' ? new S3PhotoStore(config.photos) : new FilePhotoStore(config.photos.dir);
   const community = new CommunityService(scopes, bus, discovery, reliability, photoStore, logger.child({ component: 'community' }));
   const accountDeletion = new AccountDeletionService(
@@ -254,6 +259,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
   accountSecurity.registerJobs(jobs);
   dataExports.registerJobs(jobs);
   accountDeletion.registerJobs(jobs);
+  retention.registerJobs(jobs);
   return {
     config,
     database,
@@ -295,6 +301,7 @@ export function createServices(config: Config, database: DatabaseHandle, logger:
     dataExports,
     consents,
     accountDeletion,
+    retention,
     publicBase,
     reservations,
     overview,

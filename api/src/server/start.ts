@@ -97,6 +97,7 @@ export async function startPlatform(
     await services.sustainability.scheduleBackfill();
     await services.forecasting.scheduleNightly();
     await services.reliability.scheduleNightly();
+    await services.retention.scheduleNightly();
     await services.flows.offPeakNudges.schedule();
   }
   services.started = true;
