@@ -39,16 +39,7 @@ export class ConsentsService {
   async choices(userId: string, locale: string): Promise<ConsentChoice[]> {
     const [partners, latest] = await this.scopes.system(async (tx) => [
       await tx.selectFrom('partners').select(['id', 'name']).where('kind', '=', 'automaker').orderBy('name').execute(),
-      await tx
-        .selectFrom('consents')
-        .select(['purpose', 'partner_id', 'granted', 'at'])
-        .distinctOn(['purpose', 'partner_id'])
-        .where('user_id', '=', userId)
-        .orderBy('purpose')
-        .orderBy('partner_id')
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .execute(),
+      await latestChoices(tx, userId),
     ]);
     const find = (purpose: ConsentPurpose, partnerId: string | null) => latest.find((c) => c.purpose === purpose && c.partner_id === partnerId);
     const choice = (purpose: ConsentPurpose, partner?: { id: string; name: string }): ConsentChoice => {
@@ -149,17 +140,7 @@ export class ConsentsService {
 
 /** Erasure: every purpose the person had granted is withdrawn, on the record. */
 export async function withdrawAllConsents(tx: Tx, userId: string): Promise<void> {
-  const latest = await tx
-    .selectFrom('consents')
-    .select(['purpose', 'partner_id', 'granted', 'text_version'])
-    .distinctOn(['purpose', 'partner_id'])
-    .where('user_id', '=', userId)
-    .orderBy('purpose')
-    .orderBy('partner_id')
-    .orderBy('at', 'desc')
-    .orderBy('id', 'desc')
-    .execute();
-  const granted = latest.filter((c) => c.granted);
+  const granted = (await latestChoices(tx, userId)).filter((c) => c.granted);
   if (!granted.length) return;
   await tx
     .insertInto('consents')
@@ -175,5 +156,19 @@ export async function withdrawAllConsents(tx: Tx, userId: string): Promise<void>
         text_shown: 'Withdrawn: the account was deleted.',
       })),
     )
+    .execute();
+}
+
+/** The person's latest record per purpose (and partner): their current choices. */
+function latestChoices(tx: Tx, userId: string) {
+  return tx
+    .selectFrom('consents')
+    .select(['purpose', 'partner_id', 'granted', 'text_version', 'at'])
+    .distinctOn(['purpose', 'partner_id'])
+    .where('user_id', '=', userId)
+    .orderBy('purpose')
+    .orderBy('partner_id')
+    .orderBy('at', 'desc')
+    .orderBy('id', 'desc')
     .execute();
 }
