@@ -1,7 +1,7 @@
 import type { Scopes, Tx } from '../db/tenancy.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { Mailer } from '../mail/mailer.js';
-import { type MailTemplate, renderMail } from '../mail/templates.js';
+import { type MailTemplate, sendTemplated } from '../mail/templates.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { PublicBase } from '../shared/public-base.js';
@@ -48,8 +48,7 @@ export class AccountSecurityService {
         link = this.base.link(`${LINK_PATH[p.template]}?token=${token}`);
       }
       const template: MailTemplate = p.template === 'password_changed' ? 'account.password_changed' : TEMPLATE[p.template];
-      const mail = renderMail(template, contact.locale, { name: contact.name, email: contact.email, ...(link && { link }) });
-      await this.mailer.send({ to: contact.email, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language });
+      await sendTemplated(this.mailer, contact, template, { name: contact.name, email: contact.email, ...(link && { link }) });
     });
   }
 

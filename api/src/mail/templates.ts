@@ -1,3 +1,5 @@
+import type { Mailer } from './mailer.js';
+
 /**
  * The platform's emails in the recipient's language: the app's eight (English the fallback),
  * right to left for Arabic. Placeholders are `{name}`; values are escaped in the HTML part.
@@ -440,4 +442,10 @@ ${t.note ? `<p style="color:#486581;font-size:14px">${rich(t.note)}</p>` : ''}
 <p style="color:#486581;font-size:13px;border-top:1px solid #d9e2ec;padding-top:8px">${escapeHtml(common.footer)}</p>
 </body></html>`;
   return { language, subject: plain(t.subject), text, html };
+}
+
+/** Writes one of the platform's emails in the recipient's language and sends it; resolves with its Message-ID. */
+export function sendTemplated(mailer: Mailer, to: { email: string; locale: string }, template: MailTemplate, values: Record<string, string>): Promise<string> {
+  const mail = renderMail(template, to.locale, values);
+  return mailer.send({ to: to.email, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language });
 }

@@ -1,7 +1,7 @@
 import { contactOf } from '../auth/accounts.js';
 import type { Scopes } from '../db/tenancy.js';
 import type { Mailer } from '../mail/mailer.js';
-import { MAIL_TEMPLATES, type MailTemplate, renderMail } from '../mail/templates.js';
+import { MAIL_TEMPLATES, type MailTemplate, sendTemplated } from '../mail/templates.js';
 import { formatMinor } from '../shared/money.js';
 import type { NotificationSender, OutgoingNotification } from './sender.js';
 
@@ -42,8 +42,7 @@ export class MailNotificationSender implements NotificationSender {
     if (typeof data.amount === 'number' && typeof data.currency === 'string') values.amount = formatMinor(data.amount, data.currency, contact.locale);
     if (data.number !== undefined) values.number = String(data.number);
     if (typeof data.subject === 'string') values.subject = data.subject;
-    const mail = renderMail(n.template, contact.locale, values);
-    await this.mailer.send({ to: contact.email, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language });
+    await sendTemplated(this.mailer, contact, n.template, values);
   }
 
   private async station(tenantId: string, data: Record<string, unknown>): Promise<{ name: string; time_zone: string } | undefined> {

@@ -9,7 +9,7 @@ import type { Scopes } from '../db/tenancy.js';
 import { writeDriverArchive } from '../flows/data-export.flow.js';
 import { type JobRunner, scheduleJob } from '../jobs/job-runner.js';
 import type { Mailer } from '../mail/mailer.js';
-import { renderMail } from '../mail/templates.js';
+import { sendTemplated } from '../mail/templates.js';
 import { fail } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { PublicBase } from '../shared/public-base.js';
@@ -141,11 +141,10 @@ export class DataExportsService {
     );
     const contact = await this.scopes.system((tx) => contactOf(tx, row.user_id));
     if (!contact) return;
-    const mail = renderMail('privacy.export_ready', contact.locale, {
+    await sendTemplated(this.mailer, contact, 'privacy.export_ready', {
       name: contact.name,
       link: this.base.link(`/v1/exports/${id}/download?token=${token}`),
     });
-    await this.mailer.send({ to: contact.email, subject: mail.subject, text: mail.text, html: mail.html, language: mail.language });
   }
 
   /** Archives whose link expired are deleted; their rows stay as the record that an export happened. */
